@@ -1,0 +1,295 @@
+// The grammar of FlowZap Code with the ASL profile, as a Chevrotain CST parser.
+// Input: tokens from tokens.ts. Output: a concrete syntax tree (CST), turned into the AST by to-ast.ts.
+//
+// The grammar is free-form, but FlowZap is written a statement a line, so a few gates look at line
+// breaks (see grammar/SPEC.md, section 2). Error recovery: Chevrotain's own (token insertion/deletion,
+// re-sync), plus a `junk` alternative that swallows one token no statement can start with, so that one
+// mistake never hides the statements after it.
+import { CstParser, EOF, type IToken, type TokenType } from 'chevrotain';
+import {
+  allTokens,
+  Arrow,
+  Colon,
+  Comma,
+  Dot,
+  Equals,
+  False,
+  Handle,
+  Identifier,
+  LaneLabel,
+  LBrace,
+  LBracket,
+  Loop,
+  LoopText,
+  LParen,
+  Null,
+  NumberLiteral,
+  RBrace,
+  RBracket,
+  RParen,
+  StringLiteral,
+  True,
+  UnterminatedString,
+} from './tokens.js';
+
+/** True when nothing but white space and comments comes before this token on its line. */
+export function isFirstOnLine(tok: IToken): boolean {
+  return (tok as IToken & { firstOnLine?: boolean }).firstOnLine === true;
+}
+
+/** Marks the tokens that start their line; the gates below read the mark. */
+export function markLineStarts(tokens: IToken[]): void {
+  let lastLine = -1;
+  for (const t of tokens) {
+    (t as IToken & { firstOnLine?: boolean }).firstOnLine = t.startLine !== lastLine;
+    lastLine = t.endLine ?? t.startLine ?? lastLine;
+  }
+}
+
+function sameLine(a: IToken | undefined, b: IToken | undefined): boolean {
+  if (!a || !b || a.tokenType === EOF || b.tokenType === EOF) return false;
+  return (a.endLine ?? a.startLine) === b.startLine;
+}
+
+const VALUE_START = new Set<TokenType>([StringLiteral, UnterminatedString, NumberLiteral, True, False, Null, LBrace, LBracket]);
+
+export class FlowZapParser extends CstParser {
+  constructor() {
+    super(allTokens, { recoveryEnabled: true, nodeLocationTracking: 'onlyOffset', maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  private is(k: number, type: TokenType): boolean {
+    return this.LA(k).tokenType === type;
+  }
+
+  /** `Identifier {` at the start of a line: a new lane header. */
+  private laneHeaderAhead(): boolean {
+    return this.is(1, Identifier) && this.is(2, LBrace) && isFirstOnLine(this.LA(1));
+  }
+
+  private nodeAhead(): boolean {
+    return this.is(1, Identifier) && this.is(2, Colon);
+  }
+
+  private edgeAhead(): boolean {
+    return this.is(1, Identifier) && (this.is(2, Dot) || this.is(2, Arrow));
+  }
+
+  /** Another attribute of the current node, and not the start of the next node (see SPEC section 2). */
+  private attributeAhead(): boolean {
+    if (!this.is(1, Identifier)) return false;
+    const sep = this.LA(2).tokenType;
+    if (sep !== Colon && sep !== Equals) return false;
+    if (!isFirstOnLine(this.LA(1))) return true;
+    // On a new line, `key:` continues the node only with a non-bare-word value.
+    return VALUE_START.has(this.LA(3).tokenType);
+  }
+
+  public file = this.RULE('file', () => {
+    this.MANY(() => {
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+        { GATE: () => this.is(2, LBrace), ALT: () => this.SUBRULE(this.lane) },
+        { GATE: () => this.nodeAhead(), ALT: () => this.SUBRULE(this.node) },
+        { GATE: () => this.edgeAhead(), ALT: () => this.SUBRULE(this.edge) },
+        { ALT: () => this.SUBRULE(this.loop) },
+        { ALT: () => this.SUBRULE(this.junk) },
+        ],
+      });
+    });
+  });
+
+  public lane = this.RULE('lane', () => {
+    this.CONSUME(Identifier, { LABEL: 'id' });
+    this.CONSUME(LBrace, { LABEL: 'open' });
+    this.OPTION({ GATE: () => sameLine(this.LA(0), this.LA(1)), DEF: () => this.CONSUME(LaneLabel, { LABEL: 'label' }) });
+    this.MANY({
+      GATE: () => !this.is(1, RBrace) && !this.is(1, EOF) && !this.laneHeaderAhead(),
+      DEF: () => {
+        this.OR({
+          IGNORE_AMBIGUITIES: true,
+          DEF: [
+            { GATE: () => this.nodeAhead(), ALT: () => this.SUBRULE(this.node) },
+            { GATE: () => this.edgeAhead(), ALT: () => this.SUBRULE(this.edge) },
+            { ALT: () => this.SUBRULE(this.loop) },
+            { ALT: () => this.CONSUME2(LaneLabel, { LABEL: 'strayLabel' }) },
+            { ALT: () => this.SUBRULE(this.junk) },
+          ],
+        });
+      },
+    });
+    this.OPTION2(() => this.CONSUME(RBrace, { LABEL: 'close' }));
+  });
+
+  public node = this.RULE('node', () => {
+    this.CONSUME(Identifier, { LABEL: 'id' });
+    this.CONSUME(Colon);
+    this.OPTION({
+      GATE: () => this.is(1, Identifier) && !this.is(2, Colon) && !this.is(2, Equals) && sameLine(this.LA(0), this.LA(1)),
+      DEF: () => this.CONSUME2(Identifier, { LABEL: 'shape' }),
+    });
+    this.MANY({ GATE: () => this.attributeAhead(), DEF: () => this.SUBRULE(this.attribute) });
+    this.OPTION2({
+      GATE: () =>
+        (this.is(1, LBrace) && sameLine(this.LA(0), this.LA(1))) ||
+        (this.is(1, Identifier) && this.is(2, LBrace) && sameLine(this.LA(0), this.LA(1))),
+      DEF: () => this.SUBRULE(this.block),
+    });
+  });
+
+  public attribute = this.RULE('attribute', () => {
+    this.CONSUME(Identifier, { LABEL: 'key' });
+    this.OR([{ ALT: () => this.CONSUME(Colon, { LABEL: 'sep' }) }, { ALT: () => this.CONSUME(Equals, { LABEL: 'sep' }) }]);
+    this.SUBRULE(this.value);
+  });
+
+  public block = this.RULE('block', () => {
+    this.OPTION(() => this.CONSUME(Identifier, { LABEL: 'field' }));
+    this.CONSUME(LBrace, { LABEL: 'open' });
+    this.MANY({
+      GATE: () => !this.is(1, RBrace) && !this.is(1, EOF),
+      DEF: () => {
+        this.OR({
+          IGNORE_AMBIGUITIES: true,
+          DEF: [
+            { GATE: () => this.is(2, LBrace), ALT: () => this.SUBRULE(this.lane) },
+            { ALT: () => this.SUBRULE(this.junk) },
+          ],
+        });
+      },
+    });
+    this.OPTION2(() => this.CONSUME(RBrace, { LABEL: 'close' }));
+  });
+
+  public edge = this.RULE('edge', () => {
+    this.SUBRULE(this.endpoint, { LABEL: 'from' });
+    this.CONSUME(Arrow);
+    this.OPTION({
+      GATE: () => this.is(1, Identifier) && sameLine(this.LA(0), this.LA(1)),
+      DEF: () => this.SUBRULE2(this.endpoint, { LABEL: 'to' }),
+    });
+    this.OPTION2({
+      GATE: () => sameLine(this.LA(0), this.LA(1)),
+      DEF: () => this.SUBRULE(this.edgeAttributes),
+    });
+  });
+
+  public endpoint = this.RULE('endpoint', () => {
+    this.CONSUME(Identifier, { LABEL: 'first' });
+    this.OPTION({
+      GATE: () => this.is(1, Dot) && this.is(2, Identifier),
+      DEF: () => {
+        this.CONSUME(Dot);
+        this.CONSUME2(Identifier, { LABEL: 'second' });
+      },
+    });
+    this.OPTION2({
+      GATE: () => this.is(1, Dot) && this.is(2, Handle),
+      DEF: () => {
+        this.CONSUME2(Dot);
+        this.CONSUME(Handle);
+        this.CONSUME(LParen);
+        this.OPTION3(() => this.CONSUME3(Identifier, { LABEL: 'direction' }));
+        this.CONSUME(RParen);
+      },
+    });
+  });
+
+  public edgeAttributes = this.RULE('edgeAttributes', () => {
+    this.CONSUME(LBracket);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.SUBRULE(this.attribute) }, { ALT: () => this.CONSUME(Comma) }]);
+    });
+    this.CONSUME(RBracket);
+  });
+
+  public loop = this.RULE('loop', () => {
+    this.CONSUME(Loop);
+    this.OPTION(() => this.CONSUME(LoopText, { LABEL: 'text' }));
+    this.MANY({
+      GATE: () => this.is(1, Identifier) && sameLine(this.LA(0), this.LA(1)),
+      DEF: () => this.SUBRULE(this.loopRef),
+    });
+  });
+
+  public loopRef = this.RULE('loopRef', () => {
+    this.CONSUME(Identifier, { LABEL: 'first' });
+    this.OPTION({
+      GATE: () => this.is(1, Dot) && this.is(2, Identifier),
+      DEF: () => {
+        this.CONSUME(Dot);
+        this.CONSUME2(Identifier, { LABEL: 'second' });
+      },
+    });
+  });
+
+  public value = this.RULE('value', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(StringLiteral) },
+      { ALT: () => this.CONSUME(UnterminatedString) },
+      { ALT: () => this.CONSUME(NumberLiteral) },
+      { ALT: () => this.CONSUME(True) },
+      { ALT: () => this.CONSUME(False) },
+      { ALT: () => this.CONSUME(Null) },
+      { ALT: () => this.SUBRULE(this.object) },
+      { ALT: () => this.SUBRULE(this.array) },
+      { GATE: () => !isFirstOnLine(this.LA(1)), ALT: () => this.CONSUME(Identifier, { LABEL: 'bare' }) },
+    ]);
+  });
+
+  public object = this.RULE('object', () => {
+    this.CONSUME(LBrace);
+    this.MANY_SEP({ SEP: Comma, DEF: () => this.SUBRULE(this.member) });
+    this.CONSUME(RBrace);
+  });
+
+  public member = this.RULE('member', () => {
+    this.CONSUME(StringLiteral, { LABEL: 'key' });
+    this.CONSUME(Colon);
+    this.SUBRULE(this.value);
+  });
+
+  public array = this.RULE('array', () => {
+    this.CONSUME(LBracket);
+    this.MANY_SEP({ SEP: Comma, DEF: () => this.SUBRULE(this.value) });
+    this.CONSUME(RBracket);
+  });
+
+  /** One token that no statement starts with: kept in the CST so that the AST builder can report it. */
+  public junk = this.RULE('junk', () => {
+    this.OR(
+      JUNK_TOKENS.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: 'token' }) })),
+    );
+  });
+}
+
+// `junk` may not start with a token that begins a real statement at the same position; the gates in
+// `file`/`lane` try those first, so listing Identifier here only catches what they rejected.
+const JUNK_TOKENS: TokenType[] = [
+  Identifier,
+  RBrace,
+  LBrace,
+  LBracket,
+  RBracket,
+  LParen,
+  RParen,
+  Colon,
+  Equals,
+  Comma,
+  Dot,
+  Arrow,
+  StringLiteral,
+  UnterminatedString,
+  NumberLiteral,
+  True,
+  False,
+  Null,
+  Handle,
+  LaneLabel,
+  LoopText,
+];
+
+/** One parser for the whole process: Chevrotain parsers are expensive to build and cheap to reset. */
+export const parserInstance = new FlowZapParser();

@@ -1,0 +1,451 @@
+// CST -> AST. Input: the CST of parser.ts (possibly with recovered, incomplete nodes) and the comment
+// tokens. Output: the AST of ast.ts plus diagnostics for the pieces that only the builder can see
+// (stray tokens, unclosed lanes, unterminated strings).
+//
+// Defensive by design: after error recovery any child may be missing, so every access is optional and
+// a missing piece yields a smaller AST, never an exception.
+import type { CstNode, IToken } from 'chevrotain';
+import { diagnostic, type Diagnostic, type JsonValue, type LineIndex, type Range } from '../core/index.js';
+import type {
+  AstAttribute,
+  AstBlock,
+  AstEdge,
+  AstEndpoint,
+  AstFile,
+  AstLane,
+  AstLaneItem,
+  AstLoop,
+  AstNode,
+  AstToken,
+  AstTopItem,
+  AstValue,
+} from './ast.js';
+
+type Child = CstNode | IToken;
+
+function isToken(c: Child | undefined): c is IToken {
+  return c !== undefined && (c as IToken).image !== undefined;
+}
+
+function tokens(node: CstNode, name: string): IToken[] {
+  return (node.children[name] ?? []).filter(isToken);
+}
+
+function token(node: CstNode, name: string): IToken | undefined {
+  const c = node.children[name]?.[0];
+  return isToken(c) ? c : undefined;
+}
+
+function nodes(node: CstNode, name: string): CstNode[] {
+  return (node.children[name] ?? []).filter((c): c is CstNode => !isToken(c));
+}
+
+function child(node: CstNode, name: string): CstNode | undefined {
+  return nodes(node, name)[0];
+}
+
+function startOffset(c: Child): number {
+  return isToken(c) ? c.startOffset : (c.location?.startOffset ?? Number.NaN);
+}
+
+/** Decodes a string literal's text (with its quotes, or only the opening one when unterminated). */
+export function unquote(raw: string, terminated: boolean): string {
+  const body = raw.slice(1, terminated ? -1 : raw.endsWith('\\') ? -1 : undefined);
+  if (!body.includes('\\')) return body;
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c !== '\\' || i + 1 >= body.length) {
+      out += c;
+      continue;
+    }
+    const n = body[++i]!;
+    switch (n) {
+      case '"':
+      case '\\':
+      case '/':
+        out += n;
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'u': {
+        const hex = body.slice(i + 1, i + 5);
+        if (/^[0-9a-fA-F]{4}$/.test(hex)) {
+          out += String.fromCharCode(parseInt(hex, 16));
+          i += 4;
+        } else out += '\\u';
+        break;
+      }
+      default:
+        // FlowZap only defines `\"`; any other escape stands for itself, backslash included.
+        out += '\\' + n;
+    }
+  }
+  return out;
+}
+
+export class AstBuilder {
+  readonly diagnostics: Diagnostic[] = [];
+  private commentIndex = 0;
+
+  constructor(
+    private readonly lines: LineIndex,
+    private readonly comments: IToken[],
+  ) {}
+
+  private range(start: number, endExclusive: number): Range {
+    return this.lines.range(start, endExclusive);
+  }
+
+  private tokRange(t: IToken): Range {
+    return this.range(t.startOffset, (t.endOffset ?? t.startOffset) + 1);
+  }
+
+  private tok(t: IToken): AstToken {
+    return { text: t.image, range: this.tokRange(t) };
+  }
+
+  /** Range of a CST node from its recorded offsets; falls back to the given token. */
+  private cstRange(n: CstNode, fallback?: IToken): Range {
+    const loc = n.location;
+    if (loc && Number.isFinite(loc.startOffset) && loc.endOffset !== undefined && Number.isFinite(loc.endOffset)) {
+      return this.range(loc.startOffset, loc.endOffset + 1);
+    }
+    return fallback ? this.tokRange(fallback) : this.range(0, 0);
+  }
+
+  /** Comment texts (without `//`) that lie before `offset` and were not taken yet. */
+  private takeComments(offset: number): string[] {
+    const out: string[] = [];
+    while (this.commentIndex < this.comments.length && this.comments[this.commentIndex]!.startOffset < offset) {
+      out.push(this.comments[this.commentIndex]!.image.slice(2).trimEnd());
+      this.commentIndex++;
+    }
+    return out;
+  }
+
+  file(cst: CstNode | undefined, textLength: number): AstFile {
+    const items: AstTopItem[] = [];
+    if (cst) {
+      const children = [...nodes(cst, 'lane'), ...nodes(cst, 'node'), ...nodes(cst, 'edge'), ...nodes(cst, 'loop'), ...nodes(cst, 'junk')];
+      children.sort((a, b) => startOffset(a) - startOffset(b));
+      const junk: IToken[] = [];
+      for (const c of children) {
+        switch (c.name) {
+          case 'lane': {
+            const lane = this.lane(c);
+            if (lane) items.push(lane);
+            break;
+          }
+          case 'node': {
+            const n = this.node(c);
+            if (n) items.push(n);
+            break;
+          }
+          case 'edge': {
+            const e = this.edge(c);
+            if (e) items.push(e);
+            break;
+          }
+          case 'loop':
+            items.push(this.loop(c));
+            break;
+          case 'junk':
+            junk.push(...tokens(c, 'token'));
+        }
+      }
+      this.reportJunk(junk, 'top');
+    }
+    return { items, trailingComments: this.takeComments(Infinity), range: this.range(0, textLength) };
+  }
+
+  /** One diagnostic per line of stray tokens, saying what may start a statement there. */
+  private reportJunk(junk: IToken[], where: 'top' | 'lane' | 'block'): void {
+    let i = 0;
+    while (i < junk.length) {
+      const first = junk[i]!;
+      let last = first;
+      while (i + 1 < junk.length && junk[i + 1]!.startLine === first.startLine) last = junk[++i]!;
+      i++;
+      const shown = first.image.length > 40 ? first.image.slice(0, 40) + '…' : first.image;
+      const expected =
+        where === 'block'
+          ? 'only lanes (`id { # Label` … `}`) can stand inside a node block'
+          : where === 'lane'
+            ? 'a lane holds nodes (`n1: rectangle label:"…"`), edges (`n1.handle(right) -> n2.handle(left)`) and loops (`loop [text] n1 n2`)'
+            : 'a file holds lanes (`id { # Label` … `}`), edges and loops';
+      const message =
+        first.image === '}'
+          ? where === 'top'
+            ? 'unexpected `}`: there is no open lane to close; remove it'
+            : 'unexpected `}`'
+          : first.image.startsWith('#')
+            ? 'unexpected `#` label: a lane label goes right after the lane\'s `{` (`id { # Label`)'
+            : `unexpected \`${shown}\`: ${expected}`;
+      this.diagnostics.push(diagnostic('syntax-error', this.range(first.startOffset, (last.endOffset ?? last.startOffset) + 1), message));
+    }
+  }
+
+  lane(c: CstNode): AstLane | undefined {
+    const idTok = token(c, 'id');
+    const open = token(c, 'open');
+    if (!idTok || !open) return undefined;
+    const comments = this.takeComments(idTok.startOffset);
+    const lane: AstLane = {
+      kind: 'lane',
+      id: this.tok(idTok),
+      items: [],
+      closed: false,
+      openRange: this.tokRange(open),
+      comments,
+      trailingComments: [],
+      range: this.cstRange(c, idTok),
+    };
+    const label = token(c, 'label');
+    if (label) lane.label = { text: label.image.slice(1).trim(), range: this.tokRange(label) };
+
+    const children: Child[] = [
+      ...nodes(c, 'node'),
+      ...nodes(c, 'edge'),
+      ...nodes(c, 'loop'),
+      ...nodes(c, 'junk'),
+      ...tokens(c, 'strayLabel'),
+    ];
+    children.sort((a, b) => startOffset(a) - startOffset(b));
+    const junk: IToken[] = [];
+    for (const item of children) {
+      if (isToken(item)) {
+        // `# Label` on the line after `{`, before anything else: the label the author meant.
+        if (!lane.label && lane.items.length === 0) {
+          lane.label = { text: item.image.slice(1).trim(), range: this.tokRange(item) };
+          lane.labelOnNextLine = true;
+          // Comments before the misplaced label stay with the lane header.
+          lane.comments.push(...this.takeComments(item.startOffset));
+        } else junk.push(item);
+        continue;
+      }
+      let built: AstLaneItem | undefined;
+      if (item.name === 'node') built = this.node(item);
+      else if (item.name === 'edge') built = this.edge(item);
+      else if (item.name === 'loop') built = this.loop(item);
+      else if (item.name === 'junk') junk.push(...tokens(item, 'token'));
+      if (built) lane.items.push(built);
+    }
+    this.reportJunk(junk, 'lane');
+
+    const close = token(c, 'close');
+    if (close) {
+      lane.closed = true;
+      lane.trailingComments = this.takeComments(close.startOffset);
+      lane.range = this.range(idTok.startOffset, close.startOffset + 1);
+    } else {
+      this.diagnostics.push(
+        diagnostic('unclosed-lane', lane.id.range, `lane \`${idTok.image}\` is not closed: add \`}\` after its last line`),
+      );
+    }
+    return lane;
+  }
+
+  node(c: CstNode): AstNode | undefined {
+    const idTok = token(c, 'id');
+    if (!idTok) return undefined;
+    const n: AstNode = {
+      kind: 'node',
+      id: this.tok(idTok),
+      attributes: [],
+      comments: this.takeComments(idTok.startOffset),
+      range: this.tokRange(idTok),
+    };
+    const shape = token(c, 'shape');
+    if (shape) n.shape = this.tok(shape);
+    const end = shape ?? idTok;
+    let endOffset = (end.endOffset ?? end.startOffset) + 1;
+    for (const a of nodes(c, 'attribute')) {
+      const attr = this.attribute(a);
+      if (!attr) continue;
+      n.attributes.push(attr);
+      const loc = a.location;
+      if (loc?.endOffset !== undefined && Number.isFinite(loc.endOffset)) endOffset = Math.max(endOffset, loc.endOffset + 1);
+    }
+    n.range = this.range(idTok.startOffset, endOffset);
+    const blockCst = child(c, 'block');
+    if (blockCst) n.block = this.block(blockCst);
+    return n;
+  }
+
+  block(c: CstNode): AstBlock {
+    const open = token(c, 'open');
+    const field = token(c, 'field');
+    const b: AstBlock = {
+      lanes: [],
+      closed: false,
+      openRange: open ? this.tokRange(open) : this.cstRange(c),
+      range: this.cstRange(c),
+    };
+    if (field) b.field = this.tok(field);
+    const children: CstNode[] = [...nodes(c, 'lane'), ...nodes(c, 'junk')];
+    children.sort((a, b2) => startOffset(a) - startOffset(b2));
+    const junk: IToken[] = [];
+    for (const item of children) {
+      if (item.name === 'lane') {
+        const lane = this.lane(item);
+        if (lane) b.lanes.push(lane);
+      } else junk.push(...tokens(item, 'token'));
+    }
+    this.reportJunk(junk, 'block');
+    const close = token(c, 'close');
+    if (close) b.closed = true;
+    else
+      this.diagnostics.push(
+        diagnostic('unclosed-lane', b.openRange, 'this block of nested lanes is not closed: add `}` after its last lane'),
+      );
+    return b;
+  }
+
+  attribute(c: CstNode): AstAttribute | undefined {
+    const key = token(c, 'key');
+    const sep = token(c, 'sep');
+    if (!key || !sep) return undefined;
+    const attr: AstAttribute = {
+      key: this.tok(key),
+      separator: sep.image === '=' ? '=' : ':',
+      separatorRange: this.tokRange(sep),
+      range: this.cstRange(c, key),
+    };
+    const v = child(c, 'value');
+    if (v) {
+      const value = this.value(v);
+      if (value) attr.value = value;
+    }
+    return attr;
+  }
+
+  value(c: CstNode): AstValue | undefined {
+    const range = this.cstRange(c);
+    const str = token(c, 'StringLiteral');
+    if (str) return { value: unquote(str.image, true), range };
+    const unterminated = token(c, 'UnterminatedString');
+    if (unterminated) {
+      const end = this.lines.positionAt((unterminated.endOffset ?? unterminated.startOffset) + 1);
+      this.diagnostics.push(
+        diagnostic('unterminated-string', this.tokRange(unterminated), 'this string is not closed: add `"` at its end (strings stay on one line)', {
+          fix: { title: 'Close the string', edits: [{ range: { start: end, end }, newText: '"' }] },
+        }),
+      );
+      return { value: unquote(unterminated.image, false), range, unterminated: true };
+    }
+    const num = token(c, 'NumberLiteral');
+    if (num) return { value: Number(num.image), range };
+    if (token(c, 'True')) return { value: true, range };
+    if (token(c, 'False')) return { value: false, range };
+    if (token(c, 'Null')) return { value: null, range };
+    const bare = token(c, 'bare');
+    if (bare) return { value: bare.image, range, bare: true };
+    const obj = child(c, 'object');
+    if (obj) return { value: this.json(obj), range };
+    const arr = child(c, 'array');
+    if (arr) return { value: this.json(arr), range };
+    return undefined;
+  }
+
+  /** A JSON object or array from its CST, iteratively: nesting depth is already bounded by the lexer pass. */
+  private json(c: CstNode): JsonValue {
+    if (c.name === 'object') {
+      const out: Record<string, JsonValue> = {};
+      for (const m of nodes(c, 'member')) {
+        const key = token(m, 'key');
+        const v = child(m, 'value');
+        if (!key) continue;
+        const value = v ? this.value(v) : undefined;
+        out[unquote(key.image, true)] = value ? value.value : null;
+      }
+      return out;
+    }
+    const out: JsonValue[] = [];
+    for (const v of nodes(c, 'value')) {
+      const value = this.value(v);
+      if (value) out.push(value.value);
+    }
+    return out;
+  }
+
+  edge(c: CstNode): AstEdge | undefined {
+    const fromCst = child(c, 'from');
+    const from = fromCst ? this.endpoint(fromCst) : undefined;
+    const arrow = token(c, 'Arrow');
+    if (!from || !arrow) return undefined;
+    const e: AstEdge = {
+      kind: 'edge',
+      from,
+      attributes: [],
+      arrowRange: this.tokRange(arrow),
+      comments: this.takeComments(startOffset(fromCst!)),
+      range: this.cstRange(c),
+    };
+    const toCst = child(c, 'to');
+    if (toCst) {
+      const to = this.endpoint(toCst);
+      if (to) e.to = to;
+    }
+    if (!e.to) {
+      this.diagnostics.push(
+        diagnostic('syntax-error', e.arrowRange, 'this edge has no target: write `-> n2.handle(left)` after the arrow, on the same line'),
+      );
+    }
+    const attrs = child(c, 'edgeAttributes');
+    if (attrs) for (const a of nodes(attrs, 'attribute')) {
+      const attr = this.attribute(a);
+      if (attr) e.attributes.push(attr);
+    }
+    return e;
+  }
+
+  endpoint(c: CstNode): AstEndpoint | undefined {
+    const first = token(c, 'first');
+    if (!first) return undefined;
+    const second = token(c, 'second');
+    const ep: AstEndpoint = {
+      node: this.tok(second ?? first),
+      hasHandle: token(c, 'Handle') !== undefined,
+      range: this.cstRange(c, first),
+    };
+    if (second) ep.lane = this.tok(first);
+    const dir = token(c, 'direction');
+    if (dir) ep.direction = this.tok(dir);
+    return ep;
+  }
+
+  loop(c: CstNode): AstLoop {
+    const kw = token(c, 'Loop');
+    const l: AstLoop = {
+      kind: 'loop',
+      refs: [],
+      comments: this.takeComments(kw ? kw.startOffset : startOffset(c)),
+      range: this.cstRange(c, kw),
+    };
+    const text = token(c, 'text');
+    if (text) l.text = { text: text.image.slice(1, -1).trim(), range: this.tokRange(text) };
+    for (const r of nodes(c, 'loopRef')) {
+      const first = token(r, 'first');
+      if (!first) continue;
+      const second = token(r, 'second');
+      const ref: AstLoop['refs'][number] = { node: this.tok(second ?? first), range: this.cstRange(r, first) };
+      if (second) ref.lane = this.tok(first);
+      l.refs.push(ref);
+    }
+    return l;
+  }
+}

@@ -1,0 +1,95 @@
+// The lexer of FlowZap Code. Input: text. Output: Chevrotain tokens (comments in their own group).
+// Keywords are defined with `longer_alt: Identifier` so that `loops` or `handler` stay identifiers.
+import { createToken, Lexer, type CustomPatternMatcherFunc, type IToken, type TokenType } from 'chevrotain';
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+export const Newline = createToken({ name: 'Newline', pattern: /\r\n?|\n/, group: Lexer.SKIPPED, line_breaks: true });
+export const Comment = createToken({ name: 'Comment', pattern: /\/\/[^\n\r]*/, group: 'comments' });
+/** `# Display Label` after a lane's `{`, to the end of the line. */
+export const LaneLabel = createToken({ name: 'LaneLabel', pattern: /#[^\n\r]*/ });
+
+export const Identifier = createToken({
+  name: 'Identifier',
+  pattern: /[A-Za-z_][A-Za-z0-9_]*(?:-(?!>)[A-Za-z0-9_]+)*/,
+  start_chars_hint: [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'],
+});
+
+function keyword(name: string, word: string): TokenType {
+  return createToken({ name, pattern: new RegExp(word), longer_alt: Identifier });
+}
+
+export const Loop = keyword('Loop', 'loop');
+export const Handle = keyword('Handle', 'handle');
+export const True = keyword('True', 'true');
+export const False = keyword('False', 'false');
+export const Null = keyword('Null', 'null');
+
+/** The words the lexer treats as keywords; the TextMate grammar must highlight each of them. */
+export const KEYWORDS = ['loop', 'handle', 'true', 'false', 'null'] as const;
+
+export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/ });
+/** A string that reaches the end of its line without a closing quote; reported, then read as if closed. */
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*\\?/ });
+export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/ });
+
+export const Arrow = createToken({ name: 'Arrow', pattern: /->/ });
+
+// `loop [text]`: the bracketed text is raw (no quotes), so it is one token, but only right after `loop`;
+// everywhere else `[` opens edge attributes or a JSON array.
+const matchLoopText: CustomPatternMatcherFunc = (text, offset, matched) => {
+  const last = matched[matched.length - 1];
+  if (!last || last.tokenType !== Loop || text.charCodeAt(offset) !== 91) return null;
+  const re = /\[[^\]\r\n]*\]/y;
+  re.lastIndex = offset;
+  return re.exec(text);
+};
+export const LoopText = createToken({ name: 'LoopText', pattern: matchLoopText, line_breaks: false, start_chars_hint: ['['] });
+
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/ });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
+export const Colon = createToken({ name: 'Colon', pattern: /:/ });
+export const Equals = createToken({ name: 'Equals', pattern: /=/ });
+export const Comma = createToken({ name: 'Comma', pattern: /,/ });
+export const Dot = createToken({ name: 'Dot', pattern: /\./ });
+
+/** Every token type, in matching order. */
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  Newline,
+  Comment,
+  LaneLabel,
+  StringLiteral,
+  UnterminatedString,
+  Arrow,
+  NumberLiteral,
+  LoopText,
+  LBrace,
+  RBrace,
+  LBracket,
+  RBracket,
+  LParen,
+  RParen,
+  Colon,
+  Equals,
+  Comma,
+  Dot,
+  Loop,
+  Handle,
+  True,
+  False,
+  Null,
+  Identifier,
+];
+
+export const lexer = new Lexer(allTokens, {
+  positionTracking: 'full',
+  ensureOptimizations: false,
+  // Errors are collected and reported as diagnostics; the lexer skips the bad character and goes on.
+  recoveryEnabled: true,
+});
+
+export type { IToken };

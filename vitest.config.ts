@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // The machine has two cores; browser and LSP suites start real processes.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
