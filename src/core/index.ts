@@ -90,6 +90,23 @@ export const DIAGNOSTIC_CODES = {
   // ASL profile rules that need only the diagram.
   'edge-leaves-branch': 'error',
   'block-on-non-container': 'warning',
+  // ASL conversion (src/asl): reading ASL files, from-asl, to-asl and `flowlane check FILE.asl.json`.
+  'asl-invalid-input': 'error',
+  'asl-not-state-machine': 'error',
+  'asl-invalid-state': 'error',
+  'asl-missing-target': 'error',
+  'asl-missing-transition': 'error',
+  'asl-name-too-long': 'error',
+  'asl-no-terminal': 'error',
+  'asl-unreachable-state': 'warning',
+  'asl-duplicate-state-name': 'error',
+  'asl-choice-without-rule': 'error',
+  'asl-catch-after-all': 'error',
+  'asl-wrong-query-language': 'error',
+  'asl-transition-conflict': 'error',
+  'asl-validator': 'error',
+  'asl-inferred': 'warning',
+  'asl-unknown-lane': 'error',
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -1,0 +1,255 @@
+// Semantic checks on an ASL definition, for `flowlane check FILE.asl.json`, from-asl and to-asl.
+// Input: a parsed definition (any JSON value) and a Locator that turns a path in it into a range of
+// the text that explains it (the input file for from-asl and check, the `.fz` diagram for to-asl).
+// Output: diagnostics naming the state and the problem. No I/O.
+import { diagnostic } from '../core/index.js';
+import type { Diagnostic, DiagnosticCode, JsonValue } from '../core/index.js';
+import { JSONATA_ONLY, JSONPATH_ONLY, MAX_STATE_NAME, STATE_TYPES, isObject } from './fields.js';
+import type { JsonObject, JsonPath, Locator } from './types.js';
+
+export function checkDefinition(definition: JsonValue, locate: Locator): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (code: DiagnosticCode, path: JsonPath, message: string): void => {
+    out.push(diagnostic(code, locate(path), message));
+  };
+  if (!isObject(definition)) {
+    report('asl-not-state-machine', [], `This is not a state machine: expected an object with "StartAt" and "States", found ${describe(definition)}.`);
+    return out;
+  }
+  if (!isObject(definition.States)) {
+    const found = definition.States === undefined ? 'no "States" field' : `"States" is ${describe(definition.States)}`;
+    report('asl-not-state-machine', [], `This is not a state machine: expected an object with "StartAt" and "States" (an object of states), found ${found}.`);
+    return out;
+  }
+  const topLanguage = typeof definition.QueryLanguage === 'string' ? definition.QueryLanguage : 'JSONPath';
+  checkLanguageValue(definition, [], report);
+  const names = new Map<string, JsonPath>();
+  checkScope(definition, [], 'state machine', topLanguage, names, report);
+  return out;
+}
+
+type Report = (code: DiagnosticCode, path: JsonPath, message: string) => void;
+
+function describe(v: JsonValue | undefined): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  return `the ${typeof v} ${JSON.stringify(v)}`;
+}
+
+function checkLanguageValue(o: JsonObject, path: JsonPath, report: Report): void {
+  if (o.QueryLanguage !== undefined && o.QueryLanguage !== 'JSONPath' && o.QueryLanguage !== 'JSONata') {
+    report('asl-invalid-state', [...path, 'QueryLanguage'], `QueryLanguage must be "JSONPath" or "JSONata", not ${describe(o.QueryLanguage)}.`);
+  }
+}
+
+/** Checks one scope: the machine, a Parallel branch or a Map processor. */
+function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: string, names: Map<string, JsonPath>, report: Report): void {
+  const states = sm.States as JsonObject;
+  const statesPath = [...path, 'States'];
+  const stateNames = Object.keys(states);
+  const has = (n: JsonValue | undefined): boolean => typeof n === 'string' && Object.hasOwn(states, n);
+  let broken = false;
+
+  if (sm.StartAt === undefined) {
+    report('asl-missing-transition', path, `The ${what} has no "StartAt": name the state it starts with.`);
+    broken = true;
+  } else if (!has(sm.StartAt)) {
+    report('asl-missing-target', [...path, 'StartAt'], `The ${what}'s StartAt ${describe(sm.StartAt)} names no state of the ${what}${suggest(sm.StartAt, stateNames)}.`);
+    broken = true;
+  }
+  if (stateNames.length === 0) report('asl-not-state-machine', statesPath, `The ${what} has no states.`);
+
+  const edges = new Map<string, string[]>();
+  const terminal = new Set<string>();
+  for (const name of stateNames) {
+    const state = states[name]!;
+    const sp = [...statesPath, name];
+    const quoted = JSON.stringify(name);
+    if (name.length > MAX_STATE_NAME) {
+      report('asl-name-too-long', sp, `State name ${JSON.stringify(name.slice(0, 40))}… is ${name.length} characters long; AWS allows at most ${MAX_STATE_NAME}.`);
+    }
+    const first = names.get(name);
+    if (first) {
+      report('asl-duplicate-state-name', sp, `State name ${quoted} is used twice in the state machine; state names must be unique, also across Parallel branches and Map processors.`);
+    } else if (!first) {
+      names.set(name, sp);
+    }
+    if (!isObject(state)) {
+      report('asl-invalid-state', sp, `States entry ${quoted} is ${describe(state)}, not a state object (a field that belongs outside "States"?).`);
+      broken = true;
+      continue;
+    }
+    const type = state.Type;
+    if (typeof type !== 'string') {
+      report('asl-invalid-state', sp, `State ${quoted} has ${type === undefined ? 'no "Type"' : `the Type ${describe(type)}`}; it must be one of ${STATE_TYPES.join(', ')}.`);
+    } else if (!(STATE_TYPES as readonly string[]).includes(type)) {
+      report('asl-invalid-state', [...sp, 'Type'], `State ${quoted} has the unknown Type ${JSON.stringify(type)}; it must be one of ${STATE_TYPES.join(', ')}.`);
+    }
+    checkLanguageValue(state, sp, report);
+    const targets: string[] = [];
+    const transition = (value: JsonValue | undefined, where: JsonPath, field: string): void => {
+      if (value === undefined) return;
+      if (has(value)) targets.push(value as string);
+      else {
+        report('asl-missing-target', where, `State ${quoted}: ${field} ${describe(value)} names no state of the ${what}${suggest(value, stateNames)}.`);
+        broken = true;
+      }
+    };
+    transition(state.Next, [...sp, 'Next'], 'Next');
+    transition(state.Default, [...sp, 'Default'], 'Default');
+    if (state.Choices !== undefined) {
+      if (!Array.isArray(state.Choices)) report('asl-invalid-state', [...sp, 'Choices'], `State ${quoted}: Choices must be an array of rules.`);
+      else
+        state.Choices.forEach((c, i) => {
+          const cp = [...sp, 'Choices', i];
+          if (!isObject(c)) return report('asl-invalid-state', cp, `State ${quoted}: Choices[${i}] is ${describe(c)}, not a rule object.`);
+          if (c.Next === undefined) {
+            report('asl-missing-transition', cp, `State ${quoted}: Choices[${i}] has no "Next".`);
+            broken = true;
+          } else transition(c.Next, [...cp, 'Next'], `Choices[${i}].Next`);
+          if (!Object.keys(c).some((k) => k !== 'Next' && k !== 'Comment' && k !== 'Assign' && k !== 'Output')) {
+            report('asl-choice-without-rule', cp, `State ${quoted}: Choices[${i}] has no rule (Variable with a comparison, And/Or/Not, or Condition).`);
+          }
+        });
+    }
+    if (state.Catch !== undefined) {
+      if (!Array.isArray(state.Catch)) report('asl-invalid-state', [...sp, 'Catch'], `State ${quoted}: Catch must be an array of catchers.`);
+      else
+        state.Catch.forEach((c, i) => {
+          const cp = [...sp, 'Catch', i];
+          if (!isObject(c)) return report('asl-invalid-state', cp, `State ${quoted}: Catch[${i}] is ${describe(c)}, not a catcher object.`);
+          if (c.Next === undefined) {
+            report('asl-missing-transition', cp, `State ${quoted}: Catch[${i}] has no "Next".`);
+            broken = true;
+          } else transition(c.Next, [...cp, 'Next'], `Catch[${i}].Next`);
+        });
+    }
+    checkAllLast(state, sp, quoted, 'Catch', report);
+    checkAllLast(state, sp, quoted, 'Retry', report);
+    edges.set(name, targets);
+
+    if (type === 'Succeed' || type === 'Fail' || state.End === true) terminal.add(name);
+    if (typeof type === 'string' && type !== 'Succeed' && type !== 'Fail' && type !== 'Choice' && state.Next === undefined && state.End !== true) {
+      report('asl-missing-transition', sp, `State ${quoted} has neither "Next" nor "End": say where it goes, or end the ${what} with "End": true.`);
+      broken = true;
+    }
+    if (state.Next !== undefined && state.End !== undefined) {
+      report('asl-transition-conflict', [...sp, 'End'], `State ${quoted} has both "Next" and "End": a state either goes on or ends; remove one of them.`);
+    }
+    if (type === 'Choice' && (!Array.isArray(state.Choices) || state.Choices.length === 0)) {
+      report('asl-invalid-state', sp, `Choice state ${quoted} has no Choices; it needs at least one rule.`);
+    }
+    checkQueryLanguage(state, sp, quoted, typeof state.QueryLanguage === 'string' ? state.QueryLanguage : topLanguage, report);
+
+    // Nested scopes.
+    if (type === 'Parallel') {
+      if (!Array.isArray(state.Branches) || state.Branches.length === 0) {
+        report('asl-invalid-state', sp, `Parallel state ${quoted} has no Branches.`);
+      } else {
+        state.Branches.forEach((b, i) => {
+          const bp = [...sp, 'Branches', i];
+          if (!isObject(b) || !isObject(b.States)) report('asl-invalid-state', bp, `Parallel state ${quoted}: Branches[${i}] is not a state machine (an object with StartAt and States).`);
+          else checkScope(b, bp, `branch ${i + 1} of ${quoted}`, topLanguage, names, report);
+        });
+      }
+    }
+    if (type === 'Map') {
+      const field = state.ItemProcessor !== undefined ? 'ItemProcessor' : state.Iterator !== undefined ? 'Iterator' : undefined;
+      if (field === undefined) report('asl-invalid-state', sp, `Map state ${quoted} has no ItemProcessor (or legacy Iterator) to run for each item.`);
+      else {
+        const p = state[field];
+        if (!isObject(p) || !isObject(p.States)) report('asl-invalid-state', [...sp, field], `Map state ${quoted}: ${field} is not a state machine (an object with StartAt and States).`);
+        else checkScope(p, [...sp, field], `${field} of ${quoted}`, topLanguage, names, report);
+      }
+    }
+  }
+
+  if (broken || typeof sm.StartAt !== 'string') return;
+  // Reachability from StartAt, and whether each reachable state can still reach an end.
+  const reached = new Set<string>([sm.StartAt]);
+  const queue = [sm.StartAt];
+  while (queue.length > 0) for (const t of edges.get(queue.shift()!) ?? []) if (!reached.has(t)) reached.add(t), queue.push(t);
+  for (const name of stateNames) {
+    if (!reached.has(name)) report('asl-unreachable-state', [...statesPath, name], `State ${JSON.stringify(name)} is unreachable: no transition of the ${what} leads to it.`);
+  }
+  const canEnd = new Set(terminal);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, targets] of edges) if (!canEnd.has(name) && targets.some((t) => canEnd.has(t))) canEnd.add(name), (changed = true);
+  }
+  const stuck = stateNames.filter((n) => reached.has(n) && !canEnd.has(n));
+  for (const name of stuck) {
+    const loop = stuck.length > 1 ? ` (a cycle with no exit through ${stuck.slice(0, 5).map((s) => JSON.stringify(s)).join(', ')}${stuck.length > 5 ? ', …' : ''})` : '';
+    report('asl-no-terminal', [...statesPath, name], `State ${JSON.stringify(name)} can never reach an end of the ${what}${loop}: add a transition to a Succeed or Fail state, or "End": true.`);
+  }
+}
+
+function checkAllLast(state: JsonObject, sp: JsonPath, quoted: string, field: 'Catch' | 'Retry', report: Report): void {
+  const list = state[field];
+  if (!Array.isArray(list)) return;
+  const allAt = list.findIndex((c) => isObject(c) && Array.isArray(c.ErrorEquals) && c.ErrorEquals.includes('States.ALL'));
+  if (allAt < 0) return;
+  const entry = list[allAt] as JsonObject;
+  if ((entry.ErrorEquals as JsonValue[]).length > 1) {
+    report('asl-catch-after-all', [...sp, field, allAt], `State ${quoted}: in ${field}[${allAt}], "States.ALL" must appear alone in ErrorEquals.`);
+  }
+  if (allAt < list.length - 1) {
+    report('asl-catch-after-all', [...sp, field, allAt + 1], `State ${quoted}: ${field}[${allAt + 1}] comes after a ${field === 'Catch' ? 'catcher' : 'retrier'} for "States.ALL", so it can never apply; "States.ALL" must be last.`);
+  }
+}
+
+function checkQueryLanguage(state: JsonObject, sp: JsonPath, quoted: string, language: string, report: Report): void {
+  if (language === 'JSONata') {
+    for (const f of JSONPATH_ONLY) {
+      if (state[f] !== undefined) report('asl-wrong-query-language', [...sp, f], `State ${quoted} uses JSONata, where ${f} does not exist (a JSONPath field); use ${jsonataFor(f)}, or set "QueryLanguage": "JSONPath" on the state.`);
+    }
+    if (Array.isArray(state.Choices)) {
+      state.Choices.forEach((c, i) => {
+        if (isObject(c) && c.Variable !== undefined) report('asl-wrong-query-language', [...sp, 'Choices', i], `State ${quoted} uses JSONata: Choices[${i}] needs a "Condition", not a JSONPath "Variable" rule.`);
+      });
+    }
+  } else if (language === 'JSONPath') {
+    for (const f of JSONATA_ONLY) {
+      if (state[f] !== undefined) report('asl-wrong-query-language', [...sp, f], `State ${quoted} uses JSONPath, where ${f} does not exist (a JSONata field); set "QueryLanguage": "JSONata" on the state or the machine.`);
+    }
+    if (Array.isArray(state.Choices)) {
+      state.Choices.forEach((c, i) => {
+        if (isObject(c) && c.Condition !== undefined) report('asl-wrong-query-language', [...sp, 'Choices', i], `State ${quoted} uses JSONPath: Choices[${i}] has a JSONata "Condition"; set "QueryLanguage": "JSONata" or write a Variable rule.`);
+      });
+    }
+  }
+}
+
+function jsonataFor(field: string): string {
+  if (field === 'Parameters') return 'Arguments';
+  if (field === 'ItemsPath') return 'Items';
+  if (field === 'ResultSelector' || field === 'OutputPath' || field === 'ResultPath') return 'Output (and Assign)';
+  if (field.endsWith('Path')) return `${field.slice(0, -4)} with a {% %} expression`;
+  return 'the JSONata equivalent';
+}
+
+/** ` (did you mean "X"?)` when a state name is close to the one written. */
+function suggest(value: JsonValue | undefined, names: string[]): string {
+  if (typeof value !== 'string' || names.length === 0) return '';
+  const lower = value.toLowerCase().trim();
+  const close = names.find((n) => n.toLowerCase().trim() === lower) ?? names.find((n) => editDistance(n, value) <= Math.max(1, Math.floor(value.length / 5)));
+  return close === undefined ? '' : ` (did you mean ${JSON.stringify(close)}?)`;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return 99;
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,323 @@
+// ASL -> diagram.
+// Input: a state machine definition as parsed JSON (any value: bad input is reported, not thrown).
+// Output: a Diagram in the ASL profile of grammar/SPEC.md section 4, plus the diagnostics of
+// checkDefinition. The diagram is lossless: toAsl(fromAsl(x).value).value deep-equals x, because
+// everything the diagram cannot draw (a Next to a missing state, End:false, a field whose name is
+// not a `.fz` key, a States entry that is not a state) is carried verbatim as an attribute.
+//
+// Example: {"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}} becomes
+//   machine { # State machine
+//   n1: circle label:"Start"
+//   n2: rectangle label:"A" Type:"Pass"
+//   n3: circle label:"End"
+//   n1.handle(right) -> n2.handle(left)
+//   n2.handle(right) -> n3.handle(left)
+//   }
+import type { Diagnostic, JsonValue, Result } from '../core/index.js';
+import type { Attribute, Diagram, DiagramNode, Edge, Lane } from '../model/types.js';
+import { makeAttribute, NO_RANGE } from '../model/query.js';
+import { checkDefinition } from './check.js';
+import {
+  ESCAPED_FIELDS,
+  VERBATIM_VALUE,
+  catchLabel,
+  isObject,
+  isWritableAslKey,
+  resourceService,
+  ruleLabel,
+  serviceLabel,
+  setKey,
+} from './fields.js';
+import type { FromAslOptions, JsonObject, JsonPath } from './types.js';
+
+/** A lane being built, with its nodes (each with the nested lanes of its block) and its edges. */
+interface LaneDraft {
+  lane: Lane;
+  nodes: NodeDraft[];
+  edges: Edge[];
+}
+
+interface NodeDraft {
+  node: DiagramNode;
+  block: LaneDraft[];
+}
+
+type EdgeKind = 'next' | 'choice' | 'default' | 'catch' | 'end' | 'start';
+
+export function fromAsl(definition: unknown, options: FromAslOptions = {}): Result<Diagram> {
+  const locate = options.locate ?? (() => NO_RANGE);
+  const diagnostics: Diagnostic[] = checkDefinition(definition as JsonValue, locate);
+  const builder = new Builder(options.lanes ?? 'single');
+  if (isObject(definition) && isObject(definition.States)) {
+    builder.buildMachine(definition);
+  } else {
+    builder.topLane('machine', 'State machine');
+  }
+  return { value: builder.finish(), diagnostics };
+}
+
+class Builder {
+  private nodeCount = 0;
+  private branchCount = 0;
+  private mapCount = 0;
+  private readonly laneIds = new Set<string>();
+  private readonly top: LaneDraft[] = [];
+
+  constructor(private readonly mode: 'single' | 'service') {}
+
+  topLane(id: string, label: string): LaneDraft {
+    const existing = this.top.find((l) => l.lane.id === id);
+    if (existing) return existing;
+    const draft = this.newLane(id, label, undefined);
+    this.top.push(draft);
+    return draft;
+  }
+
+  buildMachine(sm: JsonObject): void {
+    if (this.mode === 'single') {
+      const lane = this.topLane('machine', 'State machine');
+      this.buildScope(sm, () => lane, lane);
+      return;
+    }
+    // One lane per service: Task states by the service their Resource calls, every other state
+    // in the Step Functions lane. The markers go into the lane of the first state.
+    const laneOf = (state: JsonValue): LaneDraft => {
+      if (isObject(state) && state.Type === 'Task') {
+        const service = resourceService(state.Resource) ?? 'tasks';
+        return this.topLane(service, service === 'tasks' ? 'Tasks' : serviceLabel(service));
+      }
+      return this.topLane('flow', 'Step Functions');
+    };
+    const states = sm.States as JsonObject;
+    const first = typeof sm.StartAt === 'string' && Object.hasOwn(states, sm.StartAt) ? states[sm.StartAt]! : Object.values(states)[0];
+    const markerLane = first === undefined ? this.topLane('flow', 'Step Functions') : laneOf(first);
+    this.buildScope(sm, (_name, state) => laneOf(state), markerLane);
+  }
+
+  /** Draws one scope (the machine, a Parallel branch or a Map processor): markers, states, edges. */
+  private buildScope(sm: JsonObject, laneFor: (name: string, state: JsonValue) => LaneDraft, markerLane: LaneDraft): void {
+    const states = sm.States as JsonObject;
+    const names = Object.keys(states);
+    const startAtDrawn = typeof sm.StartAt === 'string' && Object.hasOwn(states, sm.StartAt);
+
+    // The start marker carries the scope's own fields (Comment, TimeoutSeconds, QueryLanguage, …).
+    const startFields: JsonObject = {};
+    for (const [key, value] of Object.entries(sm)) {
+      if (key === 'States' || (key === 'StartAt' && startAtDrawn)) continue;
+      setKey(startFields, key, value);
+    }
+    const start = this.addNode(markerLane, 'circle', 'Start', fieldAttributes(startFields));
+
+    const ids = new Map<string, DiagramNode>();
+    const order = new Map<string, number>();
+    const transitions: Array<{ from: DiagramNode; kind: EdgeKind; target: string; attrs: Attribute[]; label?: string; index: number }> = [];
+
+    names.forEach((name, position) => {
+      const state = states[name]!;
+      order.set(name, position);
+      const lane = laneFor(name, state);
+      if (!isObject(state) || typeof state.Type !== 'string') {
+        ids.set(name, this.addNode(lane, 'rectangle', name, [makeAttribute(VERBATIM_VALUE, state)]).node);
+        return;
+      }
+      const type = state.Type;
+      const kept: JsonObject = {};
+      setKey(kept, 'Type', type);
+      let blockField: string | undefined;
+      let blockScopes: JsonObject[] = [];
+      const edges: typeof transitions = [];
+      const target = (v: JsonValue | undefined): v is string => typeof v === 'string' && Object.hasOwn(states, v);
+      for (const [key, value] of Object.entries(state)) {
+        if (key === 'Type') continue;
+        if (key === 'Next' && target(value)) {
+          edges.push({ from: undefined!, kind: 'next', target: value, attrs: [], index: 0 });
+        } else if (key === 'End' && value === true) {
+          edges.push({ from: undefined!, kind: 'end', target: '', attrs: [], index: 0 });
+        } else if (key === 'Default' && target(value)) {
+          edges.push({ from: undefined!, kind: 'default', target: value, attrs: [makeAttribute('Default', true)], label: 'Default', index: 0 });
+        } else if ((key === 'Choices' || key === 'Catch') && Array.isArray(value) && value.every((c) => isObject(c) && target(c.Next))) {
+          value.forEach((c, i) => {
+            const entry = withoutNext(c as JsonObject);
+            const kind: EdgeKind = key === 'Choices' ? 'choice' : 'catch';
+            const attr = makeAttribute(key === 'Choices' ? 'Choice' : 'Catch', entry);
+            const label = kind === 'choice' ? ruleLabel(entry) : catchLabel(entry);
+            edges.push({ from: undefined!, kind, target: (c as JsonObject).Next as string, attrs: [attr], label, index: i });
+          });
+        } else if (
+          key === 'Branches' &&
+          type === 'Parallel' &&
+          blockField === undefined &&
+          Array.isArray(value) &&
+          value.length > 0 &&
+          value.every((b) => isObject(b) && isObject(b.States))
+        ) {
+          blockField = 'Branches';
+          blockScopes = value as JsonObject[];
+        } else if ((key === 'ItemProcessor' || key === 'Iterator') && type === 'Map' && blockField === undefined && isObject(value) && isObject(value.States)) {
+          blockField = key;
+          blockScopes = [value];
+        } else {
+          setKey(kept, key, value);
+        }
+      }
+      const shape = type === 'Choice' ? 'diamond' : type === 'Succeed' || type === 'Fail' ? 'circle' : 'rectangle';
+      const draft = this.addNode(lane, shape, name, fieldAttributes(kept));
+      ids.set(name, draft.node);
+      for (const e of edges) transitions.push({ ...e, from: draft.node });
+      if (blockField !== undefined) {
+        draft.node.block = { lanes: [], range: NO_RANGE };
+        if (blockField === 'Iterator') draft.node.block.field = 'Iterator';
+        blockScopes.forEach((scope, i) => {
+          const isMap = blockField !== 'Branches';
+          const id = this.uniqueLaneId(isMap ? `m${++this.mapCount}` : `b${++this.branchCount}`);
+          const label = isMap ? (blockField === 'Iterator' ? 'Iterator' : 'Item processor') : `Branch ${i + 1}`;
+          const nested = this.newLane(id, label, draft.node.id);
+          draft.block.push(nested);
+          draft.node.block!.lanes.push(id);
+          this.buildScope(scope, () => nested, nested);
+        });
+      }
+    });
+
+    // Edges, in the order: StartAt, then each state's Next, Choices, Default, Catch and End.
+    const rank = (kind: EdgeKind): number => ['next', 'choice', 'default', 'catch', 'end'].indexOf(kind);
+    let end: DiagramNode | undefined;
+    if (startAtDrawn) this.addEdge(markerLane, start.node, ids.get(sm.StartAt as string)!, 'start', 0, true, [], undefined);
+    const byState = new Map<DiagramNode, typeof transitions>();
+    for (const t of transitions) {
+      const list = byState.get(t.from) ?? [];
+      list.push(t);
+      byState.set(t.from, list);
+    }
+    for (const [from, list] of byState) {
+      list.sort((a, b) => rank(a.kind) - rank(b.kind) || a.index - b.index);
+      const fromPos = order.get(from.label ?? '') ?? 0;
+      const lane = this.laneDraft(from.lane);
+      for (const t of list) {
+        let to: DiagramNode;
+        let forward: boolean;
+        if (t.kind === 'end') {
+          end ??= this.addNode(markerLane, 'circle', 'End', []).node;
+          to = end;
+          forward = true;
+        } else {
+          to = ids.get(t.target)!;
+          forward = (order.get(t.target) ?? 0) > fromPos;
+        }
+        this.addEdge(lane, from, to, t.kind, t.index, forward, t.attrs, t.label);
+      }
+    }
+  }
+
+  private readonly draftsById = new Map<string, LaneDraft>();
+
+  private laneDraft(id: string): LaneDraft {
+    return this.draftsById.get(id)!;
+  }
+
+  private uniqueLaneId(id: string): string {
+    let candidate = id;
+    for (let k = 2; this.laneIds.has(candidate); k++) candidate = `${id}_${k}`;
+    return candidate;
+  }
+
+  private newLane(id: string, label: string, parent: string | undefined): LaneDraft {
+    this.laneIds.add(id);
+    const lane: Lane = { id, label, nodes: [], comments: [], trailingComments: [], range: NO_RANGE, idRange: NO_RANGE };
+    if (parent !== undefined) lane.parent = parent;
+    const draft: LaneDraft = { lane, nodes: [], edges: [] };
+    this.draftsById.set(id, draft);
+    return draft;
+  }
+
+  private addNode(lane: LaneDraft, shape: string, label: string, attributes: Attribute[]): NodeDraft {
+    const id = `n${++this.nodeCount}`;
+    const node: DiagramNode = {
+      id,
+      shape,
+      lane: lane.lane.id,
+      attributes: [makeAttribute('label', label), ...attributes],
+      label,
+      comments: [],
+      range: NO_RANGE,
+      idRange: NO_RANGE,
+      shapeRange: NO_RANGE,
+    };
+    const draft: NodeDraft = { node, block: [] };
+    lane.nodes.push(draft);
+    lane.lane.nodes.push(id);
+    return draft;
+  }
+
+  private addEdge(
+    lane: LaneDraft,
+    from: DiagramNode,
+    to: DiagramNode,
+    kind: EdgeKind,
+    index: number,
+    forward: boolean,
+    attrs: Attribute[],
+    label: string | undefined,
+  ): void {
+    const [out, into] = handles(kind, index, forward);
+    const attributes = label === undefined ? attrs : [makeAttribute('label', label), ...attrs];
+    const edge: Edge = {
+      from: { node: from.id, handle: out, nodeRange: NO_RANGE },
+      to: { node: to.id, handle: into, nodeRange: NO_RANGE },
+      attributes,
+      container: lane.lane.id,
+      comments: [],
+      range: NO_RANGE,
+    };
+    if (to.lane !== lane.lane.id) edge.to.laneWritten = to.lane;
+    if (label !== undefined) edge.label = label;
+    lane.edges.push(edge);
+  }
+
+  /** Flattens the drafts into the Diagram's source-order lists, the order `print` writes them in. */
+  finish(): Diagram {
+    const diagram: Diagram = { lanes: [], nodes: [], edges: [], loops: [], trailingComments: [] };
+    const visit = (draft: LaneDraft): void => {
+      diagram.lanes.push(draft.lane);
+      for (const n of draft.nodes) {
+        diagram.nodes.push(n.node);
+        for (const nested of n.block) visit(nested);
+      }
+      diagram.edges.push(...draft.edges);
+    };
+    for (const lane of this.top) visit(lane);
+    return diagram;
+  }
+}
+
+/**
+ * Handles that make the flow run left to right: the main transition leaves on the right and enters
+ * on the left; further Choice rules and the Default leave at the bottom; Catch edges go down to
+ * their handler; a transition back to an earlier state goes over the top.
+ */
+function handles(kind: EdgeKind, index: number, forward: boolean): [string, string] {
+  if (kind === 'catch') return forward ? ['bottom', 'top'] : ['bottom', 'bottom'];
+  if (!forward) return ['top', 'top'];
+  if ((kind === 'choice' && index > 0) || kind === 'default') return ['bottom', 'left'];
+  return ['right', 'left'];
+}
+
+function withoutNext(entry: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(entry)) if (k !== 'Next') setKey(out, k, v);
+  return out;
+}
+
+/** ASL fields as attributes, in order; keys that cannot be written as `.fz` keys go into `X-Fields`. */
+function fieldAttributes(fields: JsonObject): Attribute[] {
+  const attrs: Attribute[] = [];
+  let escaped: JsonObject | undefined;
+  for (const [key, value] of Object.entries(fields)) {
+    if (isWritableAslKey(key)) attrs.push(makeAttribute(key, value));
+    else setKey((escaped ??= {}), key, value);
+  }
+  if (escaped) attrs.push(makeAttribute(ESCAPED_FIELDS, escaped));
+  return attrs;
+}
+
+export type { JsonPath };

@@ -1,0 +1,670 @@
+// Diagram -> ASL.
+// Input: a Diagram (from parseDiagram, or built in code). Output: an ASL state machine, with
+// diagnostics on the `.fz` ranges that explain them.
+//
+// A diagram written in the ASL profile (grammar/SPEC.md section 4) converts exactly. Anything else is
+// converted by inference, and every guess is a warning (an error with `strict`) at the node's range:
+//
+// * A node without `Type`: a `diamond` becomes a Choice; any other shape a Task when it has a
+//   `Resource` field and a Pass otherwise. A `circle` without incoming edges is the start marker,
+//   one without outgoing edges an end marker (SPEC 4.3); a circle with both is a Pass.
+// * A plain diamond's outgoing edges become Choice rules read from their labels: a label of the
+//   form `$.path op value` (`==`, `!=`, `<`, `<=`, `>`, `>=`; value a JSON literal or a bare word)
+//   is that comparison; any other label `L` tests the documented input variable `$.choice`
+//   (`StringEquals: "L"`). Every rule is guarded by `IsPresent` so that a missing variable falls
+//   through to the Default instead of failing the execution. The Default is the edge labelled
+//   `Default`, `else` or `otherwise`, or the unlabelled edge; without one, the last edge's target is
+//   also the Default. An edge from a plain diamond to an end marker goes to a Succeed state named
+//   after the marker.
+// * A plain node with no outgoing edge ends the machine (`End: true`).
+// * A plain node with several plain outgoing edges forks: it becomes a Parallel state (a Task with a
+//   Resource is followed by a new Parallel) with one branch per edge. A branch holds the states
+//   reachable from its edge up to the first state all branches reach (the join, the Parallel's Next);
+//   an edge to the join ends the branch. A branch whose edge goes straight to the join is one Pass.
+// * `loop [text] a … z`: after `z` comes a Choice named after the text that goes back to `a` while
+//   the documented input variable `$.repeat` is `true`, and otherwise on to z's old successor (a
+//   Succeed `Done` if z ended the machine). A loop already closed by an edge back to `a` adds nothing.
+// * Lanes: without `lane`, all top-level lanes are one machine (SPEC 4.6). With `lane`, only that
+//   lane's nodes become states; edges into other lanes are dropped (a warning each), edges coming
+//   from them are ignored.
+// * States are listed in node-id order when every id is `n<number>` (FlowZap numbers ids in
+//   declaration order, and from-asl numbers them in `States` order even when it spreads the states
+//   over service lanes), otherwise in declaration order.
+import { diagnostic, sortDiagnostics } from '../core/index.js';
+import type { Diagnostic, DiagnosticCode, JsonValue, Range, Result } from '../core/index.js';
+import { DiagramIndex, NO_RANGE, isAslKey } from '../model/query.js';
+import type { Diagram, DiagramNode, Edge, Lane, Loop } from '../model/types.js';
+import { checkDefinition } from './check.js';
+import { ESCAPED_FIELDS, VERBATIM_VALUE, isObject, setKey } from './fields.js';
+import type { AslStateMachine, JsonObject, JsonPath, Locator, ToAslOptions } from './types.js';
+import { validateAsl } from './validate.js';
+
+/** A state being assembled: from a node, or made up by inference (then `node` is the node that caused it). */
+interface VState {
+  name: string;
+  node: DiagramNode | undefined;
+  range: Range;
+  fields: JsonObject;
+  verbatim?: { value: JsonValue };
+  next?: VState;
+  nextRange?: Range;
+  end?: Range;
+  choices: Array<{ rule: JsonObject; to: VState; range: Range }>;
+  default?: { to: VState; range: Range };
+  catches: Array<{ catcher: JsonObject; to: VState; range: Range }>;
+  /** Extra plain transitions of a plain node: the fork a Parallel is inferred from. */
+  forks: Array<{ to: VState; range: Range }>;
+  block?: { field: string; scopes: VScope[] };
+  /** True for a node without `Type` (its transitions are read by inference). */
+  plain: boolean;
+}
+
+interface VScope {
+  fields: JsonObject;
+  fieldRanges: Map<string, Range>;
+  startAt?: VState;
+  startRange: Range;
+  startAtVerbatim?: JsonValue;
+  states: VState[];
+  range: Range;
+}
+
+export interface ToAslOutput {
+  /** The state machine. */
+  value: AslStateMachine;
+  /** Where each part of the state machine came from in the `.fz` text. */
+  locate: Locator;
+  diagnostics: Diagnostic[];
+}
+
+/** Converts a diagram to a state machine; see the header of this file for the rules. */
+export function toAsl(diagram: Diagram, options: ToAslOptions = {}): Result<AslStateMachine> {
+  const out = toAslWithLocator(diagram, options);
+  return { value: out.value, diagnostics: out.diagnostics };
+}
+
+/** `toAsl`, also returning the locator that maps ASL paths back to `.fz` ranges. */
+export function toAslWithLocator(diagram: Diagram, options: ToAslOptions = {}): ToAslOutput {
+  const conv = new Converter(diagram, options);
+  const value = conv.run();
+  const locate = conv.locator();
+  const diagnostics = [...conv.diagnostics];
+  if (!conv.failed) diagnostics.push(...checkDefinition(value, locate));
+  if (options.validate !== false && !diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...validateAsl(value, locate));
+  return { value, locate, diagnostics: dedupe(sortDiagnostics(diagnostics)) };
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.code}:${d.range.start.line}:${d.range.start.character}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const REPEAT_VARIABLE = '$.repeat';
+const CHOICE_VARIABLE = '$.choice';
+
+class Converter {
+  readonly diagnostics: Diagnostic[] = [];
+  failed = false;
+  private readonly idx: DiagramIndex;
+  private readonly rank = new Map<string, number>();
+  private readonly names = new Map<string, VState>();
+  private readonly paths = new Map<string, Range>();
+
+  constructor(
+    private readonly diagram: Diagram,
+    private readonly options: ToAslOptions,
+  ) {
+    this.idx = new DiagramIndex(diagram);
+    const numbered = diagram.nodes.every((n) => /^n[0-9]+$/.test(n.id));
+    diagram.nodes.forEach((n, i) => this.rank.set(n.id, numbered ? Number(n.id.slice(1)) : i));
+  }
+
+  run(): AslStateMachine {
+    const tops = this.idx.topLanes();
+    let lanes = tops;
+    if (this.options.lane !== undefined) {
+      const chosen = tops.find((l) => l.id === this.options.lane);
+      if (!chosen) {
+        const known = tops.map((l) => l.id).join(', ') || 'none';
+        this.report('asl-unknown-lane', NO_RANGE, `There is no top-level lane "${this.options.lane}" to convert (lanes: ${known}).`);
+        this.failed = true;
+        return { StartAt: '', States: {} };
+      }
+      lanes = [chosen];
+    }
+    const range = lanes.length > 0 ? lanes[0]!.range : NO_RANGE;
+    const scope = this.buildScope(new Set(lanes.map((l) => l.id)), range, true);
+    if (scope.states.length === 0) {
+      this.report('asl-not-state-machine', range, 'The diagram has no node that could become a state.');
+      this.failed = true;
+    }
+    return this.emitScope(scope, []);
+  }
+
+  locator(): Locator {
+    return (path: JsonPath) => {
+      for (let n = path.length; n >= 0; n--) {
+        const r = this.paths.get(JSON.stringify(path.slice(0, n)));
+        if (r) return r;
+      }
+      return NO_RANGE;
+    };
+  }
+
+  private report(code: DiagnosticCode, range: Range, message: string, related?: Diagnostic['related']): void {
+    this.diagnostics.push(diagnostic(code, range, message, related ? { related } : {}));
+  }
+
+  /** Reports an inference: a warning, or an error under `strict`. */
+  private guess(range: Range, message: string): void {
+    const strict = this.options.strict === true;
+    this.diagnostics.push(diagnostic('asl-inferred', range, strict ? `${message} (--strict: write it explicitly)` : message, { severity: strict ? 'error' : 'warning' }));
+  }
+
+  private uniqueName(base: string): string {
+    let name = base;
+    for (let k = 2; this.names.has(name); k++) name = `${base} ${k}`;
+    return name;
+  }
+
+  private newState(name: string, node: DiagramNode | undefined, range: Range, fields: JsonObject, plain: boolean): VState {
+    const st: VState = { name, node, range, fields, choices: [], catches: [], forks: [], plain };
+    const first = this.names.get(name);
+    if (first && node) {
+      this.report('asl-duplicate-state-name', range, `Two states are named "${name}"; state names must be unique in the whole state machine. Rename one of them.`, [
+        { range: first.range, message: 'the other state with this name' },
+      ]);
+    } else if (!first) {
+      this.names.set(name, st);
+    }
+    return st;
+  }
+
+  /** Builds one scope from the nodes of the given lanes. */
+  private buildScope(laneIds: Set<string>, range: Range, top: boolean): VScope {
+    const nodes = this.diagram.nodes.filter((n) => laneIds.has(n.lane)).sort((a, b) => this.rank.get(a.id)! - this.rank.get(b.id)!);
+    const inScope = new Set(nodes.map((n) => n.id));
+    const ins = (id: string): Edge[] => this.idx.in(id).filter((e) => inScope.has(e.from.node));
+    const outs = (id: string): Edge[] => this.idx.out(id);
+    const scope: VScope = { fields: {}, fieldRanges: new Map(), startRange: range, states: [], range };
+
+    // Classify: states, the start marker, end markers, plain nodes.
+    let start: DiagramNode | undefined;
+    const ends = new Set<string>();
+    const byNode = new Map<string, VState>();
+    for (const node of nodes) {
+      const typed = node.attributes.some((a) => a.key === 'Type' || a.key === VERBATIM_VALUE);
+      if (!typed && node.shape === 'circle') {
+        const noIn = ins(node.id).length === 0;
+        const noOut = outs(node.id).length === 0;
+        if (noIn && start === undefined) {
+          start = node;
+          continue;
+        }
+        if (!noIn && noOut) {
+          ends.add(node.id);
+          continue;
+        }
+      }
+      const name = node.label ?? node.id;
+      if (node.label === undefined) this.guess(node.range, `Node ${node.id} has no label; its id "${node.id}" is used as the state name.`);
+      const fields = this.nodeFields(node);
+      let st: VState;
+      if (typed) {
+        const verbatim = node.attributes.find((a) => a.key === VERBATIM_VALUE);
+        st = this.newState(name, node, node.range, verbatim ? {} : fields, false);
+        if (verbatim) st.verbatim = { value: verbatim.value };
+      } else {
+        const type = node.shape === 'diamond' ? 'Choice' : 'Resource' in fields ? 'Task' : 'Pass';
+        const why =
+          type === 'Choice'
+            ? 'a diamond'
+            : type === 'Task'
+              ? 'it has a Resource'
+              : `a ${node.shape} without Resource (add Type:"Task" and a Resource to call a service)`;
+        this.guess(node.range, `Node ${node.id} "${name}" has no Type: converted to a ${type} state, as ${why}.`);
+        const typedFields: JsonObject = { Type: type };
+        for (const [k, v] of Object.entries(fields)) setKey(typedFields, k, v);
+        st = this.newState(name, node, node.range, typedFields, true);
+      }
+      byNode.set(node.id, st);
+      scope.states.push(st);
+    }
+
+    // The scope's own fields and StartAt, from the start marker.
+    if (start) {
+      scope.startRange = start.range;
+      for (const a of start.attributes) {
+        if (!isAslKey(a.key)) continue;
+        if (a.key === ESCAPED_FIELDS && isObject(a.value)) {
+          for (const [k, v] of Object.entries(a.value)) {
+            setKey(scope.fields, k, v);
+            scope.fieldRanges.set(k, a.valueRange);
+          }
+        } else if (a.key === 'StartAt') {
+          scope.startAtVerbatim = a.value;
+          scope.fieldRanges.set('StartAt', a.valueRange);
+        } else {
+          setKey(scope.fields, a.key, a.value);
+          scope.fieldRanges.set(a.key, a.valueRange);
+        }
+      }
+      const startEdges = outs(start.id).filter((e) => byNode.has(e.to.node));
+      if (startEdges.length > 0) {
+        if (scope.startAtVerbatim !== undefined) {
+          this.report('asl-transition-conflict', startEdges[0]!.range, 'The start marker has both a StartAt field and an edge; keep one of them.');
+        }
+        scope.startAt = byNode.get(startEdges[0]!.to.node)!;
+        scope.startRange = startEdges[0]!.range;
+        if (startEdges.length > 1) this.guess(startEdges[1]!.range, 'The start marker has several edges; the first one names StartAt and the others are ignored.');
+      }
+    }
+    if (!scope.startAt && scope.startAtVerbatim === undefined && scope.states.length > 0) scope.startAt = scope.states[0];
+
+    // Transitions, from each node's outgoing edges in diagram order.
+    const succeedFor = new Map<string, VState>();
+    const endTarget = (marker: DiagramNode, why: Range): VState => {
+      let st = succeedFor.get(marker.id);
+      if (!st) {
+        const name = this.uniqueName(marker.label ?? 'End');
+        st = this.newState(name, marker, marker.range, { Type: 'Succeed' }, true);
+        succeedFor.set(marker.id, st);
+        scope.states.push(st);
+      }
+      this.guess(why, `A Choice cannot end the machine: the edge goes to a new Succeed state "${st.name}".`);
+      return st;
+    };
+    for (const node of nodes) {
+      const st = byNode.get(node.id);
+      if (!st) continue;
+      if (st.verbatim) {
+        for (const e of outs(node.id)) this.guess(e.range, `"${st.name}" stands for a States entry that is not a state (X-Value); its edges are ignored.`);
+        continue;
+      }
+      const defaults: Array<{ to: VState; range: Range }> = [];
+      const labelled: Array<{ to: VState; range: Range; label: string }> = [];
+      for (const e of outs(node.id)) {
+        const targetNode = this.idx.node(e.to.node);
+        if (!targetNode) continue; // undefined-node, reported by the model
+        if (!inScope.has(targetNode.id)) {
+          const targetLane = this.idx.laneOf(targetNode.id);
+          if (top && this.options.lane !== undefined && targetLane && targetLane.parent === undefined) {
+            this.guess(e.range, `The edge goes to lane "${targetLane.id}", which is left out (converting lane "${this.options.lane}" only); it is dropped.`);
+          } else {
+            this.report('edge-leaves-branch', e.range, `The edge from "${st.name}" leaves its ${top ? 'state machine' : 'Parallel branch or Map processor'}: branches and processors are closed state machines, so a transition must stay inside them.`);
+          }
+          continue;
+        }
+        const isEnd = ends.has(targetNode.id);
+        const to = isEnd ? undefined : byNode.get(targetNode.id);
+        if (!isEnd && !to) continue; // an edge into the start marker: it is then not a start marker
+        const choice = e.attributes.find((a) => a.key === 'Choice');
+        const deflt = e.attributes.find((a) => a.key === 'Default');
+        const catcher = e.attributes.find((a) => a.key === 'Catch');
+        const other = e.attributes.find((a) => isAslKey(a.key) && a.key !== 'Choice' && a.key !== 'Default' && a.key !== 'Catch');
+        if (other) this.guess(other.keyRange, `Edges carry only Choice, Default and Catch; "${other.key}" is ignored.`);
+        if (choice || deflt || catcher) {
+          if (isEnd && !st.plain) {
+            this.report('asl-transition-conflict', e.range, 'A Choice rule, Default or Catch must go to a state, not to an end marker.');
+            continue;
+          }
+          const target = to ?? endTarget(targetNode, e.range);
+          if (choice) {
+            if (!isObject(choice.value)) this.report('asl-choice-without-rule', choice.valueRange, 'A Choice= value must be a rule object such as {"Variable":"$.x","NumericEquals":0}.');
+            else st.choices.push({ rule: choice.value, to: target, range: e.range });
+          }
+          if (deflt) {
+            if (st.default) this.report('asl-transition-conflict', e.range, `"${st.name}" has two Default edges; a Choice has one Default.`);
+            else st.default = { to: target, range: e.range };
+          }
+          if (catcher) {
+            if (!isObject(catcher.value)) this.report('asl-invalid-state', catcher.valueRange, 'A Catch= value must be a catcher object such as {"ErrorEquals":["States.ALL"]}.');
+            else st.catches.push({ catcher: catcher.value, to: target, range: e.range });
+          }
+          continue;
+        }
+        // A plain edge.
+        if (st.fields.Type === 'Choice') {
+          if (!st.plain) {
+            this.report('asl-choice-without-rule', e.range, `The edge from Choice state "${st.name}" has no rule: add Choice={…} with the rule, or Default=true.`);
+            continue;
+          }
+          const label = (e.label ?? '').trim();
+          if (label === '' || /^(default|else|otherwise)$/i.test(label)) defaults.push({ to: to ?? endTarget(targetNode, e.range), range: e.range });
+          else labelled.push({ to: to ?? endTarget(targetNode, e.range), range: e.range, label });
+          continue;
+        }
+        if (isEnd) {
+          if (st.end) this.guess(e.range, `"${st.name}" has two edges to end markers; one End is enough.`);
+          st.end = e.range;
+        } else if (!st.next) {
+          st.next = to!;
+          st.nextRange = e.range;
+        } else if (st.plain) {
+          st.forks.push({ to: to!, range: e.range });
+        } else {
+          this.report('asl-transition-conflict', e.range, `"${st.name}" has a second plain edge: a state has one Next. Use a Parallel state to run steps side by side, or a Choice to pick one.`);
+        }
+      }
+      if (st.plain && st.fields.Type === 'Choice') this.inferChoice(st, labelled, defaults);
+      if (st.plain && st.fields.Type !== 'Choice' && st.fields.Type !== 'Succeed' && !st.next && !st.end && outs(node.id).length === 0) {
+        st.end = st.range;
+        this.guess(st.range, `"${st.name}" has no outgoing edge: it ends the machine (End: true).`);
+      }
+      // Nested lanes.
+      if (node.block && node.block.lanes.length > 0) {
+        const type = st.fields.Type;
+        const field = node.block.field ?? (type === 'Map' ? 'ItemProcessor' : 'Branches');
+        const scopes = node.block.lanes.map((id) => {
+          const lane = this.idx.lane(id);
+          return this.buildScope(new Set([id]), lane ? lane.range : node.block!.range, false);
+        });
+        if (field !== 'Branches' && scopes.length > 1) {
+          this.report('asl-invalid-state', node.block.range, `A Map state's block holds one lane (its ${field}); this one has ${scopes.length}.`);
+        }
+        st.block = { field, scopes };
+      }
+    }
+
+    this.inferLoops(scope, byNode, inScope);
+    this.inferForks(scope);
+    return scope;
+  }
+
+  /** The ASL fields of a node, with `X-Fields` merged in. */
+  private nodeFields(node: DiagramNode): JsonObject {
+    const fields: JsonObject = {};
+    for (const a of node.attributes) {
+      if (!isAslKey(a.key) || a.key === VERBATIM_VALUE) continue;
+      if (a.key === ESCAPED_FIELDS && isObject(a.value)) {
+        for (const [k, v] of Object.entries(a.value)) setKey(fields, k, v);
+      } else if (!Object.hasOwn(fields, a.key)) {
+        setKey(fields, a.key, a.value);
+      }
+    }
+    return fields;
+  }
+
+  /** Rules for a plain diamond, read from its edge labels (see the header). */
+  private inferChoice(st: VState, labelled: Array<{ to: VState; range: Range; label: string }>, defaults: Array<{ to: VState; range: Range }>): void {
+    for (const l of labelled) {
+      const rule = ruleFromLabel(l.label);
+      st.choices.push({ rule, to: l.to, range: l.range });
+      this.guess(l.range, `Choice rule read from the label "${l.label}": ${JSON.stringify(rule)}.`);
+    }
+    if (!st.default) {
+      const d = defaults[0] ?? (labelled.length > 0 ? labelled[labelled.length - 1] : undefined);
+      if (d) {
+        st.default = { to: d.to, range: d.range };
+        if (!defaults[0]) this.guess(d.range, `"${st.name}" has no Default edge: the last edge is also the Default.`);
+      }
+    }
+    for (const extra of defaults.slice(1)) this.guess(extra.range, `"${st.name}" has several unlabelled edges; only the first is the Default, this one is ignored.`);
+    if (st.choices.length === 0) {
+      // A Choice needs at least one rule; a diamond with one way out is a plain step.
+      st.fields.Type = 'Pass';
+      if (st.default) {
+        st.next = st.default.to;
+        st.nextRange = st.default.range;
+        st.default = undefined;
+      } else {
+        st.end = st.range;
+      }
+      this.guess(st.range, `"${st.name}" is a diamond without labelled edges: converted to a Pass state.`);
+    }
+  }
+
+  /** `loop [text] a … z` fragments become a Choice guard after z that goes back to a. */
+  private inferLoops(scope: VScope, byNode: Map<string, VState>, inScope: Set<string>): void {
+    for (const loop of this.diagram.loops) {
+      if (loop.nodes.length === 0 || !loop.nodes.every((id) => inScope.has(id))) continue;
+      const members = loop.nodes.map((id) => byNode.get(id)).filter((s): s is VState => s !== undefined);
+      if (members.length === 0) continue;
+      const first = members[0]!;
+      const last = members[members.length - 1]!;
+      if (members.some((m) => successors(m).includes(first))) {
+        this.guess(loop.range, `The loop "${loop.text}" is already closed by an edge back to "${first.name}"; nothing is added.`);
+        continue;
+      }
+      if (last.fields.Type === 'Choice' || last.verbatim) {
+        this.guess(loop.range, `The loop "${loop.text}" ends at "${last.name}", which cannot be followed by a guard; the loop is ignored.`);
+        continue;
+      }
+      this.addLoopGuard(scope, loop, first, last);
+    }
+  }
+
+  private addLoopGuard(scope: VScope, loop: Loop, first: VState, last: VState): void {
+    const name = this.uniqueName(loop.text.trim() || 'Repeat?');
+    const guard = this.newState(name, undefined, loop.range, { Type: 'Choice' }, true);
+    guard.choices.push({ rule: guarded(REPEAT_VARIABLE, { Variable: REPEAT_VARIABLE, BooleanEquals: true }), to: first, range: loop.range });
+    let exit = last.next;
+    if (!exit) {
+      exit = this.newState(this.uniqueName('Done'), undefined, loop.range, { Type: 'Succeed' }, true);
+      scope.states.push(exit);
+      last.end = undefined;
+    }
+    guard.default = { to: exit, range: loop.range };
+    last.next = guard;
+    last.nextRange = loop.range;
+    scope.states.splice(scope.states.indexOf(last) + 1, 0, guard);
+    this.guess(loop.range, `The loop "${loop.text}" becomes a Choice "${name}" after "${last.name}": back to "${first.name}" while ${REPEAT_VARIABLE} is true, else on to "${exit.name}".`);
+  }
+
+  /** A plain node with several plain edges becomes a Parallel (see the header). */
+  private inferForks(scope: VScope): void {
+    for (let i = 0; i < scope.states.length; i++) {
+      const st = scope.states[i]!;
+      if (st.forks.length === 0 || !st.next) continue;
+      const targets = [{ to: st.next, range: st.nextRange ?? st.range }, ...st.forks];
+      st.forks = [];
+      const inScope = new Set(scope.states);
+      const dist = targets.map((t) => distances(t.to, st, inScope));
+      let join: VState | undefined;
+      let best = Infinity;
+      for (const [cand, d0] of dist[0]!) {
+        let sum = d0;
+        for (const d of dist.slice(1)) {
+          const x = d.get(cand);
+          sum = x === undefined ? Infinity : sum + x;
+        }
+        if (sum < best) {
+          best = sum;
+          join = cand;
+        }
+      }
+      const taken = new Set<VState>();
+      const branches: VScope[] = targets.map((t, k) => {
+        const members: VState[] = [];
+        if (t.to !== join) {
+          const queue = [t.to];
+          const seen = new Set<VState>([t.to]);
+          while (queue.length > 0) {
+            const s = queue.shift()!;
+            if (taken.has(s)) continue;
+            taken.add(s);
+            members.push(s);
+            for (const n of successors(s)) if (n !== join && n !== st && inScope.has(n) && !seen.has(n)) seen.add(n), queue.push(n);
+          }
+        }
+        const ordered = scope.states.filter((s) => members.includes(s));
+        if (ordered.length === 0) {
+          const pass = this.newState(this.uniqueName(`${st.name} branch ${k + 1}`), undefined, t.range, { Type: 'Pass' }, true);
+          pass.end = t.range;
+          ordered.push(pass);
+        }
+        const set = new Set(ordered);
+        for (const s of ordered) this.closeBranch(s, set, join, t.range);
+        return { fields: {}, fieldRanges: new Map(), startAt: ordered.includes(t.to) ? t.to : ordered[0]!, startRange: t.range, states: ordered, range: t.range };
+      });
+      scope.states = scope.states.filter((s) => !taken.has(s));
+      let parallel = st;
+      if (st.fields.Type === 'Task') {
+        parallel = this.newState(this.uniqueName(`${st.name} (parallel)`), st.node, st.range, { Type: 'Parallel' }, true);
+        scope.states.splice(scope.states.indexOf(st) + 1, 0, parallel);
+        st.next = parallel;
+      } else {
+        st.fields.Type = 'Parallel';
+      }
+      parallel.block = { field: 'Branches', scopes: branches };
+      parallel.next = join;
+      parallel.end = join ? undefined : st.range;
+      this.guess(
+        st.range,
+        `"${st.name}" has ${targets.length} plain outgoing edges: it runs them as a Parallel state "${parallel.name}" with ${targets.length} branches${join ? `, joining at "${join.name}"` : ''}.`,
+      );
+      for (const b of branches) this.inferForks(b);
+      i = scope.states.indexOf(st);
+    }
+  }
+
+  /** Inside an inferred branch: a transition to the join, or out of the branch, ends the branch. */
+  private closeBranch(s: VState, members: Set<VState>, join: VState | undefined, range: Range): void {
+    const outside = (t: VState): boolean => !members.has(t);
+    if (s.next && outside(s.next)) {
+      if (s.next !== join) this.guess(s.nextRange ?? range, `The edge from "${s.name}" to "${s.next.name}" leaves its inferred Parallel branch: the branch ends there instead.`);
+      s.next = undefined;
+      s.end = s.nextRange ?? range;
+    }
+    s.forks = s.forks.filter((f) => !outside(f.to));
+    for (const list of [s.choices, s.catches] as Array<Array<{ to: VState; range: Range }>>) {
+      for (const c of list) {
+        if (outside(c.to)) this.report('edge-leaves-branch', c.range, `The edge from "${s.name}" to "${c.to.name}" would leave the Parallel branch inferred for it; draw the fork explicitly.`);
+      }
+    }
+  }
+
+  private register(path: JsonPath, range: Range): void {
+    if (range !== NO_RANGE) this.paths.set(JSON.stringify(path), range);
+  }
+
+  private emitScope(scope: VScope, path: JsonPath): JsonObject {
+    this.register(path, scope.range);
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(scope.fields)) {
+      setKey(out, k, v);
+      this.register([...path, k], scope.fieldRanges.get(k) ?? scope.startRange);
+    }
+    if (scope.startAtVerbatim !== undefined) setKey(out, 'StartAt', scope.startAtVerbatim);
+    else if (scope.startAt) out.StartAt = scope.startAt.name;
+    this.register([...path, 'StartAt'], scope.startRange);
+    const states: JsonObject = {};
+    for (const st of scope.states) setKey(states, st.name, this.emitState(st, [...path, 'States', st.name]));
+    out.States = states;
+    return out;
+  }
+
+  private emitState(st: VState, path: JsonPath): JsonValue {
+    this.register(path, st.range);
+    if (st.verbatim) return st.verbatim.value;
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(st.fields)) setKey(out, k, v);
+    if (st.node) {
+      for (const a of st.node.attributes) if (isAslKey(a.key)) this.register([...path, a.key], a.valueRange);
+    }
+    const derived = (key: string, value: JsonValue, range: Range): void => {
+      if (Object.hasOwn(out, key)) this.report('asl-transition-conflict', range, `"${st.name}" has a ${key} field and an edge that also sets ${key}; keep one of them.`);
+      setKey(out, key, value);
+      this.register([...path, key], range);
+    };
+    if (st.next) derived('Next', st.next.name, st.nextRange ?? st.range);
+    if (st.end) derived('End', true, st.end);
+    if (st.choices.length > 0) {
+      derived(
+        'Choices',
+        st.choices.map((c) => ({ ...copy(c.rule), Next: c.to.name })),
+        st.choices[0]!.range,
+      );
+      st.choices.forEach((c, i) => this.register([...path, 'Choices', i], c.range));
+    }
+    if (st.default) derived('Default', st.default.to.name, st.default.range);
+    if (st.catches.length > 0) {
+      derived(
+        'Catch',
+        st.catches.map((c) => ({ ...copy(c.catcher), Next: c.to.name })),
+        st.catches[0]!.range,
+      );
+      st.catches.forEach((c, i) => this.register([...path, 'Catch', i], c.range));
+    }
+    if (st.block) {
+      const { field, scopes } = st.block;
+      if (field === 'Branches') derived(field, scopes.map((s, i) => this.emitScope(s, [...path, field, i])), st.range);
+      else if (scopes[0]) derived(field, this.emitScope(scopes[0], [...path, field]), st.range);
+    }
+    return out;
+  }
+}
+
+function copy(o: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(o)) if (k !== 'Next') setKey(out, k, v);
+  return out;
+}
+
+function successors(s: VState): VState[] {
+  const out: VState[] = [];
+  if (s.next) out.push(s.next);
+  for (const f of s.forks) out.push(f.to);
+  for (const c of s.choices) out.push(c.to);
+  if (s.default) out.push(s.default.to);
+  for (const c of s.catches) out.push(c.to);
+  return out;
+}
+
+/** Breadth-first distances from `from`, not passing through `avoid`. */
+function distances(from: VState, avoid: VState, allowed: Set<VState>): Map<VState, number> {
+  const dist = new Map<VState, number>([[from, 0]]);
+  const queue = [from];
+  while (queue.length > 0) {
+    const s = queue.shift()!;
+    for (const n of successors(s)) {
+      if (n === avoid || !allowed.has(n) || dist.has(n)) continue;
+      dist.set(n, dist.get(s)! + 1);
+      queue.push(n);
+    }
+  }
+  return dist;
+}
+
+/** A rule that is false, not an error, when the variable is missing from the input. */
+function guarded(variable: string, rule: JsonObject): JsonObject {
+  return { And: [{ Variable: variable, IsPresent: true }, rule] };
+}
+
+const OPS: Record<string, [string, string, string]> = {
+  // op: [string comparator, numeric comparator, timestamp-free boolean comparator]
+  '==': ['StringEquals', 'NumericEquals', 'BooleanEquals'],
+  '!=': ['StringEquals', 'NumericEquals', 'BooleanEquals'],
+  '<': ['StringLessThan', 'NumericLessThan', ''],
+  '<=': ['StringLessThanEquals', 'NumericLessThanEquals', ''],
+  '>': ['StringGreaterThan', 'NumericGreaterThan', ''],
+  '>=': ['StringGreaterThanEquals', 'NumericGreaterThanEquals', ''],
+};
+
+/** A Choice rule from an edge label: `$.status == 0`, `$.kind != "a"`, or a word tested on `$.choice`. */
+export function ruleFromLabel(label: string): JsonObject {
+  const m = /^(\$[^\s=!<>]*)\s*(==|!=|<=|>=|<|>)\s*(.+)$/.exec(label.trim());
+  if (m) {
+    const variable = m[1]!;
+    const op = m[2]!;
+    let value: JsonValue = m[3]!.trim();
+    try {
+      value = JSON.parse(value) as JsonValue;
+    } catch {
+      // A bare word: compare as a string.
+    }
+    const [s, n, b] = OPS[op]!;
+    const comparator = typeof value === 'number' ? n : typeof value === 'boolean' && b ? b : s;
+    if (typeof value !== 'number' && typeof value !== 'string' && !(typeof value === 'boolean' && b)) value = JSON.stringify(value);
+    const cmp: JsonObject = { Variable: variable, [comparator]: value };
+    return guarded(variable, op === '!=' ? { Not: cmp } : cmp);
+  }
+  return guarded(CHOICE_VARIABLE, { Variable: CHOICE_VARIABLE, StringEquals: label });
+}
+
+export type { Lane };
