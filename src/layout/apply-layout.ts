@@ -1,0 +1,202 @@
+// Step 3 of 3 (apply): reads ELK's result for one scope back into lanes, nodes and edges with
+// coordinates local to the scope (origin at the scope's top-left corner).
+// Input: the laid-out ElkNode, the ScopeInput it came from. Output: a Scope.
+// The separator chains of to-elk.ts become the lane borders; a band that is too small for its
+// header label is stretched, which moves everything beyond it and lengthens the edge segments that
+// cross it (an orthogonal route stays orthogonal under such a stretch).
+import type { ElkNode } from 'elkjs/lib/elk-api.js';
+import { METRICS } from './options.js';
+import { separatorId } from './to-elk.js';
+import type { ScopeInput } from './to-elk.js';
+import type { Box, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from './types.js';
+
+/** A laid-out scope in its own coordinates. */
+export interface Scope {
+  width: number;
+  height: number;
+  lanes: LaidOutLane[];
+  nodes: LaidOutNode[];
+  edges: LaidOutEdge[];
+  /** The scopes of the containers in this scope, already placed inside them. */
+  children?: Scope[];
+}
+
+/** What apply needs to know about each node and edge beyond ELK's result. */
+export interface ApplyContext {
+  laneLabels: TextBlock[];
+  /** Builds the node record once its box is known. */
+  makeNode: (id: string, box: Box) => LaidOutNode;
+  makeEdge: (index: number, points: Point[], labelBox: Box | undefined) => LaidOutEdge;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s[Math.floor(s.length / 2)]!;
+}
+
+export function applyLayout(result: ElkNode, input: ScopeInput, ctx: ApplyContext): Scope {
+  const horizontal = input.direction === 'right';
+  const byId = new Map<string, ElkNode>();
+  for (const c of result.children ?? []) byId.set(c.id, c);
+  const maxLayer = Math.max(0, ...[...byId.keys()].filter((k) => k.startsWith('\u0000sep0_')).map((k) => Number(k.slice(6))));
+  const band = (p: { x: number; y: number }): number => (horizontal ? p.y : p.x);
+
+  // Lane borders: the centre line of each separator chain.
+  const borders: number[] = [];
+  for (let k = 0; k <= input.lanes.length; k++) {
+    const centres: number[] = [];
+    for (let l = 0; l <= maxLayer; l++) {
+      const s = byId.get(separatorId(k, l));
+      if (s) centres.push(horizontal ? s.y! + s.height! / 2 : s.x! + s.width! / 2);
+    }
+    borders.push(median(centres));
+  }
+
+  const nodes: LaidOutNode[] = [];
+  input.laneNodes.forEach((ids) => {
+    for (const id of ids) {
+      const c = byId.get(id)!;
+      nodes.push(ctx.makeNode(id, { x: c.x!, y: c.y!, width: c.width!, height: c.height! }));
+    }
+  });
+  const edges: LaidOutEdge[] = [];
+  const elkEdges = new Map((result.edges ?? []).map((e) => [e.id, e]));
+  for (const e of input.edges) {
+    const el = elkEdges.get(`e${e.index}`);
+    const section = el?.sections?.[0];
+    const points: Point[] = section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x, y: p.y })) : [];
+    const lab = el?.labels?.[0];
+    const labelBox = lab && e.label ? { x: lab.x!, y: lab.y!, width: lab.width!, height: lab.height! } : undefined;
+    edges.push(ctx.makeEdge(e.index, dedupe(points), labelBox));
+  }
+
+  // Extent of everything along both axes.
+  let minFlow = Infinity;
+  let maxFlow = -Infinity;
+  let minBand = Infinity;
+  let maxBand = -Infinity;
+  const cover = (b: Box): void => {
+    const f0 = horizontal ? b.x : b.y;
+    const f1 = f0 + (horizontal ? b.width : b.height);
+    const b0 = horizontal ? b.y : b.x;
+    const b1 = b0 + (horizontal ? b.height : b.width);
+    minFlow = Math.min(minFlow, f0);
+    maxFlow = Math.max(maxFlow, f1);
+    minBand = Math.min(minBand, b0);
+    maxBand = Math.max(maxBand, b1);
+  };
+  for (const n of nodes) cover(n.box);
+  for (const e of edges) {
+    for (const p of e.points) cover({ x: p.x, y: p.y, width: 0, height: 0 });
+    if (e.label) cover(e.label.box);
+  }
+  if (!Number.isFinite(minFlow)) {
+    minFlow = 0;
+    maxFlow = 0;
+    minBand = borders[0] ?? 0;
+    maxBand = borders[borders.length - 1] ?? 0;
+  }
+  const pad = METRICS.lanePadding;
+  borders[0] = Math.min(borders[0]!, minBand - pad);
+  borders[borders.length - 1] = Math.max(borders[borders.length - 1]!, maxBand + pad);
+
+  // Every band must hold its header label.
+  const moves: { at: number; delta: number }[] = [];
+  for (let i = 0; i < input.lanes.length; i++) {
+    const label = ctx.laneLabels[i]!;
+    const need = (horizontal ? label.height : label.width) + 2 * METRICS.headerPadding;
+    const have = borders[i + 1]! - borders[i]!;
+    if (have < need) {
+      const delta = need - have;
+      moves.push({ at: borders[i + 1]! - 0.5, delta });
+      for (let k = i + 1; k < borders.length; k++) borders[k]! += delta;
+    }
+  }
+  const applyMove = (at: number, delta: number): void => {
+    const mv = (p: Point): void => {
+      if (band(p) >= at) {
+        if (horizontal) p.y += delta;
+        else p.x += delta;
+      }
+    };
+    for (const n of nodes) {
+      const p = { x: n.box.x, y: n.box.y };
+      mv(p);
+      moveNode(n, p.x - n.box.x, p.y - n.box.y);
+    }
+    for (const e of edges) {
+      for (const p of e.points) mv(p);
+      if (e.label) {
+        const p = { x: e.label.box.x, y: e.label.box.y };
+        mv(p);
+        e.label.box.x = p.x;
+        e.label.box.y = p.y;
+      }
+    }
+  };
+  let shifted = 0;
+  for (const m of moves) {
+    applyMove(m.at + shifted, m.delta);
+    shifted += m.delta;
+  }
+
+  // Normalise: header strip first, then the contents.
+  const headerSize = Math.ceil(
+    Math.max(0, ...ctx.laneLabels.map((l) => (horizontal ? l.width : l.height))) + 2 * METRICS.headerPadding,
+  );
+  const flowOffset = headerSize + pad - minFlow;
+  const bandOffset = -borders[0]!;
+  const dx = horizontal ? flowOffset : bandOffset;
+  const dy = horizontal ? bandOffset : flowOffset;
+  for (const n of nodes) moveNode(n, dx, dy);
+  for (const e of edges) {
+    for (const p of e.points) {
+      p.x += dx;
+      p.y += dy;
+    }
+    if (e.label) {
+      e.label.box.x += dx;
+      e.label.box.y += dy;
+    }
+  }
+  const flowLength = headerSize + pad + (maxFlow - minFlow) + pad;
+  const bandLength = borders[borders.length - 1]! - borders[0]!;
+  const lanes: LaidOutLane[] = input.lanes.map((lane, i) => {
+    const b0 = borders[i]! + bandOffset;
+    const b1 = borders[i + 1]! + bandOffset;
+    const box = horizontal ? { x: 0, y: b0, width: flowLength, height: b1 - b0 } : { x: b0, y: 0, width: b1 - b0, height: flowLength };
+    const header = horizontal ? { x: 0, y: b0, width: headerSize, height: b1 - b0 } : { x: b0, y: 0, width: b1 - b0, height: headerSize };
+    const l: LaidOutLane = { id: lane.id, label: ctx.laneLabels[i]!, box, header };
+    if (lane.parent !== undefined) l.parent = lane.parent;
+    return l;
+  });
+  return {
+    width: horizontal ? flowLength : bandLength,
+    height: horizontal ? bandLength : flowLength,
+    lanes,
+    nodes,
+    edges,
+  };
+}
+
+/** Moves a node and everything it carries (label, rows). */
+export function moveNode(n: LaidOutNode, dx: number, dy: number): void {
+  if (dx === 0 && dy === 0) return;
+  n.box.x += dx;
+  n.box.y += dy;
+  n.labelCenter.x += dx;
+  n.labelCenter.y += dy;
+  for (const r of n.rows) {
+    r.box.x += dx;
+    r.box.y += dy;
+  }
+}
+
+function dedupe(points: Point[]): Point[] {
+  const out: Point[] = [];
+  for (const p of points) {
+    const last = out[out.length - 1];
+    if (!last || Math.abs(last.x - p.x) > 1e-6 || Math.abs(last.y - p.y) > 1e-6) out.push(p);
+  }
+  return out;
+}

@@ -1,0 +1,157 @@
+// Measures text and sizes shapes before layout, so ELK places boxes that really hold their text.
+// Input: a DiagramNode (and the shared fonts). Output: a TextBlock per text and a node size.
+// Shapes grow to fit: a rectangle pads its text, a circle's diameter covers the text block's
+// diagonal, a diamond's half-diagonals are twice the text's half-extents (so the text's corners lie
+// on or inside its edges), and a taskbox stacks its rows.
+import type { JsonValue } from '../core/index.js';
+import type { DiagramNode, Edge } from '../model/types.js';
+import { attributeValue } from '../model/query.js';
+import { defaultFonts, lineHeight, textWidth, wrapText } from './fonts.js';
+import type { Font } from './fonts.js';
+import { METRICS } from './options.js';
+import type { EdgeKind, NodeKind, TextBlock } from './types.js';
+
+/** Removes control characters (they have no glyph and are not allowed in XML 1.0). */
+export function cleanText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, '').replace(/[\ud800-\udfff]/g, (c, i: number, s: string) => {
+    // Keep well-formed surrogate pairs, drop lone halves.
+    const code = c.charCodeAt(0);
+    if (code < 0xdc00) return i + 1 < s.length && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff ? c : '';
+    return i > 0 && s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) < 0xdc00 ? c : '';
+  });
+}
+
+export function fontFor(weight: number): Font {
+  const f = defaultFonts();
+  return weight >= 600 ? f.semibold : f.regular;
+}
+
+/** Wraps and measures a text. */
+export function measureText(text: string, size: number, weight: number, maxWidth: number): TextBlock {
+  const font = fontFor(weight);
+  const clean = cleanText(text).trim();
+  let lines = clean ? wrapText(font, clean, size, maxWidth) : [];
+  if (lines.length > METRICS.maxLines) {
+    lines = lines.slice(0, METRICS.maxLines);
+    let last = `${lines[METRICS.maxLines - 1]!}…`;
+    while (textWidth(font, last, size) > maxWidth && last.length > 1) last = `${Array.from(last).slice(0, -2).join('')}…`;
+    lines[METRICS.maxLines - 1] = last;
+  }
+  const lh = lineHeight(font, size);
+  const width = Math.ceil(Math.max(0, ...lines.map((l) => textWidth(font, l, size))));
+  return { lines, size, weight, width, height: lines.length * lh, lineHeight: lh };
+}
+
+function stringAttr(node: DiagramNode, key: string): string | undefined {
+  const v = attributeValue(node.attributes, key);
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The ASL Type of a node, if it is a state. */
+export function stateType(node: DiagramNode): string | undefined {
+  return stringAttr(node, 'Type');
+}
+
+export function nodeKind(node: DiagramNode, hasIn: boolean, hasOut: boolean): NodeKind {
+  const type = stateType(node);
+  if (node.block && (type === 'Parallel' || type === 'Map' || type === undefined)) return 'container';
+  if (type === 'Succeed') return 'succeed';
+  if (type === 'Fail') return 'fail';
+  if (type === 'Choice') return 'choice';
+  if (type !== undefined) return 'state';
+  if (node.shape === 'circle' && !hasIn) return 'start';
+  if (node.shape === 'circle' && !hasOut) return 'end';
+  return 'plain';
+}
+
+export function edgeKind(edge: Edge): EdgeKind {
+  if (attributeValue(edge.attributes, 'Catch') !== undefined) return 'catch';
+  const d = attributeValue(edge.attributes, 'Default');
+  if (d !== undefined && d !== false) return 'default';
+  if (attributeValue(edge.attributes, 'Choice') !== undefined) return 'choice';
+  return 'next';
+}
+
+/** The text drawn on an edge: its label, or for a Catch edge without one, the error names. */
+export function edgeText(edge: Edge, kind: EdgeKind): string | undefined {
+  if (edge.label !== undefined && edge.label.trim() !== '') return edge.label;
+  if (kind === 'catch') {
+    const c = attributeValue(edge.attributes, 'Catch');
+    const errors = c && typeof c === 'object' && !Array.isArray(c) ? c['ErrorEquals'] : undefined;
+    if (Array.isArray(errors)) return errors.filter((e): e is string => typeof e === 'string').join(', ') || 'Catch';
+    return 'Catch';
+  }
+  if (kind === 'default') return 'Default';
+  return undefined;
+}
+
+export function retryInfo(node: DiagramNode): { count: number; maxAttempts?: number } | undefined {
+  const r: JsonValue | undefined = attributeValue(node.attributes, 'Retry');
+  if (!Array.isArray(r) || r.length === 0) return undefined;
+  let max: number | undefined;
+  for (const item of r) {
+    if (item && typeof item === 'object' && !Array.isArray(item)) {
+      const m = item['MaxAttempts'];
+      if (typeof m === 'number' && Number.isFinite(m)) max = Math.max(max ?? 0, m);
+    }
+  }
+  return max === undefined ? { count: r.length } : { count: r.length, maxAttempts: max };
+}
+
+export function normalShape(shape: string): 'circle' | 'rectangle' | 'diamond' | 'taskbox' {
+  return shape === 'circle' || shape === 'diamond' || shape === 'taskbox' ? shape : 'rectangle';
+}
+
+export interface MeasuredNode {
+  width: number;
+  height: number;
+  label: TextBlock;
+  /** Taskbox rows with sizes relative to the node's top-left (boxes filled in by apply-layout). */
+  rows: { role: 'title' | 'item' | 'owner' | 'description' | 'system'; text: TextBlock; y: number; height: number }[];
+}
+
+/** Sizes a leaf node (not a container) to fit its text. */
+export function measureNode(node: DiagramNode): MeasuredNode {
+  const shape = normalShape(node.shape);
+  const { padding, min, wrap, fontSize, smallFontSize } = METRICS;
+  const labelText = node.label ?? (shape === 'circle' ? '' : node.id);
+  if (shape === 'taskbox') {
+    const parts = labelText.split('|').map((p) => p.trim()).filter((p) => p !== '');
+    const rows: MeasuredNode['rows'] = [];
+    const add = (role: MeasuredNode['rows'][number]['role'], text: string, size: number, weight: number): void => {
+      const t = measureText(text, size, weight, wrap.taskbox);
+      rows.push({ role, text: t, y: 0, height: t.height + padding.y });
+    };
+    add('title', parts[0] ?? node.id, fontSize, 600);
+    for (const p of parts.slice(1)) add('item', `• ${p}`, smallFontSize, 400);
+    const owner = stringAttr(node, 'owner');
+    const description = stringAttr(node, 'description');
+    const system = stringAttr(node, 'system');
+    if (owner) add('owner', `Owner: ${owner}`, smallFontSize, 400);
+    if (description) add('description', description, smallFontSize, 400);
+    if (system) add('system', `System: ${system}`, smallFontSize, 400);
+    let y = padding.y / 2;
+    for (const r of rows) {
+      r.y = y;
+      y += r.height;
+    }
+    const width = Math.max(min.rectangle.width, ...rows.map((r) => r.text.width + 2 * padding.x));
+    return { width: Math.ceil(width), height: Math.ceil(Math.max(min.rectangle.height, y + padding.y / 2)), label: rows[0]!.text, rows };
+  }
+  if (shape === 'circle') {
+    const label = measureText(labelText, fontSize, 400, wrap.circle);
+    const d = Math.max(min.circle, Math.hypot(label.width, label.height) + 12);
+    return { width: Math.ceil(d), height: Math.ceil(d), label, rows: [] };
+  }
+  if (shape === 'diamond') {
+    const label = measureText(labelText, fontSize, 400, wrap.diamond);
+    const w = Math.max(min.diamond.width, 2 * label.width + 2 * padding.x);
+    const h = Math.max(min.diamond.height, 2 * label.height + 2 * padding.y);
+    return { width: Math.ceil(w), height: Math.ceil(h), label, rows: [] };
+  }
+  const label = measureText(labelText, fontSize, 400, wrap.rectangle);
+  const w = Math.max(min.rectangle.width, label.width + 2 * padding.x);
+  const h = Math.max(min.rectangle.height, label.height + 2 * padding.y);
+  return { width: Math.ceil(w), height: Math.ceil(h), label, rows: [] };
+}

@@ -1,0 +1,42 @@
+// The render stage: LaidOutDiagram -> SVG text, SVG -> PNG bytes, and the whole way from a Diagram.
+// Input: a LaidOutDiagram (src/layout) or a Diagram (src/model). Output: SVG text or PNG bytes.
+// Pure: no file system, no process state.
+import type { Result } from '../core/index.js';
+import type { Diagram } from '../model/types.js';
+import { layout } from '../layout/index.js';
+import type { LaidOutDiagram, LayoutDirection } from '../layout/index.js';
+import { renderPng } from './png.js';
+import type { PngOptions } from './png.js';
+import { renderSvgDocument } from './svg.js';
+import type { SvgOptions } from './svg.js';
+import type { ThemeName } from './theme.js';
+
+export type { SvgOptions } from './svg.js';
+export type { PngOptions } from './png.js';
+export type { ThemeName } from './theme.js';
+export { escapeXml, safeId, routePath } from './svg.js';
+export { renderPng } from './png.js';
+
+/** SVG text for a laid-out diagram. Deterministic: same input and options, same bytes. */
+export function renderSvg(laid: LaidOutDiagram, options: SvgOptions = {}): string {
+  return renderSvgDocument(laid, options);
+}
+
+export interface RenderOptions extends SvgOptions, PngOptions {
+  format?: 'svg' | 'png';
+  direction?: LayoutDirection;
+  theme?: ThemeName;
+}
+
+/**
+ * Lays out and renders a diagram in one call. The diagnostics are those of rendering itself (none
+ * today); the caller reports the model's own diagnostics before deciding to render.
+ */
+export async function renderDiagram(diagram: Diagram, options: RenderOptions = {}): Promise<Result<string | Uint8Array>> {
+  const laid = await layout(diagram, options.direction ? { direction: options.direction } : {});
+  if (options.format === 'png') {
+    const svg = renderSvg(laid, { ...options, theme: options.theme === 'dark' ? 'dark' : 'light', embedFont: false, resolvedColors: true });
+    return { value: renderPng(svg, options), diagnostics: [] };
+  }
+  return { value: renderSvg(laid, options), diagnostics: [] };
+}

@@ -1,0 +1,35 @@
+// PNG through resvg: rasterises an SVG from svg.ts at a scale, with the shipped fonts loaded from
+// memory (no system fonts), so the picture uses the font the text was measured with.
+// Input: SVG text. Output: PNG bytes.
+// resvg reads class rules but neither CSS variables nor media queries, so the colour variables are
+// replaced by the theme's plain colours first (dark when the SVG says fz-theme-dark, else light).
+import { Resvg } from '@resvg/resvg-js';
+import { fileURLToPath } from 'node:url';
+import { defaultFonts } from '../layout/fonts.js';
+import { DARK, LIGHT } from './theme.js';
+
+export interface PngOptions {
+  /** Pixels per SVG unit; default 1. Clamped to [0.1, 8]. */
+  scale?: number;
+}
+
+export function renderPng(svg: string, options: PngOptions = {}): Uint8Array {
+  const scale = Math.min(8, Math.max(0.1, Number.isFinite(options.scale) ? options.scale! : 1));
+  const palette = /class="[^"]*fz-theme-dark/.test(svg) ? DARK : LIGHT;
+  const resolved = svg
+    .replace(/@media \(prefers-color-scheme: dark\)\{[^{}]*\{[^{}]*\}\}/g, '')
+    .replace(/var\(--fz-([a-z-]+)\)/g, (m, name: string) => palette[name] ?? m);
+  const fonts = defaultFonts();
+  const resvg = new Resvg(resolved, {
+    fitTo: { mode: 'zoom', value: scale },
+    font: {
+      loadSystemFonts: false,
+      // The one font-loading spot of render: resvg-js 2.6 takes font files by path only, so it reads
+      // the shipped TTFs (the same bytes as font-data.ts) from assets/fonts beside src/ and dist/.
+      fontFiles: [fileURLToPath(new URL('../../assets/fonts/Inter-Regular.ttf', import.meta.url)), fileURLToPath(new URL('../../assets/fonts/Inter-SemiBold.ttf', import.meta.url))],
+      defaultFontFamily: fonts.regular.family,
+      sansSerifFamily: fonts.regular.family,
+    },
+  });
+  return new Uint8Array(resvg.render().asPng());
+}

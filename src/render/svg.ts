@@ -1,0 +1,293 @@
+// Draws a LaidOutDiagram as SVG text, through svg.js on the svgdom document from dom.ts.
+// Input: LaidOutDiagram (src/layout) and SvgOptions. Output: one well-formed, self-contained SVG
+// document: no script, no event attributes, no external references; colours through CSS classes
+// and variables (theme.ts); the measured font embedded as a subset.
+// Structure (stable, for users' CSS and for tests):
+//   g.fz-lane[data-id] > rect.fz-lane-body, g.fz-lane-head > rect.fz-lane-header + text.fz-lane-label, g.fz-node…
+//   g.fz-node[data-id][data-shape][data-kind] > .fz-shape, text.fz-label (containers: g.fz-lane… inside)
+//   g.fz-edge[data-from][data-to][data-from-handle][data-to-handle] > path.fz-edge-path, g.fz-edge-label
+// Every id is `${diagram id}-…` built from model ids, so two diagrams on one page never clash.
+import type { Dom, G, Svg } from '@svgdotjs/svg.js';
+import { defaultFonts } from '../layout/fonts.js';
+import type { Font } from '../layout/fonts.js';
+import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from '../layout/types.js';
+import { createSvgRoot } from './dom.js';
+import { subsetFont, toBase64 } from './font-subset.js';
+import { stylesheet } from './theme.js';
+import type { ThemeName } from './theme.js';
+
+export interface SvgOptions {
+  /** light (default), dark, or auto (follows prefers-color-scheme). */
+  theme?: ThemeName;
+  /** Prefix of every id in the SVG; sanitised to [A-Za-z0-9_-]. Default `fz`. */
+  id?: string;
+  /** Embed a subset of the font (default true). Without it the SVG only names the font. */
+  embedFont?: boolean;
+  /** Write plain colours instead of CSS variables (for rasterisers without CSS variables). */
+  resolvedColors?: boolean;
+}
+
+/** Makes a string usable inside an XML id and a CSS id selector. */
+export function safeId(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    if (/[A-Za-z0-9_-]/.test(ch)) out += ch;
+    else out += `_${ch.codePointAt(0)!.toString(16)}_`;
+  }
+  return out || '_';
+}
+
+/** Numbers with at most two decimals and no `-0`, so the output is stable and compact. */
+function n(v: number): string {
+  const r = Math.round(v * 100) / 100;
+  return Object.is(r, -0) ? '0' : String(r);
+}
+
+/** Removes characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/FFFF). */
+export function xmlSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
+}
+
+/** Escapes text for element content and attribute values. */
+export function escapeXml(text: string): string {
+  return xmlSafe(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+class Painter {
+  readonly fonts = defaultFonts();
+  readonly used = { 400: new Set<string>(), 600: new Set<string>() };
+
+  constructor(readonly prefix: string) {}
+
+  font(weight: number): Font {
+    return weight >= 600 ? this.fonts.semibold : this.fonts.regular;
+  }
+
+  /** A text block centred on a point: one tspan per line, baselines from the font's metrics. */
+  text(parent: G, block: TextBlock, center: Point, cls: string, anchor: 'middle' | 'start' = 'middle', left = 0): void {
+    if (block.lines.length === 0) return;
+    const font = this.font(block.weight);
+    const scale = block.size / font.unitsPerEm;
+    const ascent = font.ascender * scale;
+    const content = (font.ascender - font.descender) * scale;
+    const top = center.y - block.height / 2;
+    const t = parent.element('text').attr({ class: cls, 'font-size': n(block.size), 'text-anchor': anchor });
+    if (block.weight >= 600) t.attr('font-weight', '600');
+    const x = anchor === 'middle' ? center.x : left;
+    block.lines.forEach((line, i) => {
+      const baseline = top + i * block.lineHeight + (block.lineHeight - content) / 2 + ascent;
+      t.element('tspan').attr({ x: n(x), y: n(baseline) }).words(xmlSafe(line));
+      const set = block.weight >= 600 ? this.used[600] : this.used[400];
+      for (const ch of line) set.add(ch);
+    });
+  }
+}
+
+function rect(parent: G, b: Box, cls: string, rx = 0): Dom {
+  const r = parent.element('rect').attr({ class: cls, x: n(b.x), y: n(b.y), width: n(b.width), height: n(b.height) });
+  if (rx > 0) r.attr('rx', n(rx));
+  return r;
+}
+
+/** An orthogonal route with softly rounded corners. */
+export function routePath(points: Point[], radius = 6): string {
+  if (points.length === 0) return '';
+  let d = `M${n(points[0]!.x)} ${n(points[0]!.y)}`;
+  for (let i = 1; i < points.length - 1; i++) {
+    const a = points[i - 1]!;
+    const p = points[i]!;
+    const b = points[i + 1]!;
+    const lin = Math.hypot(p.x - a.x, p.y - a.y);
+    const lout = Math.hypot(b.x - p.x, b.y - p.y);
+    const r = Math.min(radius, lin / 2, lout / 2);
+    if (r < 0.5 || lin === 0 || lout === 0) {
+      d += `L${n(p.x)} ${n(p.y)}`;
+      continue;
+    }
+    const p1 = { x: p.x - ((p.x - a.x) / lin) * r, y: p.y - ((p.y - a.y) / lin) * r };
+    const p2 = { x: p.x + ((b.x - p.x) / lout) * r, y: p.y + ((b.y - p.y) / lout) * r };
+    d += `L${n(p1.x)} ${n(p1.y)}Q${n(p.x)} ${n(p.y)} ${n(p2.x)} ${n(p2.y)}`;
+  }
+  const last = points[points.length - 1]!;
+  if (points.length > 1) d += `L${n(last.x)} ${n(last.y)}`;
+  return d;
+}
+
+export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}): string {
+  const theme: ThemeName = options.theme === 'dark' || options.theme === 'auto' ? options.theme : 'light';
+  const id = safeId(options.id ?? 'fz');
+  const embed = options.embedFont !== false;
+  const root: Svg = createSvgRoot();
+  const painter = new Painter(id);
+  const width = Math.max(1, laid.width);
+  const height = Math.max(1, laid.height);
+  root.attr({
+    id,
+    class: `fz-diagram fz-theme-${theme} fz-direction-${laid.direction}`,
+    width: n(width),
+    height: n(height),
+    viewBox: `0 0 ${n(width)} ${n(height)}`,
+    role: 'img',
+    'aria-labelledby': `${id}-title ${id}-desc`,
+  });
+  root.element('title').attr('id', `${id}-title`).words(xmlSafe(laid.title));
+  root.element('desc').attr('id', `${id}-desc`).words(xmlSafe(laid.description));
+  const style = root.element('style');
+  const defs = root.element('defs');
+  for (const [suffix, cls] of [
+    ['arrow', 'fz-arrow'],
+    ['arrow-catch', 'fz-arrow-catch'],
+    ['arrow-default', 'fz-arrow-default'],
+  ] as const) {
+    const m = defs.element('marker').attr({
+      id: `${id}-${suffix}`,
+      viewBox: '0 0 10 10',
+      refX: '9',
+      refY: '5',
+      markerWidth: '7',
+      markerHeight: '7',
+      markerUnits: 'strokeWidth',
+      orient: 'auto',
+    });
+    m.element('path').attr({ class: cls, d: 'M0 0L10 5L0 10Z' });
+  }
+  const mark = defs.element('marker').attr({ id: `${id}-default-mark`, viewBox: '0 0 10 10', refX: '-4', refY: '5', markerWidth: '8', markerHeight: '8', markerUnits: 'userSpaceOnUse', orient: 'auto' });
+  mark.element('path').attr({ class: 'fz-default-mark', d: 'M2 9L8 1' });
+
+  rect(root as unknown as G, { x: 0, y: 0, width, height }, 'fz-background');
+
+  const nodesByLane = new Map<string, LaidOutNode[]>();
+  for (const node of laid.nodes) (nodesByLane.get(node.lane) ?? nodesByLane.set(node.lane, []).get(node.lane)!).push(node);
+  const lanesByParent = new Map<string | undefined, LaidOutLane[]>();
+  for (const lane of laid.lanes) (lanesByParent.get(lane.parent) ?? lanesByParent.set(lane.parent, []).get(lane.parent)!).push(lane);
+  const laneOf = new Map(laid.lanes.map((l) => [l.id, l]));
+  const nodeLane = new Map(laid.nodes.map((x) => [x.id, x.lane]));
+  const edgesByScope = new Map<string | undefined, LaidOutEdge[]>();
+  for (const e of laid.edges) {
+    const scope = laneOf.get(nodeLane.get(e.from) ?? '')?.parent;
+    (edgesByScope.get(scope) ?? edgesByScope.set(scope, []).get(scope)!).push(e);
+  }
+
+  const drawLanes = (parent: G, owner: string | undefined, depth: number): void => {
+    const lanes = lanesByParent.get(owner) ?? [];
+    const group = parent.group().attr('class', owner === undefined ? 'fz-lanes' : 'fz-lanes fz-nested');
+    lanes.forEach((lane, i) => {
+      const g = group.group().attr({ class: `fz-lane${i % 2 === 1 ? ' fz-lane-alt' : ''}`, 'data-id': lane.id, id: `${id}-lane-${safeId(lane.id)}` });
+      rect(g, lane.box, 'fz-lane-body');
+      const head = g.group().attr('class', 'fz-lane-head');
+      rect(head, lane.header, 'fz-lane-header');
+      painter.text(head, lane.label, { x: lane.header.x + lane.header.width / 2, y: lane.header.y + lane.header.height / 2 }, 'fz-lane-label');
+      for (const node of nodesByLane.get(lane.id) ?? []) drawNode(g, node, depth);
+    });
+  };
+
+  const drawNode = (parent: G, node: LaidOutNode, depth: number): void => {
+    const g = parent.group().attr({
+      class: `fz-node fz-kind-${node.kind}`,
+      'data-id': node.id,
+      'data-shape': node.shape,
+      'data-kind': node.kind,
+      id: `${id}-node-${safeId(node.id)}`,
+    });
+    if (node.type !== undefined) g.attr('data-type', node.type);
+    const b = node.box;
+    const cx = b.x + b.width / 2;
+    const cy = b.y + b.height / 2;
+    const shapeClass = `fz-shape fz-shape-${node.shape} fz-shape-${node.kind}`;
+    if (node.kind === 'container') {
+      rect(g, b, shapeClass, 10);
+      const headerH = node.labelCenter.y - b.y + (node.labelCenter.y - b.y) - 0;
+      rect(g, { x: b.x + 1, y: b.y + 1, width: b.width - 2, height: Math.max(0, headerH - 2) }, 'fz-container-header', 9);
+      painter.text(g, node.label, node.labelCenter, 'fz-label fz-label-title');
+      if (node.retry) drawBadge(g, node);
+      if (depth < 64) {
+        drawLanes(g, node.id, depth + 1);
+        drawEdges(g, node.id);
+      }
+      return;
+    }
+    if (node.shape === 'circle') {
+      const r = Math.min(b.width, b.height) / 2;
+      g.element('circle').attr({ class: shapeClass, cx: n(cx), cy: n(cy), r: n(r) });
+      if (node.kind === 'succeed') g.element('circle').attr({ class: 'fz-ring', cx: n(cx), cy: n(cy), r: n(Math.max(1, r - 4)) });
+    } else if (node.shape === 'diamond') {
+      g.element('polygon').attr({ class: shapeClass, points: `${n(cx)},${n(b.y)} ${n(b.x + b.width)},${n(cy)} ${n(cx)},${n(b.y + b.height)} ${n(b.x)},${n(cy)}` });
+    } else {
+      rect(g, b, shapeClass, node.shape === 'taskbox' ? 6 : 8);
+    }
+    if (node.shape === 'taskbox' && node.rows.length > 0) {
+      node.rows.forEach((row, i) => {
+        if (i > 0) g.element('line').attr({ class: 'fz-row-rule', x1: n(b.x), x2: n(b.x + b.width), y1: n(row.box.y), y2: n(row.box.y) });
+        const cls = row.role === 'title' ? 'fz-label fz-label-title' : row.role === 'item' ? 'fz-label fz-label-item' : 'fz-label fz-label-meta';
+        painter.text(g, row.text, { x: row.box.x + row.box.width / 2, y: row.box.y + row.box.height / 2 }, cls);
+      });
+    } else {
+      painter.text(g, node.label, node.labelCenter, 'fz-label');
+    }
+    if (node.retry) drawBadge(g, node);
+  };
+
+  const drawBadge = (g: G, node: LaidOutNode): void => {
+    const r = node.retry!;
+    const b = node.box;
+    const badge = g.group().attr({ class: 'fz-retry-badge', 'data-retriers': String(r.count) });
+    if (r.maxAttempts !== undefined) badge.attr('data-max-attempts', String(r.maxAttempts));
+    const x = b.x + b.width - 42;
+    const y = b.y + 5;
+    rect(badge, { x, y, width: 36, height: 15 }, '', 7.5).attr('class', 'fz-retry-shape');
+    badge.element('path').attr({ d: `M${n(x + 13)} ${n(y + 7.5)}A4.5 4.5 0 1 1 ${n(x + 11.7)} ${n(y + 4.3)}M${n(x + 11.7)} ${n(y + 1.8)}V${n(y + 4.5)}H${n(x + 9)}` });
+    const label = `×${r.maxAttempts ?? r.count}`;
+    painter.text(badge, { lines: [label], size: 10, weight: 600, width: 0, height: 12, lineHeight: 12 }, { x: x + 25, y: y + 7.5 }, 'fz-retry-text');
+    badge.element('title').words(xmlSafe(`Retry: ${r.count} retrier${r.count === 1 ? '' : 's'}${r.maxAttempts !== undefined ? `, up to ${r.maxAttempts} attempts` : ''}`));
+  };
+
+  const drawEdges = (parent: G, scope: string | undefined): void => {
+    const edges = edgesByScope.get(scope) ?? [];
+    if (edges.length === 0) return;
+    const group = parent.group().attr('class', 'fz-edges');
+    for (const e of edges) {
+      const g = group.group().attr({
+        class: `fz-edge fz-edge-${e.kind}`,
+        'data-from': e.from,
+        'data-to': e.to,
+        'data-from-handle': e.fromHandle,
+        'data-to-handle': e.toHandle,
+        'data-index': String(e.index),
+        id: `${id}-edge-${e.index}`,
+      });
+      const marker = e.kind === 'catch' ? 'arrow-catch' : e.kind === 'default' ? 'arrow-default' : 'arrow';
+      const path = g.element('path').attr({ class: 'fz-edge-path', d: routePath(e.points), 'marker-end': `url(#${id}-${marker})` });
+      if (e.kind === 'default') path.attr('marker-start', `url(#${id}-default-mark)`);
+      if (e.label) {
+        const lg = g.group().attr('class', 'fz-edge-label');
+        rect(lg, e.label.box, '', 4);
+        painter.text(lg, e.label.text, { x: e.label.box.x + e.label.box.width / 2, y: e.label.box.y + e.label.box.height / 2 }, 'fz-edge-label-text');
+      }
+    }
+  };
+
+  drawLanes(root as unknown as G, undefined, 0);
+  const loops = root.group().attr('class', 'fz-loops');
+  for (const loop of laid.loops) {
+    const g = loops.group().attr({ class: 'fz-loop', 'data-index': String(loop.index), 'data-nodes': loop.nodes.join(' ') });
+    rect(g, loop.box, 'fz-loop-frame', 8);
+    rect(g, loop.tab, 'fz-loop-tab', 4);
+    painter.text(g, loop.text, { x: loop.tab.x + loop.tab.width / 2, y: loop.tab.y + loop.tab.height / 2 }, 'fz-loop-label');
+  }
+  drawEdges(root as unknown as G, undefined);
+
+  // The font: named always, embedded (as a subset of the characters drawn) by default.
+  let faces = '';
+  const family = laid.fontFamily.replace(/[^A-Za-z0-9 _-]/g, '');
+  if (embed) {
+    for (const weight of [400, 600] as const) {
+      const chars = [...painter.used[weight]].sort().join('');
+      if (!chars) continue;
+      const data = toBase64(subsetFont(painter.font(weight), chars));
+      faces += `@font-face{font-family:'${family}';font-weight:${weight};font-style:normal;src:url(data:font/ttf;base64,${data}) format('truetype')}\n`;
+    }
+  }
+  style.words(stylesheet(`#${id}`, theme, `'${family}'`, faces, options.resolvedColors === true));
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${root.svg()}\n`;
+}
