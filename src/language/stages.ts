@@ -1,0 +1,73 @@
+// The later stages the editor uses (ASL conversion, SVG rendering), loaded on first use so that the
+// server starts fast and stays usable when a stage fails to load.
+// Input: a Diagram. Output: ASL JSON text or SVG, with the stage's diagnostics.
+import type { Diagnostic, Result } from '../core/index.js';
+import type { Diagram } from '../model/types.js';
+
+type ToAsl = (diagram: Diagram, options?: Record<string, unknown>) => Result<unknown>;
+type FromAsl = (definition: unknown, options?: Record<string, unknown>) => Result<Diagram>;
+type Render = (diagram: Diagram, options?: Record<string, unknown>) => Promise<Result<string>>;
+type Print = (diagram: Diagram) => string;
+
+interface AslStage {
+  toAsl?: ToAsl;
+  fromAsl?: FromAsl;
+  /** ASL-profile checks over a diagram, when the stage exposes them. */
+  checkDiagram?: (diagram: Diagram) => Diagnostic[];
+}
+
+let aslStage: Promise<AslStage> | undefined;
+let renderStage: Promise<{ renderDiagram?: Render }> | undefined;
+
+// TODO(lsp): make these specifiers literal once src/asl/index.ts and src/render/index.ts exist, so that
+// esbuild bundles the stages into the extension's server.
+const ASL_MODULE: string = '../asl/index.js';
+const RENDER_MODULE: string = '../render/index.js';
+function loadAsl(): Promise<AslStage> {
+  aslStage ??= import(ASL_MODULE).then((m) => m as unknown as AslStage).catch(() => ({}));
+  return aslStage;
+}
+
+function loadRender(): Promise<{ renderDiagram?: Render }> {
+  renderStage ??= import(RENDER_MODULE).then((m) => m as unknown as { renderDiagram?: Render }).catch(() => ({}));
+  return renderStage;
+}
+
+export async function diagramToAslText(diagram: Diagram): Promise<{ text?: string; diagnostics: Diagnostic[]; error?: string }> {
+  const stage = await loadAsl();
+  if (!stage.toAsl) return { diagnostics: [], error: 'the ASL converter is not available' };
+  const r = stage.toAsl(diagram);
+  return { text: `${JSON.stringify(r.value, null, 2)}\n`, diagnostics: r.diagnostics };
+}
+
+export async function aslTextToFz(json: string, print: Print): Promise<{ text?: string; diagnostics: Diagnostic[]; error?: string }> {
+  const stage = await loadAsl();
+  if (!stage.fromAsl) return { diagnostics: [], error: 'the ASL converter is not available' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (e) {
+    return { diagnostics: [], error: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const r = stage.fromAsl(parsed);
+  return { text: print(r.value), diagnostics: r.diagnostics };
+}
+
+/** ASL-profile checks, for diagrams that use the profile; empty while the stage is not loaded yet. */
+export async function aslChecks(diagram: Diagram): Promise<Diagnostic[]> {
+  const stage = await loadAsl();
+  try {
+    if (stage.checkDiagram) return stage.checkDiagram(diagram);
+    if (stage.toAsl) return stage.toAsl(diagram).diagnostics;
+  } catch {
+    // A converter bug must not take the diagnostics of the syntax stage with it.
+  }
+  return [];
+}
+
+export async function renderSvg(diagram: Diagram, options: Record<string, unknown>): Promise<{ svg?: string; diagnostics: Diagnostic[]; error?: string }> {
+  const stage = await loadRender();
+  if (!stage.renderDiagram) return { diagnostics: [], error: 'the renderer is not available' };
+  const r = await stage.renderDiagram(diagram, options);
+  return { svg: r.value, diagnostics: r.diagnostics };
+}

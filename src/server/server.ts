@@ -1,0 +1,385 @@
+// The language server: adapts the pure functions of src/language to LSP over a vscode-languageserver
+// connection. Documents are synced incrementally; diagnostics are recomputed on each change after a
+// short debounce and published with the document version. Every handler is guarded: a failure is
+// logged and answered with an empty result, so no request can take the server down.
+// Input: an LSP message stream. Output: LSP responses and notifications.
+import {
+  CodeActionKind,
+  DiagnosticSeverity,
+  ErrorCodes,
+  ResponseError,
+  SymbolKind,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CodeAction as LspCodeAction,
+  type CompletionItem as LspCompletionItem,
+  type Connection,
+  type Diagnostic as LspDiagnostic,
+  type InitializeResult,
+  type DocumentSymbol as LspDocumentSymbol,
+  CompletionItemKind,
+  InsertTextFormat,
+  MarkupKind,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic, Range } from '../core/index.js';
+import { codeActions, COMMANDS, formatDocument } from '../language/actions.js';
+import { complete, type CompletionItem, type CompletionKind } from '../language/completion.js';
+import { analyze, type Analysis } from '../language/document.js';
+import { definition, hover, prepareRename, references, rename } from '../language/navigation.js';
+import { documentSymbols, foldingRanges, type DocumentSymbol, type SymbolKind as OurSymbolKind } from '../language/outline.js';
+import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from '../language/semantic-tokens.js';
+import { aslChecks, aslTextToFz, diagramToAslText, renderSvg } from '../language/stages.js';
+import { print } from '../print/index.js';
+
+/** Custom requests, for previews and the editor's commands. */
+export const REQUESTS = {
+  /** `{ textDocument: { uri }, options? }` → `{ uri, version, svg?, error?, diagnostics }` */
+  renderSvg: 'flowlane/renderSvg',
+  /** `{ textDocument: { uri } }` → `{ uri, version, text?, error?, diagnostics }` (ASL JSON text) */
+  toAsl: 'flowlane/toAsl',
+  /** `{ text }` (ASL JSON) → `{ text?, error?, diagnostics }` (.fz text) */
+  fromAsl: 'flowlane/fromAsl',
+} as const;
+
+export interface ServerOptions {
+  /** Milliseconds to wait after a change before recomputing diagnostics. */
+  diagnosticDelay?: number;
+}
+
+const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
+  shape: CompletionItemKind.Class,
+  key: CompletionItemKind.Property,
+  field: CompletionItemKind.Field,
+  value: CompletionItemKind.Value,
+  node: CompletionItemKind.Reference,
+  lane: CompletionItemKind.Module,
+  direction: CompletionItemKind.EnumMember,
+  snippet: CompletionItemKind.Snippet,
+  keyword: CompletionItemKind.Keyword,
+};
+
+const SYMBOL_KIND: Record<OurSymbolKind, SymbolKind> = {
+  lane: SymbolKind.Namespace,
+  state: SymbolKind.Function,
+  node: SymbolKind.Object,
+  marker: SymbolKind.Event,
+};
+
+function isPosition(p: unknown): p is { line: number; character: number } {
+  return typeof p === 'object' && p !== null && Number.isInteger((p as { line: unknown }).line) && Number.isInteger((p as { character: unknown }).character);
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const documents = new TextDocuments(TextDocument);
+  const analyses = new Map<string, { version: number; analysis: Analysis }>();
+  /** The diagnostics last published for each document, code actions work from them. */
+  const published = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  let delay = options.diagnosticDelay ?? 15;
+  let snippets = true;
+
+  const log = (what: string, e: unknown): void => {
+    try {
+      connection.console.error(`flowlane: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    } catch {
+      // The connection may be closing; nothing more to do.
+    }
+  };
+
+  /** Runs a handler; a throw is logged and answered with the fallback. Rename errors pass through. */
+  function guard<P, R>(what: string, fallback: R, fn: (params: P) => R | Promise<R>): (params: P) => Promise<R> {
+    return async (params: P) => {
+      try {
+        return await fn(params);
+      } catch (e) {
+        if (e instanceof ResponseError) throw e;
+        log(what, e);
+        return fallback;
+      }
+    };
+  }
+
+  function analysisOf(uri: unknown): Analysis | undefined {
+    if (typeof uri !== 'string') return undefined;
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const cached = analyses.get(uri);
+    if (cached && cached.version === doc.version) return cached.analysis;
+    const analysis = analyze(doc.getText());
+    analyses.set(uri, { version: doc.version, analysis });
+    return analysis;
+  }
+
+  function toLspDiagnostic(uri: string, d: Diagnostic): LspDiagnostic {
+    const out: LspDiagnostic = { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'flowlane', message: d.message };
+    if (d.related) out.relatedInformation = d.related.map((r) => ({ location: { uri, range: r.range }, message: r.message }));
+    if (d.fix) out.data = { fix: d.fix };
+    return out;
+  }
+
+  async function publish(uri: string): Promise<void> {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    const version = doc.version;
+    const analysis = analysisOf(uri);
+    if (!analysis) return;
+    let diagnostics = analysis.diagnostics;
+    if (!diagnostics.some((d) => d.severity === 'error') && usesAsl(analysis)) {
+      const extra = await aslChecks(analysis.diagram);
+      // The document may have changed while the checks ran; the next run will publish.
+      if (documents.get(uri)?.version !== version) return;
+      const seen = new Set(diagnostics.map(key));
+      diagnostics = [...diagnostics, ...extra.filter((d) => !seen.has(key(d)))];
+    }
+    published.set(uri, { version, diagnostics });
+    await connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(uri, d)) });
+  }
+
+  function schedule(uri: string): void {
+    const t = timers.get(uri);
+    if (t) clearTimeout(t);
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        publish(uri).catch((e: unknown) => log('diagnostics', e));
+      }, delay),
+    );
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    const init = (params.initializationOptions ?? {}) as { diagnosticDelay?: unknown; completionSnippets?: unknown };
+    if (typeof init.diagnosticDelay === 'number' && init.diagnosticDelay >= 0) delay = init.diagnosticDelay;
+    if (init.completionSnippets === false) snippets = false;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        completionProvider: { triggerCharacters: [':', '.', '(', '>', '[', ' ', '"', '='], resolveProvider: false },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true },
+        documentFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, CodeActionKind.RefactorRewrite] },
+        executeCommandProvider: { commands: [COMMANDS.convertToAsl] },
+      },
+      serverInfo: { name: 'flowlane', version: '0.1.0' },
+    };
+  });
+
+  documents.onDidOpen((e) => schedule(e.document.uri));
+  documents.onDidChangeContent((e) => schedule(e.document.uri));
+  documents.onDidClose((e) => {
+    const uri = e.document.uri;
+    const t = timers.get(uri);
+    if (t) clearTimeout(t);
+    timers.delete(uri);
+    analyses.delete(uri);
+    published.delete(uri);
+    connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
+  });
+
+  connection.onCompletion(
+    guard('completion', [] as LspCompletionItem[], (p) => {
+      const doc = documents.get(p.textDocument.uri);
+      if (!doc || !isPosition(p.position)) return [];
+      // The last analysis, even of an older version: completion must not wait for a parse.
+      const analysis = analyses.get(p.textDocument.uri)?.analysis;
+      return complete(doc.getText(), p.position, analysis, { snippets }).map(toLspCompletion);
+    }),
+  );
+
+  connection.onHover(
+    guard('hover', null, (p) => {
+      const a = analysisOf(p.textDocument.uri);
+      if (!a || !isPosition(p.position)) return null;
+      const h = hover(a, p.position);
+      return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range } : null;
+    }),
+  );
+
+  connection.onDefinition(
+    guard('definition', null, (p) => {
+      const a = analysisOf(p.textDocument.uri);
+      if (!a || !isPosition(p.position)) return null;
+      const r = definition(a, p.position);
+      return r ? { uri: p.textDocument.uri, range: r } : null;
+    }),
+  );
+
+  connection.onReferences(
+    guard('references', [], (p) => {
+      const a = analysisOf(p.textDocument.uri);
+      if (!a || !isPosition(p.position)) return [];
+      return references(a, p.position, p.context?.includeDeclaration !== false).map((range) => ({ uri: p.textDocument.uri, range }));
+    }),
+  );
+
+  connection.onPrepareRename(
+    guard('prepareRename', null, (p) => {
+      const a = analysisOf(p.textDocument.uri);
+      if (!a || !isPosition(p.position)) return null;
+      return prepareRename(a, p.position) ?? null;
+    }),
+  );
+
+  connection.onRenameRequest(
+    guard('rename', null, (p) => {
+      const a = analysisOf(p.textDocument.uri);
+      if (!a || !isPosition(p.position) || typeof p.newName !== 'string') return null;
+      const r = rename(a, p.position, p.newName);
+      if (!r) return null;
+      if ('error' in r) throw new ResponseError(ErrorCodes.InvalidParams, r.error);
+      return { changes: { [p.textDocument.uri]: r.edits } };
+    }),
+  );
+
+  connection.onDocumentSymbol(
+    guard('documentSymbol', [], (p) => {
+      const a = analysisOf(p.textDocument.uri);
+      return a ? documentSymbols(a).map(toLspSymbol) : [];
+    }),
+  );
+
+  connection.onFoldingRanges(
+    guard('foldingRange', [], (p) => {
+      const a = analysisOf(p.textDocument.uri);
+      return a ? foldingRanges(a) : [];
+    }),
+  );
+
+  connection.languages.semanticTokens.on(
+    guard('semanticTokens', { data: [] as number[] }, (p) => {
+      const a = analysisOf(p.textDocument.uri);
+      return { data: a ? semanticTokens(a) : [] };
+    }),
+  );
+
+  connection.onDocumentFormatting(
+    guard('formatting', [], (p) => {
+      const a = analysisOf(p.textDocument.uri);
+      return a ? formatDocument(a) : [];
+    }),
+  );
+
+  connection.onCodeAction(
+    guard('codeAction', [] as LspCodeAction[], async (p) => {
+      const uri = p.textDocument.uri;
+      const a = analysisOf(uri);
+      const doc = documents.get(uri);
+      if (!a || !doc || !p.range || !isPosition(p.range.start) || !isPosition(p.range.end)) return [];
+      let diags = published.get(uri);
+      if (!diags || diags.version !== doc.version) {
+        await publish(uri);
+        diags = published.get(uri);
+      }
+      const actions = codeActions(a, p.range, diags?.diagnostics ?? a.diagnostics, uri);
+      const only = p.context?.only;
+      return actions
+        .filter((x) => !only || only.some((k) => x.kind === k || x.kind.startsWith(`${k}.`)))
+        .map((x) => {
+          const out: LspCodeAction = { title: x.title, kind: x.kind };
+          if (x.diagnostic) out.diagnostics = [toLspDiagnostic(uri, x.diagnostic)];
+          if (x.edits) out.edit = { changes: { [uri]: x.edits } };
+          if (x.command) out.command = x.command;
+          if (x.isPreferred) out.isPreferred = true;
+          return out;
+        });
+    }),
+  );
+
+  connection.onExecuteCommand(
+    guard('executeCommand', null, async (p) => {
+      if (p.command !== COMMANDS.convertToAsl) return null;
+      const uri = p.arguments?.[0];
+      const a = analysisOf(uri);
+      if (!a || typeof uri !== 'string') return null;
+      const r = await diagramToAslText(a.diagram);
+      if (r.text === undefined) return { error: r.error };
+      const target = uri.replace(/(\.fz)?$/, '.asl.json');
+      const applied = await connection.workspace.applyEdit({
+        label: 'Convert to ASL',
+        edit: {
+          documentChanges: [
+            { kind: 'create', uri: target, options: { overwrite: true } },
+            { textDocument: { uri: target, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: r.text }] },
+          ],
+        },
+      });
+      return { uri: target, applied: applied.applied };
+    }),
+  );
+
+  connection.onRequest(
+    REQUESTS.renderSvg,
+    guard('renderSvg', null as unknown, async (p: { textDocument?: { uri?: unknown }; options?: Record<string, unknown> }) => {
+      const uri = p?.textDocument?.uri;
+      const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
+      const a = analysisOf(uri);
+      if (!doc || !a) return null;
+      const r = await renderSvg(a.diagram, p.options ?? {});
+      return { uri, version: doc.version, ...r };
+    }),
+  );
+
+  connection.onRequest(
+    REQUESTS.toAsl,
+    guard('toAsl', null as unknown, async (p: { textDocument?: { uri?: unknown } }) => {
+      const uri = p?.textDocument?.uri;
+      const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
+      const a = analysisOf(uri);
+      if (!doc || !a) return null;
+      return { uri, version: doc.version, ...(await diagramToAslText(a.diagram)) };
+    }),
+  );
+
+  connection.onRequest(
+    REQUESTS.fromAsl,
+    guard('fromAsl', null as unknown, async (p: { text?: unknown }) => {
+      if (typeof p?.text !== 'string') return null;
+      return aslTextToFz(p.text, print);
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function key(d: Diagnostic): string {
+  return `${d.code}:${d.range.start.line}:${d.range.start.character}`;
+}
+
+function usesAsl(a: Analysis): boolean {
+  return a.diagram.nodes.some((n) => n.attributes.some((x) => /^[A-Z]/.test(x.key)));
+}
+
+function toLspCompletion(c: CompletionItem): LspCompletionItem {
+  const item: LspCompletionItem = {
+    label: c.label,
+    kind: COMPLETION_KIND[c.kind],
+    textEdit: { range: c.range, newText: c.insertText },
+    insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+  };
+  if (c.detail) item.detail = c.detail;
+  if (c.documentation) item.documentation = { kind: MarkupKind.Markdown, value: c.documentation };
+  if (c.sortText) item.sortText = c.sortText;
+  if (c.filterText) item.filterText = c.filterText;
+  if (c.retrigger) item.command = { title: 'Complete', command: 'editor.action.triggerSuggest' };
+  return item;
+}
+
+function toLspSymbol(s: DocumentSymbol): LspDocumentSymbol {
+  return { name: s.name, detail: s.detail, kind: SYMBOL_KIND[s.kind], range: s.range, selectionRange: s.selectionRange, children: s.children.map(toLspSymbol) };
+}
+
+export type { Range };
