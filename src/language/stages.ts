@@ -6,7 +6,7 @@ import type { Diagram } from '../model/types.js';
 
 type ToAsl = (diagram: Diagram, options?: Record<string, unknown>) => Result<unknown>;
 type FromAsl = (definition: unknown, options?: Record<string, unknown>) => Result<Diagram>;
-type Render = (diagram: Diagram, options?: Record<string, unknown>) => Promise<Result<string>>;
+type Render = (diagram: Diagram, options?: Record<string, unknown>) => Promise<Result<string | Uint8Array>>;
 type Print = (diagram: Diagram) => string;
 
 interface AslStage {
@@ -19,17 +19,14 @@ interface AslStage {
 let aslStage: Promise<AslStage> | undefined;
 let renderStage: Promise<{ renderDiagram?: Render }> | undefined;
 
-// TODO(lsp): make these specifiers literal once src/asl/index.ts and src/render/index.ts exist, so that
-// esbuild bundles the stages into the extension's server.
-const ASL_MODULE: string = '../asl/index.js';
-const RENDER_MODULE: string = '../render/index.js';
+// The specifiers are literal so that esbuild bundles the stages into the extension's server.
 function loadAsl(): Promise<AslStage> {
-  aslStage ??= import(ASL_MODULE).then((m) => m as unknown as AslStage).catch(() => ({}));
+  aslStage ??= import('../asl/index.js').then((m) => m as unknown as AslStage).catch(() => ({}));
   return aslStage;
 }
 
 function loadRender(): Promise<{ renderDiagram?: Render }> {
-  renderStage ??= import(RENDER_MODULE).then((m) => m as unknown as { renderDiagram?: Render }).catch(() => ({}));
+  renderStage ??= import('../render/index.js').then((m) => m as unknown as { renderDiagram?: Render }).catch(() => ({}));
   return renderStage;
 }
 
@@ -68,6 +65,6 @@ export async function aslChecks(diagram: Diagram): Promise<Diagnostic[]> {
 export async function renderSvg(diagram: Diagram, options: Record<string, unknown>): Promise<{ svg?: string; diagnostics: Diagnostic[]; error?: string }> {
   const stage = await loadRender();
   if (!stage.renderDiagram) return { diagnostics: [], error: 'the renderer is not available' };
-  const r = await stage.renderDiagram(diagram, options);
-  return { svg: r.value, diagnostics: r.diagnostics };
+  const r = await stage.renderDiagram(diagram, { ...options, format: 'svg' });
+  return typeof r.value === 'string' ? { svg: r.value, diagnostics: r.diagnostics } : { diagnostics: r.diagnostics, error: 'the renderer returned no SVG' };
 }

@@ -72,6 +72,12 @@ const SYMBOL_KIND: Record<OurSymbolKind, SymbolKind> = {
   marker: SymbolKind.Event,
 };
 
+/** The document uri of a request's params, or '' for malformed params (no document has it). */
+function uriOf(p: unknown): string {
+  const uri = (p as { textDocument?: { uri?: unknown } } | null | undefined)?.textDocument?.uri;
+  return typeof uri === 'string' ? uri : '';
+}
+
 function isPosition(p: unknown): p is { line: number; character: number } {
   return typeof p === 'object' && p !== null && Number.isInteger((p as { line: unknown }).line) && Number.isInteger((p as { character: unknown }).character);
 }
@@ -191,18 +197,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onCompletion(
     guard('completion', [] as LspCompletionItem[], (p) => {
-      const doc = documents.get(p.textDocument.uri);
-      if (!doc || !isPosition(p.position)) return [];
+      const doc = documents.get(uriOf(p));
+      if (!doc || !isPosition(p?.position)) return [];
       // The last analysis, even of an older version: completion must not wait for a parse.
-      const analysis = analyses.get(p.textDocument.uri)?.analysis;
+      const analysis = analyses.get(uriOf(p))?.analysis;
       return complete(doc.getText(), p.position, analysis, { snippets }).map(toLspCompletion);
     }),
   );
 
   connection.onHover(
     guard('hover', null, (p) => {
-      const a = analysisOf(p.textDocument.uri);
-      if (!a || !isPosition(p.position)) return null;
+      const a = analysisOf(uriOf(p));
+      if (!a || !isPosition(p?.position)) return null;
       const h = hover(a, p.position);
       return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range } : null;
     }),
@@ -210,81 +216,81 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onDefinition(
     guard('definition', null, (p) => {
-      const a = analysisOf(p.textDocument.uri);
-      if (!a || !isPosition(p.position)) return null;
+      const a = analysisOf(uriOf(p));
+      if (!a || !isPosition(p?.position)) return null;
       const r = definition(a, p.position);
-      return r ? { uri: p.textDocument.uri, range: r } : null;
+      return r ? { uri: uriOf(p), range: r } : null;
     }),
   );
 
   connection.onReferences(
     guard('references', [], (p) => {
-      const a = analysisOf(p.textDocument.uri);
-      if (!a || !isPosition(p.position)) return [];
-      return references(a, p.position, p.context?.includeDeclaration !== false).map((range) => ({ uri: p.textDocument.uri, range }));
+      const a = analysisOf(uriOf(p));
+      if (!a || !isPosition(p?.position)) return [];
+      return references(a, p.position, p?.context?.includeDeclaration !== false).map((range) => ({ uri: uriOf(p), range }));
     }),
   );
 
   connection.onPrepareRename(
     guard('prepareRename', null, (p) => {
-      const a = analysisOf(p.textDocument.uri);
-      if (!a || !isPosition(p.position)) return null;
+      const a = analysisOf(uriOf(p));
+      if (!a || !isPosition(p?.position)) return null;
       return prepareRename(a, p.position) ?? null;
     }),
   );
 
   connection.onRenameRequest(
     guard('rename', null, (p) => {
-      const a = analysisOf(p.textDocument.uri);
-      if (!a || !isPosition(p.position) || typeof p.newName !== 'string') return null;
+      const a = analysisOf(uriOf(p));
+      if (!a || !isPosition(p?.position) || typeof p?.newName !== 'string') return null;
       const r = rename(a, p.position, p.newName);
       if (!r) return null;
       if ('error' in r) throw new ResponseError(ErrorCodes.InvalidParams, r.error);
-      return { changes: { [p.textDocument.uri]: r.edits } };
+      return { changes: { [uriOf(p)]: r.edits } };
     }),
   );
 
   connection.onDocumentSymbol(
     guard('documentSymbol', [], (p) => {
-      const a = analysisOf(p.textDocument.uri);
+      const a = analysisOf(uriOf(p));
       return a ? documentSymbols(a).map(toLspSymbol) : [];
     }),
   );
 
   connection.onFoldingRanges(
     guard('foldingRange', [], (p) => {
-      const a = analysisOf(p.textDocument.uri);
+      const a = analysisOf(uriOf(p));
       return a ? foldingRanges(a) : [];
     }),
   );
 
   connection.languages.semanticTokens.on(
     guard('semanticTokens', { data: [] as number[] }, (p) => {
-      const a = analysisOf(p.textDocument.uri);
+      const a = analysisOf(uriOf(p));
       return { data: a ? semanticTokens(a) : [] };
     }),
   );
 
   connection.onDocumentFormatting(
     guard('formatting', [], (p) => {
-      const a = analysisOf(p.textDocument.uri);
+      const a = analysisOf(uriOf(p));
       return a ? formatDocument(a) : [];
     }),
   );
 
   connection.onCodeAction(
     guard('codeAction', [] as LspCodeAction[], async (p) => {
-      const uri = p.textDocument.uri;
+      const uri = uriOf(p);
       const a = analysisOf(uri);
       const doc = documents.get(uri);
-      if (!a || !doc || !p.range || !isPosition(p.range.start) || !isPosition(p.range.end)) return [];
+      if (!a || !doc || !p?.range || !isPosition(p.range.start) || !isPosition(p.range.end)) return [];
       let diags = published.get(uri);
       if (!diags || diags.version !== doc.version) {
         await publish(uri);
         diags = published.get(uri);
       }
       const actions = codeActions(a, p.range, diags?.diagnostics ?? a.diagnostics, uri);
-      const only = p.context?.only;
+      const only = p?.context?.only;
       return actions
         .filter((x) => !only || only.some((k) => x.kind === k || x.kind.startsWith(`${k}.`)))
         .map((x) => {
@@ -300,8 +306,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onExecuteCommand(
     guard('executeCommand', null, async (p) => {
-      if (p.command !== COMMANDS.convertToAsl) return null;
-      const uri = p.arguments?.[0];
+      if (p?.command !== COMMANDS.convertToAsl) return null;
+      const uri = p?.arguments?.[0];
       const a = analysisOf(uri);
       if (!a || typeof uri !== 'string') return null;
       const r = await diagramToAslText(a.diagram);

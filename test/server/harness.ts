@@ -55,6 +55,8 @@ export interface Session {
   conn: ProtocolConnection;
   proc: ChildProcess;
   stderr: () => string;
+  /** Messages the server logged to the client (handler failures among them). */
+  logs: string[];
   /** Opens a document; returns its uri. */
   open(name: string, text: string): string;
   change(uri: string, version: number, changes: { range?: { start: Position; end: Position }; text: string }[]): void;
@@ -89,7 +91,8 @@ export async function startSession(options: { initializationOptions?: Record<str
       }
     }
   });
-  conn.onNotification('window/logMessage', () => undefined);
+  const logs: string[] = [];
+  conn.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
   conn.onRequest('workspace/applyEdit', (p: unknown) => {
     appliedEdits.push(p);
     return { applied: true };
@@ -117,6 +120,7 @@ export async function startSession(options: { initializationOptions?: Record<str
     conn,
     proc,
     stderr: () => err,
+    logs,
     appliedEdits,
     open(name, text) {
       const uri = `file:///tmp/flowlane-test/${counter++}-${name}`;
