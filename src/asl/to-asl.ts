@@ -13,8 +13,8 @@
 //   is that comparison; any other label `L` tests the documented input variable `$.choice`
 //   (`StringEquals: "L"`). Every rule is guarded by `IsPresent` so that a missing variable falls
 //   through to the Default instead of failing the execution. The Default is the edge labelled
-//   `Default`, `else` or `otherwise`, or the unlabelled edge; without one, the last edge's target is
-//   also the Default. An edge from a plain diamond to an end marker goes to a Succeed state named
+//   `Default`, `else` or `otherwise`, or the unlabelled edge; without one, the target of the last
+//   edge that goes forward (to a later node) is also the Default, else the last edge's. An edge from a plain diamond to an end marker goes to a Succeed state named
 //   after the marker.
 // * A plain node with no outgoing edge ends the machine (`End: true`).
 // * A plain node with several plain outgoing edges forks: it becomes a Parallel state (a Task with a
@@ -50,7 +50,7 @@ interface VState {
   nextRange?: Range;
   end?: Range;
   choices: Array<{ rule: JsonObject; to: VState; range: Range }>;
-  default?: { to: VState; range: Range };
+  default?: { to: VState; range: Range; inferred?: boolean };
   catches: Array<{ catcher: JsonObject; to: VState; range: Range }>;
   /** Extra plain transitions of a plain node: the fork a Parallel is inferred from. */
   forks: Array<{ to: VState; range: Range }>;
@@ -211,8 +211,9 @@ class Converter {
           continue;
         }
       }
-      const name = node.label ?? node.id;
-      if (node.label === undefined) this.guess(node.range, `Node ${node.id} has no label; its id "${node.id}" is used as the state name.`);
+      const description = node.attributes.find((a) => a.key === 'description' && typeof a.value === 'string')?.value as string | undefined;
+      const name = node.label ?? description ?? node.id;
+      if (node.label === undefined && description === undefined) this.guess(node.range, `Node ${node.id} has no label; its id "${node.id}" is used as the state name.`);
       const fields = this.nodeFields(node);
       let st: VState;
       if (typed) {
@@ -254,7 +255,9 @@ class Converter {
           scope.fieldRanges.set(a.key, a.valueRange);
         }
       }
-      const startEdges = outs(start.id).filter((e) => byNode.has(e.to.node));
+      const startEdges = outs(start.id)
+        .filter((e) => byNode.has(e.to.node))
+        .map((e) => ({ ...e, range: edgeRange(e) }));
       if (startEdges.length > 0) {
         if (scope.startAtVerbatim !== undefined) {
           this.report('asl-transition-conflict', startEdges[0]!.range, 'The start marker has both a StartAt field and an edge; keep one of them.');
@@ -283,12 +286,13 @@ class Converter {
       const st = byNode.get(node.id);
       if (!st) continue;
       if (st.verbatim) {
-        for (const e of outs(node.id)) this.guess(e.range, `"${st.name}" stands for a States entry that is not a state (X-Value); its edges are ignored.`);
+        for (const e of outs(node.id)) this.guess(edgeRange(e), `"${st.name}" stands for a States entry that is not a state (X-Value); its edges are ignored.`);
         continue;
       }
       const defaults: Array<{ to: VState; range: Range }> = [];
       const labelled: Array<{ to: VState; range: Range; label: string }> = [];
-      for (const e of outs(node.id)) {
+      for (const edge of outs(node.id)) {
+        const e = { ...edge, range: edgeRange(edge) };
         const targetNode = this.idx.node(e.to.node);
         if (!targetNode) continue; // undefined-node, reported by the model
         if (!inScope.has(targetNode.id)) {
@@ -372,6 +376,7 @@ class Converter {
     }
 
     this.inferLoops(scope, byNode, inScope);
+    this.dropUnreachable(scope);
     this.inferForks(scope);
     return scope;
   }
@@ -398,10 +403,14 @@ class Converter {
       this.guess(l.range, `Choice rule read from the label "${l.label}": ${JSON.stringify(rule)}.`);
     }
     if (!st.default) {
-      const d = defaults[0] ?? (labelled.length > 0 ? labelled[labelled.length - 1] : undefined);
+      // Without a Default edge, the last edge that goes forward is also the Default, so that an
+      // execution whose input matches no rule runs on instead of going round a loop forever.
+      const rankOf = (v: VState): number => (v.node ? (this.rank.get(v.node.id) ?? Infinity) : Infinity);
+      const forward = labelled.filter((l) => rankOf(l.to) > rankOf(st));
+      const d = defaults[0] ?? forward[forward.length - 1] ?? labelled[labelled.length - 1];
       if (d) {
-        st.default = { to: d.to, range: d.range };
-        if (!defaults[0]) this.guess(d.range, `"${st.name}" has no Default edge: the last edge is also the Default.`);
+        st.default = { to: d.to, range: d.range, inferred: !defaults[0] };
+        if (!defaults[0]) this.guess(d.range, `"${st.name}" has no Default edge: the edge to "${d.to.name}" is also the Default.`);
       }
     }
     for (const extra of defaults.slice(1)) this.guess(extra.range, `"${st.name}" has several unlabelled edges; only the first is the Default, this one is ignored.`);
@@ -431,7 +440,7 @@ class Converter {
         this.guess(loop.range, `The loop "${loop.text}" is already closed by an edge back to "${first.name}"; nothing is added.`);
         continue;
       }
-      if (last.fields.Type === 'Choice' || last.verbatim) {
+      if (last.verbatim || (last.fields.Type === 'Choice' && !last.plain)) {
         this.guess(loop.range, `The loop "${loop.text}" ends at "${last.name}", which cannot be followed by a guard; the loop is ignored.`);
         continue;
       }
@@ -443,17 +452,36 @@ class Converter {
     const name = this.uniqueName(loop.text.trim() || 'Repeat?');
     const guard = this.newState(name, undefined, loop.range, { Type: 'Choice' }, true);
     guard.choices.push({ rule: guarded(REPEAT_VARIABLE, { Variable: REPEAT_VARIABLE, BooleanEquals: true }), to: first, range: loop.range });
-    let exit = last.next;
+    // After a Choice, the guard sits on the way taken when no rule matches (its Default).
+    const afterChoice = last.fields.Type === 'Choice';
+    let exit = afterChoice ? last.default?.to : last.next;
     if (!exit) {
       exit = this.newState(this.uniqueName('Done'), undefined, loop.range, { Type: 'Succeed' }, true);
       scope.states.push(exit);
       last.end = undefined;
     }
     guard.default = { to: exit, range: loop.range };
-    last.next = guard;
-    last.nextRange = loop.range;
+    if (afterChoice) {
+      last.default = { to: guard, range: loop.range };
+    } else {
+      last.next = guard;
+      last.nextRange = loop.range;
+    }
     scope.states.splice(scope.states.indexOf(last) + 1, 0, guard);
     this.guess(loop.range, `The loop "${loop.text}" becomes a Choice "${name}" after "${last.name}": back to "${first.name}" while ${REPEAT_VARIABLE} is true, else on to "${exit.name}".`);
+  }
+
+  /** Plain nodes no transition leads to are left out (AWS rejects unreachable states); typed states stay and are reported. */
+  private dropUnreachable(scope: VScope): void {
+    if (!scope.startAt) return;
+    const reached = new Set<VState>([scope.startAt]);
+    const queue = [scope.startAt];
+    while (queue.length > 0) for (const n of successors(queue.shift()!)) if (!reached.has(n)) reached.add(n), queue.push(n);
+    scope.states = scope.states.filter((s) => {
+      if (reached.has(s) || !s.plain) return true;
+      this.guess(s.range, `"${s.name}" is not reachable from the start: it is left out of the state machine.`);
+      return false;
+    });
   }
 
   /** A plain node with several plain edges becomes a Parallel (see the header). */
@@ -598,6 +626,14 @@ class Converter {
     }
     return out;
   }
+}
+
+/** An edge's range; models built before edges had ranges get the span of its two ends. */
+function edgeRange(e: Edge): Range {
+  const r = e.range;
+  if (r.start.line !== r.end.line || r.start.character !== r.end.character) return r;
+  const end = e.to.handleRange ?? e.to.nodeRange;
+  return { start: e.from.nodeRange.start, end: end.end };
 }
 
 function copy(o: JsonObject): JsonObject {

@@ -98,7 +98,7 @@ export const DIAGNOSTIC_CODES = {
   'asl-missing-transition': 'error',
   'asl-name-too-long': 'error',
   'asl-no-terminal': 'error',
-  'asl-unreachable-state': 'warning',
+  'asl-unreachable-state': 'error',
   'asl-duplicate-state-name': 'error',
   'asl-choice-without-rule': 'error',
   'asl-catch-after-all': 'error',

@@ -1,0 +1,58 @@
+// `flowlane from-asl FILE|- [-o OUT.fz] [--lanes single|service] [--resource NAME]`: reads an ASL
+// definition (JSON, YAML, or a CloudFormation/SAM/Serverless template) and writes it as `.fz`.
+// Input: the file. Output: the `.fz` text (to OUT or stdout); diagnostics on stderr; exit 1 and no
+// output file when the input is bad.
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { fromAsl, loadAsl } from '../../asl/index.js';
+import type { Diagnostic } from '../../core/index.js';
+import { print } from '../../print/index.js';
+import { formatDiagnostic, readText, writeFileAtomic } from '../io.js';
+
+interface FromAslCliOptions {
+  output?: string;
+  lanes: 'single' | 'service';
+  resource?: string;
+}
+
+/** The whole conversion, as the command runs it: `.fz` text, or the diagnostics that stop it. */
+export function convertFromAslText(
+  text: string,
+  name: string,
+  options: { lanes?: 'single' | 'service'; resource?: string } = {},
+): { text?: string; diagnostics: Diagnostic[] } {
+  const loaded = loadAsl(text, { name, ...(options.resource !== undefined ? { resource: options.resource } : {}) });
+  if (loaded.value.definition === undefined || loaded.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: loaded.diagnostics };
+  const converted = fromAsl(loaded.value.definition, { lanes: options.lanes ?? 'single', locate: loaded.value.locate });
+  const diagnostics = [...loaded.diagnostics, ...converted.diagnostics];
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  return { text: print(converted.value), diagnostics };
+}
+
+export function register(program: Command): void {
+  program
+    .command('from-asl')
+    .description('convert an AWS Step Functions state machine (ASL JSON/YAML or a CloudFormation/SAM template) to a .fz diagram')
+    .argument('<file>', 'ASL file (.asl.json, .json, .asl.yaml, .yaml, a template), or - for standard input')
+    .option('-o, --output <file>', 'write the diagram to this file instead of standard output')
+    .addOption(new Option('--lanes <mode>', 'single: one lane; service: one lane per AWS service the tasks call').choices(['single', 'service']).default('single'))
+    .option('--resource <name>', 'in a template with several state machines, the logical id of the one to convert')
+    .action((file: string, options: FromAslCliOptions) => {
+      const read = readText(file);
+      if (!read.ok) {
+        console.error(`flowlane: ${read.message}`);
+        process.exitCode = 1;
+        return;
+      }
+      const result = convertFromAslText(read.text, read.name, options);
+      for (const d of result.diagnostics) console.error(formatDiagnostic(read.name, d));
+      if (result.text === undefined) {
+        console.error(`flowlane: ${read.name}: not converted`);
+        process.exitCode = 1;
+        return;
+      }
+      if (options.output !== undefined) writeFileAtomic(options.output, result.text);
+      else process.stdout.write(result.text);
+      process.exitCode = 0;
+    });
+}
