@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { toAsl } from '../../src/asl/index.js';
 import { parseDiagram } from '../../src/model/index.js';
-import { repoRoot } from './corpus-helpers.js';
+import { repoRoot, seedsDir } from './corpus-helpers.js';
 
 // aws-local-stepfunctions 3 calls Promise.withResolvers, which Node 20 lacks.
 const P = Promise as unknown as { withResolvers?: () => unknown };
@@ -102,14 +102,16 @@ export async function runMachine(definition: Json): Promise<{ ok: true; output: 
 }
 
 function exampleFiles(): string[] {
-  const dirs = [join(repoRoot, 'examples'), join(repoRoot, 'test', 'golden', 'asl')];
-  return dirs.filter(existsSync).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.fz')).sort().map((f) => join(d, f)));
+  const dir = join(repoRoot, 'examples');
+  const seed = join(seedsDir, 'orchestration-template.fz');
+  const own = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.fz')).sort().map((f) => join(dir, f)) : [];
+  return existsSync(seed) ? [...own, seed] : own;
 }
 
 const files = exampleFiles();
 
 describe.skipIf(files.length === 0)('examples run in aws-local-stepfunctions', () => {
-  test.each(files.map((f) => [f.slice(repoRoot.length + 1), f]))('%s', async (_name, file) => {
+  test.each(files.map((f) => [f.split('/').slice(-2).join('/'), f]))('%s', async (_name, file) => {
     const parsed = parseDiagram(readFileSync(file, 'utf8'));
     const syntaxErrors = parsed.diagnostics.filter((d) => d.severity === 'error');
     if (syntaxErrors.length > 0) return; // an example of diagnostics, not a workflow
