@@ -129,13 +129,15 @@ class Builder {
       const target = (v: JsonValue | undefined): v is string => typeof v === 'string' && Object.hasOwn(states, v);
       for (const [key, value] of Object.entries(state)) {
         if (key === 'Type') continue;
-        if (key === 'Next' && target(value)) {
+        // A plain edge out of a Choice state would be an error (a Choice edge needs a rule), so a
+        // Choice's own Next or End, invalid as they are, stay fields.
+        if (key === 'Next' && target(value) && type !== 'Choice') {
           edges.push({ from: undefined!, kind: 'next', target: value, attrs: [], index: 0 });
-        } else if (key === 'End' && value === true) {
+        } else if (key === 'End' && value === true && type !== 'Choice') {
           edges.push({ from: undefined!, kind: 'end', target: '', attrs: [], index: 0 });
         } else if (key === 'Default' && target(value)) {
           edges.push({ from: undefined!, kind: 'default', target: value, attrs: [makeAttribute('Default', true)], label: 'Default', index: 0 });
-        } else if ((key === 'Choices' || key === 'Catch') && Array.isArray(value) && value.every((c) => isObject(c) && target(c.Next))) {
+        } else if ((key === 'Choices' || key === 'Catch') && Array.isArray(value) && value.length > 0 && value.every((c) => isObject(c) && target(c.Next))) {
           value.forEach((c, i) => {
             const entry = withoutNext(c as JsonObject);
             const kind: EdgeKind = key === 'Choices' ? 'choice' : 'catch';

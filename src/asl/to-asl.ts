@@ -267,7 +267,16 @@ class Converter {
         if (startEdges.length > 1) this.guess(startEdges[1]!.range, 'The start marker has several edges; the first one names StartAt and the others are ignored.');
       }
     }
-    if (!scope.startAt && scope.startAtVerbatim === undefined && scope.states.length > 0) scope.startAt = scope.states[0];
+    // Without a start marker, StartAt is the first state (SPEC 4.3). A start marker without an edge
+    // or StartAt field stands for a scope without StartAt (from-asl draws such invalid input so);
+    // in a plain diagram it is read as starting at the first node.
+    if (!scope.startAt && scope.startAtVerbatim === undefined && scope.states.length > 0) {
+      if (!start) scope.startAt = scope.states[0];
+      else if (scope.states.every((s) => s.plain)) {
+        scope.startAt = scope.states[0];
+        this.guess(start.range, `The start marker has no edge: the machine starts at the first node, "${scope.states[0]!.name}".`);
+      }
+    }
 
     // Transitions, from each node's outgoing edges in diagram order.
     const succeedFor = new Map<string, VState>();
