@@ -111,8 +111,21 @@ export interface MeasuredNode {
   rows: { role: 'title' | 'item' | 'owner' | 'description' | 'system'; text: TextBlock; y: number; height: number }[];
 }
 
-/** Sizes a leaf node (not a container) to fit its text. */
+/** Sizes a leaf node (not a container) to fit its text, leaving room for a retry badge. */
 export function measureNode(node: DiagramNode): MeasuredNode {
+  const m = measureShape(node);
+  // The badge sits in the top-right corner; growing both sides keeps the label centred and clear of it.
+  if (retryInfo(node)) {
+    m.width += 2 * RETRY_BADGE_WIDTH;
+    if (normalShape(node.shape) === 'circle') m.height = m.width;
+  }
+  return m;
+}
+
+/** Width of the retry badge drawn by src/render, plus its margin. */
+export const RETRY_BADGE_WIDTH = 44;
+
+function measureShape(node: DiagramNode): MeasuredNode {
   const shape = normalShape(node.shape);
   const { padding, min, wrap, fontSize, smallFontSize } = METRICS;
   const labelText = node.label ?? (shape === 'circle' ? '' : node.id);

@@ -29,7 +29,7 @@ export const METRICS = {
   loopMargin: 12,
   /** Space between layers and between nodes of a layer. */
   nodeNode: 36,
-  layerSpacing: 56,
+  layerSpacing: 26,
   edgeEdge: 12,
   edgeNode: 16,
   /** The distance between two layers' x positions handed to ELK's interactive layering (larger than any node). */

@@ -109,7 +109,11 @@ export function assignLayers(nodes: string[], edges: ScopeEdge[]): Map<string, n
 export function toElk(input: ScopeInput, layers: Map<string, number>): ElkNode {
   const { direction } = input;
   const horizontal = direction === 'right';
-  const maxLayer = Math.max(0, ...layers.values());
+  // Our layers go to even ELK layers; the odd ones in between hold ELK's edge label dummies. ELK
+  // inserts those dummies before layering, without a position, and its interactive layerer pushes
+  // a dummy (and, were there no free layer, everything after it) to the layer after the edge's
+  // source; a free odd layer there keeps every node in the layer we chose.
+  const maxLayer = 2 * Math.max(0, ...layers.values());
   const stride = METRICS.layerStride;
   const children: ElkNode[] = [];
   const usedSides = new Map<string, Set<Side>>();
@@ -131,7 +135,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>): ElkNode {
   input.lanes.forEach((_, i) => {
     for (const id of input.laneNodes[i]!) {
       const size = input.sizes.get(id)!;
-      const l = layers.get(id) ?? 0;
+      const l = 2 * (layers.get(id) ?? 0);
       const ports: ElkPort[] = [];
       for (const side of ['top', 'left', 'right', 'bottom'] as Side[]) {
         if (!usedSides.get(id)?.has(side)) continue;

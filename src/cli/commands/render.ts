@@ -1,0 +1,192 @@
+// `flowlane render FILE…|- [-o OUT] [--out-dir DIR] [--format svg|png] [--scale N] [--theme …]
+// [--direction right|down] [--watch]`: lays out and draws diagrams.
+// Input: `.fz` files, ASL definitions (`.json`, `.yaml`, `.yml`, rendered through fromAsl), globs,
+// directories, or `-` for standard input. Output: one SVG or PNG per input, written atomically:
+// `-o OUT` for one input (`-o -` is standard output), else `--out-dir DIR`, else beside each input.
+// When any input has an error, nothing at all is written and the diagnostics are printed as
+// `flowlane check` prints them; exit code 1.
+import { existsSync, mkdirSync, readdirSync, statSync, watch } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { fromAsl, loadAsl } from '../../asl/index.js';
+import type { Diagnostic } from '../../core/index.js';
+import { parseDiagram } from '../../model/index.js';
+import type { Diagram } from '../../model/index.js';
+import { renderDiagram } from '../../render/index.js';
+import { formatDiagnostic, readText, writeFileAtomic } from '../io.js';
+
+interface RenderCliOptions {
+  output?: string;
+  outDir?: string;
+  format: 'svg' | 'png';
+  scale: string;
+  theme: 'light' | 'dark' | 'auto';
+  direction: 'right' | 'down';
+  lanes: 'single' | 'service';
+  watch?: boolean;
+}
+
+const ASL_EXT = /\.(json|ya?ml)$/i;
+
+/** The diagram of one input text: `.fz`, or an ASL definition through the conversion stage. */
+export function diagramFromText(text: string, name: string, lanes: 'single' | 'service' = 'single'): { diagram?: Diagram; diagnostics: Diagnostic[] } {
+  if (ASL_EXT.test(name)) {
+    const loaded = loadAsl(text, { name });
+    if (loaded.value.definition === undefined || loaded.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: loaded.diagnostics };
+    const converted = fromAsl(loaded.value.definition, { lanes, locate: loaded.value.locate });
+    const diagnostics = [...loaded.diagnostics, ...converted.diagnostics];
+    return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { diagram: converted.value, diagnostics };
+  }
+  const parsed = parseDiagram(text);
+  return parsed.diagnostics.some((d) => d.severity === 'error') ? { diagnostics: parsed.diagnostics } : { diagram: parsed.value, diagnostics: parsed.diagnostics };
+}
+
+/** Expands globs (`*`, `?` in the last path segment, `**` for any depth) and directories into files. */
+export function expandInputs(args: string[]): string[] {
+  const out: string[] = [];
+  for (const arg of args) {
+    if (arg === '-') out.push(arg);
+    else if (/[*?]/.test(arg)) out.push(...glob(arg));
+    else if (existsSync(arg) && statSync(arg).isDirectory()) {
+      out.push(...readdirSync(arg).filter((f) => f.endsWith('.fz')).sort().map((f) => join(arg, f)));
+    } else out.push(arg);
+  }
+  return [...new Set(out)];
+}
+
+function glob(pattern: string): string[] {
+  const parts = pattern.split('/');
+  const firstWild = parts.findIndex((p) => /[*?]/.test(p));
+  const base = parts.slice(0, firstWild).join('/') || (pattern.startsWith('/') ? '/' : '.');
+  const rest = parts.slice(firstWild);
+  const toRegex = (seg: string): RegExp => new RegExp(`^${seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  const results: string[] = [];
+  const walk = (dir: string, i: number): void => {
+    if (i === rest.length) return;
+    let entries: string[];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    const seg = rest[i]!;
+    if (seg === '**') {
+      walk(dir, i + 1);
+      for (const e of entries) if (statSync(join(dir, e)).isDirectory()) walk(join(dir, e), i);
+      return;
+    }
+    const re = toRegex(seg);
+    for (const e of entries) {
+      if (!re.test(e)) continue;
+      const path = dir === '.' && !pattern.startsWith('./') ? e : join(dir, e);
+      const isDir = statSync(path).isDirectory();
+      if (i === rest.length - 1 && !isDir) results.push(path);
+      else if (isDir) walk(path, i + 1);
+    }
+  };
+  walk(base, 0);
+  return results;
+}
+
+function outputPath(input: string, options: RenderCliOptions, single: boolean): string {
+  if (single && options.output !== undefined) return options.output;
+  const name = input === '-' ? 'stdin' : basename(input).replace(/\.asl(?=\.)/i, '').replace(/\.(fz|json|ya?ml)$/i, '');
+  const file = `${name}.${options.format}`;
+  if (options.outDir !== undefined) return join(options.outDir, file);
+  return input === '-' ? '-' : join(dirname(input), file);
+}
+
+/** Renders every input in memory; writes all outputs only when no input has an error. Returns the exit code. */
+async function renderAll(inputs: string[], options: RenderCliOptions): Promise<number> {
+  const single = inputs.length === 1;
+  const outputs: { path: string; data: string | Uint8Array }[] = [];
+  let failed = false;
+  const scale = Number(options.scale);
+  for (const input of inputs) {
+    const read = readText(input);
+    if (!read.ok) {
+      console.error(`flowlane: ${read.message}`);
+      failed = true;
+      continue;
+    }
+    const { diagram, diagnostics } = diagramFromText(read.text, read.name, options.lanes);
+    for (const d of diagnostics) console.error(formatDiagnostic(read.name, d));
+    if (!diagram) {
+      failed = true;
+      continue;
+    }
+    const rendered = await renderDiagram(diagram, {
+      format: options.format,
+      theme: options.theme,
+      direction: options.direction,
+      scale: Number.isFinite(scale) && scale > 0 ? scale : 1,
+      id: input === '-' ? 'fz' : `fz-${basename(input).replace(/\..*$/, '')}`,
+    });
+    outputs.push({ path: outputPath(input, options, single), data: rendered.value });
+  }
+  if (failed) {
+    console.error('flowlane: nothing written: fix the errors above first');
+    return 1;
+  }
+  for (const o of outputs) {
+    if (o.path === '-') {
+      process.stdout.write(typeof o.data === 'string' ? o.data : Buffer.from(o.data));
+      continue;
+    }
+    mkdirSync(dirname(o.path), { recursive: true });
+    writeFileAtomic(o.path, o.data);
+    if (!single || options.watch) console.error(`wrote ${o.path}`);
+  }
+  return 0;
+}
+
+export function register(program: Command): void {
+  program
+    .command('render')
+    .description('lay out and draw diagrams as SVG or PNG (.fz files, or ASL definitions through from-asl)')
+    .argument('<files...>', '.fz or ASL files, globs, directories, or - for standard input')
+    .option('-o, --output <file>', 'output file for a single input (- for standard output)')
+    .option('--out-dir <dir>', 'directory for the outputs (one per input, named after it)')
+    .addOption(new Option('--format <format>', 'output format').choices(['svg', 'png']).default('svg'))
+    .option('--scale <n>', 'PNG pixels per SVG unit', '1')
+    .addOption(new Option('--theme <theme>', 'colour theme; auto follows prefers-color-scheme').choices(['light', 'dark', 'auto']).default('light'))
+    .addOption(new Option('--direction <dir>', 'flow direction: right (lanes as rows) or down (lanes as columns)').choices(['right', 'down']).default('right'))
+    .addOption(new Option('--lanes <mode>', 'for ASL input: single lane, or one lane per AWS service').choices(['single', 'service']).default('single'))
+    .option('--watch', 're-render when an input changes')
+    .action(async (files: string[], options: RenderCliOptions) => {
+      const inputs = expandInputs(files);
+      if (inputs.length === 0) {
+        console.error('flowlane: no input files matched');
+        process.exitCode = 1;
+        return;
+      }
+      if (inputs.length > 1 && options.output !== undefined) {
+        console.error('flowlane: -o takes one input; use --out-dir for several');
+        process.exitCode = 1;
+        return;
+      }
+      process.exitCode = await renderAll(inputs, options);
+      if (!options.watch) return;
+      if (inputs.includes('-')) {
+        console.error('flowlane: --watch cannot watch standard input');
+        return;
+      }
+      console.error(`watching ${inputs.length} file${inputs.length === 1 ? '' : 's'}; Ctrl-C to stop`);
+      let timer: NodeJS.Timeout | undefined;
+      const changed = new Set<string>();
+      for (const input of inputs) {
+        watch(input, () => {
+          changed.add(input);
+          clearTimeout(timer);
+          // Editors write in several steps; wait for the burst to end.
+          timer = setTimeout(() => {
+            const batch = [...changed];
+            changed.clear();
+            void renderAll(batch, options);
+          }, 120);
+        });
+      }
+      await new Promise<void>(() => undefined);
+    });
+}
