@@ -18,8 +18,18 @@ export class LineIndex {
     this.lineStarts = starts;
   }
 
+  /** The line of the last lookup: lookups mostly move forward a little, so this one is tried first. */
+  private lastLine = 0;
+
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
+    const last = this.lastLine;
+    if (starts[last]! <= o && (last + 1 >= starts.length || o < starts[last + 1]!)) return { line: last, character: o - starts[last]! };
+    if (last + 1 < starts.length && starts[last + 1]! <= o && (last + 2 >= starts.length || o < starts[last + 2]!)) {
+      this.lastLine = last + 1;
+      return { line: last + 1, character: o - starts[last + 1]! };
+    }
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
@@ -27,6 +37,7 @@ export class LineIndex {
       if (this.lineStarts[mid]! <= o) lo = mid;
       else hi = mid - 1;
     }
+    this.lastLine = lo;
     return { line: lo, character: o - this.lineStarts[lo]! };
   }
 

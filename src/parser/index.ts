@@ -3,9 +3,12 @@
 import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
 import { diagnostic, LineIndex, type Diagnostic, type Result } from '../core/index.js';
 import type { AstFile } from './ast.js';
-import { markLineStarts, parserInstance } from './parser.js';
+import { parserInstance, setSourceText } from './parser.js';
 import { AstBuilder } from './to-ast.js';
-import { LBrace, LBracket, lexer, RBrace, RBracket } from './tokens.js';
+import { LBrace, LBracket, lexer, MAX_NESTING, RBrace, RBracket } from './tokens.js';
+
+/** Braces and brackets nested deeper than MAX_NESTING are cut off (and reported), so no input can overflow the stack. */
+export { MAX_NESTING };
 
 export type * from './ast.js';
 export { KEYWORDS, allTokens } from './tokens.js';
@@ -13,8 +16,6 @@ export { unquote } from './to-ast.js';
 
 /** Texts larger than this are refused with one diagnostic rather than parsed. */
 export const MAX_INPUT_LENGTH = 64 * 1024 * 1024;
-/** Braces and brackets nested deeper than this are cut off (and reported), so no input can overflow the stack. */
-export const MAX_NESTING = 256;
 
 const DISPLAY: Record<string, string> = {
   LBrace: '`{`',
@@ -34,6 +35,7 @@ const DISPLAY: Record<string, string> = {
   NumberLiteral: 'a number',
   LaneLabel: 'a `# label`',
   LoopText: 'a `[text]`',
+  JsonValue: 'a JSON value',
   Loop: '`loop`',
   Handle: '`handle`',
   True: '`true`',
@@ -89,6 +91,11 @@ interface Lexed {
 
 function lex(text: string, lines: LineIndex, diagnostics: Diagnostic[]): Lexed {
   const result = lexer.tokenize(text);
+  // The lexer tracks start offsets only (full line/column tracking costs more than the rest of
+  // lexing); end offsets follow from the images, and the parser's node locations need them.
+  for (const t of result.tokens) t.endOffset = t.startOffset + t.image.length - 1;
+  const comments = (result.groups['comments'] as IToken[] | undefined) ?? [];
+  for (const t of comments) t.endOffset = t.startOffset + t.image.length - 1;
   // Consecutive bad characters make one diagnostic.
   let i = 0;
   const errors = result.errors;
@@ -108,7 +115,7 @@ function lex(text: string, lines: LineIndex, diagnostics: Diagnostic[]): Lexed {
       diagnostic('unexpected-character', lines.range(first.offset, end), `unexpected ${what}: no token starts with it here; remove it, or put it inside a "string"`),
     );
   }
-  return { tokens: limitNesting(result.tokens, lines, diagnostics), comments: (result.groups['comments'] as IToken[] | undefined) ?? [] };
+  return { tokens: limitNesting(result.tokens, lines, diagnostics), comments };
 }
 
 /** Drops braces and brackets nested deeper than MAX_NESTING, with their contents' openers, and reports the first. */
@@ -164,7 +171,7 @@ export function parse(text: string): Result<AstFile> {
   }
   try {
     const { tokens, comments } = lex(text, lines, diagnostics);
-    markLineStarts(tokens);
+    setSourceText(text);
     parserInstance.input = tokens;
     const cst = parserInstance.file();
     for (const e of parserInstance.errors) {
@@ -184,6 +191,7 @@ export function parse(text: string): Result<AstFile> {
     return { value: empty, diagnostics };
   } finally {
     parserInstance.input = [];
+    setSourceText('');
   }
 }
 

@@ -16,6 +16,7 @@ import {
   False,
   Handle,
   Identifier,
+  JsonValue,
   LaneLabel,
   LBrace,
   LBracket,
@@ -32,26 +33,33 @@ import {
   UnterminatedString,
 } from './tokens.js';
 
-/** True when nothing but white space and comments comes before this token on its line. */
+let sourceText = '';
+
+/** Sets the text the line gates look at; parse() calls it before running the parser. */
+export function setSourceText(text: string): void {
+  sourceText = text;
+}
+
+/**
+ * True when only white space comes before this token on its line. A `//` comment runs to the end
+ * of its line, so no token can follow one on the same line: looking back over blanks is enough.
+ */
 export function isFirstOnLine(tok: IToken): boolean {
-  return (tok as IToken & { firstOnLine?: boolean }).firstOnLine === true;
-}
-
-/** Marks the tokens that start their line; the gates below read the mark. */
-export function markLineStarts(tokens: IToken[]): void {
-  let lastLine = -1;
-  for (const t of tokens) {
-    (t as IToken & { firstOnLine?: boolean }).firstOnLine = t.startLine !== lastLine;
-    lastLine = t.endLine ?? t.startLine ?? lastLine;
+  for (let i = tok.startOffset - 1; i >= 0; i--) {
+    const c = sourceText.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+    if (c !== 32 && c !== 9 && c !== 12 && c !== 11 && c !== 0xa0 && c !== 0xfeff) return false;
   }
+  return true;
 }
 
+/** True when `b` is the token right after `a` on the same line. */
 function sameLine(a: IToken | undefined, b: IToken | undefined): boolean {
   if (!a || !b || a.tokenType === EOF || b.tokenType === EOF) return false;
-  return (a.endLine ?? a.startLine) === b.startLine;
+  return !isFirstOnLine(b);
 }
 
-const VALUE_START = new Set<TokenType>([StringLiteral, UnterminatedString, NumberLiteral, True, False, Null, LBrace, LBracket]);
+const VALUE_START = new Set<TokenType>([StringLiteral, UnterminatedString, NumberLiteral, True, False, Null, JsonValue, LBrace, LBracket]);
 
 export class FlowZapParser extends CstParser {
   constructor() {
@@ -139,10 +147,23 @@ export class FlowZapParser extends CstParser {
     });
   });
 
+  // The value alternatives are spelled out here rather than through `value`, which saves a rule call
+  // (and a CST node) per attribute: attributes are most of a large file.
   public attribute = this.RULE('attribute', () => {
     this.CONSUME(Identifier, { LABEL: 'key' });
     this.OR([{ ALT: () => this.CONSUME(Colon, { LABEL: 'sep' }) }, { ALT: () => this.CONSUME(Equals, { LABEL: 'sep' }) }]);
-    this.SUBRULE(this.value);
+    this.OR2([
+      { ALT: () => this.CONSUME(StringLiteral) },
+      { ALT: () => this.CONSUME(UnterminatedString) },
+      { ALT: () => this.CONSUME(NumberLiteral) },
+      { ALT: () => this.CONSUME(True) },
+      { ALT: () => this.CONSUME(False) },
+      { ALT: () => this.CONSUME(Null) },
+      { ALT: () => this.CONSUME(JsonValue) },
+      { ALT: () => this.SUBRULE(this.object) },
+      { ALT: () => this.SUBRULE(this.array) },
+      { GATE: () => !isFirstOnLine(this.LA(1)), ALT: () => this.CONSUME2(Identifier, { LABEL: 'bare' }) },
+    ]);
   });
 
   public block = this.RULE('block', () => {
@@ -171,8 +192,14 @@ export class FlowZapParser extends CstParser {
       DEF: () => this.SUBRULE2(this.endpoint, { LABEL: 'to' }),
     });
     this.OPTION2({
-      GATE: () => sameLine(this.LA(0), this.LA(1)),
-      DEF: () => this.SUBRULE(this.edgeAttributes),
+      GATE: () => this.is(1, LBracket) && sameLine(this.LA(0), this.LA(1)),
+      DEF: () => {
+        this.CONSUME(LBracket);
+        this.MANY(() => {
+          this.OR([{ ALT: () => this.SUBRULE(this.attribute) }, { ALT: () => this.CONSUME(Comma) }]);
+        });
+        this.CONSUME(RBracket);
+      },
     });
   });
 
@@ -195,14 +222,6 @@ export class FlowZapParser extends CstParser {
         this.CONSUME(RParen);
       },
     });
-  });
-
-  public edgeAttributes = this.RULE('edgeAttributes', () => {
-    this.CONSUME(LBracket);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.SUBRULE(this.attribute) }, { ALT: () => this.CONSUME(Comma) }]);
-    });
-    this.CONSUME(RBracket);
   });
 
   public loop = this.RULE('loop', () => {
@@ -233,6 +252,7 @@ export class FlowZapParser extends CstParser {
       { ALT: () => this.CONSUME(True) },
       { ALT: () => this.CONSUME(False) },
       { ALT: () => this.CONSUME(Null) },
+      { ALT: () => this.CONSUME(JsonValue) },
       { ALT: () => this.SUBRULE(this.object) },
       { ALT: () => this.SUBRULE(this.array) },
       { GATE: () => !isFirstOnLine(this.LA(1)), ALT: () => this.CONSUME(Identifier, { LABEL: 'bare' }) },
@@ -246,7 +266,11 @@ export class FlowZapParser extends CstParser {
   });
 
   public member = this.RULE('member', () => {
-    this.CONSUME(StringLiteral, { LABEL: 'key' });
+    // An unquoted key is read (and reported, with a fix) rather than rejected: `{a: 1}` is a common slip.
+    this.OR([
+      { ALT: () => this.CONSUME(StringLiteral, { LABEL: 'key' }) },
+      { ALT: () => this.CONSUME(Identifier, { LABEL: 'bareKey' }) },
+    ]);
     this.CONSUME(Colon);
     this.SUBRULE(this.value);
   });
@@ -286,6 +310,7 @@ const JUNK_TOKENS: TokenType[] = [
   True,
   False,
   Null,
+  JsonValue,
   Handle,
   LaneLabel,
   LoopText,

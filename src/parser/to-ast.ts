@@ -5,6 +5,7 @@
 // Defensive by design: after error recovery any child may be missing, so every access is optional and
 // a missing piece yields a smaller AST, never an exception.
 import type { CstNode, IToken } from 'chevrotain';
+import { isFirstOnLine } from './parser.js';
 import { diagnostic, type Diagnostic, type JsonValue, type LineIndex, type Range } from '../core/index.js';
 import type {
   AstAttribute,
@@ -27,8 +28,12 @@ function isToken(c: Child | undefined): c is IToken {
   return c !== undefined && (c as IToken).image !== undefined;
 }
 
+// Each CST label holds only tokens or only nodes (the grammar never reuses a label for both), so
+// the children arrays are read as they are, without copying: this builder runs on every keystroke.
+const NONE: never[] = [];
+
 function tokens(node: CstNode, name: string): IToken[] {
-  return (node.children[name] ?? []).filter(isToken);
+  return (node.children[name] as IToken[] | undefined) ?? NONE;
 }
 
 function token(node: CstNode, name: string): IToken | undefined {
@@ -37,11 +42,12 @@ function token(node: CstNode, name: string): IToken | undefined {
 }
 
 function nodes(node: CstNode, name: string): CstNode[] {
-  return (node.children[name] ?? []).filter((c): c is CstNode => !isToken(c));
+  return (node.children[name] as CstNode[] | undefined) ?? NONE;
 }
 
 function child(node: CstNode, name: string): CstNode | undefined {
-  return nodes(node, name)[0];
+  const c = node.children[name]?.[0];
+  return c !== undefined && !isToken(c) ? c : undefined;
 }
 
 function startOffset(c: Child): number {
@@ -178,7 +184,7 @@ export class AstBuilder {
     while (i < junk.length) {
       const first = junk[i]!;
       let last = first;
-      while (i + 1 < junk.length && junk[i + 1]!.startLine === first.startLine) last = junk[++i]!;
+      while (i + 1 < junk.length && !isFirstOnLine(junk[i + 1]!)) last = junk[++i]!;
       i++;
       const shown = first.image.length > 40 ? first.image.slice(0, 40) + '…' : first.image;
       const expected =
@@ -325,39 +331,35 @@ export class AstBuilder {
       separatorRange: this.tokRange(sep),
       range: this.cstRange(c, key),
     };
-    const v = child(c, 'value');
-    if (v) {
-      const value = this.value(v);
-      if (value) attr.value = value;
-    }
+    const value = this.value(c);
+    if (value) attr.value = value;
     return attr;
   }
 
+  /** The value held by an `attribute`, `member` or `value` CST node. */
   value(c: CstNode): AstValue | undefined {
-    const range = this.cstRange(c);
     const str = token(c, 'StringLiteral');
-    if (str) return { value: unquote(str.image, true), range };
+    if (str) return { value: unquote(str.image, true), range: this.tokRange(str) };
+    const num = token(c, 'NumberLiteral');
+    if (num) return { value: Number(num.image), range: this.tokRange(num) };
+    const blob = token(c, 'JsonValue');
+    if (blob) return { value: (blob as IToken & { payload: JsonValue }).payload, range: this.tokRange(blob) };
+    const nested = child(c, 'object') ?? child(c, 'array');
+    if (nested) return { value: this.json(nested), range: this.cstRange(nested) };
     const unterminated = token(c, 'UnterminatedString');
     if (unterminated) {
-      const end = this.lines.positionAt((unterminated.endOffset ?? unterminated.startOffset) + 1);
+      const range = this.tokRange(unterminated);
       this.diagnostics.push(
-        diagnostic('unterminated-string', this.tokRange(unterminated), 'this string is not closed: add `"` at its end (strings stay on one line)', {
-          fix: { title: 'Close the string', edits: [{ range: { start: end, end }, newText: '"' }] },
+        diagnostic('unterminated-string', range, 'this string is not closed: add `"` at its end (strings stay on one line)', {
+          fix: { title: 'Close the string', edits: [{ range: { start: range.end, end: range.end }, newText: '"' }] },
         }),
       );
       return { value: unquote(unterminated.image, false), range, unterminated: true };
     }
-    const num = token(c, 'NumberLiteral');
-    if (num) return { value: Number(num.image), range };
-    if (token(c, 'True')) return { value: true, range };
-    if (token(c, 'False')) return { value: false, range };
-    if (token(c, 'Null')) return { value: null, range };
+    const t = token(c, 'True') ?? token(c, 'False') ?? token(c, 'Null');
+    if (t) return { value: t.image === 'true' ? true : t.image === 'false' ? false : null, range: this.tokRange(t) };
     const bare = token(c, 'bare');
-    if (bare) return { value: bare.image, range, bare: true };
-    const obj = child(c, 'object');
-    if (obj) return { value: this.json(obj), range };
-    const arr = child(c, 'array');
-    if (arr) return { value: this.json(arr), range };
+    if (bare) return { value: bare.image, range: this.tokRange(bare), bare: true };
     return undefined;
   }
 
@@ -367,10 +369,19 @@ export class AstBuilder {
       const out: Record<string, JsonValue> = {};
       for (const m of nodes(c, 'member')) {
         const key = token(m, 'key');
+        const bareKey = token(m, 'bareKey');
         const v = child(m, 'value');
-        if (!key) continue;
+        if (!key && !bareKey) continue;
+        if (bareKey) {
+          const range = this.tokRange(bareKey);
+          this.diagnostics.push(
+            diagnostic('invalid-json', range, `JSON object keys are quoted strings: write \`"${bareKey.image}"\``, {
+              fix: { title: 'Quote the key', edits: [{ range, newText: JSON.stringify(bareKey.image) }] },
+            }),
+          );
+        }
         const value = v ? this.value(v) : undefined;
-        out[unquote(key.image, true)] = value ? value.value : null;
+        out[key ? unquote(key.image, true) : bareKey!.image] = value ? value.value : null;
       }
       return out;
     }
@@ -405,8 +416,7 @@ export class AstBuilder {
         diagnostic('syntax-error', e.arrowRange, 'this edge has no target: write `-> n2.handle(left)` after the arrow, on the same line'),
       );
     }
-    const attrs = child(c, 'edgeAttributes');
-    if (attrs) for (const a of nodes(attrs, 'attribute')) {
+    for (const a of nodes(c, 'attribute')) {
       const attr = this.attribute(a);
       if (attr) e.attributes.push(attr);
     }

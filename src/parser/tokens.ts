@@ -45,6 +45,57 @@ const matchLoopText: CustomPatternMatcherFunc = (text, offset, matched) => {
 };
 export const LoopText = createToken({ name: 'LoopText', pattern: matchLoopText, line_breaks: false, start_chars_hint: ['['] });
 
+/** Deepest nesting a JSON value may have; deeper input is cut off and reported (see parser/index.ts). */
+export const MAX_NESTING = 256;
+
+// A whole JSON object or array after `key:` or `key=`, read as one token and parsed with JSON.parse:
+// large ASL definitions are mostly JSON, and this keeps them out of the token-by-token grammar.
+// Only a balanced, valid value of bounded depth becomes a JsonValue token; anything else falls back to
+// the `object`/`array` rules, which point at the exact mistake and recover from it.
+const matchJsonValue: CustomPatternMatcherFunc = (text, offset, matched) => {
+  const open = text.charCodeAt(offset);
+  if (open !== 123 && open !== 91) return null;
+  const last = matched[matched.length - 1];
+  if (!last || (last.tokenType !== Colon && last.tokenType !== Equals)) return null;
+  let depth = 0;
+  for (let i = offset; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // Skip a string; a line break inside one means it is not closed.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+        else if (d === 10 || d === 13) return null;
+      }
+      if (i >= text.length) return null;
+    } else if (c === 123 || c === 91) {
+      if (++depth > MAX_NESTING) return null;
+    } else if (c === 125 || c === 93) {
+      if (--depth === 0) {
+        const image = text.slice(offset, i + 1);
+        let payload: unknown;
+        try {
+          payload = JSON.parse(image);
+        } catch {
+          return null;
+        }
+        const result = [image] as unknown as RegExpExecArray & { payload: unknown };
+        result.payload = payload;
+        return result;
+      }
+    } else if (c === 10 || c === 13) {
+      // A line that starts like a statement (`n2:`, `n1.`, `x {`, `//`) ends the search: the value is
+      // not closed, and swallowing the statements after it would hide them.
+      let j = i + 1;
+      while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13)) j++;
+      if (/^(?:[A-Za-z_][A-Za-z0-9_-]*\s*(?:[:.{]|->)|\/\/)/.test(text.slice(j, j + 80))) return null;
+      i = j - 1;
+    }
+  }
+  return null;
+};
+
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
 export const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
 export const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
@@ -53,6 +104,7 @@ export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
 export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
 export const Colon = createToken({ name: 'Colon', pattern: /:/ });
 export const Equals = createToken({ name: 'Equals', pattern: /=/ });
+export const JsonValue = createToken({ name: 'JsonValue', pattern: matchJsonValue, line_breaks: true, start_chars_hint: ['{', '['] });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
 export const Dot = createToken({ name: 'Dot', pattern: /\./ });
 
@@ -67,6 +119,7 @@ export const allTokens: TokenType[] = [
   Arrow,
   NumberLiteral,
   LoopText,
+  JsonValue,
   LBrace,
   RBrace,
   LBracket,
@@ -86,7 +139,7 @@ export const allTokens: TokenType[] = [
 ];
 
 export const lexer = new Lexer(allTokens, {
-  positionTracking: 'full',
+  positionTracking: 'onlyOffset',
   ensureOptimizations: false,
   // Errors are collected and reported as diagnostics; the lexer skips the bad character and goes on.
   recoveryEnabled: true,

@@ -1,0 +1,62 @@
+// `flowlane check FILE…|-`: reports every diagnostic; `--fix` applies every machine-applicable fix.
+import type { Command } from 'commander';
+import { applyAllFixes, type Diagnostic } from '../../core/index.js';
+import { parseDiagram } from '../../model/index.js';
+import { diagnosticRecord, formatDiagnostic, readText, writeFileAtomic } from '../io.js';
+
+interface CheckOptions {
+  format: 'text' | 'json';
+  fix?: boolean;
+}
+
+/** Checks one text; ASL definitions are checked by the conversion stage once it is registered. */
+export type TextChecker = (text: string, name: string) => Diagnostic[];
+
+const checkers: { test: (name: string) => boolean; check: TextChecker }[] = [];
+
+/** Lets another stage check files by name (e.g. `*.asl.json`); the last match wins, `.fz` is the default. */
+export function registerChecker(test: (name: string) => boolean, check: TextChecker): void {
+  checkers.unshift({ test, check });
+}
+
+function checkerFor(name: string): TextChecker {
+  return checkers.find((c) => c.test(name))?.check ?? ((text) => parseDiagram(text).diagnostics);
+}
+
+export function register(program: Command): void {
+  program
+    .command('check')
+    .description('report syntax errors, FlowZap rule violations and ASL profile problems')
+    .argument('<files...>', '.fz files (or - for standard input)')
+    .option('--format <format>', 'output format: text or json', 'text')
+    .option('--fix', 'apply every machine-applicable fix and rewrite the file')
+    .action((files: string[], options: CheckOptions) => {
+      let failed = false;
+      const records: Record<string, unknown>[] = [];
+      for (const file of files) {
+        const read = readText(file);
+        if (!read.ok) {
+          console.error(`flowlane: ${read.message}`);
+          failed = true;
+          continue;
+        }
+        const check = checkerFor(read.name);
+        let text = read.text;
+        if (options.fix) {
+          const fixed = applyAllFixes(text, (t) => check(t, read.name));
+          if (fixed.text !== text) {
+            if (file === '-') process.stdout.write(fixed.text);
+            else writeFileAtomic(file, fixed.text);
+            text = fixed.text;
+            if (file !== '-') console.error(`${read.name}: applied ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'}`);
+          }
+        }
+        const diagnostics = check(text, read.name);
+        if (diagnostics.some((d) => d.severity === 'error')) failed = true;
+        if (options.format === 'json') records.push(...diagnostics.map((d) => diagnosticRecord(read.name, d)));
+        else for (const d of diagnostics) console.log(formatDiagnostic(read.name, d));
+      }
+      if (options.format === 'json') console.log(JSON.stringify(records, null, 2));
+      process.exitCode = failed ? 1 : 0;
+    });
+}

@@ -1,0 +1,449 @@
+// AST -> Diagram. Input: the AST of src/parser. Output: Result<Diagram> with FlowZap's rules checked.
+// References are resolved here (node ids are global, lanes are looked up from the node), and each
+// variant FlowZap rejects is read as the author meant and reported with a machine-applicable fix.
+import { diagnostic, type Diagnostic, type Fix, type Range, type Result, type TextEdit } from '../core/index.js';
+import type { AstAttribute, AstEdge, AstEndpoint, AstFile, AstLane, AstLoop, AstNode } from '../parser/index.js';
+import { isAslKey } from './query.js';
+import { DIRECTIONS, EDGE_KEYS, NODE_KEYS, SHAPES, type Attribute, type Diagram, type DiagramNode, type Edge, type EdgeEnd, type Lane, type Loop } from './types.js';
+
+/** Levenshtein distance, for "did you mean" fixes. */
+function distance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** The candidate closest to `word`, when it is close enough to be what was meant. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = c.startsWith(w) || w.startsWith(c) ? 1 : distance(w, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 2)) ? best : undefined;
+}
+
+function replaceFix(title: string, range: Range, newText: string): Fix {
+  return { title, edits: [{ range, newText }] };
+}
+
+const NODE_ID = /^n([1-9][0-9]*)$/;
+
+interface LaneInfo {
+  ast: AstLane;
+  lane: Lane;
+}
+
+class ModelBuilder {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly diagram: Diagram = { lanes: [], nodes: [], edges: [], loops: [], trailingComments: [] };
+  private readonly lanes = new Map<string, LaneInfo>();
+  private readonly nodes = new Map<string, { node: DiagramNode; ast: AstNode }>();
+  /** Ids declared outside any lane: reported once, and not reported again as undefined. */
+  private readonly strayIds = new Set<string>();
+  private readonly pendingEdges: { ast: AstEdge; container?: string }[] = [];
+  private readonly pendingLoops: { ast: AstLoop; container?: string }[] = [];
+
+  build(file: AstFile): Diagram {
+    for (const item of file.items) {
+      if (item.kind === 'lane') this.lane(item, undefined);
+      else if (item.kind === 'node') {
+        this.strayIds.add(item.id.text);
+        this.diagnostics.push(
+          diagnostic('node-outside-lane', item.id.range, `node \`${item.id.text}\` is declared outside a lane: move it inside a lane's braces`),
+        );
+      } else if (item.kind === 'edge') this.pendingEdges.push({ ast: item });
+      else this.pendingLoops.push({ ast: item });
+    }
+    for (const e of this.pendingEdges) this.edge(e.ast, e.container);
+    for (const l of this.pendingLoops) this.loop(l.ast, l.container);
+    this.checkSequentialIds();
+    this.diagram.trailingComments = file.trailingComments;
+    return this.diagram;
+  }
+
+  private lane(ast: AstLane, parent: string | undefined): void {
+    const lane: Lane = {
+      id: ast.id.text,
+      nodes: [],
+      comments: ast.comments,
+      trailingComments: ast.trailingComments,
+      range: ast.range,
+      idRange: ast.id.range,
+    };
+    if (parent !== undefined) lane.parent = parent;
+    if (ast.label) {
+      lane.label = ast.label.text;
+      lane.labelRange = ast.label.range;
+      if (ast.labelOnNextLine) this.reportLabelOnNextLine(ast);
+    }
+    const first = this.lanes.get(lane.id);
+    if (first) {
+      this.diagnostics.push(
+        diagnostic('duplicate-lane-id', ast.id.range, `lane id \`${lane.id}\` is already used: give this lane another id`, {
+          related: [{ range: first.lane.idRange, message: `\`${lane.id}\` is first declared here` }],
+        }),
+      );
+    } else this.lanes.set(lane.id, { ast, lane });
+    this.diagram.lanes.push(lane);
+    for (const item of ast.items) {
+      if (item.kind === 'node') this.node(item, lane);
+      else if (item.kind === 'edge') this.pendingEdges.push({ ast: item, container: lane.id });
+      else this.pendingLoops.push({ ast: item, container: lane.id });
+    }
+  }
+
+  private reportLabelOnNextLine(ast: AstLane): void {
+    const label = ast.label!;
+    const edits: TextEdit[] =
+      label.range.start.line === ast.openRange.end.line + 1
+        ? [{ range: { start: ast.openRange.end, end: label.range.end }, newText: ` # ${label.text}` }]
+        : [
+            { range: { start: ast.openRange.end, end: ast.openRange.end }, newText: ` # ${label.text}` },
+            { range: label.range, newText: '' },
+          ];
+    this.diagnostics.push(
+      diagnostic('lane-label-next-line', label.range, `the label of lane \`${ast.id.text}\` must be on the same line as its \`{\`: write \`${ast.id.text} { # ${label.text}\``, {
+        fix: { title: 'Move the label up to the lane header', edits },
+      }),
+    );
+  }
+
+  private node(ast: AstNode, lane: Lane): void {
+    const id = ast.id.text;
+    const node: DiagramNode = {
+      id,
+      shape: ast.shape?.text ?? '',
+      lane: lane.id,
+      attributes: this.attributes(ast.attributes, 'node'),
+      comments: ast.comments,
+      range: ast.range,
+      idRange: ast.id.range,
+      shapeRange: ast.shape?.range ?? ast.id.range,
+    };
+    const label = node.attributes.find((a) => a.key === 'label');
+    if (label && typeof label.value === 'string') node.label = label.value;
+
+    if (!ast.shape) {
+      this.diagnostics.push(
+        diagnostic('unknown-shape', ast.id.range, `node \`${id}\` has no shape: write one of ${SHAPES.join(', ')} after \`${id}:\``),
+      );
+    } else if (!(SHAPES as readonly string[]).includes(ast.shape.text)) {
+      const guess = closest(ast.shape.text, SHAPES);
+      this.diagnostics.push(
+        diagnostic(
+          'unknown-shape',
+          ast.shape.range,
+          `unknown shape \`${ast.shape.text}\`: use ${guess ? `\`${guess}\`, or ` : ''}one of ${SHAPES.join(', ')}`,
+          guess ? { fix: replaceFix(`Change to \`${guess}\``, ast.shape.range, guess) } : {},
+        ),
+      );
+    }
+
+    const type = node.attributes.find((a) => a.key === 'Type');
+    if (ast.block) {
+      const nested = ast.block;
+      node.block = { lanes: [], range: nested.range };
+      if (nested.field) {
+        node.block.field = nested.field.text;
+        if (nested.field.text !== 'Iterator' && nested.field.text !== 'ItemProcessor' && nested.field.text !== 'Branches') {
+          this.diagnostics.push(
+            diagnostic('syntax-error', nested.field.range, `\`${nested.field.text} {\` is not a block field: write \`{\` alone, or \`Iterator {\` for a legacy Map`),
+          );
+        }
+      }
+      if (!type || (type.value !== 'Parallel' && type.value !== 'Map')) {
+        this.diagnostics.push(
+          diagnostic('block-on-non-container', nested.openRange, `node \`${id}\` holds nested lanes but is not a Parallel or Map state: add \`Type:"Parallel"\` or \`Type:"Map"\``),
+        );
+      }
+    }
+
+    const first = this.nodes.get(id);
+    if (first) {
+      this.diagnostics.push(
+        diagnostic('duplicate-node-id', ast.id.range, `node id \`${id}\` is already declared: node ids are unique in the whole file; rename this one`, {
+          related: [{ range: first.node.idRange, message: `\`${id}\` is first declared here` }],
+        }),
+      );
+    } else this.nodes.set(id, { node, ast });
+    lane.nodes.push(id);
+    this.diagram.nodes.push(node);
+
+    if (ast.block) {
+      for (const nestedLane of ast.block.lanes) {
+        node.block!.lanes.push(nestedLane.id.text);
+        this.lane(nestedLane, id);
+      }
+    }
+  }
+
+  private attributes(list: AstAttribute[], on: 'node' | 'edge'): Attribute[] {
+    const out: Attribute[] = [];
+    const seen = new Map<string, AstAttribute>();
+    const known: readonly string[] = on === 'node' ? NODE_KEYS : EDGE_KEYS;
+    for (const a of list) {
+      if (!a.value) continue;
+      const key = a.key.text;
+      if (on === 'node' && a.separator === '=') {
+        this.diagnostics.push(
+          diagnostic('node-attribute-equals', a.separatorRange, `node attributes use a colon: write \`${key}:\` instead of \`${key}=\``, {
+            fix: replaceFix(`Write \`${key}:\``, a.separatorRange, ':'),
+          }),
+        );
+      } else if (on === 'edge' && a.separator === ':') {
+        this.diagnostics.push(
+          diagnostic('edge-attribute-colon', a.separatorRange, `edge attributes use an equals sign: write \`[${key}="…"]\` instead of \`[${key}:"…"]\``, {
+            fix: replaceFix(`Write \`${key}=\``, a.separatorRange, '='),
+          }),
+        );
+      }
+      if (!isAslKey(key) && !known.includes(key)) {
+        const guess = closest(key, known);
+        const where = on === 'node' ? 'node' : 'edge';
+        this.diagnostics.push(
+          diagnostic(
+            'unknown-attribute',
+            a.key.range,
+            `unknown ${where} attribute \`${key}\`: FlowZap ${where}s take ${known.map((k) => `\`${k}\``).join(', ')}${guess && guess !== key ? ` (did you mean \`${guess}\`?)` : ''}; ASL fields start with an upper-case letter`,
+            guess && guess !== key ? { fix: replaceFix(`Change to \`${guess}\``, a.key.range, guess) } : {},
+          ),
+        );
+      }
+      const previous = seen.get(key);
+      if (previous) {
+        this.diagnostics.push(
+          diagnostic('duplicate-attribute', a.key.range, `\`${key}\` is given twice: keep one`, {
+            related: [{ range: previous.key.range, message: `\`${key}\` is first given here` }],
+          }),
+        );
+        continue;
+      }
+      seen.set(key, a);
+      if (!isAslKey(key) && typeof a.value.value !== 'string') {
+        this.diagnostics.push(
+          diagnostic('invalid-attribute-value', a.value.range, `\`${key}\` takes a string: write \`${key}${on === 'node' ? ':' : '='}"…"\``),
+        );
+      }
+      if (key === 'Type' && typeof a.value.value !== 'string') {
+        this.diagnostics.push(diagnostic('invalid-attribute-value', a.value.range, '`Type` takes a string such as `"Task"`'));
+      }
+      out.push({ key, value: a.value.value, keyRange: a.key.range, valueRange: a.value.range });
+    }
+    return out;
+  }
+
+  /** The lane of a node, or undefined when the node is unknown. */
+  private laneOf(id: string): Lane | undefined {
+    const n = this.nodes.get(id);
+    return n ? this.lanes.get(n.node.lane)?.lane : undefined;
+  }
+
+  /** The nested lane a node lives in, or undefined for the top-level scope. */
+  private scopeOf(id: string): string | undefined {
+    const lane = this.laneOf(id);
+    return lane?.parent === undefined ? undefined : lane.id;
+  }
+
+  private checkPrefix(ref: { lane?: { text: string; range: Range }; node: { text: string; range: Range } }, expectedLane: Lane, contextLane: Lane | undefined): void {
+    if (ref.lane) {
+      if (ref.lane.text === expectedLane.id) return;
+      const exists = this.lanes.has(ref.lane.text);
+      this.diagnostics.push(
+        diagnostic(
+          exists ? 'wrong-lane-prefix' : 'undefined-lane',
+          ref.lane.range,
+          exists
+            ? `node \`${ref.node.text}\` is in lane \`${expectedLane.id}\`, not \`${ref.lane.text}\`: write \`${expectedLane.id}.${ref.node.text}\``
+            : `there is no lane \`${ref.lane.text}\`; node \`${ref.node.text}\` is in lane \`${expectedLane.id}\``,
+          { fix: replaceFix(`Change the prefix to \`${expectedLane.id}\``, ref.lane.range, expectedLane.id) },
+        ),
+      );
+      return;
+    }
+    if (contextLane && contextLane.id !== expectedLane.id) {
+      this.diagnostics.push(
+        diagnostic(
+          'missing-lane-prefix',
+          ref.node.range,
+          `node \`${ref.node.text}\` is in lane \`${expectedLane.id}\`: a cross-lane edge names the target's lane, \`${expectedLane.id}.${ref.node.text}\``,
+          { fix: { title: `Add the lane prefix \`${expectedLane.id}.\``, edits: [{ range: { start: ref.node.range.start, end: ref.node.range.start }, newText: `${expectedLane.id}.` }] } },
+        ),
+      );
+    }
+  }
+
+  private undefinedNode(ref: { text: string; range: Range }, container: string | undefined): void {
+    if (this.strayIds.has(ref.text)) return;
+    const laneInfo = container !== undefined ? this.lanes.get(container) : undefined;
+    let fix: Fix | undefined;
+    if (laneInfo?.ast.closed) {
+      // Declare the node on a new line just before the lane's closing brace.
+      const close = laneInfo.ast.range.end;
+      const at = { line: close.line, character: Math.max(0, close.character - 1) };
+      const prefix = at.character === 0 ? '' : '\n';
+      fix = { title: `Declare node \`${ref.text}\``, edits: [{ range: { start: at, end: at }, newText: `${prefix}${ref.text}: rectangle label:"${ref.text}"\n` }] };
+    }
+    this.diagnostics.push(
+      diagnostic('undefined-node', ref.range, `node \`${ref.text}\` is not declared: declare it in a lane (\`${ref.text}: rectangle label:"…"\`) or fix the id`, fix ? { fix } : {}),
+    );
+  }
+
+  private endpoint(ep: AstEndpoint, side: 'from' | 'to'): EdgeEnd {
+    const end: EdgeEnd = { node: ep.node.text, nodeRange: ep.lane ? { start: ep.lane.range.start, end: ep.node.range.end } : ep.node.range };
+    if (ep.lane) {
+      end.laneRange = ep.lane.range;
+      end.laneWritten = ep.lane.text;
+    }
+    if (ep.direction) {
+      end.handle = ep.direction.text;
+      end.handleRange = ep.direction.range;
+      if (!(DIRECTIONS as readonly string[]).includes(ep.direction.text)) {
+        const guess = closest(ep.direction.text, DIRECTIONS);
+        this.diagnostics.push(
+          diagnostic(
+            'unknown-direction',
+            ep.direction.range,
+            `unknown handle direction \`${ep.direction.text}\`: use ${guess ? `\`${guess}\`, or ` : ''}one of ${DIRECTIONS.join(', ')}`,
+            guess ? { fix: replaceFix(`Change to \`${guess}\``, ep.direction.range, guess) } : {},
+          ),
+        );
+      }
+    } else if (ep.hasHandle) {
+      this.diagnostics.push(diagnostic('unknown-direction', ep.range, `\`handle()\` needs a direction: one of ${DIRECTIONS.join(', ')}`));
+    } else {
+      const dir = side === 'from' ? 'right' : 'left';
+      this.diagnostics.push(
+        diagnostic('missing-handle', ep.node.range, `every edge end names its handle: write \`${ep.node.text}.handle(${dir})\``, {
+          fix: { title: `Add \`.handle(${dir})\``, edits: [{ range: { start: ep.node.range.end, end: ep.node.range.end }, newText: `.handle(${dir})` }] },
+        }),
+      );
+    }
+    return end;
+  }
+
+  private edge(ast: AstEdge, container: string | undefined): void {
+    if (!ast.to) return;
+    const from = this.endpoint(ast.from, 'from');
+    const to = this.endpoint(ast.to, 'to');
+    const attributes = this.attributes(ast.attributes, 'edge');
+    const edge: Edge = { from, to, attributes, comments: ast.comments, range: ast.range };
+    if (container !== undefined) edge.container = container;
+    const label = attributes.find((a) => a.key === 'label');
+    if (label && typeof label.value === 'string') edge.label = label.value;
+
+    const fromLane = this.laneOf(from.node);
+    const toLane = this.laneOf(to.node);
+    if (!fromLane) this.undefinedNode(ast.from.node, container);
+    else this.checkPrefix(ast.from, fromLane, undefined);
+    if (!toLane) this.undefinedNode(ast.to.node, container ?? fromLane?.id);
+    else this.checkPrefix(ast.to, toLane, fromLane);
+    if (fromLane && toLane) {
+      const a = this.scopeOf(from.node);
+      const b = this.scopeOf(to.node);
+      if (a !== b) {
+        this.diagnostics.push(
+          diagnostic(
+            'edge-leaves-branch',
+            ast.range,
+            a !== undefined
+              ? `this edge leaves the nested lane \`${a}\`: a Parallel branch or Map processor is a closed state machine; its edges stay inside it`
+              : `this edge enters the nested lane \`${b}\` from outside: a Parallel branch or Map processor starts at its own start marker`,
+          ),
+        );
+      }
+    }
+    this.diagram.edges.push(edge);
+  }
+
+  private loop(ast: AstLoop, container: string | undefined): void {
+    const loop: Loop = {
+      text: ast.text?.text ?? '',
+      nodes: [],
+      nodeRanges: [],
+      comments: ast.comments,
+      range: ast.range,
+      textRange: ast.text?.range ?? ast.range,
+    };
+    if (container !== undefined) loop.container = container;
+    if (!ast.text) {
+      this.diagnostics.push(diagnostic('syntax-error', ast.range, 'a loop starts with its condition in brackets: `loop [until done] n1 n2`'));
+    }
+    if (ast.refs.length === 0) {
+      this.diagnostics.push(diagnostic('syntax-error', ast.range, 'a loop names the nodes it spans: `loop [until done] n1 n2`'));
+    }
+    for (const ref of ast.refs) {
+      const lane = this.laneOf(ref.node.text);
+      if (!lane) this.undefinedNode(ref.node, container);
+      else if (ref.lane) this.checkPrefix(ref, lane, undefined);
+      loop.nodes.push(ref.node.text);
+      loop.nodeRanges.push(ref.lane ? { start: ref.lane.range.start, end: ref.node.range.end } : ref.node.range);
+    }
+    this.diagram.loops.push(loop);
+  }
+
+  /**
+   * FlowZap numbers nodes n1 … nN without gaps (in any declaration order: its own templates declare
+   * n5 before n3). Offer to renumber when the ids are not exactly that set.
+   */
+  private checkSequentialIds(): void {
+    const declared = this.diagram.nodes.filter((n) => this.nodes.get(n.id)?.node === n);
+    if (declared.length === 0) return;
+    const numbers = declared.map((n) => NODE_ID.exec(n.id)?.[1]).map((m) => (m === undefined ? NaN : Number(m)));
+    const allNumbered = numbers.every((x) => Number.isInteger(x));
+    if (allNumbered && numbers.every((x) => x >= 1 && x <= declared.length)) return;
+    // Keep the authors' numeric order when every id is nX; otherwise number in declaration order.
+    const order = declared.map((n, i) => ({ n, key: allNumbered ? numbers[i]! : i }));
+    order.sort((x, y) => x.key - y.key);
+    const rename = new Map<string, string>();
+    order.forEach(({ n }, i) => rename.set(n.id, `n${i + 1}`));
+    const edits: TextEdit[] = [];
+    const add = (id: string, range: Range) => {
+      const to = rename.get(id);
+      if (to !== undefined && to !== id) edits.push({ range, newText: to });
+    };
+    for (const n of declared) add(n.id, n.idRange);
+    for (const e of this.diagram.edges) {
+      add(e.from.node, trimPrefix(e.from.nodeRange, e.from.node));
+      add(e.to.node, trimPrefix(e.to.nodeRange, e.to.node));
+    }
+    for (const l of this.diagram.loops) l.nodes.forEach((id, i) => add(id, trimPrefix(l.nodeRanges[i]!, id)));
+    const bad = order.find(({ n }) => rename.get(n.id) !== n.id)!.n;
+    this.diagnostics.push(
+      diagnostic(
+        'non-sequential-id',
+        bad.idRange,
+        allNumbered
+          ? `node ids are not sequential: FlowZap numbers nodes n1 to n${declared.length} without gaps, and \`${bad.id}\` should be \`${rename.get(bad.id)}\`: renumber the nodes`
+          : `FlowZap node ids are n1, n2, …; \`${bad.id}\` should be \`${rename.get(bad.id)}\`: renumber the nodes`,
+        { fix: { title: 'Renumber the nodes n1, n2, … without gaps', edits } },
+      ),
+    );
+  }
+}
+
+/** A reference range may cover `lane.id`; the id itself is its last `id.length` characters. */
+function trimPrefix(range: Range, id: string): Range {
+  if (range.start.line !== range.end.line) return range;
+  return { start: { line: range.end.line, character: range.end.character - id.length }, end: range.end };
+}
+
+/** Builds the diagram model from an AST, checking FlowZap's rules. Never throws. */
+export function buildModel(ast: AstFile): Result<Diagram> {
+  const builder = new ModelBuilder();
+  const value = builder.build(ast);
+  return { value, diagnostics: builder.diagnostics };
+}
