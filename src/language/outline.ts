@@ -71,7 +71,7 @@ export function foldingRanges(a: Analysis): FoldingRange[] {
       if (r.end.line > r.start.line) add(r);
       else if (lanes.length > 0) add({ start: node.range.start, end: { line: lanes[lanes.length - 1]!.range.end.line + 1, character: 0 } });
     }
-    for (const attr of node.attributes) if (attr.valueRange.end.line > attr.valueRange.start.line) add({ start: attr.valueRange.start, end: { line: attr.valueRange.end.line + 1, character: 0 } });
+    for (const attr of node.attributes) if (attr.valueRange.end.line > attr.valueRange.start.line) add(attr.valueRange);
   }
   // Runs of two or more `//` lines.
   const lines = a.text.split(/\r\n|\r|\n/);

@@ -72,9 +72,17 @@ export interface Session {
 
 let counter = 0;
 
-export async function startSession(options: { initializationOptions?: Record<string, unknown> } = {}): Promise<Session> {
-  ensureBuilt();
-  const proc = spawn(process.execPath, [join(root, 'bin', 'flowlane.js'), 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+export interface SessionOptions {
+  initializationOptions?: Record<string, unknown>;
+  /** The server's arguments to node; default `bin/flowlane.js lsp --stdio` of this checkout. */
+  args?: string[];
+  cwd?: string;
+}
+
+export async function startSession(options: SessionOptions = {}): Promise<Session> {
+  if (!options.args) ensureBuilt();
+  const args = options.args ?? [join(root, 'bin', 'flowlane.js'), 'lsp', '--stdio'];
+  const proc = spawn(process.execPath, args, { cwd: options.cwd ?? root, stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));

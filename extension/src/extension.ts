@@ -1,0 +1,222 @@
+// The VS Code client: starts the bundled flowlane language server through vscode-languageclient and
+// adds the commands the server cannot offer alone: a live preview beside the editor (redrawn as you
+// type, following the colour theme), SVG/PNG export, Convert to ASL and Open ASL File as Diagram.
+// It imports nothing from the project's src/: everything goes through LSP and the server's
+// custom requests (flowlane/renderSvg, flowlane/toAsl, flowlane/fromAsl).
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { makeNonce, previewHtml } from './preview-html';
+
+const REQUESTS = { renderSvg: 'flowlane/renderSvg', toAsl: 'flowlane/toAsl', fromAsl: 'flowlane/fromAsl' } as const;
+
+interface RenderResult {
+  uri: string;
+  version: number;
+  svg?: string;
+  error?: string;
+  diagnostics: unknown[];
+}
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath('dist/flowlane-server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.stdio },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const config = vscode.workspace.getConfiguration('flowlane');
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'flowzap' }],
+    // The extension contributes its own snippets (grammar/snippets.json); the server's would duplicate them.
+    initializationOptions: { completionSnippets: false, diagnosticDelay: config.get<number>('diagnosticDelay', 15) },
+  };
+  client = new LanguageClient('flowlane', 'FlowZap (flowlane)', serverOptions, clientOptions);
+  await client.start();
+  const previews = new PreviewManager(context, client);
+  context.subscriptions.push(
+    previews,
+    vscode.commands.registerCommand('flowlane.openPreview', () => previews.open()),
+    vscode.commands.registerCommand('flowlane.exportSvg', () => exportSvg(client!)),
+    vscode.commands.registerCommand('flowlane.exportPng', () => previews.exportPng()),
+    vscode.commands.registerCommand('flowlane.convertToAsl', () => convertToAsl(client!)),
+    vscode.commands.registerCommand('flowlane.openAslAsDiagram', (uri?: vscode.Uri) => openAslAsDiagram(client!, previews, uri)),
+  );
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+function activeFz(): vscode.TextEditor | undefined {
+  const e = vscode.window.activeTextEditor;
+  return e?.document.languageId === 'flowzap' ? e : undefined;
+}
+
+function themeName(): 'light' | 'dark' {
+  const k = vscode.window.activeColorTheme.kind;
+  return k === vscode.ColorThemeKind.Dark || k === vscode.ColorThemeKind.HighContrast ? 'dark' : 'light';
+}
+
+function sibling(uri: vscode.Uri, ext: string): vscode.Uri {
+  return uri.with({ path: uri.path.replace(/(\.fz)?$/, ext) });
+}
+
+async function render(lc: LanguageClient, doc: vscode.TextDocument, theme: 'light' | 'dark' | 'auto'): Promise<RenderResult | null> {
+  return lc.sendRequest<RenderResult | null>(REQUESTS.renderSvg, { textDocument: { uri: doc.uri.toString() }, options: { theme } });
+}
+
+async function exportSvg(lc: LanguageClient): Promise<void> {
+  const editor = activeFz();
+  if (!editor) return void vscode.window.showWarningMessage('Open a .fz file to export its diagram.');
+  const r = await render(lc, editor.document, 'light');
+  if (!r?.svg) return void vscode.window.showErrorMessage(`The diagram could not be drawn: ${r?.error ?? 'no answer from the server'}`);
+  const target = await vscode.window.showSaveDialog({ defaultUri: sibling(editor.document.uri, '.svg'), filters: { SVG: ['svg'] } });
+  if (!target) return;
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(r.svg));
+  void vscode.window.showInformationMessage(`Wrote ${vscode.workspace.asRelativePath(target)}`);
+}
+
+async function convertToAsl(lc: LanguageClient): Promise<void> {
+  const editor = activeFz();
+  if (!editor) return void vscode.window.showWarningMessage('Open a .fz file to convert it.');
+  const r = await lc.sendRequest<{ text?: string; error?: string; diagnostics: { severity: string }[] } | null>(REQUESTS.toAsl, { textDocument: { uri: editor.document.uri.toString() } });
+  if (!r?.text) return void vscode.window.showErrorMessage(`Could not convert to ASL: ${r?.error ?? 'no answer from the server'}`);
+  const target = editor.document.isUntitled ? undefined : sibling(editor.document.uri, '.asl.json');
+  if (target) {
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(r.text));
+    await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.Beside });
+  } else {
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: r.text });
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
+  }
+  const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+  if (errors > 0) void vscode.window.showWarningMessage(`Converted with ${errors} error(s); see the Problems view of the .fz file.`);
+}
+
+async function openAslAsDiagram(lc: LanguageClient, previews: PreviewManager, uri?: vscode.Uri): Promise<void> {
+  let source = uri;
+  if (!source) {
+    const e = vscode.window.activeTextEditor;
+    if (e && /\.json$/i.test(e.document.uri.path)) source = e.document.uri;
+  }
+  if (!source) {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ASL state machine': ['json'] } });
+    source = picked?.[0];
+  }
+  if (!source) return;
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(source));
+  const r = await lc.sendRequest<{ text?: string; error?: string } | null>(REQUESTS.fromAsl, { text });
+  if (!r?.text) return void vscode.window.showErrorMessage(`Could not read the state machine: ${r?.error ?? 'no answer from the server'}`);
+  const doc = await vscode.workspace.openTextDocument({ language: 'flowzap', content: r.text });
+  await vscode.window.showTextDocument(doc);
+  await previews.open();
+}
+
+/** One preview panel, following the active .fz editor and redrawing as it changes. */
+class PreviewManager implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private doc: vscode.TextDocument | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly subs: vscode.Disposable[] = [];
+  private pngWaiters = new Map<number, (m: { data?: string; error?: string }) => void>();
+  private nextId = 1;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly lc: LanguageClient) {
+    this.subs.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.panel && e.document === this.doc) this.schedule();
+      }),
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (this.panel && e?.document.languageId === 'flowzap' && e.document !== this.doc) {
+          this.doc = e.document;
+          this.panel.title = `Preview ${this.baseName()}`;
+          this.schedule(0);
+        }
+      }),
+      vscode.window.onDidChangeActiveColorTheme(() => this.schedule(0)),
+    );
+  }
+
+  private baseName(): string {
+    return this.doc ? this.doc.uri.path.split('/').pop() ?? '' : '';
+  }
+
+  async open(): Promise<void> {
+    const editor = activeFz();
+    if (!editor) return void vscode.window.showWarningMessage('Open a .fz file to preview it.');
+    this.doc = editor.document;
+    if (!this.panel) {
+      const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
+      this.panel = vscode.window.createWebviewPanel('flowlane.preview', `Preview ${this.baseName()}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+        enableScripts: true,
+        localResourceRoots: [media],
+        retainContextWhenHidden: true,
+      });
+      const webview = this.panel.webview;
+      webview.html = previewHtml({
+        cspSource: webview.cspSource,
+        scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.js')).toString(),
+        styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.css')).toString(),
+        nonce: makeNonce(),
+        title: this.baseName(),
+      });
+      webview.onDidReceiveMessage((m: { type?: string; id?: number; data?: string; error?: string }) => {
+        if (m.type === 'ready') this.schedule(0);
+        if (m.type === 'png' && typeof m.id === 'number') this.pngWaiters.get(m.id)?.(m);
+      });
+      this.panel.onDidDispose(() => {
+        this.panel = undefined;
+      });
+    } else {
+      this.panel.reveal(vscode.ViewColumn.Beside, true);
+    }
+    this.schedule(0);
+  }
+
+  private schedule(delay = vscode.workspace.getConfiguration('flowlane').get<number>('preview.delay', 120)): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.redraw(), delay);
+  }
+
+  private async redraw(): Promise<void> {
+    const panel = this.panel;
+    const doc = this.doc;
+    if (!panel || !doc) return;
+    try {
+      const r = await render(this.lc, doc, themeName());
+      // An answer for an older version is still worth showing; a newer request is already scheduled.
+      if (r?.svg) await panel.webview.postMessage({ type: 'svg', svg: r.svg, version: r.version, errors: r.diagnostics.length });
+      else await panel.webview.postMessage({ type: 'error', message: r?.error ?? 'The diagram could not be drawn.' });
+    } catch (e) {
+      await panel.webview.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  async exportPng(): Promise<void> {
+    const editor = activeFz();
+    if (!editor) return void vscode.window.showWarningMessage('Open a .fz file to export its diagram.');
+    if (!this.panel || this.doc !== editor.document) await this.open();
+    await this.redraw();
+    const id = this.nextId++;
+    const answer = new Promise<{ data?: string; error?: string }>((resolve) => {
+      this.pngWaiters.set(id, resolve);
+      setTimeout(() => resolve({ error: 'the preview did not answer' }), 10_000);
+    });
+    await this.panel!.webview.postMessage({ type: 'exportPng', id, scale: 2 });
+    const m = await answer;
+    this.pngWaiters.delete(id);
+    if (!m.data) return void vscode.window.showErrorMessage(`PNG export failed: ${m.error ?? 'unknown error'}`);
+    const target = await vscode.window.showSaveDialog({ defaultUri: sibling(editor.document.uri, '.png'), filters: { PNG: ['png'] } });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, Uint8Array.from(atob(m.data), (c) => c.charCodeAt(0)));
+    void vscode.window.showInformationMessage(`Wrote ${vscode.workspace.asRelativePath(target)}`);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.panel?.dispose();
+    for (const s of this.subs) s.dispose();
+  }
+}
