@@ -57,7 +57,8 @@ function machine(depth: number): fc.Arbitrary<Json> {
       for (const [k, v] of Object.entries(fields)) if (k !== 'States' && k !== 'StartAt') Object.defineProperty(sm, k, { value: v, enumerable: true, writable: true, configurable: true });
       if (startAt !== undefined) sm.StartAt = startAt;
       sm.States = states;
-      return sm as Json;
+      // As a file would hold it: through JSON text (which also turns -0 into 0, as printing does).
+      return JSON.parse(JSON.stringify(sm)) as Json;
     });
 }
 
