@@ -235,7 +235,7 @@ function jsonataFor(field: string): string {
 function suggest(value: JsonValue | undefined, names: string[]): string {
   if (typeof value !== 'string' || names.length === 0) return '';
   const lower = value.toLowerCase().trim();
-  const close = names.find((n) => n.toLowerCase().trim() === lower) ?? names.find((n) => editDistance(n, value) <= Math.max(1, Math.floor(value.length / 5)));
+  const close = names.find((n) => n.toLowerCase().trim() === lower) ?? (value.length >= 4 ? names.find((n) => editDistance(n, value) <= Math.max(1, Math.floor(value.length / 5))) : undefined);
   return close === undefined ? '' : ` (did you mean ${JSON.stringify(close)}?)`;
 }
 

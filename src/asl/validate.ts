@@ -92,8 +92,8 @@ function pointerToPath(pointer: string): JsonPath {
 
 /** Messages like `State "X" MUST …` name a state: find its path so the diagnostic lands on it. */
 function pathFromMessage(message: string, definition: JsonValue): JsonPath {
-  const m = /State "([^"]*)"|target: (.*)$/.exec(message);
-  const name = m?.[1] ?? m?.[2];
+  const m = /State "([^"]*)"|target: (.*)$|^State (.*) is not reachable/.exec(message);
+  const name = m?.[1] ?? m?.[2] ?? m?.[3];
   if (name === undefined) return [];
   const find = (sm: JsonValue, path: JsonPath): JsonPath | undefined => {
     if (!isObject(sm) || !isObject(sm.States)) return undefined;

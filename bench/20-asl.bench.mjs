@@ -1,0 +1,43 @@
+// ASL conversion throughput over ../shared/corpus/asl: states per second, both directions
+// (fromAsl: ASL -> Diagram; toAsl: Diagram -> ASL, without asl-validator), on the compiled code.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fromAsl, toAsl } from '../dist/asl/index.js';
+
+function countStates(sm) {
+  if (!sm || typeof sm !== 'object') return 0;
+  let n = 0;
+  if (sm.States && typeof sm.States === 'object') {
+    for (const st of Object.values(sm.States)) {
+      n++;
+      if (st && typeof st === 'object') {
+        for (const b of Array.isArray(st.Branches) ? st.Branches : []) n += countStates(b);
+        n += countStates(st.ItemProcessor) + countStates(st.Iterator);
+      }
+    }
+  }
+  return n;
+}
+
+export default async function bench() {
+  const dir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'corpus', 'asl');
+  if (!existsSync(dir)) {
+    console.log('asl corpus not found; skipped');
+    return;
+  }
+  const defs = readdirSync(dir).filter((f) => f.endsWith('.asl.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+  const states = defs.reduce((n, d) => n + countStates(d), 0);
+  const diagrams = defs.map((d) => fromAsl(d).value);
+  const rounds = 5;
+  let t = performance.now();
+  for (let r = 0; r < rounds; r++) for (const d of defs) fromAsl(d);
+  const from = performance.now() - t;
+  t = performance.now();
+  for (let r = 0; r < rounds; r++) for (const d of diagrams) toAsl(d, { validate: false });
+  const to = performance.now() - t;
+  const rate = (ms) => Math.round((states * rounds) / (ms / 1000)).toLocaleString('en-US');
+  console.log(`corpus: ${defs.length} definitions, ${states} states, ${rounds} rounds`);
+  console.log(`from-asl: ${rate(from)} states/s (${(from / rounds).toFixed(1)} ms per corpus pass)`);
+  console.log(`to-asl:   ${rate(to)} states/s (${(to / rounds).toFixed(1)} ms per corpus pass)`);
+}
