@@ -1,13 +1,26 @@
 // The `flowlane` command line. Input: argv. Output: files, stdout, exit code.
-// Each command lives in commands/<name>.ts and registers itself on the program.
+// Each command lives in commands/<name>.ts and registers itself on the program. Only the command
+// being run is loaded (the renderer and the ASL validator take most of a cold start), so that
+// `flowlane check` in a docs pipeline or a pre-commit hook starts fast; `--help` loads them all.
 import { Command } from 'commander';
-import { register as registerCheck } from './commands/check.js';
-import { register as registerFmt } from './commands/fmt.js';
-import { register as registerLsp } from './commands/lsp.js';
-import { register as registerAslCheck } from './commands/asl-check.js';
-import { register as registerToAsl } from './commands/to-asl.js';
-import { register as registerFromAsl } from './commands/from-asl.js';
-import { register as registerRender } from './commands/render.js';
+
+interface CommandModule {
+  register(program: Command): void;
+}
+
+const ASL_FILE = /\.(json|ya?ml)$/i;
+
+/** Which module defines which command; `needed` narrows a module to the runs that use it. */
+const COMMANDS: { name: string; load: () => Promise<CommandModule>; needed?: (args: string[]) => boolean }[] = [
+  { name: 'check', load: () => import('./commands/check.js') },
+  // ASL files given to `check` are checked by the conversion stage.
+  { name: 'check', load: () => import('./commands/asl-check.js'), needed: (args) => args.some((a) => ASL_FILE.test(a)) },
+  { name: 'fmt', load: () => import('./commands/fmt.js') },
+  { name: 'render', load: () => import('./commands/render.js') },
+  { name: 'to-asl', load: () => import('./commands/to-asl.js') },
+  { name: 'from-asl', load: () => import('./commands/from-asl.js') },
+  { name: 'lsp', load: () => import('./commands/lsp.js') },
+];
 
 const program = new Command();
 program
@@ -16,15 +29,14 @@ program
   .version('0.1.0')
   .showHelpAfterError();
 
-registerCheck(program);
-registerFmt(program);
-registerLsp(program);
-registerAslCheck(program);
-registerToAsl(program);
-registerFromAsl(program);
-registerRender(program);
-
 try {
+  const args = process.argv.slice(2);
+  const name = args.find((a) => !a.startsWith('-'));
+  const known = COMMANDS.some((c) => c.name === name);
+  for (const command of COMMANDS) {
+    if (known && (command.name !== name || (command.needed && !command.needed(args)))) continue;
+    (await command.load()).register(program);
+  }
   await program.parseAsync(process.argv);
 } catch (e) {
   // Commands report their own findings; anything that reaches here is a bug or an I/O failure.

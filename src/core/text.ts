@@ -22,7 +22,8 @@ export class LineIndex {
   private lastLine = 0;
 
   positionAt(offset: number): Position {
-    const o = Math.max(0, Math.min(offset, this.text.length));
+    // A NaN offset (from a token invented by error recovery) must still give a position in the text.
+    const o = Number.isFinite(offset) ? Math.max(0, Math.min(offset, this.text.length)) : 0;
     const starts = this.lineStarts;
     const last = this.lastLine;
     if (starts[last]! <= o && (last + 1 >= starts.length || o < starts[last + 1]!)) return { line: last, character: o - starts[last]! };

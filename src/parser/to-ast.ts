@@ -116,8 +116,15 @@ export class AstBuilder {
     return this.lines.range(start, endExclusive);
   }
 
+  /** End of the last real token seen: where a token inserted by error recovery is placed. */
+  private lastEnd = 0;
+
   private tokRange(t: IToken): Range {
-    return this.range(t.startOffset, (t.endOffset ?? t.startOffset) + 1);
+    // Tokens inserted by Chevrotain's recovery have no offsets; put them where the text left off.
+    if (!Number.isFinite(t.startOffset)) return this.range(this.lastEnd, this.lastEnd);
+    const end = t.startOffset + t.image.length;
+    if (end > this.lastEnd) this.lastEnd = end;
+    return this.range(t.startOffset, end);
   }
 
   private tok(t: IToken): AstToken {
@@ -127,7 +134,7 @@ export class AstBuilder {
   /** Range of a CST node from its recorded offsets; falls back to the given token. */
   private cstRange(n: CstNode, fallback?: IToken): Range {
     const loc = n.location;
-    if (loc && Number.isFinite(loc.startOffset) && loc.endOffset !== undefined && Number.isFinite(loc.endOffset)) {
+    if (loc && Number.isFinite(loc.startOffset) && loc.endOffset !== undefined && Number.isFinite(loc.endOffset) && loc.endOffset >= loc.startOffset) {
       return this.range(loc.startOffset, loc.endOffset + 1);
     }
     return fallback ? this.tokRange(fallback) : this.range(0, 0);

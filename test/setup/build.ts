@@ -1,0 +1,17 @@
+// Global setup: compiles src/ to dist/ once before the suites run, because the CLI, language-server
+// and browser suites run the compiled program as a user does. A type error fails the whole run here.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '../helpers/paths.js';
+
+export default function setup(): void {
+  try {
+    execFileSync('flock', ['/tmp/flowlane-build.lock', join(repoRoot, 'node_modules', '.bin', 'tsc'), '-p', 'tsconfig.json'], {
+      cwd: repoRoot,
+      stdio: 'pipe',
+    });
+  } catch (e) {
+    const out = (e as { stdout?: Buffer }).stdout?.toString() ?? String(e);
+    throw new Error(`the TypeScript build failed:\n${out}`);
+  }
+}
