@@ -6,7 +6,7 @@
 // cross it (an orthogonal route stays orthogonal under such a stretch).
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { METRICS } from './options.js';
-import { separatorId } from './to-elk.js';
+import { labelNodeId, separatorId } from './to-elk.js';
 import type { ScopeInput } from './to-elk.js';
 import type { Box, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from './types.js';
 
@@ -61,13 +61,30 @@ export function applyLayout(result: ElkNode, input: ScopeInput, ctx: ApplyContex
   });
   const edges: LaidOutEdge[] = [];
   const elkEdges = new Map((result.edges ?? []).map((e) => [e.id, e]));
+  const sectionPoints = (id: string): Point[] => {
+    const section = elkEdges.get(id)?.sections?.[0];
+    return section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x, y: p.y })) : [];
+  };
   for (const e of input.edges) {
-    const el = elkEdges.get(`e${e.index}`);
-    const section = el?.sections?.[0];
-    const points: Point[] = section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x, y: p.y })) : [];
-    const lab = el?.labels?.[0];
-    const labelBox = lab && e.label ? { x: lab.x!, y: lab.y!, width: lab.width!, height: lab.height! } : undefined;
+    if (!e.label) {
+      edges.push(ctx.makeEdge(e.index, dedupe(sectionPoints(`e${e.index}`)), undefined));
+      continue;
+    }
+    // The two halves meet across the label node: the route runs straight under the label.
+    const node = byId.get(labelNodeId(e.index));
+    const points = [...sectionPoints(`e${e.index}:a`), ...sectionPoints(`e${e.index}:b`)];
+    const labelBox = node ? { x: node.x!, y: node.y!, width: node.width!, height: node.height! } : undefined;
     edges.push(ctx.makeEdge(e.index, dedupe(points), labelBox));
+  }
+
+  // ELK routes an edge into the far side of a node through the node stacked next to it in the same
+  // layer (north/south port dummies end up on the wrong side of that neighbour). Such an end is
+  // moved into the gap between the two nodes.
+  const boxes = new Map(nodes.map((n) => [n.id, n.box]));
+  for (const e of edges) {
+    const obstacles = nodes.filter((n) => n.id !== e.from && n.id !== e.to).map((n) => n.box);
+    clearEnd(e.points, boxes.get(e.to), obstacles, false);
+    clearEnd(e.points, boxes.get(e.from), obstacles, true);
   }
 
   // Extent of everything along both axes.
@@ -189,6 +206,50 @@ export function moveNode(n: LaidOutNode, dx: number, dy: number): void {
   for (const r of n.rows) {
     r.box.x += dx;
     r.box.y += dy;
+  }
+}
+
+/**
+ * If the last segment of a route (the first, with atStart) crosses another node on its way to the
+ * port, bends the route into the gap between that node and the port's node instead:
+ * … (xc, y0) → (xc, yh) → (xp, yh) → (xp, yPort) becomes … (xc, y0) → (xc, g) → (xp, g) → (xp, yPort).
+ */
+export function clearEnd(points: Point[], own: Box | undefined, obstacles: Box[], atStart: boolean): void {
+  if (!own || points.length < 4) return;
+  const pts = atStart ? [...points].reverse() : points;
+  const n = pts.length - 1;
+  const port = pts[n]!;
+  const before = pts[n - 1]!;
+  const vertical = Math.abs(before.x - port.x) < 0.01;
+  const horizontal = Math.abs(before.y - port.y) < 0.01;
+  if (vertical === horizontal) return;
+  const a = vertical ? 'y' : 'x';
+  const b = vertical ? 'x' : 'y';
+  const lo = Math.min(before[a], port[a]);
+  const hi = Math.max(before[a], port[a]);
+  const hits = obstacles.filter((o) => {
+    const o0 = vertical ? o.y : o.x;
+    const o1 = o0 + (vertical ? o.height : o.width);
+    const c0 = vertical ? o.x : o.y;
+    const c1 = c0 + (vertical ? o.width : o.height);
+    return port[b] > c0 && port[b] < c1 && o1 > lo && o0 < hi;
+  });
+  if (hits.length === 0) return;
+  // The gap between the nearest obstacle and the port's side.
+  const towardsPlus = before[a] < port[a];
+  let edge = towardsPlus ? -Infinity : Infinity;
+  for (const o of hits) {
+    const o0 = vertical ? o.y : o.x;
+    const o1 = o0 + (vertical ? o.height : o.width);
+    edge = towardsPlus ? Math.max(edge, o1) : Math.min(edge, o0);
+  }
+  const g = (edge + port[a]) / 2;
+  const corner = pts[n - 2]!;
+  before[a] = g;
+  corner[a] = g;
+  if (atStart) {
+    points.length = 0;
+    points.push(...pts.reverse());
   }
 }
 

@@ -45,15 +45,14 @@ export function elkOptions(direction: LayoutDirection): Record<string, string> {
     // Layers come from our own global layering (see to-elk.ts), handed over as x positions.
     'elk.layered.layering.strategy': 'INTERACTIVE',
     'elk.layered.cycleBreaking.strategy': 'INTERACTIVE',
-    // Node order inside a layer follows the model order: lanes first, then source order; this is what
-    // keeps each lane's nodes between its two separators.
+    // The order inside each layer comes from the positions to-elk.ts presets across the flow (lane
+    // bands, then source order). forceNodeModelOrder would keep the same order, but ELK then turns
+    // the south ports of some nodes to the north.
+    'elk.layered.crossingMinimization.strategy': 'INTERACTIVE',
     'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-    'elk.layered.crossingMinimization.forceNodeModelOrder': 'true',
     'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
     'elk.layered.nodePlacement.favorStraightEdges': 'true',
     'elk.separateConnectedComponents': 'false',
-    'elk.edgeLabels.placement': 'CENTER',
-    'elk.layered.edgeLabels.sideSelection': 'ALWAYS_UP',
     'elk.spacing.nodeNode': String(METRICS.nodeNode),
     'elk.layered.spacing.nodeNodeBetweenLayers': String(METRICS.layerSpacing),
     'elk.spacing.edgeEdge': String(METRICS.edgeEdge),

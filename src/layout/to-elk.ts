@@ -45,6 +45,7 @@ export interface ScopeInput {
 }
 
 export const portId = (node: string, side: Side): string => `${node}:${side}`;
+export const labelNodeId = (index: number): string => `\u0000label${index}`;
 export const separatorId = (k: number, layer: number): string => `\u0000sep${k}_${layer}`;
 
 /** Layer of every node of the scope: one global layering across all its lanes. */
@@ -127,13 +128,13 @@ export function toElk(input: ScopeInput, layers: Map<string, number>): ElkNode {
         id: separatorId(k, l),
         width: horizontal ? 1 : 2,
         height: horizontal ? 2 : 1,
-        ...(horizontal ? { x: l * stride, y: 0 } : { x: 0, y: l * stride }),
+        ...(horizontal ? { x: l * stride, y: k * stride } : { x: k * stride, y: l * stride }),
       });
     }
   };
   separatorChain(0);
   input.lanes.forEach((_, i) => {
-    for (const id of input.laneNodes[i]!) {
+    input.laneNodes[i]!.forEach((id, j) => {
       const size = input.sizes.get(id)!;
       const l = 2 * (layers.get(id) ?? 0);
       const ports: ElkPort[] = [];
@@ -147,13 +148,19 @@ export function toElk(input: ScopeInput, layers: Map<string, number>): ElkNode {
         id,
         width: size.width,
         height: size.height,
-        ...(horizontal ? { x: l * stride, y: 0 } : { x: 0, y: l * stride }),
+        // Across the flow: inside the lane's band, in source order; ELK's interactive crossing
+        // minimiser keeps this order in every layer, so each lane stays between its two borders.
+        ...(horizontal ? { x: l * stride, y: i * stride + 1000 + j * 10 } : { x: i * stride + 1000 + j * 10, y: l * stride }),
         ports,
-        layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
+        layoutOptions: {
+          'elk.portConstraints': 'FIXED_POS',
+        },
       });
-    }
+    });
     separatorChain(i + 1);
   });
+  const preset = new Map<string, { x: number; y: number }>();
+  for (const c of children) preset.set(c.id, { x: c.x ?? 0, y: c.y ?? 0 });
   const edges: ElkExtendedEdge[] = [];
   for (let k = 0; k <= input.lanes.length; k++) {
     for (let l = 0; l < maxLayer; l++) {
@@ -166,13 +173,46 @@ export function toElk(input: ScopeInput, layers: Map<string, number>): ElkNode {
     }
   }
   for (const e of input.edges) {
-    const el: ElkExtendedEdge = {
-      id: `e${e.index}`,
-      sources: [portId(e.edge.from.node, e.fromSide)],
-      targets: [portId(e.edge.to.node, e.toSide)],
-    };
-    if (e.label) el.labels = [{ id: `e${e.index}:label`, text: 'label', width: e.label.width + 8, height: e.label.height + 4 }];
-    edges.push(el);
+    const source = portId(e.edge.from.node, e.fromSide);
+    const target = portId(e.edge.to.node, e.toSide);
+    if (!e.label) {
+      edges.push({ id: `e${e.index}`, sources: [source], targets: [target] });
+      continue;
+    }
+    // A labelled edge runs through a label node of the label's size, in the free odd layer nearest
+    // the middle of the edge and, across the flow, halfway between its ends. ELK places and routes
+    // it like any node, so a label never covers a node or another label. (ELK's own centre labels
+    // are dummy nodes too, but without a position its interactive crossing minimiser would sink
+    // them all to the top of their layers.)
+    const ls = 2 * (layers.get(e.edge.from.node) ?? 0);
+    const lt = 2 * (layers.get(e.edge.to.node) ?? 0);
+    let layer = Math.floor((ls + lt) / 2);
+    if (layer % 2 === 0) layer += lt >= ls ? -1 : 1;
+    if (layer < 0) layer = 1;
+    const a = preset.get(e.edge.from.node)!;
+    const b = preset.get(e.edge.to.node)!;
+    const across = horizontal ? (a.y + b.y) / 2 + 1 : (a.x + b.x) / 2 + 1;
+    const forward = lt >= ls;
+    const w = e.label.width + 12;
+    const h = e.label.height + 6;
+    const id = labelNodeId(e.index);
+    const inSide = horizontal ? (forward ? 'WEST' : 'EAST') : forward ? 'NORTH' : 'SOUTH';
+    const outSide = horizontal ? (forward ? 'EAST' : 'WEST') : forward ? 'SOUTH' : 'NORTH';
+    const at = (side: string): { x: number; y: number } =>
+      side === 'WEST' ? { x: 0, y: h / 2 } : side === 'EAST' ? { x: w, y: h / 2 } : side === 'NORTH' ? { x: w / 2, y: 0 } : { x: w / 2, y: h };
+    children.push({
+      id,
+      width: w,
+      height: h,
+      ...(horizontal ? { x: layer * stride, y: across } : { x: across, y: layer * stride }),
+      ports: [
+        { id: `${id}:in`, ...at(inSide), width: 0, height: 0, layoutOptions: { 'elk.port.side': inSide } },
+        { id: `${id}:out`, ...at(outSide), width: 0, height: 0, layoutOptions: { 'elk.port.side': outSide } },
+      ],
+      layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
+    });
+    edges.push({ id: `e${e.index}:a`, sources: [source], targets: [`${id}:in`] });
+    edges.push({ id: `e${e.index}:b`, sources: [`${id}:out`], targets: [target] });
   }
   return { id: 'root', layoutOptions: elkOptions(direction), children, edges };
 }
