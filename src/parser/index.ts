@@ -5,7 +5,7 @@ import { diagnostic, LineIndex, type Diagnostic, type Result } from '../core/ind
 import type { AstFile } from './ast.js';
 import { parserInstance, setSourceText } from './parser.js';
 import { AstBuilder } from './to-ast.js';
-import { LBrace, LBracket, lexer, MAX_NESTING, RBrace, RBracket } from './tokens.js';
+import { LBrace, LBracket, lexer, MAX_NESTING, RBrace, RBracket, resetJsonScanBudget } from './tokens.js';
 
 /** Braces and brackets nested deeper than MAX_NESTING are cut off (and reported), so no input can overflow the stack. */
 export { MAX_NESTING };
@@ -90,6 +90,7 @@ interface Lexed {
 }
 
 function lex(text: string, lines: LineIndex, diagnostics: Diagnostic[]): Lexed {
+  resetJsonScanBudget(text.length);
   const result = lexer.tokenize(text);
   // The lexer tracks start offsets only (full line/column tracking costs more than the rest of
   // lexing); end offsets follow from the images, and the parser's node locations need them.

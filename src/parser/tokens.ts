@@ -52,12 +52,33 @@ export const MAX_NESTING = 256;
 // large ASL definitions are mostly JSON, and this keeps them out of the token-by-token grammar.
 // Only a balanced, valid value of bounded depth becomes a JsonValue token; anything else falls back to
 // the `object`/`array` rules, which point at the exact mistake and recover from it.
+//
+// Scanning for the end of a value that turns out not to close can cost up to the rest of the text;
+// a budget of a few passes over the text keeps lexing linear on hostile input (the fallback tokens
+// are always correct, only slower).
+let scanBudget = 0;
+
+/** Gives the JSON scanner its budget for one text; the parser calls it before each tokenize. */
+export function resetJsonScanBudget(textLength: number): void {
+  scanBudget = 4 * textLength + 1024;
+}
+
 const matchJsonValue: CustomPatternMatcherFunc = (text, offset, matched) => {
   const open = text.charCodeAt(offset);
   if (open !== 123 && open !== 91) return null;
   const last = matched[matched.length - 1];
   if (!last || (last.tokenType !== Colon && last.tokenType !== Equals)) return null;
+  if (scanBudget <= 0) return null;
+  const result = scanJsonValue(text, offset);
+  return result;
+};
+
+function scanJsonValue(text: string, offset: number): RegExpExecArray | null {
   let depth = 0;
+  const start = offset;
+  const spend = (i: number) => {
+    scanBudget -= i - start + 1;
+  };
   for (let i = offset; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) {
@@ -68,11 +89,18 @@ const matchJsonValue: CustomPatternMatcherFunc = (text, offset, matched) => {
         else if (d === 34) break;
         else if (d === 10 || d === 13) return null;
       }
-      if (i >= text.length) return null;
+      if (i >= text.length) {
+        spend(i);
+        return null;
+      }
     } else if (c === 123 || c === 91) {
-      if (++depth > MAX_NESTING) return null;
+      if (++depth > MAX_NESTING) {
+        spend(i);
+        return null;
+      }
     } else if (c === 125 || c === 93) {
       if (--depth === 0) {
+        spend(i);
         const image = text.slice(offset, i + 1);
         let payload: unknown;
         try {
@@ -89,12 +117,16 @@ const matchJsonValue: CustomPatternMatcherFunc = (text, offset, matched) => {
       // not closed, and swallowing the statements after it would hide them.
       let j = i + 1;
       while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13)) j++;
-      if (/^(?:[A-Za-z_][A-Za-z0-9_-]*\s*(?:[:.{]|->)|\/\/)/.test(text.slice(j, j + 80))) return null;
+      if (/^(?:[A-Za-z_][A-Za-z0-9_-]*\s*(?:[:.{]|->)|\/\/)/.test(text.slice(j, j + 80))) {
+        spend(j);
+        return null;
+      }
       i = j - 1;
     }
   }
+  spend(text.length);
   return null;
-};
+}
 
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
 export const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });

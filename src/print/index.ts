@@ -20,8 +20,12 @@ export function quote(text: string): string {
   return JSON.stringify(text);
 }
 
+/** JSON on one line. Written by hand rather than with JSON.stringify, which turns `-0` into `0`. */
 function compactJson(value: JsonValue): string {
-  return JSON.stringify(value);
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(compactJson).join(',')}]`;
+  return `{${Object.keys(value).map((k) => `${quote(k)}:${compactJson(value[k]!)}`).join(',')}}`;
 }
 
 /** A JSON value laid out over lines: compact when short, otherwise one member or item per line. */

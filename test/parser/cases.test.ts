@@ -262,3 +262,13 @@ describe('valid snippets', () => {
 describe('invalid snippets', () => {
   test.each(invalid)('$title', check);
 });
+
+test('negative zero survives printing and parsing', async () => {
+  const { print } = await import('../../src/print/index.js');
+  const model = parseDiagram('a {\n  n1: rectangle label:"x" Type:"Pass" Result:{"a":-0,"b":[-0]} Z:-0\n}\n').value;
+  const back = parseDiagram(print(model)).value;
+  const result = back.nodes[0]!.attributes.find((a) => a.key === 'Result')!.value as { a: number; b: number[] };
+  expect(Object.is(result.a, -0)).toBe(true);
+  expect(Object.is(result.b[0], -0)).toBe(true);
+  expect(Object.is(back.nodes[0]!.attributes.find((a) => a.key === 'Z')!.value, -0)).toBe(true);
+});
