@@ -54,4 +54,13 @@ await esbuild.build({
   define: { 'import.meta.url': '__flowlaneImportMetaUrl' },
   banner: { js: 'const __flowlaneImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
 });
+// The ASL checks' worker thread, beside the server bundle (the server loads ./asl-worker.js next to itself).
+await esbuild.build({
+  ...common,
+  entryPoints: [join(root, 'src', 'server', 'asl-worker.ts')],
+  outfile: join(here, 'dist', 'asl-worker.js'),
+  plugins: [noNativePng],
+  define: { 'import.meta.url': '__flowlaneImportMetaUrl' },
+  banner: { js: 'const __flowlaneImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
+});
 console.log('extension built: extension/dist/extension.js, extension/dist/flowlane-server.js');

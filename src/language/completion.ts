@@ -114,8 +114,9 @@ function knownNodes(text: string, a: Analysis | undefined): Map<string, KnownNod
       out.set(n.id, k);
     }
   }
-  // The scan costs a pass over the text; skip it when the analysis is of this very text and clean.
-  if (!a || a.text !== text || a.diagnostics.some((d) => d.severity === 'error')) {
+  // The scan costs a pass over the text; skip it when the last analysis parsed cleanly (a newer text
+  // differs from it by the few lines typed since, whose ids the model will have on the next analysis).
+  if (!a || a.diagnostics.some((d) => d.severity === 'error')) {
     for (const n of scan(text).nodes) if (!out.has(n.id)) out.set(n.id, n);
   }
   return out;
@@ -124,13 +125,17 @@ function knownNodes(text: string, a: Analysis | undefined): Map<string, KnownNod
 function knownLanes(text: string, a: Analysis | undefined): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
   if (a) for (const l of a.diagram.lanes) if (!out.has(l.id)) out.set(l.id, l.label);
-  if (!a || a.text !== text || a.diagnostics.some((d) => d.severity === 'error')) for (const l of scan(text).lanes) if (!out.has(l)) out.set(l, undefined);
+  if (!a || a.diagnostics.some((d) => d.severity === 'error')) for (const l of scan(text).lanes) if (!out.has(l)) out.set(l, undefined);
   return out;
 }
 
 /** The text of a line, split at the cursor. */
+let lastLines: { text: string; lines: string[] } | undefined;
+
 function lineAt(text: string, pos: Position): { before: string; after: string; lineText: string; lines: string[] } | undefined {
-  const lines = text.split(/\r\n|\r|\n/);
+  // Several requests usually come for one text (trigger characters, re-filtering): split it once.
+  if (lastLines?.text !== text) lastLines = { text, lines: text.split(/\r\n|\r|\n/) };
+  const lines = lastLines.lines;
   if (pos.line < 0 || pos.line >= lines.length || pos.character < 0) return undefined;
   const lineText = lines[pos.line]!;
   const ch = Math.min(pos.character, lineText.length);
@@ -237,7 +242,19 @@ function presentKeys(line: string): Set<string> {
   return s;
 }
 
-export function complete(text: string, pos: Position, a: Analysis | undefined, options: CompletionOptions = {}): CompletionItem[] {
+export interface CompletionResult {
+  items: CompletionItem[];
+  /** True when the list was cut (see MAX_NODE_ITEMS): the editor must ask again as the user types. */
+  isIncomplete: boolean;
+}
+
+export function complete(text: string, pos: Position, a: Analysis | undefined, options: CompletionOptions = {}): CompletionResult {
+  const state = { truncated: false };
+  const items = completeItems(text, pos, a, options, state);
+  return { items, isIncomplete: state.truncated };
+}
+
+function completeItems(text: string, pos: Position, a: Analysis | undefined, options: CompletionOptions, cut: { truncated: boolean }): CompletionItem[] {
   const at = lineAt(text, pos);
   if (!at) return [];
   const { before, lineText, lines } = at;
@@ -276,8 +293,7 @@ export function complete(text: string, pos: Position, a: Analysis | undefined, o
     const name = dotted[1]!;
     if (nodes.has(name)) return [{ label: 'handle', kind: 'keyword', detail: 'the side an edge leaves or enters by', insertText: `handle(\${1|${DIRECTIONS.join(',')}|})`, snippet: true, range }];
     if (lanes.has(name)) {
-      return [...nodes.values()]
-        .filter((n) => n.lane === name)
+      return pickNodes([...nodes.values()].filter((n) => n.lane === name), word, undefined, name, cut)
         .map((n) => ({ label: n.id, kind: 'node', detail: nodeDetail(n), insertText: `${n.id}.handle(\${1|left,right,top,bottom|})`, snippet: true, range, filterText: n.id }));
     }
     return [];
@@ -289,7 +305,7 @@ export function complete(text: string, pos: Position, a: Analysis | undefined, o
     const source = edgeHead?.[2];
     const sourceLane = (source && nodes.get(source)?.lane) ?? laneAtPosition(a, pos);
     const items: CompletionItem[] = [];
-    for (const n of nodes.values()) {
+    for (const n of pickNodes(nodes.values(), word, source, sourceLane, cut)) {
       const prefix = n.lane !== undefined && sourceLane !== undefined && n.lane !== sourceLane ? `${n.lane}.` : '';
       items.push({
         label: n.id,
@@ -337,7 +353,7 @@ export function complete(text: string, pos: Position, a: Analysis | undefined, o
   // loop [text] n1 |
   if (/^\s*loop\b/.test(head) && (/\]/.test(head) || !/\[/.test(head))) {
     if (!/\]/.test(head)) return [];
-    return [...nodes.values()].map((n) => ({ label: n.id, kind: 'node', detail: nodeDetail(n), insertText: n.id, range }));
+    return pickNodes(nodes.values(), word, undefined, laneAtPosition(a, pos), cut).map((n) => ({ label: n.id, kind: 'node', detail: nodeDetail(n), insertText: n.id, range }));
   }
 
   // Key:|   (a value after an attribute key)
@@ -366,7 +382,8 @@ export function complete(text: string, pos: Position, a: Analysis | undefined, o
     if (inLane) {
       items.push({ label: 'loop', kind: 'keyword', detail: 'loop fragment', insertText: 'loop [$1] $0', snippet: true, range, sortText: '1loop' });
       // An edge starts with a node id.
-      for (const n of nodes.values()) items.push({ label: n.id, kind: 'node', detail: nodeDetail(n), documentation: n.label, insertText: `${n.id}.handle(\${1|right,left,top,bottom|}) -> `, snippet: true, range, filterText: n.id, sortText: `2${n.id}` });
+      const prev = findPreviousNodeLine(lines, pos.line + 1)?.id;
+      for (const n of pickNodes(nodes.values(), word, prev, laneAtPosition(a, pos), cut)) items.push({ label: n.id, kind: 'node', detail: nodeDetail(n), documentation: n.label, insertText: `${n.id}.handle(\${1|right,left,top,bottom|}) -> `, snippet: true, range, filterText: n.id, sortText: `2${n.id}` });
       // A line after a node's first line may carry more of its attributes.
       const prevDecl = findPreviousNodeLine(lines, pos.line);
       if (prevDecl) {
@@ -380,6 +397,32 @@ export function complete(text: string, pos: Position, a: Analysis | undefined, o
     return items;
   }
   return [];
+}
+
+/** Node lists longer than this are cut to the nearest nodes and marked incomplete, so the editor asks again as the user types. */
+export const MAX_NODE_ITEMS = 100;
+
+function idNumber(id: string | undefined): number | undefined {
+  const m = id ? /^n(\d+)$/.exec(id) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The nodes worth offering: those whose id starts with what was typed, nearest first (same lane,
+ * then closest number to the anchor node), at most MAX_NODE_ITEMS of them.
+ */
+function pickNodes(nodes: Iterable<KnownNode>, word: string, anchor: string | undefined, lane: string | undefined, state: { truncated: boolean }): KnownNode[] {
+  const w = word.toLowerCase();
+  const list = [...nodes].filter((n) => n.id.toLowerCase().startsWith(w));
+  if (list.length <= MAX_NODE_ITEMS) return list;
+  state.truncated = true;
+  const a = idNumber(anchor) ?? 0;
+  const score = (n: KnownNode): number => (lane !== undefined && n.lane === lane ? 0 : 1e9) + Math.abs((idNumber(n.id) ?? 1e8) - a);
+  return list
+    .map((n) => ({ n, s: score(n) }))
+    .sort((x, y) => x.s - y.s)
+    .slice(0, MAX_NODE_ITEMS)
+    .map((x) => x.n);
 }
 
 function nodeDetail(n: KnownNode): string {

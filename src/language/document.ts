@@ -6,6 +6,7 @@ import { comparePositions, LineIndex, type Diagnostic, type Position, type Range
 import { parseDiagram } from '../model/index.js';
 import { DiagramIndex } from '../model/query.js';
 import type { Diagram } from '../model/types.js';
+import type { IncrementalParser } from './incremental.js';
 
 /** A place where a node id or a lane id is written. */
 export interface Occurrence {
@@ -31,12 +32,13 @@ export interface Analysis {
 
 const EMPTY: Diagram = { lanes: [], nodes: [], edges: [], loops: [], trailingComments: [] };
 
-export function analyze(text: string): Analysis {
+/** Analyses a text; with an IncrementalParser kept per document, an edit re-parses only what changed. */
+export function analyze(text: string, parser?: IncrementalParser): Analysis {
   const lines = new LineIndex(text);
   let diagram = EMPTY;
   let diagnostics: Diagnostic[] = [];
   try {
-    const r = parseDiagram(text);
+    const r = parser ? parser.parse(text) : parseDiagram(text);
     diagram = r.value;
     diagnostics = r.diagnostics;
   } catch {

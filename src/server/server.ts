@@ -13,6 +13,7 @@ import {
   TextDocuments,
   type CodeAction as LspCodeAction,
   type CompletionItem as LspCompletionItem,
+  type CompletionList,
   type Connection,
   type Diagnostic as LspDiagnostic,
   type InitializeResult,
@@ -26,10 +27,13 @@ import type { Diagnostic, Range } from '../core/index.js';
 import { codeActions, COMMANDS, formatDocument } from '../language/actions.js';
 import { complete, type CompletionItem, type CompletionKind } from '../language/completion.js';
 import { analyze, type Analysis } from '../language/document.js';
+import { IncrementalParser } from '../language/incremental.js';
 import { definition, hover, prepareRename, references, rename } from '../language/navigation.js';
 import { documentSymbols, foldingRanges, type DocumentSymbol, type SymbolKind as OurSymbolKind } from '../language/outline.js';
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from '../language/semantic-tokens.js';
 import { aslChecks, aslTextToFz, diagramToAslText, renderSvg } from '../language/stages.js';
+import { Worker } from 'node:worker_threads';
+import { parseDiagram } from '../model/index.js';
 import { print } from '../print/index.js';
 
 /** Custom requests, for previews and the editor's commands. */
@@ -85,6 +89,8 @@ function isPosition(p: unknown): p is { line: number; character: number } {
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, { version: number; analysis: Analysis }>();
+  /** Per document: the parsed chunks of its last version, so that an edit re-parses only its chunk. */
+  const parsers = new Map<string, IncrementalParser>();
   /** The diagnostics last published for each document, code actions work from them. */
   const published = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -118,7 +124,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!doc) return undefined;
     const cached = analyses.get(uri);
     if (cached && cached.version === doc.version) return cached.analysis;
-    const analysis = analyze(doc.getText());
+    let parser = parsers.get(uri);
+    if (!parser) parsers.set(uri, (parser = new IncrementalParser()));
+    const analysis = analyze(doc.getText(), parser);
     analyses.set(uri, { version: doc.version, analysis });
     return analysis;
   }
@@ -130,33 +138,48 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return out;
   }
 
+  /** Publishes the model's diagnostics now, then those of the ASL checks when they arrive. */
   async function publish(uri: string): Promise<void> {
     const doc = documents.get(uri);
     if (!doc) return;
     const version = doc.version;
     const analysis = analysisOf(uri);
     if (!analysis) return;
-    let diagnostics = analysis.diagnostics;
-    if (!diagnostics.some((d) => d.severity === 'error') && usesAsl(analysis)) {
-      const extra = await aslChecks(analysis.diagram);
-      // The document may have changed while the checks ran; the next run will publish.
-      if (documents.get(uri)?.version !== version) return;
-      const seen = new Set(diagnostics.map(key));
-      diagnostics = [...diagnostics, ...extra.filter((d) => !seen.has(key(d)))];
-    }
+    const diagnostics = analysis.diagnostics;
     published.set(uri, { version, diagnostics });
     await connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(uri, d)) });
+    if (!diagnostics.some((d) => d.severity === 'error') && usesAsl(analysis)) asl.request(uri, version, analysis.text);
   }
 
+  /** The ASL-profile checks, one job in flight per document; a result for an old version is dropped. */
+  const asl = new AslChecks(async (uri, version, extra) => {
+    const current = published.get(uri);
+    if (!current || current.version !== version || documents.get(uri)?.version !== version) return;
+    const seen = new Set(current.diagnostics.map(key));
+    const diagnostics = [...current.diagnostics, ...extra.filter((d) => !seen.has(key(d)))];
+    published.set(uri, { version, diagnostics });
+    await connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(uri, d)) });
+  }, log);
+
+  const lastChange = new Map<string, number>();
+
+  /**
+   * Debounces diagnostics: a change after a quiet moment is analysed at once (the next turn of the
+   * event loop, which also gathers changes that arrived together); changes in a quick burst (paste,
+   * multi-cursor, key repeat) wait `delay` ms after the last one.
+   */
   function schedule(uri: string): void {
     const t = timers.get(uri);
     if (t) clearTimeout(t);
+    const now = performance.now();
+    const burst = now - (lastChange.get(uri) ?? -Infinity) < BURST_MS;
+    lastChange.set(uri, now);
     timers.set(
       uri,
       setTimeout(() => {
         timers.delete(uri);
         publish(uri).catch((e: unknown) => log('diagnostics', e));
-      }, delay),
+      }, burst ? delay : 0),
     );
   }
 
@@ -191,17 +214,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (t) clearTimeout(t);
     timers.delete(uri);
     analyses.delete(uri);
+    parsers.delete(uri);
+    lastChange.delete(uri);
     published.delete(uri);
     connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
   });
 
   connection.onCompletion(
-    guard('completion', [] as LspCompletionItem[], (p) => {
+    guard('completion', null as CompletionList | null, (p) => {
       const doc = documents.get(uriOf(p));
-      if (!doc || !isPosition(p?.position)) return [];
+      if (!doc || !isPosition(p?.position)) return null;
       // The last analysis, even of an older version: completion must not wait for a parse.
       const analysis = analyses.get(uriOf(p))?.analysis;
-      return complete(doc.getText(), p.position, analysis, { snippets }).map(toLspCompletion);
+      const r = complete(doc.getText(), p.position, analysis, { snippets });
+      return { isIncomplete: r.isIncomplete, items: r.items.map(toLspCompletion) };
     }),
   );
 
@@ -359,6 +385,102 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** Changes closer together than this are a burst, whose diagnostics wait for the debounce delay. */
+const BURST_MS = 30;
+
+/** How long a document must stay unchanged before its ASL checks start. */
+const ASL_QUIET_MS = 120;
+
+/**
+ * Runs the ASL checks off the main thread (src/server/asl-worker.ts), or in it when no worker can be
+ * started. Only the newest text of a document is checked: a request made while a job runs replaces
+ * any waiting one.
+ */
+class AslChecks {
+  private worker: Worker | undefined;
+  private failed = false;
+  private busy: { id: number; uri: string; version: number } | undefined;
+  private waiting = new Map<string, { version: number; text: string }>();
+  private nextId = 1;
+
+  constructor(
+    private readonly done: (uri: string, version: number, diagnostics: Diagnostic[]) => Promise<void>,
+    private readonly log: (what: string, e: unknown) => void,
+  ) {}
+
+  private timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  /** Queues a check once the document has been quiet for a moment, so typing does not start a check per keystroke. */
+  request(uri: string, version: number, text: string): void {
+    const t = this.timers.get(uri);
+    if (t) clearTimeout(t);
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        this.waiting.set(uri, { version, text });
+        this.pump();
+      }, ASL_QUIET_MS),
+    );
+  }
+
+  private start(): Worker | undefined {
+    if (this.worker || this.failed) return this.worker;
+    try {
+      const w = new Worker(new URL('./asl-worker.js', import.meta.url));
+      w.unref();
+      w.on('message', (m: { id: number; diagnostics: Diagnostic[] }) => this.finish(m.id, m.diagnostics));
+      w.on('error', (e) => {
+        this.log('ASL worker', e);
+        this.worker = undefined;
+        this.failed = true;
+        const b = this.busy;
+        if (b) this.finish(b.id, []);
+      });
+      this.worker = w;
+    } catch (e) {
+      this.log('starting the ASL worker', e);
+      this.failed = true;
+    }
+    return this.worker;
+  }
+
+  private pump(): void {
+    if (this.busy) return;
+    const next = this.waiting.entries().next();
+    if (next.done) return;
+    const [uri, job] = next.value;
+    this.waiting.delete(uri);
+    const id = this.nextId++;
+    this.busy = { id, uri, version: job.version };
+    const worker = this.start();
+    if (worker) {
+      worker.postMessage({ id, text: job.text });
+      return;
+    }
+    // No worker: check in this thread, after the current message is answered.
+    setImmediate(() => {
+      void (async () => {
+        let diagnostics: Diagnostic[] = [];
+        try {
+          const r = parseDiagram(job.text);
+          diagnostics = await aslChecks(r.value);
+        } catch (e) {
+          this.log('ASL checks', e);
+        }
+        this.finish(id, diagnostics);
+      })();
+    });
+  }
+
+  private finish(id: number, diagnostics: Diagnostic[]): void {
+    const b = this.busy;
+    if (!b || b.id !== id) return;
+    this.busy = undefined;
+    this.done(b.uri, b.version, diagnostics).catch((e: unknown) => this.log('ASL diagnostics', e)).finally(() => this.pump());
+  }
 }
 
 function key(d: Diagnostic): string {

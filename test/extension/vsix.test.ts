@@ -42,7 +42,7 @@ const file = (p: string): Buffer | undefined => files.get(`extension/${p.replace
 describe('the .vsix', () => {
   it('contains the bundles, grammar, configuration, snippets and preview assets, and no sources', () => {
     const names = [...files.keys()];
-    for (const p of ['extension.vsixmanifest', 'extension/package.json', 'extension/dist/extension.js', 'extension/dist/flowlane-server.js', 'extension/media/preview.js', 'extension/media/preview.css', 'extension/syntaxes/flowzap.tmLanguage.json', 'extension/syntaxes/language-configuration.json', 'extension/syntaxes/snippets.json']) {
+    for (const p of ['extension.vsixmanifest', 'extension/package.json', 'extension/dist/extension.js', 'extension/dist/flowlane-server.js', 'extension/dist/asl-worker.js', 'extension/media/preview.js', 'extension/media/preview.css', 'extension/syntaxes/flowzap.tmLanguage.json', 'extension/syntaxes/language-configuration.json', 'extension/syntaxes/snippets.json']) {
       expect(names, p).toContain(p);
     }
     expect(names.filter((n) => /\/src\/|node_modules|\.ts$|\.map$/.test(n))).toEqual([]);
@@ -84,13 +84,18 @@ describe('the .vsix', () => {
       const uri = s.open('v.fz', 'a { # A\n  n1: circle label:"Start"\n  n2: rectangel label:"Go"\n  n1.handle(right) -> n2.handle(left)\n}\n');
       const d = await s.diagnostics(uri);
       expect(d.map((x) => x.code)).toContain('unknown-shape');
-      const c = await s.request<{ label: string }[]>('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 6 } });
-      expect(c.map((x) => x.label)).toContain('rectangle');
+      const c = await s.request<{ items: { label: string }[] }>('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 6 } });
+      expect(c.items.map((x) => x.label)).toContain('rectangle');
       const r = await s.request<{ svg?: string; error?: string }>('flowlane/renderSvg', { textDocument: { uri } });
       expect(r.error).toBeUndefined();
       expect(r.svg).toContain('<svg');
       const asl = await s.request<{ text?: string }>('flowlane/toAsl', { textDocument: { uri } });
       expect(asl.text).toBeDefined();
+      // The ASL checks run in the bundled worker thread.
+      const m = s.open('w.fz', 'm {\n  n1: circle label:"Start"\n  n2: diamond label:"Pick" Type:"Choice"\n  n1.handle(right) -> n2.handle(left)\n}\n');
+      const d2 = await s.diagnosticsWhere(m, (ds) => ds.some((x) => String(x.code).startsWith('asl-')));
+      expect(d2.length).toBeGreaterThan(0);
+      expect(s.logs.filter((l) => /failed/.test(l))).toEqual([]);
     });
   });
 });

@@ -63,6 +63,8 @@ export interface Session {
   close(uri: string): void;
   /** Resolves with the first diagnostics published for the uri at (or after) the version. */
   diagnostics(uri: string, version?: number): Promise<Diagnostic[]>;
+  /** Resolves with the first diagnostics published for the uri that satisfy the predicate. */
+  diagnosticsWhere(uri: string, ok: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
   request<R>(method: string, params: unknown): Promise<R>;
   /** Workspace edits the server asked the client to apply. */
   appliedEdits: unknown[];
@@ -87,13 +89,13 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const latest = new Map<string, PublishDiagnosticsParams>();
-  const waiters: { uri: string; version: number | undefined; resolve: (d: Diagnostic[]) => void }[] = [];
+  const waiters: { uri: string; version: number | undefined; ok?: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
   const appliedEdits: unknown[] = [];
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
     latest.set(p.uri, p);
     for (let i = waiters.length - 1; i >= 0; i--) {
       const w = waiters[i]!;
-      if (w.uri === p.uri && (w.version === undefined || (p.version ?? -1) >= w.version)) {
+      if (w.uri === p.uri && (w.version === undefined || (p.version ?? -1) >= w.version) && (!w.ok || w.ok(p.diagnostics))) {
         waiters.splice(i, 1);
         w.resolve(p.diagnostics);
       }
@@ -148,6 +150,11 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
       const want = version ?? versions.get(uri);
       if (have && (want === undefined || (have.version ?? -1) >= want)) return Promise.resolve(have.diagnostics);
       return new Promise((resolve) => waiters.push({ uri, version: want, resolve }));
+    },
+    diagnosticsWhere(uri, ok) {
+      const have = latest.get(uri);
+      if (have && ok(have.diagnostics)) return Promise.resolve(have.diagnostics);
+      return new Promise((resolve) => waiters.push({ uri, version: undefined, ok, resolve }));
     },
     request<R>(method: string, params: unknown) {
       return conn.sendRequest(method, params) as Promise<R>;

@@ -1,0 +1,21 @@
+// A worker thread for the ASL-profile checks, which on a large state machine take far longer than
+// parsing: the server publishes the syntax and FlowZap diagnostics at once and merges these in when
+// they arrive, so typing, completion and hover never wait for them.
+// Input: messages `{ id, text }`. Output: messages `{ id, diagnostics }`.
+import { parentPort } from 'node:worker_threads';
+import type { Diagnostic } from '../core/index.js';
+import { parseDiagram } from '../model/index.js';
+import { aslChecks } from '../language/stages.js';
+
+parentPort?.on('message', (m: { id: number; text: string }) => {
+  void (async () => {
+    let diagnostics: Diagnostic[] = [];
+    try {
+      const r = parseDiagram(m.text);
+      if (!r.diagnostics.some((d) => d.severity === 'error')) diagnostics = await aslChecks(r.value);
+    } catch {
+      // A converter bug leaves the syntax diagnostics standing alone.
+    }
+    parentPort?.postMessage({ id: m.id, diagnostics });
+  })();
+});

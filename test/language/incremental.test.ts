@@ -1,0 +1,60 @@
+// The incremental parser gives exactly what parseDiagram gives (model, ranges and diagnostics), on
+// the examples, on large generated machines, and along a fast-check stream of random edits.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cutChunks, IncrementalParser } from '../../src/language/incremental.js';
+import { parseDiagram } from '../../src/model/index.js';
+// @ts-expect-error the bench is plain JavaScript
+import { generateMachine } from '../../bench/40-lsp.bench.mjs';
+
+const examples = join(import.meta.dirname, '..', '..', 'examples');
+const corpus: string[] = existsSync(examples) ? readdirSync(examples).filter((f) => f.endsWith('.fz')).map((f) => readFileSync(join(examples, f), 'utf8')) : [];
+
+function same(p: IncrementalParser, text: string): void {
+  const a = p.parse(text);
+  const b = parseDiagram(text);
+  expect(JSON.stringify(a.value)).toBe(JSON.stringify(b.value));
+  expect(JSON.stringify(a.diagnostics)).toBe(JSON.stringify(b.diagnostics));
+}
+
+describe('incremental parsing', () => {
+  it('cuts after each closing top-level brace, not inside strings, comments, labels or loop texts', () => {
+    const text = 'a { # x {\n  n1: circle label:"}"\n  // }\n  loop [ } ] n1\n}\nb {\n}\nn1.handle(right) -> n2.handle(left)\n';
+    expect(cutChunks(text).map((c) => c.line)).toEqual([0, 5, 7]);
+    expect(cutChunks(text).map((c) => c.text).join('')).toBe(text);
+  });
+
+  it('equals parseDiagram on every example and on their concatenation', () => {
+    const p = new IncrementalParser(0);
+    for (const t of corpus) same(p, t);
+    same(p, corpus.join('\n'));
+  });
+
+  it('equals parseDiagram on a large machine, before and after an edit in one lane', () => {
+    const p = new IncrementalParser(0);
+    const text = generateMachine(400) as string;
+    same(p, text);
+    same(p, text.replace('label:"Task 10"', 'label:"Task 10 edited"'));
+    same(p, text.replace('n5: rectangle', 'n5: rectangel'));
+    same(p, text.replace('}\nL2 {', '\nL2 {'));
+  });
+
+  it('equals parseDiagram along random edits', () => {
+    const base = [generateMachine(30) as string, ...corpus.slice(0, 3)].join('\n// between\n');
+    const p = new IncrementalParser(0);
+    const piece = fc.constantFrom('{', '}', '"', '\n', '}\n', 'x {\n', '// c\n', '# l\n', 'loop [a] n1\n', 'n1.handle(right) -> n2.handle(left)\n', 'n99: circle\n', ' ');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(20), piece), { minLength: 1, maxLength: 6 }), (edits) => {
+        let text = base;
+        for (const [at, del, ins] of edits) {
+          const start = at % (text.length + 1);
+          text = text.slice(0, start) + ins + text.slice(Math.min(text.length, start + del));
+          same(p, text);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
