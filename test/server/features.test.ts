@@ -269,3 +269,22 @@ describe('ASL profile diagnostics', () => {
     for (const x of asl) expect(x.range.start.line).toBeLessThan(5);
   });
 });
+
+describe('conversion requests', () => {
+  const MACHINE = 'm { # M\n  n1: circle label:"Start"\n  n2: rectangle label:"A" Type:"Pass"\n  n3: circle label:"End"\n  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n}\n';
+
+  it('returns the ASL of a document (flowlane/toAsl)', async () => {
+    const uri = s.open('to.fz', MACHINE);
+    const r = await s.request<{ text: string; version: number }>('flowlane/toAsl', { textDocument: { uri } });
+    expect(r.version).toBe(1);
+    expect(JSON.parse(r.text)).toMatchObject({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } });
+  });
+
+  it('turns an ASL definition into .fz text (flowlane/fromAsl), which parses cleanly', async () => {
+    const r = await s.request<{ text: string }>('flowlane/fromAsl', { text: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Succeed' } } }) });
+    expect(r.text).toContain('label:"A"');
+    expect(r.text).toContain('Type:"Succeed"');
+    const uri = s.open('from.fz', r.text);
+    expect((await s.diagnostics(uri)).filter((d) => d.severity === 1)).toEqual([]);
+  });
+});
