@@ -20,6 +20,7 @@ const COMMANDS: { name: string; load: () => Promise<CommandModule>; needed?: (ar
   { name: 'to-asl', load: () => import('./commands/to-asl.js') },
   { name: 'from-asl', load: () => import('./commands/from-asl.js') },
   { name: 'lsp', load: () => import('./commands/lsp.js') },
+  { name: 'md', load: () => import('./commands/md.js') },
 ];
 
 const program = new Command();

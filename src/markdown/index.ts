@@ -1,0 +1,206 @@
+// The Markdown stage behind `flowlane md`. Input: the text of a Markdown file and MarkdownOptions.
+// Output: the new Markdown text (each diagram fence followed by exactly one image reference, or by
+// the inline SVG), the SVG files that go with it, and the diagnostics of every fence, moved to the
+// Markdown file's lines and columns. When any fence has an error the text comes back unchanged and
+// there are no assets. Pure: the CLI reads and writes the files.
+//
+// Example, with the default options:
+//   ```fz id=login            ```fz id=login
+//   a { … }             ->    a { … }
+//   ```                       ```
+//                             
+//                             ![Swimlane diagram: A](login.svg)
+// A second run finds that reference right after the fence and rewrites it in place, so nothing changes.
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import type { Code, Nodes, Parent, RootContent } from 'mdast';
+import type { LayoutDirection, ThemeName } from '../api/index.js';
+import { fenceFileName, fenceInfo, mapDiagnostics, renderFence, splitLines, svgIdFor } from './fences.js';
+import type { FenceInfo, MarkdownDiagnostic } from './fences.js';
+
+export type { FenceInfo, MarkdownDiagnostic, FenceRenderOptions, RenderedFence } from './fences.js';
+export { fenceInfo, fenceFileName, fenceHash, renderFence, mapDiagnostics, mapRange, embeddable, svgIdFor, splitLines } from './fences.js';
+
+export interface MarkdownOptions {
+  /** Embed each SVG in the Markdown instead of referencing a file. */
+  inline?: boolean;
+  /** URL prefix from the Markdown file to the image directory (`''` beside it, `img/` …); ends with `/` when not empty. */
+  imagePrefix?: string;
+  /** Colour theme of the pictures (default light). */
+  theme?: ThemeName;
+  /** Flow direction (default right). */
+  direction?: LayoutDirection;
+}
+
+/** One SVG file the Markdown refers to. */
+export interface MarkdownAsset {
+  /** File name, relative to the image directory. */
+  name: string;
+  /** The SVG text, as it should be on disk. */
+  svg: string;
+}
+
+/** One diagram fence and what was done with it. */
+export interface FenceReport {
+  /** 0-based line of the opening fence in the Markdown file. */
+  line: number;
+  /** The image file name (also the name used for the inline SVG's ids). */
+  name: string;
+  /** Whether the fence was already followed by the reference (or inline SVG) this run writes. */
+  upToDate: boolean;
+}
+
+export interface MarkdownOutput {
+  /** The new Markdown text; the input text itself when a fence has an error. */
+  text: string;
+  /** The SVG files to write (empty with `inline`, or when a fence has an error). */
+  assets: MarkdownAsset[];
+  /** Every diagram fence, in order. */
+  fences: FenceReport[];
+  /** Diagnostics of every fence, in the Markdown file's coordinates. */
+  diagnostics: MarkdownDiagnostic[];
+  /** False when a fence has an error. */
+  ok: boolean;
+}
+
+interface Found {
+  node: Code;
+  info: FenceInfo;
+  /** The node right after the fence that this tool wrote earlier, if any. */
+  reference?: RootContent;
+  /** What goes before each inserted line: the fence's container prefix (`> `, list indentation). */
+  prefix: string;
+}
+
+/** Where an inline SVG starts; a reference is recognised by it (or by being a lone `.svg` image). */
+const INLINE_OPEN = '<div class="flowlane-diagram"';
+
+/** Every diagram fence of a Markdown text, with the reference that follows it, in document order. */
+export function findDiagramFences(markdown: string): Found[] {
+  const tree = fromMarkdown(markdown);
+  const lines = splitLines(markdown);
+  const out: Found[] = [];
+  const visit = (parent: Parent): void => {
+    parent.children.forEach((child, i) => {
+      if (child.type === 'code') {
+        const info = fenceInfo(child);
+        // Indented code blocks have no language; only fenced ones are diagrams.
+        if (info && child.position) {
+          const next = parent.children[i + 1];
+          const found: Found = { node: child, info, prefix: containerPrefix(lines[child.position.start.line - 1] ?? '', child.position.start.column) };
+          if (next && isReference(next)) found.reference = next;
+          out.push(found);
+        }
+      }
+      if ('children' in child) visit(child as Parent);
+    });
+  };
+  visit(tree);
+  return out;
+}
+
+/** A node this tool writes after a fence: a paragraph that is a single `.svg` image, or an inline SVG block. */
+function isReference(node: Nodes): boolean {
+  if (node.type === 'html') return node.value.startsWith(INLINE_OPEN);
+  if (node.type !== 'paragraph' || node.children.length !== 1) return false;
+  const only = node.children[0]!;
+  return only.type === 'image' && /\.svg(?:[?#].*)?$/i.test(only.url);
+}
+
+/** The prefix of a fence's lines inside containers: `>` kept, list markers and text turned into spaces. */
+function containerPrefix(line: string, column: number): string {
+  return line.slice(0, column - 1).replace(/[^>\s]/g, ' ').replace(/\t/g, '    ');
+}
+
+/** Whether a fence's last line closes it (a fence on one line is never closed). */
+function closed(lastLine: string, multiline: boolean): boolean {
+  return multiline && /^[\s>]*(`{3,}|~{3,})\s*$/.test(lastLine);
+}
+
+/** Escapes text for an image's alt text. */
+function altText(text: string): string {
+  return text.replace(/[\\[\]]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
+}
+
+/** Encodes a URL for Markdown, keeping `/`. */
+function markdownUrl(url: string): string {
+  return url.split('/').map(encodeURIComponent).join('/');
+}
+
+function referenceText(name: string, title: string, svg: string, options: MarkdownOptions): string {
+  if (options.inline) return `${INLINE_OPEN} data-name="${name}">\n${svg}\n</div>`;
+  return `![${altText(title || 'Diagram')}](${markdownUrl(`${options.imagePrefix ?? ''}${name}`)})`;
+}
+
+/** Indents every line of a block after the first with the container prefix. */
+function withPrefix(block: string, prefix: string, eol: string): string {
+  return block.split('\n').map((l, i) => (i === 0 ? l : prefix + l)).join(eol);
+}
+
+/** Renders every diagram fence and places one reference right after each; see the file header. */
+export async function processMarkdown(markdown: string, options: MarkdownOptions = {}): Promise<MarkdownOutput> {
+  const found = findDiagramFences(markdown);
+  const lines = splitLines(markdown);
+  const eol = markdown.includes('\r\n') ? '\r\n' : '\n';
+  const diagnostics: MarkdownDiagnostic[] = [];
+  const assets = new Map<string, MarkdownAsset>();
+  const edits: { start: number; end: number; text: string }[] = [];
+  const fences: FenceReport[] = [];
+  const owner = new Map<string, { value: string; line: number }>();
+  const renderOptions = { ...(options.theme ? { theme: options.theme } : {}), ...(options.direction ? { direction: options.direction } : {}) };
+  let ok = true;
+
+  for (const f of found) {
+    const pos = f.node.position!;
+    const openLine = pos.start.line - 1;
+    if (f.info.problem) {
+      ok = false;
+      diagnostics.push({ code: 'markdown-fence', severity: 'error', range: { start: { line: openLine, character: pos.start.column - 1 }, end: { line: openLine, character: (lines[openLine] ?? '').length } }, message: f.info.problem });
+      continue;
+    }
+    if (!closed(lines[pos.end.line - 1] ?? '', pos.start.line !== pos.end.line)) {
+      // An unclosed fence runs to the end of the file: a reference written after it would land inside it.
+      ok = false;
+      diagnostics.push({ code: 'markdown-fence', severity: 'error', range: { start: { line: openLine, character: pos.start.column - 1 }, end: { line: openLine, character: (lines[openLine] ?? '').length } }, message: 'this diagram fence is never closed: end it with a line of three backticks' });
+      continue;
+    }
+    const name = fenceFileName(f.info, f.node.value, renderOptions);
+    const previous = owner.get(name);
+    if (previous && previous.value !== f.node.value) {
+      ok = false;
+      diagnostics.push({
+        code: 'markdown-fence',
+        severity: 'error',
+        range: { start: { line: openLine, character: pos.start.column - 1 }, end: { line: openLine, character: (lines[openLine] ?? '').length } },
+        message: `two different diagrams would both be written to ${name}: give this fence another id`,
+        related: [{ range: { start: { line: previous.line, character: 0 }, end: { line: previous.line, character: 0 } }, message: 'the other fence with this id' }],
+      });
+      continue;
+    }
+    owner.set(name, { value: f.node.value, line: openLine });
+    const rendered = await renderFence(f.info, f.node.value, { ...renderOptions, id: svgIdFor(name) });
+    diagnostics.push(...mapDiagnostics(rendered.diagnostics, openLine + 1, f.node.value, lines));
+    if (rendered.svg === undefined) {
+      ok = false;
+      continue;
+    }
+    if (!options.inline) assets.set(name, { name, svg: `${rendered.svg}\n` });
+    const text = withPrefix(referenceText(name, rendered.title, rendered.svg, options), f.prefix, eol);
+    if (f.reference?.position) {
+      const start = f.reference.position.start.offset!;
+      const end = f.reference.position.end.offset!;
+      const upToDate = markdown.slice(start, end) === text;
+      fences.push({ line: openLine, name, upToDate });
+      if (!upToDate) edits.push({ start, end, text });
+    } else {
+      fences.push({ line: openLine, name, upToDate: false });
+      const at = pos.end.offset!;
+      edits.push({ start: at, end: at, text: `${eol}${f.prefix.trimEnd()}${eol}${f.prefix}${text}` });
+    }
+  }
+
+  if (!ok) return { text: markdown, assets: [], fences, diagnostics, ok };
+  let text = markdown;
+  // Apply from the end so earlier offsets stay valid.
+  for (const e of edits.sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+  return { text, assets: [...assets.values()], fences, diagnostics, ok };
+}
