@@ -213,6 +213,24 @@ describe('document features', () => {
     expect(t.data.length).toBe(25);
   });
 
+  it('classifies edges, prefixes, handles, keywords, numbers and JSON values piece by piece', async () => {
+    const text = 'a {\n  n1: rectangle Type:"Task" Retry:[{"MaxAttempts":2}] End:true\n  // note\n  n1.handle(right) -> b.n2.handle(left)\n  loop [again] n1\n}\nb {\n  n2: circle\n}\n';
+    const uri = s.open('sem2.fz', text);
+    const t = await s.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    const types = ['namespace', 'function', 'variable', 'type', 'property', 'string', 'number', 'keyword', 'comment', 'operator', 'enumMember'];
+    const lines = text.split('\n');
+    const seen: string[] = [];
+    let line = 0;
+    let char = 0;
+    for (let i = 0; i < t.data.length; i += 5) {
+      line += t.data[i]!;
+      char = t.data[i]! === 0 ? char + t.data[i + 1]! : t.data[i + 1]!;
+      seen.push(`${lines[line]!.slice(char, char + t.data[i + 2]!)}=${types[t.data[i + 3]!]}`);
+    }
+    expect(seen).toEqual(expect.arrayContaining(['Type=property', '"Task"=string', '"MaxAttempts"=string', '2=number', 'true=keyword', '// note=comment', 'right=enumMember', 'left=enumMember', '->=operator', 'b=namespace', 'n2=variable', 'handle=keyword', 'loop=keyword', '[again]=string', 'rectangle=type']));
+    expect(seen.filter((x) => x.startsWith('n1=')).map((x) => x.slice(3))).toEqual(['function', 'variable', 'variable']);
+  });
+
   it('formats the whole document with the canonical printer', async () => {
     const uri = s.open('fmt.fz', 'a   {   # A\nn1:   circle   label:"x"\n}\n');
     const edits = await s.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
