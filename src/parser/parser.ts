@@ -15,8 +15,10 @@ import {
   Equals,
   False,
   Handle,
+  HandleRef,
   Identifier,
   JsonValue,
+  KeyString,
   LaneLabel,
   LBrace,
   LBracket,
@@ -61,10 +63,45 @@ function sameLine(a: IToken | undefined, b: IToken | undefined): boolean {
 
 const VALUE_START = new Set<TokenType>([StringLiteral, UnterminatedString, NumberLiteral, True, False, Null, JsonValue, LBrace, LBracket]);
 
+// Option objects for CONSUME and SUBRULE, made once: Chevrotain re-runs the rule bodies on every
+// parse, and literals written inline there would be allocated again for every token.
+const L = (label: string) => ({ LABEL: label });
+const ID = L('id');
+const OPEN = L('open');
+const CLOSE = L('close');
+const LABEL = L('label');
+const STRAY_LABEL = L('strayLabel');
+const SHAPE = L('shape');
+const KEY = L('key');
+const SEP = L('sep');
+const BARE = L('bare');
+const KEY_STRING = L('keyString');
+const FIELD = L('field');
+const FROM = L('from');
+const TO = L('to');
+const HANDLE_REF = L('handleRef');
+const FIRST = L('first');
+const SECOND = L('second');
+const DIRECTION = L('direction');
+const TEXT = L('text');
+const BARE_KEY = L('bareKey');
+const BARE_KEY_STRING = L('bareKeyString');
+const TOKEN = L('token');
+
 export class FlowZapParser extends CstParser {
+  /**
+   * Alternatives and option objects of the rules, built on first use and kept: the Chevrotain
+   * performance guide's advice, since a rule body runs for every statement parsed.
+   */
+  private readonly memo: Record<string, unknown> = {};
+
   constructor() {
     super(allTokens, { recoveryEnabled: true, nodeLocationTracking: 'onlyOffset', maxLookahead: 3 });
     this.performSelfAnalysis();
+  }
+
+  private m<T>(key: string, make: () => T): T {
+    return (this.memo[key] ??= make()) as T;
   }
 
   private is(k: number, type: TokenType): boolean {
@@ -81,11 +118,12 @@ export class FlowZapParser extends CstParser {
   }
 
   private edgeAhead(): boolean {
-    return this.is(1, Identifier) && (this.is(2, Dot) || this.is(2, Arrow));
+    return this.is(1, HandleRef) || (this.is(1, Identifier) && (this.is(2, Dot) || this.is(2, Arrow)));
   }
 
   /** Another attribute of the current node, and not the start of the next node (see SPEC section 2). */
   private attributeAhead(): boolean {
+    if (this.is(1, KeyString)) return true;
     if (!this.is(1, Identifier)) return false;
     const sep = this.LA(2).tokenType;
     if (sep !== Colon && sep !== Equals) return false;
@@ -95,197 +133,255 @@ export class FlowZapParser extends CstParser {
   }
 
   public file = this.RULE('file', () => {
-    this.MANY(() => {
-      this.OR({
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-        { GATE: () => this.is(2, LBrace), ALT: () => this.SUBRULE(this.lane) },
-        { GATE: () => this.nodeAhead(), ALT: () => this.SUBRULE(this.node) },
-        { GATE: () => this.edgeAhead(), ALT: () => this.SUBRULE(this.edge) },
-        { ALT: () => this.SUBRULE(this.loop) },
-        { ALT: () => this.SUBRULE(this.junk) },
-        ],
-      });
-    });
+    this.MANY(
+      this.m('file.many', () => () => {
+        this.OR(
+          this.m('file.or', () => ({
+            IGNORE_AMBIGUITIES: true,
+            DEF: [
+              { GATE: () => this.is(2, LBrace), ALT: () => this.SUBRULE(this.lane) },
+              { GATE: () => this.nodeAhead(), ALT: () => this.SUBRULE(this.node) },
+              { GATE: () => this.edgeAhead(), ALT: () => this.SUBRULE(this.edge) },
+              { ALT: () => this.SUBRULE(this.loop) },
+              { ALT: () => this.SUBRULE(this.junk) },
+            ],
+          })),
+        );
+      }),
+    );
   });
 
   public lane = this.RULE('lane', () => {
-    this.CONSUME(Identifier, { LABEL: 'id' });
-    this.CONSUME(LBrace, { LABEL: 'open' });
-    this.OPTION({ GATE: () => sameLine(this.LA(0), this.LA(1)), DEF: () => this.CONSUME(LaneLabel, { LABEL: 'label' }) });
-    this.MANY({
-      GATE: () => !this.is(1, RBrace) && !this.is(1, EOF) && !this.laneHeaderAhead(),
-      DEF: () => {
-        this.OR({
-          IGNORE_AMBIGUITIES: true,
-          DEF: [
-            { GATE: () => this.nodeAhead(), ALT: () => this.SUBRULE(this.node) },
-            { GATE: () => this.edgeAhead(), ALT: () => this.SUBRULE(this.edge) },
-            { ALT: () => this.SUBRULE(this.loop) },
-            { ALT: () => this.CONSUME2(LaneLabel, { LABEL: 'strayLabel' }) },
-            { ALT: () => this.SUBRULE(this.junk) },
-          ],
-        });
-      },
-    });
-    this.OPTION2(() => this.CONSUME(RBrace, { LABEL: 'close' }));
+    this.CONSUME(Identifier, ID);
+    this.CONSUME(LBrace, OPEN);
+    this.OPTION(this.m('lane.label', () => ({ GATE: () => sameLine(this.LA(0), this.LA(1)), DEF: () => this.CONSUME(LaneLabel, LABEL) })));
+    this.MANY(
+      this.m('lane.items', () => ({
+        GATE: () => !this.is(1, RBrace) && !this.is(1, EOF) && !this.laneHeaderAhead(),
+        DEF: () => {
+          this.OR(
+            this.m('lane.or', () => ({
+              IGNORE_AMBIGUITIES: true,
+              DEF: [
+                { GATE: () => this.nodeAhead(), ALT: () => this.SUBRULE(this.node) },
+                { GATE: () => this.edgeAhead(), ALT: () => this.SUBRULE(this.edge) },
+                { ALT: () => this.SUBRULE(this.loop) },
+                { ALT: () => this.CONSUME2(LaneLabel, STRAY_LABEL) },
+                { ALT: () => this.SUBRULE(this.junk) },
+              ],
+            })),
+          );
+        },
+      })),
+    );
+    this.OPTION2(this.m('lane.close', () => () => this.CONSUME(RBrace, CLOSE)));
   });
 
   public node = this.RULE('node', () => {
-    this.CONSUME(Identifier, { LABEL: 'id' });
+    this.CONSUME(Identifier, ID);
     this.CONSUME(Colon);
-    this.OPTION({
-      GATE: () => this.is(1, Identifier) && !this.is(2, Colon) && !this.is(2, Equals) && sameLine(this.LA(0), this.LA(1)),
-      DEF: () => this.CONSUME2(Identifier, { LABEL: 'shape' }),
-    });
-    this.MANY({ GATE: () => this.attributeAhead(), DEF: () => this.SUBRULE(this.attribute) });
-    this.OPTION2({
-      GATE: () =>
-        (this.is(1, LBrace) && sameLine(this.LA(0), this.LA(1))) ||
-        (this.is(1, Identifier) && this.is(2, LBrace) && sameLine(this.LA(0), this.LA(1))),
-      DEF: () => this.SUBRULE(this.block),
-    });
+    this.OPTION(
+      this.m('node.shape', () => ({
+        GATE: () => this.is(1, Identifier) && !this.is(2, Colon) && !this.is(2, Equals) && sameLine(this.LA(0), this.LA(1)),
+        DEF: () => this.CONSUME2(Identifier, SHAPE),
+      })),
+    );
+    this.MANY(this.m('node.attributes', () => ({ GATE: () => this.attributeAhead(), DEF: () => this.SUBRULE(this.attribute) })));
+    this.OPTION2(
+      this.m('node.block', () => ({
+        GATE: () =>
+          (this.is(1, LBrace) && sameLine(this.LA(0), this.LA(1))) ||
+          (this.is(1, Identifier) && this.is(2, LBrace) && sameLine(this.LA(0), this.LA(1))),
+        DEF: () => this.SUBRULE(this.block),
+      })),
+    );
   });
 
   // The value alternatives are spelled out here rather than through `value`, which saves a rule call
   // (and a CST node) per attribute: attributes are most of a large file.
   public attribute = this.RULE('attribute', () => {
-    this.CONSUME(Identifier, { LABEL: 'key' });
-    this.OR([{ ALT: () => this.CONSUME(Colon, { LABEL: 'sep' }) }, { ALT: () => this.CONSUME(Equals, { LABEL: 'sep' }) }]);
-    this.OR2([
-      { ALT: () => this.CONSUME(StringLiteral) },
-      { ALT: () => this.CONSUME(UnterminatedString) },
-      { ALT: () => this.CONSUME(NumberLiteral) },
-      { ALT: () => this.CONSUME(True) },
-      { ALT: () => this.CONSUME(False) },
-      { ALT: () => this.CONSUME(Null) },
-      { ALT: () => this.CONSUME(JsonValue) },
-      { ALT: () => this.SUBRULE(this.object) },
-      { ALT: () => this.SUBRULE(this.array) },
-      { GATE: () => !isFirstOnLine(this.LA(1)), ALT: () => this.CONSUME2(Identifier, { LABEL: 'bare' }) },
-    ]);
+    this.OR(
+      this.m('attribute.or', () => [
+        { ALT: () => this.CONSUME(KeyString, KEY_STRING) },
+        {
+          // Written with spaces, or with a value that is not a plain string.
+          ALT: () => {
+            this.CONSUME(Identifier, KEY);
+            this.OR2(this.m('attribute.sep', () => [{ ALT: () => this.CONSUME(Colon, SEP) }, { ALT: () => this.CONSUME(Equals, SEP) }]));
+            this.OR3(
+              this.m('attribute.value', () => [
+                { ALT: () => this.CONSUME(StringLiteral) },
+                { ALT: () => this.CONSUME(UnterminatedString) },
+                { ALT: () => this.CONSUME(NumberLiteral) },
+                { ALT: () => this.CONSUME(True) },
+                { ALT: () => this.CONSUME(False) },
+                { ALT: () => this.CONSUME(Null) },
+                { ALT: () => this.CONSUME(JsonValue) },
+                { ALT: () => this.SUBRULE(this.object) },
+                { ALT: () => this.SUBRULE(this.array) },
+                { GATE: () => !isFirstOnLine(this.LA(1)), ALT: () => this.CONSUME2(Identifier, BARE) },
+              ]),
+            );
+          },
+        },
+      ]),
+    );
   });
 
   public block = this.RULE('block', () => {
-    this.OPTION(() => this.CONSUME(Identifier, { LABEL: 'field' }));
-    this.CONSUME(LBrace, { LABEL: 'open' });
-    this.MANY({
-      GATE: () => !this.is(1, RBrace) && !this.is(1, EOF),
-      DEF: () => {
-        this.OR({
-          IGNORE_AMBIGUITIES: true,
-          DEF: [
-            { GATE: () => this.is(2, LBrace), ALT: () => this.SUBRULE(this.lane) },
-            { ALT: () => this.SUBRULE(this.junk) },
-          ],
-        });
-      },
-    });
-    this.OPTION2(() => this.CONSUME(RBrace, { LABEL: 'close' }));
+    this.OPTION(this.m('block.field', () => () => this.CONSUME(Identifier, FIELD)));
+    this.CONSUME(LBrace, OPEN);
+    this.MANY(
+      this.m('block.lanes', () => ({
+        GATE: () => !this.is(1, RBrace) && !this.is(1, EOF),
+        DEF: () => {
+          this.OR(
+            this.m('block.or', () => ({
+              IGNORE_AMBIGUITIES: true,
+              DEF: [
+                { GATE: () => this.is(2, LBrace), ALT: () => this.SUBRULE(this.lane) },
+                { ALT: () => this.SUBRULE(this.junk) },
+              ],
+            })),
+          );
+        },
+      })),
+    );
+    this.OPTION2(this.m('block.close', () => () => this.CONSUME(RBrace, CLOSE)));
   });
 
   public edge = this.RULE('edge', () => {
-    this.SUBRULE(this.endpoint, { LABEL: 'from' });
+    this.SUBRULE(this.endpoint, FROM);
     this.CONSUME(Arrow);
-    this.OPTION({
-      GATE: () => this.is(1, Identifier) && sameLine(this.LA(0), this.LA(1)),
-      DEF: () => this.SUBRULE2(this.endpoint, { LABEL: 'to' }),
-    });
-    this.OPTION2({
-      GATE: () => this.is(1, LBracket) && sameLine(this.LA(0), this.LA(1)),
-      DEF: () => {
-        this.CONSUME(LBracket);
-        this.MANY(() => {
-          this.OR([{ ALT: () => this.SUBRULE(this.attribute) }, { ALT: () => this.CONSUME(Comma) }]);
-        });
-        this.CONSUME(RBracket);
-      },
-    });
+    this.OPTION(
+      this.m('edge.to', () => ({
+        GATE: () => (this.is(1, Identifier) || this.is(1, HandleRef)) && sameLine(this.LA(0), this.LA(1)),
+        DEF: () => this.SUBRULE2(this.endpoint, TO),
+      })),
+    );
+    this.OPTION2(
+      this.m('edge.attributes', () => ({
+        GATE: () => this.is(1, LBracket) && sameLine(this.LA(0), this.LA(1)),
+        DEF: () => {
+          this.CONSUME(LBracket);
+          this.MANY(
+            this.m('edge.attribute', () => () => {
+              this.OR(this.m('edge.attribute.or', () => [{ ALT: () => this.SUBRULE(this.attribute) }, { ALT: () => this.CONSUME(Comma) }]));
+            }),
+          );
+          this.CONSUME(RBracket);
+        },
+      })),
+    );
   });
 
   public endpoint = this.RULE('endpoint', () => {
-    this.CONSUME(Identifier, { LABEL: 'first' });
-    this.OPTION({
-      GATE: () => this.is(1, Dot) && this.is(2, Identifier),
-      DEF: () => {
-        this.CONSUME(Dot);
-        this.CONSUME2(Identifier, { LABEL: 'second' });
-      },
-    });
-    this.OPTION2({
-      GATE: () => this.is(1, Dot) && this.is(2, Handle),
-      DEF: () => {
-        this.CONSUME2(Dot);
-        this.CONSUME(Handle);
-        this.CONSUME(LParen);
-        this.OPTION3(() => this.CONSUME3(Identifier, { LABEL: 'direction' }));
-        this.CONSUME(RParen);
-      },
-    });
+    this.OR(
+      this.m('endpoint.or', () => [
+        { ALT: () => this.CONSUME(HandleRef, HANDLE_REF) },
+        {
+          // Written with spaces, without a handle, or otherwise not as one `HandleRef` token.
+          ALT: () => {
+            this.CONSUME(Identifier, FIRST);
+            this.OPTION(
+              this.m('endpoint.lane', () => ({
+                GATE: () => this.is(1, Dot) && this.is(2, Identifier),
+                DEF: () => {
+                  this.CONSUME(Dot);
+                  this.CONSUME2(Identifier, SECOND);
+                },
+              })),
+            );
+            this.OPTION2(
+              this.m('endpoint.handle', () => ({
+                GATE: () => this.is(1, Dot) && this.is(2, Handle),
+                DEF: () => {
+                  this.CONSUME2(Dot);
+                  this.CONSUME(Handle);
+                  this.CONSUME(LParen);
+                  this.OPTION3(this.m('endpoint.direction', () => () => this.CONSUME3(Identifier, DIRECTION)));
+                  this.CONSUME(RParen);
+                },
+              })),
+            );
+          },
+        },
+      ]),
+    );
   });
 
   public loop = this.RULE('loop', () => {
     this.CONSUME(Loop);
-    this.OPTION(() => this.CONSUME(LoopText, { LABEL: 'text' }));
-    this.MANY({
-      GATE: () => this.is(1, Identifier) && sameLine(this.LA(0), this.LA(1)),
-      DEF: () => this.SUBRULE(this.loopRef),
-    });
+    this.OPTION(this.m('loop.text', () => () => this.CONSUME(LoopText, TEXT)));
+    this.MANY(
+      this.m('loop.refs', () => ({
+        GATE: () => this.is(1, Identifier) && sameLine(this.LA(0), this.LA(1)),
+        DEF: () => this.SUBRULE(this.loopRef),
+      })),
+    );
   });
 
   public loopRef = this.RULE('loopRef', () => {
-    this.CONSUME(Identifier, { LABEL: 'first' });
-    this.OPTION({
-      GATE: () => this.is(1, Dot) && this.is(2, Identifier),
-      DEF: () => {
-        this.CONSUME(Dot);
-        this.CONSUME2(Identifier, { LABEL: 'second' });
-      },
-    });
+    this.CONSUME(Identifier, FIRST);
+    this.OPTION(
+      this.m('loopRef.lane', () => ({
+        GATE: () => this.is(1, Dot) && this.is(2, Identifier),
+        DEF: () => {
+          this.CONSUME(Dot);
+          this.CONSUME2(Identifier, SECOND);
+        },
+      })),
+    );
   });
 
   public value = this.RULE('value', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(StringLiteral) },
-      { ALT: () => this.CONSUME(UnterminatedString) },
-      { ALT: () => this.CONSUME(NumberLiteral) },
-      { ALT: () => this.CONSUME(True) },
-      { ALT: () => this.CONSUME(False) },
-      { ALT: () => this.CONSUME(Null) },
-      { ALT: () => this.CONSUME(JsonValue) },
-      { ALT: () => this.SUBRULE(this.object) },
-      { ALT: () => this.SUBRULE(this.array) },
-      { GATE: () => !isFirstOnLine(this.LA(1)), ALT: () => this.CONSUME(Identifier, { LABEL: 'bare' }) },
-    ]);
+    this.OR(
+      this.m('value.or', () => [
+        { ALT: () => this.CONSUME(StringLiteral) },
+        { ALT: () => this.CONSUME(UnterminatedString) },
+        { ALT: () => this.CONSUME(NumberLiteral) },
+        { ALT: () => this.CONSUME(True) },
+        { ALT: () => this.CONSUME(False) },
+        { ALT: () => this.CONSUME(Null) },
+        { ALT: () => this.CONSUME(JsonValue) },
+        { ALT: () => this.SUBRULE(this.object) },
+        { ALT: () => this.SUBRULE(this.array) },
+        { GATE: () => !isFirstOnLine(this.LA(1)), ALT: () => this.CONSUME(Identifier, BARE) },
+      ]),
+    );
   });
 
   public object = this.RULE('object', () => {
     this.CONSUME(LBrace);
-    this.MANY_SEP({ SEP: Comma, DEF: () => this.SUBRULE(this.member) });
+    this.MANY_SEP(this.m('object.members', () => ({ SEP: Comma, DEF: () => this.SUBRULE(this.member) })));
     this.CONSUME(RBrace);
   });
 
   public member = this.RULE('member', () => {
     // An unquoted key is read (and reported, with a fix) rather than rejected: `{a: 1}` is a common slip.
-    this.OR([
-      { ALT: () => this.CONSUME(StringLiteral, { LABEL: 'key' }) },
-      { ALT: () => this.CONSUME(Identifier, { LABEL: 'bareKey' }) },
-    ]);
-    this.CONSUME(Colon);
-    this.SUBRULE(this.value);
+    this.OR(
+      this.m('member.or', () => [
+        { ALT: () => this.CONSUME(KeyString, BARE_KEY_STRING) },
+        {
+          ALT: () => {
+            this.OR2(this.m('member.key', () => [{ ALT: () => this.CONSUME(StringLiteral, KEY) }, { ALT: () => this.CONSUME(Identifier, BARE_KEY) }]));
+            this.CONSUME(Colon);
+            this.SUBRULE(this.value);
+          },
+        },
+      ]),
+    );
   });
 
   public array = this.RULE('array', () => {
     this.CONSUME(LBracket);
-    this.MANY_SEP({ SEP: Comma, DEF: () => this.SUBRULE(this.value) });
+    this.MANY_SEP(this.m('array.items', () => ({ SEP: Comma, DEF: () => this.SUBRULE(this.value) })));
     this.CONSUME(RBracket);
   });
 
   /** One token that no statement starts with: kept in the CST so that the AST builder can report it. */
   public junk = this.RULE('junk', () => {
-    this.OR(
-      JUNK_TOKENS.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: 'token' }) })),
-    );
+    this.OR(this.m('junk.or', () => JUNK_TOKENS.map((t) => ({ ALT: () => this.CONSUME(t, TOKEN) }))));
   });
 }
 
@@ -312,6 +408,8 @@ const JUNK_TOKENS: TokenType[] = [
   Null,
   JsonValue,
   Handle,
+  HandleRef,
+  KeyString,
   LaneLabel,
   LoopText,
 ];

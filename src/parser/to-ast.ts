@@ -6,7 +6,8 @@
 // a missing piece yields a smaller AST, never an exception.
 import type { CstNode, IToken } from 'chevrotain';
 import { isFirstOnLine } from './parser.js';
-import { diagnostic, type Diagnostic, type JsonValue, type LineIndex, type Range } from '../core/index.js';
+import { JsonValue as JsonValueToken } from './tokens.js';
+import { diagnostic, type Diagnostic, type JsonValue, type LineIndex, type Position, type Range } from '../core/index.js';
 import type {
   AstAttribute,
   AstBlock,
@@ -124,7 +125,22 @@ export class AstBuilder {
     if (!Number.isFinite(t.startOffset)) return this.range(this.lastEnd, this.lastEnd);
     const end = t.startOffset + t.image.length;
     if (end > this.lastEnd) this.lastEnd = end;
+    // Only a JSON value spans lines; every other token ends on the line it starts on.
+    if (t.tokenType !== JsonValueToken) {
+      const start = this.lines.positionAt(t.startOffset);
+      return { start, end: { line: start.line, character: start.character + t.image.length } };
+    }
     return this.range(t.startOffset, end);
+  }
+
+  /**
+   * Positions at offsets inside a one-line compound token (`key:"text"`, `n1.handle(right)`), from
+   * one lookup; adjacent pieces share their boundary positions.
+   */
+  private positionsIn(t: IToken, offsets: number[]): Position[] {
+    const start = this.lines.positionAt(t.startOffset);
+    if (t.image.length > 0 && offsets.length === 1 && offsets[0] === 0) return [start];
+    return offsets.map((o) => (o === 0 ? start : { line: start.line, character: start.character + o }));
   }
 
   private tok(t: IToken): AstToken {
@@ -329,6 +345,20 @@ export class AstBuilder {
   }
 
   attribute(c: CstNode): AstAttribute | undefined {
+    const compound = token(c, 'keyString');
+    if (compound && Number.isFinite(compound.startOffset)) {
+      const image = compound.image;
+      const sep = image.search(/[:=]/);
+      this.lastEnd = Math.max(this.lastEnd, compound.startOffset + image.length);
+      const [p0, p1, p2, p3] = this.positionsIn(compound, [0, sep, sep + 1, image.length]) as [Position, Position, Position, Position];
+      return {
+        key: { text: image.slice(0, sep), range: { start: p0, end: p1 } },
+        separator: image.charCodeAt(sep) === 61 ? '=' : ':',
+        separatorRange: { start: p1, end: p2 },
+        range: { start: p0, end: p3 },
+        value: { value: unquote(image.slice(sep + 1), true), range: { start: p2, end: p3 } },
+      };
+    }
     const key = token(c, 'key');
     const sep = token(c, 'sep');
     if (!key || !sep) return undefined;
@@ -375,6 +405,20 @@ export class AstBuilder {
     if (c.name === 'object') {
       const out: Record<string, JsonValue> = {};
       for (const m of nodes(c, 'member')) {
+        const compound = token(m, 'bareKeyString');
+        if (compound && Number.isFinite(compound.startOffset)) {
+          // `{a:"x"}`: the key is unquoted, and reported like any bare key.
+          const sep = compound.image.indexOf(':');
+          const [k0, k1] = this.positionsIn(compound, [0, sep]) as [Position, Position];
+          const keyPart = { text: compound.image.slice(0, sep), range: { start: k0, end: k1 } };
+          this.diagnostics.push(
+            diagnostic('invalid-json', keyPart.range, `JSON object keys are quoted strings: write \`"${keyPart.text}"\``, {
+              fix: { title: 'Quote the key', edits: [{ range: keyPart.range, newText: JSON.stringify(keyPart.text) }] },
+            }),
+          );
+          out[keyPart.text] = unquote(compound.image.slice(sep + 1), true);
+          continue;
+        }
         const key = token(m, 'key');
         const bareKey = token(m, 'bareKey');
         const v = child(m, 'value');
@@ -431,6 +475,25 @@ export class AstBuilder {
   }
 
   endpoint(c: CstNode): AstEndpoint | undefined {
+    const compound = token(c, 'handleRef');
+    if (compound && Number.isFinite(compound.startOffset)) {
+      // `[lane.]node.handle(dir)`: names never contain dots, so the pieces are found by position.
+      const image = compound.image;
+      const handleAt = image.lastIndexOf('.handle(');
+      const dot = image.indexOf('.');
+      const open = handleAt + '.handle('.length;
+      const hasLane = dot < handleAt;
+      this.lastEnd = Math.max(this.lastEnd, compound.startOffset + image.length);
+      const [p0, pDot, pNode, pHandle, pOpen, pClose, pEnd] = this.positionsIn(compound, [0, dot, dot + 1, handleAt, open, image.length - 1, image.length]) as Position[] as [Position, Position, Position, Position, Position, Position, Position];
+      const ep: AstEndpoint = {
+        node: hasLane ? { text: image.slice(dot + 1, handleAt), range: { start: pNode, end: pHandle } } : { text: image.slice(0, handleAt), range: { start: p0, end: pHandle } },
+        hasHandle: true,
+        range: { start: p0, end: pEnd },
+      };
+      if (hasLane) ep.lane = { text: image.slice(0, dot), range: { start: p0, end: pDot } };
+      if (image.length - 1 > open) ep.direction = { text: image.slice(open, image.length - 1), range: { start: pOpen, end: pClose } };
+      return ep;
+    }
     const first = token(c, 'first');
     if (!first) return undefined;
     const second = token(c, 'second');
