@@ -19,9 +19,27 @@ export interface Occurrence {
   declaration: boolean;
 }
 
+/** What the editor needs of a text's lines: the methods of core's LineIndex. */
+export type TextLines = Pick<LineIndex, 'text' | 'lineStarts' | 'lineCount' | 'positionAt' | 'offsetAt' | 'range'>;
+
+/**
+ * core's LineIndex, with the line starts found by `indexOf` (several times faster on a large text
+ * than a character loop, which matters as it runs on every keystroke).
+ */
+export function textLines(text: string): TextLines {
+  const starts = [0];
+  if (text.indexOf('\r') < 0) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    const index = Object.create(LineIndex.prototype) as LineIndex;
+    Object.assign(index, { text, lineStarts: starts });
+    return index;
+  }
+  return new LineIndex(text);
+}
+
 export interface Analysis {
   text: string;
-  lines: LineIndex;
+  lines: TextLines;
   diagram: Diagram;
   index: DiagramIndex;
   /** Syntax and FlowZap diagnostics from the model stage. */
@@ -34,7 +52,7 @@ const EMPTY: Diagram = { lanes: [], nodes: [], edges: [], loops: [], trailingCom
 
 /** Analyses a text; with an IncrementalParser kept per document, an edit re-parses only what changed. */
 export function analyze(text: string, parser?: IncrementalParser): Analysis {
-  const lines = new LineIndex(text);
+  const lines = textLines(text);
   let diagram = EMPTY;
   let diagnostics: Diagnostic[] = [];
   try {
@@ -48,33 +66,34 @@ export function analyze(text: string, parser?: IncrementalParser): Analysis {
   return { text, lines, diagram, index: new DiagramIndex(diagram), diagnostics, occurrences };
 }
 
-const REF = /^([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)(?:(\s*\.\s*)([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*))?/;
+const REF = /([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)(?:(\s*\.\s*)([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*))?/y;
 
 /**
  * The id (and lane prefix) of a reference, read from the text at the reference's start: only the
  * start of a model range is relied on, so an id's range always spans exactly the id.
  */
-function readRef(start: Position, text: string, lines: LineIndex): { lane?: { id: string; range: Range }; id: string; range: Range } | undefined {
-  const at = lines.offsetAt(start);
-  const m = REF.exec(text.slice(at, at + 512));
+function readRef(start: Position, text: string, lines: TextLines): { lane?: { id: string; range: Range }; id: string; range: Range } | undefined {
+  REF.lastIndex = lines.offsetAt(start);
+  const m = REF.exec(text);
   if (!m) return undefined;
+  // An id never spans lines, so its end is its start moved by its length.
+  const span = (line: number, character: number, length: number): Range => ({ start: { line, character }, end: { line, character: character + length } });
   if (m[3] !== undefined && m[3] !== 'handle') {
-    const idAt = at + m[1]!.length + m[2]!.length;
-    return { lane: { id: m[1]!, range: lines.range(at, at + m[1]!.length) }, id: m[3], range: lines.range(idAt, idAt + m[3].length) };
+    if (/[\r\n]/.test(m[2]!)) return { id: m[1]!, range: span(start.line, start.character, m[1]!.length) };
+    return { lane: { id: m[1]!, range: span(start.line, start.character, m[1]!.length) }, id: m[3], range: span(start.line, start.character + m[1]!.length + m[2]!.length, m[3].length) };
   }
-  return { id: m[1]!, range: lines.range(at, at + m[1]!.length) };
+  return { id: m[1]!, range: span(start.line, start.character, m[1]!.length) };
 }
 
 /** An id's range at a declaration: its start, and the id's length. */
-function declRange(id: string, r: Range, lines: LineIndex): Range {
-  const at = lines.offsetAt(r.start);
-  return lines.range(at, at + id.length);
+function declRange(id: string, r: Range): Range {
+  return { start: r.start, end: { line: r.start.line, character: r.start.character + id.length } };
 }
 
-function collectOccurrences(diagram: Diagram, text: string, lines: LineIndex): Occurrence[] {
+function collectOccurrences(diagram: Diagram, text: string, lines: TextLines): Occurrence[] {
   const out: Occurrence[] = [];
-  for (const lane of diagram.lanes) out.push({ kind: 'lane', id: lane.id, range: declRange(lane.id, lane.idRange, lines), declaration: true });
-  for (const node of diagram.nodes) out.push({ kind: 'node', id: node.id, range: declRange(node.id, node.idRange, lines), declaration: true });
+  for (const lane of diagram.lanes) out.push({ kind: 'lane', id: lane.id, range: declRange(lane.id, lane.idRange), declaration: true });
+  for (const node of diagram.nodes) out.push({ kind: 'node', id: node.id, range: declRange(node.id, node.idRange), declaration: true });
   const ref = (node: string, r: Range): void => {
     const found = readRef(r.start, text, lines);
     if (!found || found.id !== node) return;

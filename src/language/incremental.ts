@@ -27,55 +27,52 @@ export function cutChunks(text: string): Chunk[] {
   let chunkStart = 0;
   let chunkLine = 0;
   let line = 0;
-  let i = 0;
-  const n = text.length;
   let lineHadBrace = false;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i += 2;
-        else if (d === 34 || d === 10 || d === 13) break;
-        else i++;
-      }
-      if (text.charCodeAt(i) === 34) i++;
-      continue;
-    }
-    if ((c === 47 && text.charCodeAt(i + 1) === 47) || c === 35 /* # */) {
-      while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
-      continue;
-    }
-    if (c === 108 /* l */ && text.startsWith('loop', i) && !/[A-Za-z0-9_-]/.test(text.charAt(i - 1)) && !/[A-Za-z0-9_-]/.test(text.charAt(i + 4))) {
-      i += 4;
-      while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
-      if (text.charCodeAt(i) === 91) while (i < n && text.charCodeAt(i) !== 93 && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
-      continue;
-    }
-    if (c === 123) {
+  const n = text.length;
+  // Jump from one character that matters to the next; everything else is skipped by the regex engine.
+  INTERESTING.lastIndex = 0;
+  for (let m = INTERESTING.exec(text); m; m = INTERESTING.exec(text)) {
+    const i = m.index;
+    const c = m[0];
+    if (c === '"') {
+      STRING_REST.lastIndex = i + 1;
+      STRING_REST.exec(text);
+      INTERESTING.lastIndex = STRING_REST.lastIndex < i + 1 ? i + 1 : STRING_REST.lastIndex;
+    } else if (c === '//' || c === '#') {
+      TO_EOL.lastIndex = i;
+      TO_EOL.exec(text);
+      INTERESTING.lastIndex = TO_EOL.lastIndex;
+    } else if (c === 'loop') {
+      LOOP_TEXT.lastIndex = i + 4;
+      if (LOOP_TEXT.exec(text)) INTERESTING.lastIndex = LOOP_TEXT.lastIndex;
+    } else if (c === '{') {
       depth++;
       lineHadBrace = true;
-    } else if (c === 125) {
+    } else if (c === '}') {
       depth = Math.max(0, depth - 1);
       lineHadBrace = true;
-    } else if (c === 10 || c === 13) {
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      i++;
+    } else {
+      // A line break (\r\n counts once).
       line++;
+      const next = i + c.length;
       if (depth === 0 && lineHadBrace) {
-        chunks.push({ text: text.slice(chunkStart, i), line: chunkLine });
-        chunkStart = i;
+        chunks.push({ text: text.slice(chunkStart, next), line: chunkLine });
+        chunkStart = next;
         chunkLine = line;
       }
       lineHadBrace = false;
-      continue;
     }
-    i++;
   }
   if (chunkStart < n || chunks.length === 0) chunks.push({ text: text.slice(chunkStart), line: chunkLine });
   return chunks;
 }
+
+const INTERESTING = /\r\n|[\r\n"{}#]|\/\/|(?<![A-Za-z0-9_-])loop(?![A-Za-z0-9_-])/g;
+/** The rest of a string after its opening quote, up to the closing quote or the end of the line. */
+const STRING_REST = /(?:[^"\\\r\n]|\\[^\r\n])*"?/y;
+const TO_EOL = /[^\r\n]*/y;
+/** `[text]` after `loop`, raw. */
+const LOOP_TEXT = /[ \t]*\[[^\]\r\n]*\]?/y;
 
 function shiftRange(r: Range, by: number): Range {
   return { start: { line: r.start.line + by, character: r.start.character }, end: { line: r.end.line + by, character: r.end.character } };
