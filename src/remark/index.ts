@@ -90,7 +90,7 @@ export default function remarkFlowlane(options: RemarkFlowlaneOptions = {}): Rem
 
 export { remarkFlowlane };
 
-/** Base64 of UTF-8 text without Buffer, so the plugin also runs outside Node. */
+/** Base64 of UTF-8 text with web APIs only, so the plugin also runs outside Node. */
 function base64(text: string): string {
   const bytes = new TextEncoder().encode(text);
   let binary = '';

@@ -4,7 +4,8 @@
 // directories, or `-` for standard input. Output: one SVG or PNG per input, written atomically:
 // `-o OUT` for one input (`-o -` is standard output), else `--out-dir DIR`, else beside each input.
 // When any input has an error, nothing at all is written and the diagnostics are printed as
-// `flowlane check` prints them; exit code 1.
+// `flowlane check` prints them; exit code 1. Several inputs (without --watch) are a batch instead
+// (src/cli/batch): a worker pool where a bad file fails only itself, and up-to-date files are skipped.
 import { existsSync, mkdirSync, readdirSync, statSync, watch } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
@@ -25,6 +26,8 @@ interface RenderCliOptions {
   direction: 'right' | 'down';
   lanes: 'single' | 'service';
   watch?: boolean;
+  force?: boolean;
+  jobs?: string;
 }
 
 const ASL_EXT = /\.(json|ya?ml)$/i;
@@ -154,6 +157,8 @@ export function register(program: Command): void {
     .addOption(new Option('--direction <dir>', 'flow direction: right (lanes as rows) or down (lanes as columns)').choices(['right', 'down']).default('right'))
     .addOption(new Option('--lanes <mode>', 'for ASL input: single lane, or one lane per AWS service').choices(['single', 'service']).default('single'))
     .option('--watch', 're-render when an input changes')
+    .option('--force', 'with several inputs: render even files whose output is up to date')
+    .option('--jobs <n>', 'with several inputs: number of worker threads (default: one per core)')
     .action(async (files: string[], options: RenderCliOptions) => {
       const inputs = expandInputs(files);
       if (inputs.length === 0) {
@@ -164,6 +169,12 @@ export function register(program: Command): void {
       if (inputs.length > 1 && options.output !== undefined) {
         console.error('flowlane: -o takes one input; use --out-dir for several');
         process.exitCode = 1;
+        return;
+      }
+      // Several files without --watch are a batch: a worker pool, each file failing only itself (src/cli/batch).
+      if (inputs.length > 1 && !options.watch && !inputs.includes('-')) {
+        const { renderBatch } = await import('../batch/index.js');
+        process.exitCode = await renderBatch(inputs.map((i) => ({ input: i, output: outputPath(i, options, false), id: `fz-${basename(i).replace(/\..*$/, '')}` })), options);
         return;
       }
       process.exitCode = await renderAll(inputs, options);
