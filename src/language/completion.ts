@@ -3,6 +3,7 @@
 // document plus a quick scan of the current text for declarations the parser could not reach.
 // Input: text, position, an Analysis (possibly of an older version). Output: CompletionItem[].
 import type { Position, Range } from '../core/index.js';
+import { JSONATA_ONLY, JSONPATH_ONLY } from '../asl/fields.js';
 import { attributeValue } from '../model/query.js';
 import { contains, type Analysis } from './document.js';
 import { statementSnippets } from './snippets.js';
@@ -217,12 +218,31 @@ function keyInsert(key: string): string {
   }
 }
 
-/** Keys for a node, given its shape, its `Type` and the keys it already has. */
-function keyItems(shape: string | undefined, type: string | undefined, present: Set<string>, range: Range, sortBase = '1'): CompletionItem[] {
+/**
+ * The query language a node's fields are read in: its own `QueryLanguage`, else the machine's (on
+ * the top-level start marker), else JSONPath, the ASL default.
+ */
+function queryLanguage(line: string, a: Analysis | undefined): string {
+  const own = /\bQueryLanguage\s*:\s*"([A-Za-z]+)"/.exec(line)?.[1];
+  if (own) return own;
+  if (a) {
+    for (const n of a.diagram.nodes) {
+      if (n.shape !== 'circle' || a.index.laneOf(n.id)?.parent !== undefined) continue;
+      const q = attributeValue(n.attributes, 'QueryLanguage');
+      if (typeof q === 'string' && attributeValue(n.attributes, 'Type') === undefined) return q;
+    }
+  }
+  return 'JSONPath';
+}
+
+/** Keys for a node, given its shape, its `Type`, the keys it already has and its query language. */
+function keyItems(shape: string | undefined, type: string | undefined, present: Set<string>, range: Range, sortBase = '1', language = 'JSONPath'): CompletionItem[] {
   const out: CompletionItem[] = [];
   let i = 0;
+  // Fields of the other query language would be rejected by Step Functions (asl-wrong-query-language).
+  const excluded = new Set<string>(language === 'JSONata' ? JSONPATH_ONLY : JSONATA_ONLY);
   const add = (key: string, kind: 'key' | 'field', doc: string | undefined, detail: string): void => {
-    if (present.has(key)) return;
+    if (present.has(key) || (kind === 'field' && excluded.has(key))) return;
     out.push({ label: key, kind, detail, documentation: doc, insertText: keyInsert(key), snippet: true, range, sortText: `${sortBase}${String(i++).padStart(3, '0')}` });
   };
   for (const k of Object.keys(NODE_KEY_DOCS)) add(k, 'key', NODE_KEY_DOCS[k], 'FlowZap attribute');
@@ -365,7 +385,7 @@ function completeItems(text: string, pos: Position, a: Analysis | undefined, opt
   if (decl && head.length >= decl[0].length && /\s$/.test(head)) {
     const node = nodes.get(decl[1]!);
     const type = /\bType\s*:\s*"([A-Za-z]+)"/.exec(lineText)?.[1] ?? node?.type;
-    return keyItems(decl[2], type, presentKeys(lineText), range);
+    return keyItems(decl[2], type, presentKeys(lineText), range, '1', queryLanguage(lineText, a));
   }
 
   // The start of a line: statements.
@@ -388,7 +408,7 @@ function completeItems(text: string, pos: Position, a: Analysis | undefined, opt
       const prevDecl = findPreviousNodeLine(lines, pos.line);
       if (prevDecl) {
         const node = nodes.get(prevDecl.id);
-        for (const k of keyItems(prevDecl.shape, node?.type ?? prevDecl.type, prevDecl.present, range, '3')) {
+        for (const k of keyItems(prevDecl.shape, node?.type ?? prevDecl.type, prevDecl.present, range, '3', queryLanguage(lines[prevDecl.line] ?? '', a))) {
           // Only JSON-valued keys may continue a node on the next line; bare words would start a node.
           if (k.kind === 'field') items.push(k);
         }
@@ -434,7 +454,7 @@ function nodeDetail(n: KnownNode): string {
 }
 
 /** The node declaration right above a line, when that line could continue it. */
-function findPreviousNodeLine(lines: string[], line: number): { id: string; shape: string; type?: string; present: Set<string> } | undefined {
+function findPreviousNodeLine(lines: string[], line: number): { id: string; shape: string; type?: string; present: Set<string>; line: number } | undefined {
   for (let i = line - 1; i >= 0 && i >= line - 20; i--) {
     const l = lines[i]!;
     if (/^\s*$/.test(l) || /^\s*\/\//.test(l)) return undefined;
@@ -442,7 +462,7 @@ function findPreviousNodeLine(lines: string[], line: number): { id: string; shap
     if (d) {
       const type = /\bType\s*:\s*"([A-Za-z]+)"/.exec(l)?.[1];
       const present = presentKeys(lines.slice(i, line).join('\n'));
-      return type ? { id: d[1]!, shape: d[2]!, type, present } : { id: d[1]!, shape: d[2]!, present };
+      return type ? { id: d[1]!, shape: d[2]!, type, present, line: i } : { id: d[1]!, shape: d[2]!, present, line: i };
     }
     // Continuation lines of a node start with an upper-case key; anything else ends the search.
     if (!/^\s*[A-Z]/.test(l) && !/^\s*[\]}"0-9,-]/.test(l)) return undefined;

@@ -4,7 +4,7 @@ import { comparePositions, type JsonValue, type Position, type Range, type TextE
 import { attributeValue, isAslKey } from '../model/query.js';
 import type { DiagramNode, Edge } from '../model/types.js';
 import { clampPosition, contains, occurrenceAt, occurrencesOf, type Analysis } from './document.js';
-import { IDENTIFIER, RESERVED, SHAPE_DOCS, STATE_TYPE_DOCS } from './vocabulary.js';
+import { EDGE_KEY_DOCS, FIELD_DOCS, IDENTIFIER, NODE_KEY_DOCS, RESERVED, SHAPE_DOCS, STATE_TYPE_DOCS } from './vocabulary.js';
 
 /** The declaration of the id under the position. */
 export function definition(a: Analysis, pos: Position): Range | undefined {
@@ -72,11 +72,50 @@ export function hover(a: Analysis, pos: Position): Hover | undefined {
       return { markdown: lines.join('\n'), range: o.range };
     }
   }
+  // A key, a shape or a state type under the cursor: its documentation.
+  const word = wordAt(a, p);
+  if (word) {
+    const doc = wordDoc(word.text, word.followedBy, word.precededBy);
+    if (doc) return { markdown: doc, range: word.range };
+  }
   // Not on an id: an edge statement under the cursor.
   for (const edge of a.diagram.edges) {
     const r = edgeRange(a, edge);
     if (contains(r, p)) return { markdown: edgeHover(edge), range: r };
   }
+  return undefined;
+}
+
+function wordAt(a: Analysis, p: Position): { text: string; range: Range; followedBy: string; precededBy: string } | undefined {
+  const start = a.lines.lineStarts[p.line];
+  if (start === undefined) return undefined;
+  const end = a.lines.lineStarts[p.line + 1] ?? a.text.length;
+  const line = a.text.slice(start, end);
+  const re = /[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*/g;
+  for (let m = re.exec(line); m; m = re.exec(line)) {
+    if (m.index <= p.character && p.character <= m.index + m[0].length) {
+      // Inside a string only a state type is documented (`Type:"Task"`).
+      const before = line.slice(0, m.index);
+      const quotes = (before.match(/(?<!\\)"/g) ?? []).length;
+      const precededBy = quotes % 2 === 1 ? before.replace(/"$/, '').trimEnd().slice(-6) : before.trimEnd().slice(-1);
+      return {
+        text: m[0],
+        range: { start: { line: p.line, character: m.index }, end: { line: p.line, character: m.index + m[0].length } },
+        followedBy: quotes % 2 === 1 ? '"' : line.slice(m.index + m[0].length).trimStart().charAt(0),
+        precededBy,
+      };
+    }
+  }
+  return undefined;
+}
+
+function wordDoc(word: string, followedBy: string, precededBy: string): string | undefined {
+  if (followedBy === '"') return precededBy.endsWith('Type:') && STATE_TYPE_DOCS[word] ? `**${word}** state — ${STATE_TYPE_DOCS[word]}` : undefined;
+  if (followedBy === ':' || followedBy === '=') {
+    const doc = FIELD_DOCS[word] ?? NODE_KEY_DOCS[word] ?? EDGE_KEY_DOCS[word];
+    return doc ? `**${word}**${isAslKey(word) ? ' (ASL field)' : ''} — ${doc}` : undefined;
+  }
+  if (precededBy === ':' && SHAPE_DOCS[word]) return `**${word}** — ${SHAPE_DOCS[word]}`;
   return undefined;
 }
 

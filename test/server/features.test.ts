@@ -80,6 +80,15 @@ describe('completion', () => {
     expect(wait).not.toContain('Resource');
   });
 
+  it('offers the fields of the query language in force (JSONPath by default, JSONata when the machine says so)', async () => {
+    const jp = (await completion('a {\n  n1: rectangle Type:"Task" $0\n}\n')).map((i) => i.label);
+    expect(jp).toContain('Parameters');
+    expect(jp).not.toContain('Arguments');
+    const ja = (await completion('a {\n  n0: circle label:"Start" QueryLanguage:"JSONata"\n  n1: rectangle Type:"Task" $0\n  n0.handle(right) -> n1.handle(left)\n}\n')).map((i) => i.label);
+    expect(ja).toContain('Arguments');
+    expect(ja).not.toContain('Parameters');
+  });
+
   it('offers finite values: state types, query languages, Resource ARNs', async () => {
     expect((await completion('a {\n  n1: rectangle Type:"$0"\n}\n')).map((i) => i.label)).toEqual(expect.arrayContaining(['Task', 'Choice', 'Map', 'Parallel']));
     expect((await completion('a {\n  n1: rectangle QueryLanguage:$0\n}\n')).map(inserted)).toEqual(['"JSONata"', '"JSONPath"']);
@@ -135,6 +144,15 @@ describe('navigation', () => {
     expect(md).toContain('rectangle');
     expect(md).toContain('Task');
     expect(md).toContain('Resource');
+  });
+
+  it('hovers keys, shapes and state types with their documentation', async () => {
+    const { text, at } = marked('m {\n  n1: rect$1angle label:"A" Type:"Ta$2sk" Resou$0rce:"arn:aws:states:::lambda:invoke"\n}\n');
+    const uri = s.open('hk.fz', text);
+    const value = async (i: number) => ((await s.request<Hover>('textDocument/hover', { textDocument: { uri }, position: at[i] })).contents as { value: string }).value;
+    expect(await value(0)).toMatch(/Resource.*ARN/);
+    expect(await value(1)).toMatch(/rectangle/);
+    expect(await value(2)).toMatch(/Task.*unit of work/);
   });
 
   it('hovers an edge with its rule or error names', async () => {
