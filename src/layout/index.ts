@@ -5,7 +5,7 @@
 // Containers (Parallel/Map nodes with a block) are laid out inside out: their nested lanes form a
 // scope of their own whose size becomes the container node's size in the enclosing scope.
 import * as ElkModule from 'elkjs/lib/elk.bundled.js';
-import type { ELK } from 'elkjs/lib/elk-api.js';
+import type { ELK, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { DiagramNode, Diagram, Lane } from '../model/types.js';
 import { DiagramIndex } from '../model/query.js';
 import { applyLayout, moveNode } from './apply-layout.js';
@@ -120,7 +120,7 @@ class Context {
     const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction };
     const layers = assignLayers(laneNodes.flat(), edges);
     const graph = toElk(input, layers);
-    const result = await elkInstance().layout(graph);
+    const result = await runElk(graph);
     const laneLabels = lanes.map((l) => measureText(l.label ?? l.id, METRICS.headerFontSize, 600, METRICS.wrap.header));
     const scope = applyLayout(result, input, {
       laneLabels,
@@ -178,6 +178,28 @@ class Context {
     return scope;
   }
 }
+
+/**
+ * Runs ELK. Network-simplex node placement is what keeps the separator chains (the lane borders)
+ * straight, but ELK's implementation recurses once per node and overflows the stack on very large
+ * graphs (about a thousand nodes); those fall back to Brandes-Köpf placement, whose lane borders
+ * are the medians of slightly wavy chains.
+ */
+async function runElk(graph: ElkNode): Promise<ElkNode> {
+  const big = (graph.children?.length ?? 0) > BIG_GRAPH;
+  if (!big) {
+    try {
+      return await elkInstance().layout(structuredClone(graph));
+    } catch {
+      // Fall through to the placement that needs no deep recursion.
+    }
+  }
+  const options = { ...graph.layoutOptions, 'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF', 'elk.layered.nodePlacement.bk.fixedAlignment': 'BALANCED' };
+  return elkInstance().layout({ ...graph, layoutOptions: options });
+}
+
+/** ELK graphs with more children than this skip network-simplex placement (see runElk). */
+const BIG_GRAPH = 2500;
 
 /** Moves a scope, and every scope nested in its containers, by (dx, dy). */
 function translateScope(scope: Scope, dx: number, dy: number): void {

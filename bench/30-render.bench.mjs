@@ -1,0 +1,110 @@
+// Render benchmark: layout + SVG for generated diagrams of 10, 50, 200 and 1,000 nodes (several
+// lanes, decisions, cross-lane edges, labels), with ELK's own time on the very graph we hand it,
+// so our overhead (measuring, transform, apply, SVG) can be read off; and the cold time of
+// `flowlane render examples/orchestration.fz`, as a docs pipeline runs it.
+// Input: dist/ (npm run build). Output: a table on stdout.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDiagram, DiagramIndex } from '../dist/model/index.js';
+import { layout, elkInstance } from '../dist/layout/index.js';
+import { assignLayers, toElk, asSide } from '../dist/layout/to-elk.js';
+import { measureNode, measureText } from '../dist/layout/measure.js';
+import { renderSvg } from '../dist/render/index.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** A diagram of about n nodes: one track per lane, a decision every third step branching across lanes. */
+export function generateDiagram(n) {
+  const lanes = Math.min(6, 2 + Math.floor(n / 50));
+  const steps = Math.ceil(n / lanes);
+  const perLane = Array.from({ length: lanes }, () => []);
+  const id = (s, l) => `n${s * lanes + l + 1}`;
+  let count = 0;
+  for (let s = 0; s < steps && count < n; s++) {
+    for (let l = 0; l < lanes && count < n; l++, count++) {
+      const isDecision = s % 3 === 1 && l === 0;
+      perLane[l].push(isDecision ? `  ${id(s, l)}: diamond label:"Decision ${s}?"` : `  ${id(s, l)}: rectangle label:"Step ${s} in lane ${l}"`);
+    }
+  }
+  const exists = (s, l) => s * lanes + l < n;
+  for (let s = 0; s + 1 < steps; s++) {
+    for (let l = 0; l < lanes; l++) {
+      if (!exists(s, l)) continue;
+      if (exists(s + 1, l)) perLane[l].push(`  ${id(s, l)}.handle(right) -> ${id(s + 1, l)}.handle(left)`);
+      if (s % 3 === 1 && l === 0) {
+        const other = 1 + (s % (lanes - 1));
+        if (exists(s + 1, other)) perLane[0].push(`  ${id(s, 0)}.handle(bottom) -> L${other}.${id(s + 1, other)}.handle(top) [label="No"]`);
+      }
+      if (s % 4 === 2 && l > 0 && exists(s + 1, l - 1)) perLane[l].push(`  ${id(s, l)}.handle(top) -> L${l - 1}.${id(s + 1, l - 1)}.handle(bottom) [label="handoff"]`);
+    }
+  }
+  const text = perLane.map((lines, l) => `L${l} { # Lane ${l}\n${lines.join('\n')}\n}`).join('\n');
+  const parsed = parseDiagram(text);
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(`generated diagram has errors: ${errors[0].message}`);
+  return parsed.value;
+}
+
+/** The top-level ELK graph that layout() hands to ELK for this diagram (no containers here). */
+function elkGraphOf(diagram) {
+  const index = new DiagramIndex(diagram);
+  const lanes = index.topLanes();
+  const laneNodes = lanes.map((l) => l.nodes);
+  const sizes = new Map(diagram.nodes.map((node) => {
+    const m = measureNode(node);
+    return [node.id, { width: m.width, height: m.height }];
+  }));
+  const edges = diagram.edges.map((edge, i) => {
+    const e = { index: i, edge, fromSide: asSide(edge.from.handle, 'right'), toSide: asSide(edge.to.handle, 'left') };
+    if (edge.label) e.label = measureText(edge.label, 11, 400, 140);
+    return e;
+  });
+  return toElk({ lanes, laneNodes, sizes, edges, direction: 'right' }, assignLayers(laneNodes.flat(), edges));
+}
+
+async function time(fn, runs) {
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+export default async function bench() {
+  console.log('| nodes | edges | ELK graph nodes | render (layout + SVG) ms | bare ELK ms | overhead |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const n of [10, 50, 200, 1000]) {
+    const diagram = generateDiagram(n);
+    const runs = n >= 1000 ? 3 : n >= 200 ? 5 : 15;
+    // Warm both paths once (JIT, font parsing) before timing.
+    renderSvg(await layout(diagram));
+    const graph = elkGraphOf(diagram);
+    await elkInstance().layout(structuredClone(graph));
+    const total = await time(async () => renderSvg(await layout(diagram)), runs);
+    const elk = await time(() => elkInstance().layout(structuredClone(graph)), runs);
+    const overhead = ((total - elk) / elk) * 100;
+    console.log(`| ${diagram.nodes.length} | ${diagram.edges.length} | ${graph.children.length} | ${total.toFixed(1)} | ${elk.toFixed(1)} | ${overhead.toFixed(0)} % |`);
+  }
+  const example = join(root, 'examples/orchestration.fz');
+  if (!existsSync(example)) {
+    console.log('\ncold render: examples/orchestration.fz not found');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'flowlane-bench-'));
+  const colds = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [join(root, 'bin/flowlane.js'), 'render', example, '-o', join(dir, 'o.svg')], { stdio: 'pipe' });
+    colds.push(performance.now() - t0);
+    if (r.status !== 0) throw new Error(`flowlane render failed: ${r.stderr}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  colds.sort((a, b) => a - b);
+  console.log(`\ncold \`flowlane render examples/orchestration.fz\`: median ${colds[2].toFixed(0)} ms (min ${colds[0].toFixed(0)}, max ${colds[4].toFixed(0)}) over 5 runs`);
+}

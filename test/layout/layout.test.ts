@@ -1,0 +1,111 @@
+// Layout invariants on small diagrams, checked on the LaidOutDiagram itself (the browser test checks
+// the drawn SVG): global layering across lanes, bands in file order sharing one width, nodes inside
+// their lanes, direction down, text measurement and wrapping, determinism.
+import { describe, expect, test } from 'vitest';
+import { parseDiagram } from '../../src/model/index.js';
+import { defaultFonts, layout, textWidth, wrapText } from '../../src/layout/index.js';
+import type { Box, LaidOutDiagram } from '../../src/layout/index.js';
+import { assignLayers } from '../../src/layout/to-elk.js';
+import { examples } from '../render/helpers.js';
+
+const TWO_LANES = `a { # Alpha
+n1: circle label:"Start"
+n2: rectangle label:"Do"
+n1.handle(right) -> n2.handle(left)
+n2.handle(bottom) -> b.n3.handle(top) [label="hand off"]
+}
+b { # Beta
+n3: rectangle label:"Take over"
+n4: circle label:"End"
+n3.handle(right) -> n4.handle(left)
+}`;
+
+const inside = (a: Box, b: Box): boolean => a.x >= b.x && a.y >= b.y && a.x + a.width <= b.x + b.width && a.y + a.height <= b.y + b.height;
+
+function checkBands(laid: LaidOutDiagram): void {
+  const top = laid.lanes.filter((l) => l.parent === undefined);
+  for (let i = 1; i < top.length; i++) {
+    if (laid.direction === 'right') {
+      expect(top[i]!.box.y).toBeCloseTo(top[i - 1]!.box.y + top[i - 1]!.box.height);
+      expect(top[i]!.box.width).toBe(top[0]!.box.width);
+    } else {
+      expect(top[i]!.box.x).toBeCloseTo(top[i - 1]!.box.x + top[i - 1]!.box.width);
+      expect(top[i]!.box.height).toBe(top[0]!.box.height);
+    }
+  }
+  const lane = new Map(laid.lanes.map((l) => [l.id, l]));
+  for (const n of laid.nodes) expect(inside(n.box, lane.get(n.lane)!.box), `${n.id} in ${n.lane}`).toBe(true);
+}
+
+describe('layout', () => {
+  test('a handoff between lanes is one step forward in one global layering', () => {
+    const d = parseDiagram(TWO_LANES).value;
+    const edges = d.edges.map((edge, index) => ({ index, edge, fromSide: 'right' as const, toSide: 'left' as const }));
+    const layers = assignLayers(['n1', 'n2', 'n3', 'n4'], edges);
+    expect([...layers]).toEqual([
+      ['n1', 0],
+      ['n2', 1],
+      ['n3', 2],
+      ['n4', 3],
+    ]);
+  });
+
+  test('cycles are broken and sources sit next to their first successor', () => {
+    const d = parseDiagram('a {\nn1: rectangle\nn2: rectangle\nn3: rectangle\nn9: circle\nn1.handle(right) -> n2.handle(left)\nn2.handle(right) -> n3.handle(left)\nn3.handle(top) -> n1.handle(top)\nn9.handle(right) -> n3.handle(left)\n}').value;
+    const edges = d.edges.map((edge, index) => ({ index, edge, fromSide: 'right' as const, toSide: 'left' as const }));
+    const layers = assignLayers(['n1', 'n2', 'n3', 'n9'], edges);
+    expect(layers.get('n3')).toBe(2);
+    expect(layers.get('n9')).toBe(1);
+  });
+
+  test('lanes are bands in file order, sharing one width; every node lies in its lane', async () => {
+    const laid = await layout(parseDiagram(TWO_LANES).value);
+    expect(laid.lanes.map((l) => l.id)).toEqual(['a', 'b']);
+    checkBands(laid);
+    const [n2, n3] = ['n2', 'n3'].map((id) => laid.nodes.find((n) => n.id === id)!.box);
+    expect(n3!.x).toBeGreaterThan(n2!.x + n2!.width - 1);
+  });
+
+  test('direction down turns lanes into columns', async () => {
+    const laid = await layout(parseDiagram(TWO_LANES).value, { direction: 'down' });
+    expect(laid.lanes[1]!.box.x).toBeGreaterThan(laid.lanes[0]!.box.x);
+    checkBands(laid);
+  });
+
+  for (const { name, diagram } of examples()) {
+    test(`bands hold for ${name} (both directions)`, async () => {
+      checkBands(await layout(diagram));
+      checkBands(await layout(diagram, { direction: 'down' }));
+    });
+  }
+
+  test('same input, same layout', async () => {
+    const d = parseDiagram(TWO_LANES).value;
+    expect(JSON.stringify(await layout(d))).toBe(JSON.stringify(await layout(d)));
+  });
+});
+
+describe('text', () => {
+  const { regular, semibold } = defaultFonts();
+
+  test('the shipped font is Inter and measures with its own advances', () => {
+    expect(regular.family).toBe('Inter');
+    expect(regular.unitsPerEm).toBe(2048);
+    const w = textWidth(regular, 'Hello', 13);
+    expect(w).toBeGreaterThan(25);
+    expect(w).toBeLessThan(40);
+    expect(textWidth(semibold, 'Hello', 13)).toBeGreaterThan(w);
+    expect(textWidth(regular, 'HelloHello', 13)).toBeCloseTo(2 * w, 5);
+  });
+
+  test('wrapping keeps every line within the width and loses no word', () => {
+    const text = 'Validate the incoming order against the catalogue and the customer record';
+    const lines = wrapText(regular, text, 13, 150);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const l of lines) expect(textWidth(regular, l, 13)).toBeLessThanOrEqual(150);
+    expect(lines.join(' ')).toBe(text);
+    const long = wrapText(regular, 'x'.repeat(200), 13, 100);
+    for (const l of long) expect(textWidth(regular, l, 13)).toBeLessThanOrEqual(100);
+    expect(long.join('')).toBe('x'.repeat(200));
+  });
+});
