@@ -79,7 +79,8 @@ const KEY_STRING = L('keyString');
 const FIELD = L('field');
 const FROM = L('from');
 const TO = L('to');
-const HANDLE_REF = L('handleRef');
+const FROM_REF = L('fromRef');
+const TO_REF = L('toRef');
 const FIRST = L('first');
 const SECOND = L('second');
 const DIRECTION = L('direction');
@@ -186,7 +187,16 @@ export class FlowZapParser extends CstParser {
         DEF: () => this.CONSUME2(Identifier, SHAPE),
       })),
     );
-    this.MANY(this.m('node.attributes', () => ({ GATE: () => this.attributeAhead(), DEF: () => this.SUBRULE(this.attribute) })));
+    // A `key:"text"` token is kept directly in the node (no `attribute` CST node for it): most
+    // attributes are written that way, and a CST node each would double the parser's allocations.
+    this.MANY(
+      this.m('node.attributes', () => ({
+        GATE: () => this.attributeAhead(),
+        DEF: () => {
+          this.OR(this.m('node.attribute.or', () => [{ ALT: () => this.CONSUME(KeyString, KEY_STRING) }, { ALT: () => this.SUBRULE(this.attribute) }]));
+        },
+      })),
+    );
     this.OPTION2(
       this.m('node.block', () => ({
         GATE: () =>
@@ -199,31 +209,22 @@ export class FlowZapParser extends CstParser {
 
   // The value alternatives are spelled out here rather than through `value`, which saves a rule call
   // (and a CST node) per attribute: attributes are most of a large file.
+  /** An attribute written with spaces, or whose value is not a plain string (`key:"text"` is one token). */
   public attribute = this.RULE('attribute', () => {
-    this.OR(
-      this.m('attribute.or', () => [
-        { ALT: () => this.CONSUME(KeyString, KEY_STRING) },
-        {
-          // Written with spaces, or with a value that is not a plain string.
-          ALT: () => {
-            this.CONSUME(Identifier, KEY);
-            this.OR2(this.m('attribute.sep', () => [{ ALT: () => this.CONSUME(Colon, SEP) }, { ALT: () => this.CONSUME(Equals, SEP) }]));
-            this.OR3(
-              this.m('attribute.value', () => [
-                { ALT: () => this.CONSUME(StringLiteral) },
-                { ALT: () => this.CONSUME(UnterminatedString) },
-                { ALT: () => this.CONSUME(NumberLiteral) },
-                { ALT: () => this.CONSUME(True) },
-                { ALT: () => this.CONSUME(False) },
-                { ALT: () => this.CONSUME(Null) },
-                { ALT: () => this.CONSUME(JsonValue) },
-                { ALT: () => this.SUBRULE(this.object) },
-                { ALT: () => this.SUBRULE(this.array) },
-                { GATE: () => !isFirstOnLine(this.LA(1)), ALT: () => this.CONSUME2(Identifier, BARE) },
-              ]),
-            );
-          },
-        },
+    this.CONSUME(Identifier, KEY);
+    this.OR(this.m('attribute.sep', () => [{ ALT: () => this.CONSUME(Colon, SEP) }, { ALT: () => this.CONSUME(Equals, SEP) }]));
+    this.OR2(
+      this.m('attribute.value', () => [
+        { ALT: () => this.CONSUME(StringLiteral) },
+        { ALT: () => this.CONSUME(UnterminatedString) },
+        { ALT: () => this.CONSUME(NumberLiteral) },
+        { ALT: () => this.CONSUME(True) },
+        { ALT: () => this.CONSUME(False) },
+        { ALT: () => this.CONSUME(Null) },
+        { ALT: () => this.CONSUME(JsonValue) },
+        { ALT: () => this.SUBRULE(this.object) },
+        { ALT: () => this.SUBRULE(this.array) },
+        { GATE: () => !isFirstOnLine(this.LA(1)), ALT: () => this.CONSUME2(Identifier, BARE) },
       ]),
     );
   });
@@ -251,12 +252,15 @@ export class FlowZapParser extends CstParser {
   });
 
   public edge = this.RULE('edge', () => {
-    this.SUBRULE(this.endpoint, FROM);
+    // Likewise an edge end written as one `HandleRef` token is kept in the edge itself.
+    this.OR(this.m('edge.from', () => [{ ALT: () => this.CONSUME(HandleRef, FROM_REF) }, { ALT: () => this.SUBRULE(this.endpoint, FROM) }]));
     this.CONSUME(Arrow);
     this.OPTION(
       this.m('edge.to', () => ({
         GATE: () => (this.is(1, Identifier) || this.is(1, HandleRef)) && sameLine(this.LA(0), this.LA(1)),
-        DEF: () => this.SUBRULE2(this.endpoint, TO),
+        DEF: () => {
+          this.OR2(this.m('edge.to.or', () => [{ ALT: () => this.CONSUME2(HandleRef, TO_REF) }, { ALT: () => this.SUBRULE2(this.endpoint, TO) }]));
+        },
       })),
     );
     this.OPTION2(
@@ -266,7 +270,13 @@ export class FlowZapParser extends CstParser {
           this.CONSUME(LBracket);
           this.MANY(
             this.m('edge.attribute', () => () => {
-              this.OR(this.m('edge.attribute.or', () => [{ ALT: () => this.SUBRULE(this.attribute) }, { ALT: () => this.CONSUME(Comma) }]));
+              this.OR3(
+                this.m('edge.attribute.or', () => [
+                  { ALT: () => this.CONSUME(KeyString, KEY_STRING) },
+                  { ALT: () => this.SUBRULE(this.attribute) },
+                  { ALT: () => this.CONSUME(Comma) },
+                ]),
+              );
             }),
           );
           this.CONSUME(RBracket);
@@ -275,38 +285,29 @@ export class FlowZapParser extends CstParser {
     );
   });
 
+  /** An edge end written with spaces or without a handle (`n1.handle(right)` is one token). */
   public endpoint = this.RULE('endpoint', () => {
-    this.OR(
-      this.m('endpoint.or', () => [
-        { ALT: () => this.CONSUME(HandleRef, HANDLE_REF) },
-        {
-          // Written with spaces, without a handle, or otherwise not as one `HandleRef` token.
-          ALT: () => {
-            this.CONSUME(Identifier, FIRST);
-            this.OPTION(
-              this.m('endpoint.lane', () => ({
-                GATE: () => this.is(1, Dot) && this.is(2, Identifier),
-                DEF: () => {
-                  this.CONSUME(Dot);
-                  this.CONSUME2(Identifier, SECOND);
-                },
-              })),
-            );
-            this.OPTION2(
-              this.m('endpoint.handle', () => ({
-                GATE: () => this.is(1, Dot) && this.is(2, Handle),
-                DEF: () => {
-                  this.CONSUME2(Dot);
-                  this.CONSUME(Handle);
-                  this.CONSUME(LParen);
-                  this.OPTION3(this.m('endpoint.direction', () => () => this.CONSUME3(Identifier, DIRECTION)));
-                  this.CONSUME(RParen);
-                },
-              })),
-            );
-          },
+    this.CONSUME(Identifier, FIRST);
+    this.OPTION(
+      this.m('endpoint.lane', () => ({
+        GATE: () => this.is(1, Dot) && this.is(2, Identifier),
+        DEF: () => {
+          this.CONSUME(Dot);
+          this.CONSUME2(Identifier, SECOND);
         },
-      ]),
+      })),
+    );
+    this.OPTION2(
+      this.m('endpoint.handle', () => ({
+        GATE: () => this.is(1, Dot) && this.is(2, Handle),
+        DEF: () => {
+          this.CONSUME2(Dot);
+          this.CONSUME(Handle);
+          this.CONSUME(LParen);
+          this.OPTION3(this.m('endpoint.direction', () => () => this.CONSUME3(Identifier, DIRECTION)));
+          this.CONSUME(RParen);
+        },
+      })),
     );
   });
 

@@ -133,14 +133,9 @@ export class AstBuilder {
     return this.range(t.startOffset, end);
   }
 
-  /**
-   * Positions at offsets inside a one-line compound token (`key:"text"`, `n1.handle(right)`), from
-   * one lookup; adjacent pieces share their boundary positions.
-   */
-  private positionsIn(t: IToken, offsets: number[]): Position[] {
-    const start = this.lines.positionAt(t.startOffset);
-    if (t.image.length > 0 && offsets.length === 1 && offsets[0] === 0) return [start];
-    return offsets.map((o) => (o === 0 ? start : { line: start.line, character: start.character + o }));
+  /** A position `delta` characters after `p`, on the same line (compound tokens never span lines). */
+  private static after(p: Position, delta: number): Position {
+    return delta === 0 ? p : { line: p.line, character: p.character + delta };
   }
 
   private tok(t: IToken): AstToken {
@@ -302,12 +297,12 @@ export class AstBuilder {
     if (shape) n.shape = this.tok(shape);
     const end = shape ?? idTok;
     let endOffset = (end.endOffset ?? end.startOffset) + 1;
-    for (const a of nodes(c, 'attribute')) {
-      const attr = this.attribute(a);
+    for (const a of this.attributesOf(c)) {
+      const attr = isToken(a) ? this.keyString(a) : this.attribute(a);
       if (!attr) continue;
       n.attributes.push(attr);
-      const loc = a.location;
-      if (loc?.endOffset !== undefined && Number.isFinite(loc.endOffset)) endOffset = Math.max(endOffset, loc.endOffset + 1);
+      const endAt = isToken(a) ? a.startOffset + a.image.length : a.location?.endOffset !== undefined ? a.location.endOffset + 1 : NaN;
+      if (Number.isFinite(endAt)) endOffset = Math.max(endOffset, endAt);
     }
     n.range = this.range(idTok.startOffset, endOffset);
     const blockCst = child(c, 'block');
@@ -344,13 +339,31 @@ export class AstBuilder {
     return b;
   }
 
+  /** The attributes of a node or edge in source order: `key:"text"` tokens and `attribute` nodes. */
+  private attributesOf(c: CstNode): Child[] {
+    const strings = tokens(c, 'keyString');
+    const others = nodes(c, 'attribute');
+    if (others.length === 0) return strings;
+    if (strings.length === 0) return others;
+    return [...strings, ...others].sort((a, b) => startOffset(a) - startOffset(b));
+  }
+
   attribute(c: CstNode): AstAttribute | undefined {
     const compound = token(c, 'keyString');
-    if (compound && Number.isFinite(compound.startOffset)) {
+    if (compound) return this.keyString(compound);
+    return this.attributeParts(c);
+  }
+
+  /** `key:"text"` written as one token. */
+  private keyString(compound: IToken): AstAttribute | undefined {
+    if (Number.isFinite(compound.startOffset)) {
       const image = compound.image;
       const sep = image.search(/[:=]/);
       this.lastEnd = Math.max(this.lastEnd, compound.startOffset + image.length);
-      const [p0, p1, p2, p3] = this.positionsIn(compound, [0, sep, sep + 1, image.length]) as [Position, Position, Position, Position];
+      const p0 = this.lines.positionAt(compound.startOffset);
+      const p1 = AstBuilder.after(p0, sep);
+      const p2 = AstBuilder.after(p0, sep + 1);
+      const p3 = AstBuilder.after(p0, image.length);
       return {
         key: { text: image.slice(0, sep), range: { start: p0, end: p1 } },
         separator: image.charCodeAt(sep) === 61 ? '=' : ':',
@@ -359,6 +372,10 @@ export class AstBuilder {
         value: { value: unquote(image.slice(sep + 1), true), range: { start: p2, end: p3 } },
       };
     }
+    return undefined;
+  }
+
+  private attributeParts(c: CstNode): AstAttribute | undefined {
     const key = token(c, 'key');
     const sep = token(c, 'sep');
     if (!key || !sep) return undefined;
@@ -409,7 +426,8 @@ export class AstBuilder {
         if (compound && Number.isFinite(compound.startOffset)) {
           // `{a:"x"}`: the key is unquoted, and reported like any bare key.
           const sep = compound.image.indexOf(':');
-          const [k0, k1] = this.positionsIn(compound, [0, sep]) as [Position, Position];
+          const k0 = this.lines.positionAt(compound.startOffset);
+          const k1 = AstBuilder.after(k0, sep);
           const keyPart = { text: compound.image.slice(0, sep), range: { start: k0, end: k1 } };
           this.diagnostics.push(
             diagnostic('invalid-json', keyPart.range, `JSON object keys are quoted strings: write \`"${keyPart.text}"\``, {
@@ -445,8 +463,9 @@ export class AstBuilder {
   }
 
   edge(c: CstNode): AstEdge | undefined {
+    const fromRef = token(c, 'fromRef');
     const fromCst = child(c, 'from');
-    const from = fromCst ? this.endpoint(fromCst) : undefined;
+    const from = fromRef ? this.handleRef(fromRef) : fromCst ? this.endpoint(fromCst) : undefined;
     const arrow = token(c, 'Arrow');
     if (!from || !arrow) return undefined;
     const e: AstEdge = {
@@ -454,21 +473,20 @@ export class AstBuilder {
       from,
       attributes: [],
       arrowRange: this.tokRange(arrow),
-      comments: this.takeComments(startOffset(fromCst!)),
+      comments: this.takeComments(fromRef ? fromRef.startOffset : startOffset(fromCst!)),
       range: this.cstRange(c),
     };
+    const toRef = token(c, 'toRef');
     const toCst = child(c, 'to');
-    if (toCst) {
-      const to = this.endpoint(toCst);
-      if (to) e.to = to;
-    }
+    const to = toRef ? this.handleRef(toRef) : toCst ? this.endpoint(toCst) : undefined;
+    if (to) e.to = to;
     if (!e.to) {
       this.diagnostics.push(
         diagnostic('syntax-error', e.arrowRange, 'this edge has no target: write `-> n2.handle(left)` after the arrow, on the same line'),
       );
     }
-    for (const a of nodes(c, 'attribute')) {
-      const attr = this.attribute(a);
+    for (const a of this.attributesOf(c)) {
+      const attr = isToken(a) ? this.keyString(a) : this.attribute(a);
       if (attr) e.attributes.push(attr);
     }
     return e;
@@ -476,7 +494,13 @@ export class AstBuilder {
 
   endpoint(c: CstNode): AstEndpoint | undefined {
     const compound = token(c, 'handleRef');
-    if (compound && Number.isFinite(compound.startOffset)) {
+    if (compound) return this.handleRef(compound);
+    return this.endpointParts(c);
+  }
+
+  /** `[lane.]node.handle(dir)` written as one token. */
+  private handleRef(compound: IToken): AstEndpoint | undefined {
+    if (Number.isFinite(compound.startOffset)) {
       // `[lane.]node.handle(dir)`: names never contain dots, so the pieces are found by position.
       const image = compound.image;
       const handleAt = image.lastIndexOf('.handle(');
@@ -484,16 +508,25 @@ export class AstBuilder {
       const open = handleAt + '.handle('.length;
       const hasLane = dot < handleAt;
       this.lastEnd = Math.max(this.lastEnd, compound.startOffset + image.length);
-      const [p0, pDot, pNode, pHandle, pOpen, pClose, pEnd] = this.positionsIn(compound, [0, dot, dot + 1, handleAt, open, image.length - 1, image.length]) as Position[] as [Position, Position, Position, Position, Position, Position, Position];
+      const p0 = this.lines.positionAt(compound.startOffset);
+      const pHandle = AstBuilder.after(p0, handleAt);
       const ep: AstEndpoint = {
-        node: hasLane ? { text: image.slice(dot + 1, handleAt), range: { start: pNode, end: pHandle } } : { text: image.slice(0, handleAt), range: { start: p0, end: pHandle } },
+        node: hasLane
+          ? { text: image.slice(dot + 1, handleAt), range: { start: AstBuilder.after(p0, dot + 1), end: pHandle } }
+          : { text: image.slice(0, handleAt), range: { start: p0, end: pHandle } },
         hasHandle: true,
-        range: { start: p0, end: pEnd },
+        range: { start: p0, end: AstBuilder.after(p0, image.length) },
       };
-      if (hasLane) ep.lane = { text: image.slice(0, dot), range: { start: p0, end: pDot } };
-      if (image.length - 1 > open) ep.direction = { text: image.slice(open, image.length - 1), range: { start: pOpen, end: pClose } };
+      if (hasLane) ep.lane = { text: image.slice(0, dot), range: { start: p0, end: AstBuilder.after(p0, dot) } };
+      if (image.length - 1 > open) {
+        ep.direction = { text: image.slice(open, image.length - 1), range: { start: AstBuilder.after(p0, open), end: AstBuilder.after(p0, image.length - 1) } };
+      }
       return ep;
     }
+    return undefined;
+  }
+
+  private endpointParts(c: CstNode): AstEndpoint | undefined {
     const first = token(c, 'first');
     if (!first) return undefined;
     const second = token(c, 'second');
