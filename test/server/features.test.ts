@@ -273,6 +273,22 @@ describe('document features', () => {
     expect(fix.edit!.changes![uri]![0]!.newText).toBe(':');
   });
 
+  it('declares a missing node named by a top-level edge in the lane of its other end', async () => {
+    const text = 'a {\n  n1: circle label:"x"\n}\nb {\n  n2: circle label:"y"\n}\nn2.handle(right) -> n7.handle(left)\n';
+    const uri = s.open('decl.fz', text);
+    await s.diagnostics(uri);
+    const actions = await s.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 6, character: 20 }, end: { line: 6, character: 22 } }, context: { diagnostics: [] } });
+    const fix = actions.find((x) => /Declare node `n7`/.test(x.title))!;
+    const edit = fix.edit!.changes![uri]!;
+    const lines = text.split('\n');
+    expect(edit[0]!.range.start.line).toBe(5);
+    lines[5] = edit[0]!.newText + lines[5];
+    const fixed = lines.join('\n');
+    expect(fixed).toMatch(/b \{\n {2}n2: circle label:"y"\n\s*n7: rectangle label:"n7"\n\}/);
+    const after = s.open('decl2.fz', fixed);
+    expect((await s.diagnostics(after)).map((d) => d.code)).not.toContain('undefined-node');
+  });
+
   it('offers Convert to ASL as a refactor that creates the .asl.json', async () => {
     const uri = s.open('conv.fz', 'm {\n  n1: circle label:"Start"\n  n2: rectangle label:"A" Type:"Pass"\n  n3: circle label:"End"\n  n1.handle(right) -> n2.handle(left)\n  n2.handle(right) -> n3.handle(left)\n}\n');
     await s.diagnostics(uri);

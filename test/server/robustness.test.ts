@@ -109,3 +109,19 @@ describe('robustness', () => {
     expect(s.logs.filter((l) => /failed|uncaught|unhandled/.test(l))).toEqual([]);
   });
 });
+
+describe('incremental sync', () => {
+  it('applies several changes of one notification in order, and a full-text change', async () => {
+    const uri = s.open('sync.fz', 'a {\n  n1: circle label:"x"\n}\n');
+    await s.diagnostics(uri, 1);
+    // Two edits in one notification: the second's range is in the text after the first.
+    s.change(uri, 2, [
+      { range: { start: { line: 1, character: 6 }, end: { line: 1, character: 12 } }, text: 'circel' },
+      { range: { start: { line: 1, character: 2 }, end: { line: 1, character: 4 } }, text: 'n5' },
+    ]);
+    const d = await s.diagnostics(uri, 2);
+    expect(d.map((x) => x.code).sort()).toEqual(['non-sequential-id', 'unknown-shape']);
+    s.change(uri, 3, [{ text: 'a {\n  n1: circle label:"x"\n}\n' }]);
+    expect(await s.diagnostics(uri, 3)).toEqual([]);
+  });
+});
