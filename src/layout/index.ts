@@ -185,7 +185,7 @@ class Context {
  * graphs (about a thousand nodes); those fall back to Brandes-Köpf placement, whose lane borders
  * are the medians of slightly wavy chains.
  */
-async function runElk(graph: ElkNode): Promise<ElkNode> {
+export async function runElk(graph: ElkNode): Promise<ElkNode> {
   const big = (graph.children?.length ?? 0) > BIG_GRAPH;
   if (!big) {
     try {
