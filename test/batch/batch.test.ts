@@ -42,6 +42,18 @@ describe('batch rendering', () => {
     expect(r.stderr).not.toContain('\r');
   });
 
+  test.skipIf(!existsSync('/usr/bin/script'))('on a terminal: a progress bar redrawn in place, then the summary', () => {
+    const dir = workspace(false);
+    // `script` runs the command on a pseudo-terminal, as a user's shell would.
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} render docs/a.fz docs/b.fz --out-dir out`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('\r\x1b[2K[###############---------------] 1/2');
+    expect(r.stdout).toContain('] 2/2');
+    expect(r.stdout).not.toContain('rendered docs/a.fz ->');
+    expect(summary(r.stdout.replace(/\r\n/g, '\n').replace(/\r\x1b\[2K/g, '\n'))).toMatch(/^rendered 2, skipped 0, failed 0 /);
+  });
+
   test('a batch writes what single renders write', () => {
     const dir = workspace(false);
     expect(run(['render', 'docs/*.fz', '--out-dir', 'out'], dir).code).toBe(0);
