@@ -18,7 +18,8 @@ export interface CodeAction {
 }
 
 /** The commands the server executes (workspace/executeCommand). */
-export const COMMANDS = { convertToAsl: 'flowlane.convertToAsl' } as const;
+// Named apart from the VS Code extension's own commands: the client registers these in the editor too.
+export const COMMANDS = { convertToAsl: 'flowlane.server.convertToAsl' } as const;
 
 function overlaps(a: Range, b: Range): boolean {
   return comparePositions(a.start, b.end) <= 0 && comparePositions(b.start, a.end) <= 0;

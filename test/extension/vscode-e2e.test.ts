@@ -4,7 +4,7 @@
 // Needs code-server, installed by /work/shared/tools/code-server-setup.sh DIR; the test runs only
 // when FLOWLANE_CODE_SERVER=DIR is set (it takes a minute and is not part of CI).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
@@ -20,17 +20,20 @@ describe.runIf(enabled)('the extension in code-server', () => {
   let browser: Browser;
   let page: Page;
   const port = 18000 + Math.floor(Math.random() * 1000);
+  let folder = '';
+  let logs = '';
 
   beforeAll(async () => {
     const work = mkdtempSync(join(tmpdir(), 'flowlane-e2e-'));
+    logs = join(work, 'data', 'logs');
     const ext = join(work, 'ext');
     const data = join(work, 'data');
-    const folder = join(work, 'ws');
+    folder = join(work, 'ws');
     mkdirSync(join(data, 'User'), { recursive: true });
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(data, 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'workbench.colorTheme': 'Default Dark Modern', 'telemetry.telemetryLevel': 'off' }));
     writeFileSync(join(folder, 'order.fz'), 'sales { # Sales\n  n1: circle label:"Start"\n  n2: rectangel label:"Take Order"\n  n1.handle(right) -> n2.handle(left)\n}\n');
-    if (!existsSync(join(root, 'extension', 'flowlane.vsix'))) execFileSync('npm', ['run', '--silent', 'package:extension'], { cwd: root, stdio: 'ignore' });
+    execFileSync('npm', ['run', '--silent', 'package:extension'], { cwd: root, stdio: 'ignore' });
     execFileSync(bin, ['--extensions-dir', ext, '--user-data-dir', data, '--install-extension', join(root, 'extension', 'flowlane.vsix')], { stdio: 'ignore' });
     server = spawn(bin, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--extensions-dir', ext, '--user-data-dir', data, folder], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
@@ -61,9 +64,27 @@ describe.runIf(enabled)('the extension in code-server', () => {
     server?.kill();
   });
 
+  /** Every extension-host log line about flowlane that reports an error. */
+  function extensionErrors(): string[] {
+    const out: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.log')) out.push(...readFileSync(p, 'utf8').split('\n').filter((l) => /\[error\]/.test(l) && /flowlane/i.test(l)));
+      }
+    };
+    if (existsSync(logs)) walk(logs);
+    return out;
+  }
+
   it('underlines the unknown shape (the bundled server runs)', async () => {
     await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 60_000 });
     expect(await page.locator('.monaco-editor .squiggly-error').count()).toBeGreaterThan(0);
+  });
+
+  it('activates without errors', () => {
+    expect(extensionErrors()).toEqual([]);
   });
 
   it('colours the text with the grammar', async () => {
@@ -96,5 +117,28 @@ describe.runIf(enabled)('the extension in code-server', () => {
     await page.keyboard.type('n3: rectangle label:"Ship It', { delay: 20 });
     await preview.waitForFunction(() => document.querySelector('#diagram svg')?.textContent?.includes('Ship It'), undefined, { timeout: 30_000 });
     await page.screenshot({ path: join(tmpdir(), 'flowlane-e2e.png') });
+  });
+
+  async function command(title: string): Promise<void> {
+    await page.keyboard.press('F1');
+    await page.keyboard.type(title);
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: join(tmpdir(), `flowlane-e2e-cmd.png`) });
+    await page.keyboard.press('Enter');
+  }
+
+  it('converts to ASL beside the file, and opens that ASL file as a diagram again', async () => {
+    await page.locator('.monaco-editor .view-line', { hasText: 'n1.handle' }).first().click();
+    await command('FlowZap: Convert to ASL');
+    const asl = join(folder, 'order.asl.json');
+    for (let i = 0; i < 60 && !existsSync(asl); i++) await page.waitForTimeout(250);
+    await page.screenshot({ path: join(tmpdir(), 'flowlane-e2e-asl.png') });
+    const machine = JSON.parse(readFileSync(asl, 'utf8')) as { States: Record<string, unknown> };
+    expect(Object.keys(machine.States)).toContain('Take Order');
+    // The ASL file is now the active editor; open it as a diagram.
+    await page.waitForSelector('.tab.active[aria-label*="order.asl.json"], .tab.active[title*="order.asl.json"]', { timeout: 15_000 }).catch(() => undefined);
+    await command('FlowZap: Open ASL File as Diagram');
+    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => l.textContent?.includes('Type:"Pass"') || l.textContent?.includes('Take Order')), undefined, { timeout: 30_000 });
+    await page.waitForSelector('.statusbar-item[aria-label*="FlowZap"], .statusbar-item:has-text("FlowZap Code")', { timeout: 15_000 });
   });
 });

@@ -80,6 +80,13 @@ describe('the .vsix', () => {
       await s?.stop();
     });
 
+    it('registers no server command under the name of an extension command (VS Code would refuse to activate)', () => {
+      const serverCommands = (s.capabilities['executeCommandProvider'] as { commands: string[] }).commands;
+      const ours = manifest.contributes.commands.map((c) => c.command);
+      expect(serverCommands.length).toBeGreaterThan(0);
+      expect(serverCommands.filter((c) => ours.includes(c))).toEqual([]);
+    });
+
     it('publishes diagnostics, completes and renders SVG', async () => {
       const uri = s.open('v.fz', 'a { # A\n  n1: circle label:"Start"\n  n2: rectangel label:"Go"\n  n1.handle(right) -> n2.handle(left)\n}\n');
       const d = await s.diagnostics(uri);

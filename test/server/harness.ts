@@ -55,6 +55,8 @@ export interface Session {
   conn: ProtocolConnection;
   proc: ChildProcess;
   stderr: () => string;
+  /** The server's answer to initialize. */
+  capabilities: Record<string, unknown>;
   /** Messages the server logged to the client (handler failures among them). */
   logs: string[];
   /** Opens a document; returns its uri. */
@@ -110,7 +112,7 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
   conn.onRequest('workspace/configuration', () => []);
   conn.onRequest('client/registerCapability', () => null);
   conn.listen();
-  await conn.sendRequest('initialize', {
+  const init = await conn.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
     processId: process.pid,
     rootUri: null,
     capabilities: {
@@ -131,6 +133,7 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
     proc,
     stderr: () => err,
     logs,
+    capabilities: init.capabilities,
     appliedEdits,
     open(name, text) {
       const uri = `file:///tmp/flowlane-test/${counter++}-${name}`;
