@@ -2,7 +2,7 @@
 // Input: a parsed definition (any JSON value) and a Locator that turns a path in it into a range of
 // the text that explains it (the input file for from-asl and check, the `.fz` diagram for to-asl).
 // Output: diagnostics naming the state and the problem. No I/O.
-import { diagnostic } from '../core/index.js';
+import { diagnostic, editDistance } from '../core/index.js';
 import type { Diagnostic, DiagnosticCode, JsonValue } from '../core/index.js';
 import { JSONATA_ONLY, JSONPATH_ONLY, MAX_STATE_NAME, STATE_TYPES, isObject } from './fields.js';
 import type { JsonObject, JsonPath, Locator } from './types.js';
@@ -235,21 +235,7 @@ function jsonataFor(field: string): string {
 function suggest(value: JsonValue | undefined, names: string[]): string {
   if (typeof value !== 'string' || names.length === 0) return '';
   const lower = value.toLowerCase().trim();
-  const close = names.find((n) => n.toLowerCase().trim() === lower) ?? (value.length >= 4 ? names.find((n) => editDistance(n, value) <= Math.max(1, Math.floor(value.length / 5))) : undefined);
+  const close = names.find((n) => n.toLowerCase().trim() === lower) ?? (value.length >= 4 ? names.find((n) => Math.abs(n.length - value.length) <= 3 && editDistance(n, value) <= Math.max(1, Math.floor(value.length / 5))) : undefined);
   return close === undefined ? '' : ` (did you mean ${JSON.stringify(close)}?)`;
 }
 
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 99;
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}

@@ -166,3 +166,4 @@ export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
 
 export { applyEdits, offsetAt, positionAt, LineIndex } from './text.js';
 export { applyAllFixes } from './fix.js';
+export { editDistance } from './words.js';

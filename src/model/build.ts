@@ -1,25 +1,10 @@
 // AST -> Diagram. Input: the AST of src/parser. Output: Result<Diagram> with FlowZap's rules checked.
 // References are resolved here (node ids are global, lanes are looked up from the node), and each
 // variant FlowZap rejects is read as the author meant and reported with a machine-applicable fix.
-import { diagnostic, type Diagnostic, type Fix, type Range, type Result, type TextEdit } from '../core/index.js';
+import { diagnostic, editDistance, type Diagnostic, type Fix, type Range, type Result, type TextEdit } from '../core/index.js';
 import type { AstAttribute, AstEdge, AstEndpoint, AstFile, AstLane, AstLoop, AstNode } from '../parser/index.js';
 import { isAslKey } from './query.js';
 import { DIRECTIONS, EDGE_KEYS, NODE_KEYS, SHAPES, type Attribute, type Diagram, type DiagramNode, type Edge, type EdgeEnd, type Lane, type Loop } from './types.js';
-
-/** Levenshtein distance, for "did you mean" fixes. */
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
-}
 
 /** The candidate closest to `word`, when it is close enough to be what was meant. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
@@ -27,7 +12,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = c.startsWith(w) || w.startsWith(c) ? 1 : distance(w, c);
+    const d = c.startsWith(w) || w.startsWith(c) ? 1 : editDistance(w, c);
     if (d < bestDistance) {
       best = c;
       bestDistance = d;

@@ -101,6 +101,26 @@ export class FlowZapParser extends CstParser {
     this.performSelfAnalysis();
   }
 
+  /**
+   * The alternatives of a value: a string, a number, true, false, null, a JSON object or array, or a
+   * bare word (not at the start of a line). `bareIndex` keeps the bare word's Identifier distinct from
+   * the rule's other Identifiers, as Chevrotain requires.
+   */
+  private valueAlternatives(bareIndex: number) {
+    return [
+      { ALT: () => this.CONSUME(StringLiteral) },
+      { ALT: () => this.CONSUME(UnterminatedString) },
+      { ALT: () => this.CONSUME(NumberLiteral) },
+      { ALT: () => this.CONSUME(True) },
+      { ALT: () => this.CONSUME(False) },
+      { ALT: () => this.CONSUME(Null) },
+      { ALT: () => this.CONSUME(JsonValue) },
+      { ALT: () => this.SUBRULE(this.object) },
+      { ALT: () => this.SUBRULE(this.array) },
+      { GATE: () => !isFirstOnLine(this.LA(1)), ALT: () => this.consume(bareIndex, Identifier, BARE) },
+    ];
+  }
+
   private m<T>(key: string, make: () => T): T {
     return (this.memo[key] ??= make()) as T;
   }
@@ -207,26 +227,15 @@ export class FlowZapParser extends CstParser {
     );
   });
 
-  // The value alternatives are spelled out here rather than through `value`, which saves a rule call
-  // (and a CST node) per attribute: attributes are most of a large file.
-  /** An attribute written with spaces, or whose value is not a plain string (`key:"text"` is one token). */
+  /**
+   * An attribute written with spaces, or whose value is not a plain string (`key:"text"` is one
+   * token). The value alternatives are inlined rather than a `value` subrule: one CST node less per
+   * attribute, and attributes are most of a large file.
+   */
   public attribute = this.RULE('attribute', () => {
     this.CONSUME(Identifier, KEY);
     this.OR(this.m('attribute.sep', () => [{ ALT: () => this.CONSUME(Colon, SEP) }, { ALT: () => this.CONSUME(Equals, SEP) }]));
-    this.OR2(
-      this.m('attribute.value', () => [
-        { ALT: () => this.CONSUME(StringLiteral) },
-        { ALT: () => this.CONSUME(UnterminatedString) },
-        { ALT: () => this.CONSUME(NumberLiteral) },
-        { ALT: () => this.CONSUME(True) },
-        { ALT: () => this.CONSUME(False) },
-        { ALT: () => this.CONSUME(Null) },
-        { ALT: () => this.CONSUME(JsonValue) },
-        { ALT: () => this.SUBRULE(this.object) },
-        { ALT: () => this.SUBRULE(this.array) },
-        { GATE: () => !isFirstOnLine(this.LA(1)), ALT: () => this.CONSUME2(Identifier, BARE) },
-      ]),
-    );
+    this.OR2(this.m('attribute.value', () => this.valueAlternatives(2)));
   });
 
   public block = this.RULE('block', () => {
@@ -336,20 +345,7 @@ export class FlowZapParser extends CstParser {
   });
 
   public value = this.RULE('value', () => {
-    this.OR(
-      this.m('value.or', () => [
-        { ALT: () => this.CONSUME(StringLiteral) },
-        { ALT: () => this.CONSUME(UnterminatedString) },
-        { ALT: () => this.CONSUME(NumberLiteral) },
-        { ALT: () => this.CONSUME(True) },
-        { ALT: () => this.CONSUME(False) },
-        { ALT: () => this.CONSUME(Null) },
-        { ALT: () => this.CONSUME(JsonValue) },
-        { ALT: () => this.SUBRULE(this.object) },
-        { ALT: () => this.SUBRULE(this.array) },
-        { GATE: () => !isFirstOnLine(this.LA(1)), ALT: () => this.CONSUME(Identifier, BARE) },
-      ]),
-    );
+    this.OR(this.m('value.or', () => this.valueAlternatives(1)));
   });
 
   public object = this.RULE('object', () => {
