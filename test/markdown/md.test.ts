@@ -142,6 +142,18 @@ describe('flowlane md', () => {
     expect(existsSync(join(dir, 'img', 'diagrams', 'order.svg'))).toBe(true);
   });
 
+  test('two files giving one id to different diagrams: the second is refused, left unchanged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowlane-md-'));
+    const page = (label: string): string => `\`\`\`fz id=x\na { # A\n  n1: circle label:"${label}"\n}\n\`\`\`\n`;
+    writeFileSync(join(dir, 'one.md'), page('One'));
+    writeFileSync(join(dir, 'two.md'), page('Two'));
+    const r = run(['md', 'one.md', 'two.md'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('flowlane: two.md: x.svg is also the image of a different diagram in one.md');
+    expect(readFileSync(join(dir, 'two.md'), 'utf8')).toBe(page('Two'));
+    expect(readFileSync(join(dir, 'x.svg'), 'utf8')).toContain('One');
+  });
+
   test('a broken fence leaves the file untouched and reports file.md:line:col; exit 1', () => {
     const { dir, file } = workspace('broken.md');
     const r = run(['md', 'broken.md'], dir);

@@ -42,7 +42,7 @@ function sameContent(path: string, content: string): boolean {
 }
 
 /** Processes one Markdown file; returns whether it failed (an error, or drift under --check). */
-async function processFile(file: string, options: MdCliOptions): Promise<boolean> {
+async function processFile(file: string, options: MdCliOptions, written: Map<string, { svg: string; by: string }>): Promise<boolean> {
   const read = readText(file);
   if (!read.ok) {
     console.error(`flowlane: ${read.message}`);
@@ -60,6 +60,17 @@ async function processFile(file: string, options: MdCliOptions): Promise<boolean
     console.error(`flowlane: ${read.name} left unchanged: fix the errors above first`);
     return true;
   }
+  // Two Markdown files of one run must not write different pictures to one image file.
+  for (const a of out.assets) {
+    const key = resolve(imageDir, a.name);
+    const other = written.get(key);
+    if (other && other.svg !== a.svg) {
+      console.error(`flowlane: ${read.name}: ${join(imageDir, a.name)} is also the image of a different diagram in ${other.by}; give one of the fences another id`);
+      console.error(`flowlane: ${read.name} left unchanged: fix the errors above first`);
+      return true;
+    }
+  }
+  for (const a of out.assets) written.set(resolve(imageDir, a.name), { svg: a.svg, by: read.name });
   if (options.check) {
     let stale = false;
     for (const f of out.fences) {
@@ -107,7 +118,8 @@ export function register(program: Command): void {
     .addOption(new Option('--direction <dir>', 'flow direction: right (lanes as rows) or down (lanes as columns)').choices(['right', 'down']).default('right'))
     .action(async (files: string[], options: MdCliOptions) => {
       let failed = false;
-      for (const file of files) if (await processFile(file, options)) failed = true;
+      const written = new Map<string, { svg: string; by: string }>();
+      for (const file of files) if (await processFile(file, options, written)) failed = true;
       process.exitCode = failed ? 1 : 0;
     });
 }
