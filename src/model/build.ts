@@ -178,7 +178,6 @@ class ModelBuilder {
 
   private attributes(list: AstAttribute[], on: 'node' | 'edge'): Attribute[] {
     const out: Attribute[] = [];
-    const seen = new Map<string, AstAttribute>();
     const known: readonly string[] = on === 'node' ? NODE_KEYS : EDGE_KEYS;
     for (const a of list) {
       if (!a.value) continue;
@@ -208,16 +207,16 @@ class ModelBuilder {
           ),
         );
       }
-      const previous = seen.get(key);
+      // Attribute lists are short: a scan is cheaper than a Map per node.
+      const previous = out.find((x) => x.key === key);
       if (previous) {
         this.diagnostics.push(
           diagnostic('duplicate-attribute', a.key.range, `\`${key}\` is given twice: keep one`, {
-            related: [{ range: previous.key.range, message: `\`${key}\` is first given here` }],
+            related: [{ range: previous.keyRange, message: `\`${key}\` is first given here` }],
           }),
         );
         continue;
       }
-      seen.set(key, a);
       if (!isAslKey(key) && typeof a.value.value !== 'string') {
         this.diagnostics.push(
           diagnostic('invalid-attribute-value', a.value.range, `\`${key}\` takes a string: write \`${key}${on === 'node' ? ':' : '='}"…"\``),
