@@ -10,7 +10,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDiagram, DiagramIndex } from '../dist/model/index.js';
 import { layout, runElk } from '../dist/layout/index.js';
-import { assignLayers, toElk, asSide } from '../dist/layout/to-elk.js';
+import { assignLayers, presetAcross, toElk, asSide } from '../dist/layout/to-elk.js';
 import { measureNode, measureText } from '../dist/layout/measure.js';
 import { renderSvg } from '../dist/render/index.js';
 
@@ -62,7 +62,9 @@ function elkGraphOf(diagram) {
     if (edge.label) e.label = measureText(edge.label, 11, 400, 140);
     return e;
   });
-  return toElk({ lanes, laneNodes, sizes, edges, direction: 'right' }, assignLayers(laneNodes.flat(), edges));
+  const input = { lanes, laneNodes, sizes, edges, direction: 'right' };
+  const layers = assignLayers(laneNodes.flat(), edges);
+  return toElk(input, layers, presetAcross(input, layers, lanes.map(() => 0)));
 }
 
 async function time(fn, runs) {

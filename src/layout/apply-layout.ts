@@ -1,13 +1,13 @@
 // Step 3 of 3 (apply): reads ELK's result for one scope back into lanes, nodes and edges with
 // coordinates local to the scope (origin at the scope's top-left corner).
 // Input: the laid-out ElkNode, the ScopeInput it came from. Output: a Scope.
-// The separator chains of to-elk.ts become the lane borders; a band that is too small for its
+// The lane borders are read from the nodes' positions (laneBorders); a band that is too small for its
 // header label is stretched, which moves everything beyond it and lengthens the edge segments that
 // cross it (an orthogonal route stays orthogonal under such a stretch).
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { METRICS } from './options.js';
-import { labelNodeId, separatorId } from './to-elk.js';
-import type { ScopeInput } from './to-elk.js';
+import { labelNodeId } from './to-elk.js';
+import type { AcrossPlan, ScopeInput } from './to-elk.js';
 import type { Box, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from './types.js';
 
 /** A laid-out scope in its own coordinates. */
@@ -29,28 +29,59 @@ export interface ApplyContext {
   makeEdge: (index: number, points: Point[], labelBox: Box | undefined) => LaidOutEdge;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : s[Math.floor(s.length / 2)]!;
-}
-
-export function applyLayout(result: ElkNode, input: ScopeInput, ctx: ApplyContext): Scope {
+/**
+ * Lane borders across the flow, read from where ELK really put the nodes: each border lies in the
+ * gap between the last node of one lane and the first of the next (as close to the planned border
+ * as the gap allows, keeping the lane padding on both sides). `overflow[i]` is how much deeper lane
+ * i's band must be planned for that gap to exist; all zeros means every node is inside its band.
+ */
+export function laneBorders(result: ElkNode, input: ScopeInput, plan: AcrossPlan): { borders: number[]; overflow: number[] } {
   const horizontal = input.direction === 'right';
   const byId = new Map<string, ElkNode>();
   for (const c of result.children ?? []) byId.set(c.id, c);
-  const maxLayer = Math.max(0, ...[...byId.keys()].filter((k) => k.startsWith('\u0000sep0_')).map((k) => Number(k.slice(6))));
-  const band = (p: { x: number; y: number }): number => (horizontal ? p.y : p.x);
-
-  // Lane borders: the centre line of each separator chain.
-  const borders: number[] = [];
-  for (let k = 0; k <= input.lanes.length; k++) {
-    const centres: number[] = [];
-    for (let l = 0; l <= maxLayer; l++) {
-      const s = byId.get(separatorId(k, l));
-      if (s) centres.push(horizontal ? s.y! + s.height! / 2 : s.x! + s.width! / 2);
+  const pad = METRICS.lanePadding;
+  const lo: number[] = [];
+  const hi: number[] = [];
+  input.laneNodes.forEach((ids) => {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const id of ids) {
+      const c = byId.get(id);
+      if (!c) continue;
+      const m = input.margins?.get(id);
+      const a0 = (horizontal ? c.y! : c.x!) - ((horizontal ? m?.top : m?.left) ?? 0);
+      const a1 = (horizontal ? c.y! + c.height! : c.x! + c.width!) + ((horizontal ? m?.bottom : m?.right) ?? 0);
+      min = Math.min(min, a0);
+      max = Math.max(max, a1);
     }
-    borders.push(median(centres));
+    lo.push(min);
+    hi.push(max);
+  });
+  const n = input.lanes.length;
+  const borders: number[] = [plan.bandStart[0]!];
+  const overflow = new Array<number>(n).fill(0);
+  // The deepest reach of any earlier lane: a border must clear it, not only the previous lane's.
+  let reach = -Infinity;
+  for (let k = 1; k <= n; k++) {
+    reach = Math.max(reach, hi[k - 1]! + pad);
+    const next = k < n ? lo[k]! - pad : Infinity;
+    const planned = plan.bandStart[k]!;
+    let b = Math.min(Math.max(planned, reach), next);
+    if (reach > next + 0.01) {
+      overflow[k - 1] = reach - next;
+      b = (reach + next) / 2;
+    }
+    borders.push(Math.max(b, borders[k - 1]!));
   }
+  return { borders, overflow };
+}
+
+export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: number[], ctx: ApplyContext): Scope {
+  const horizontal = input.direction === 'right';
+  const byId = new Map<string, ElkNode>();
+  for (const c of result.children ?? []) byId.set(c.id, c);
+  const band = (p: { x: number; y: number }): number => (horizontal ? p.y : p.x);
+  const borders = [...bordersIn];
 
   const nodes: LaidOutNode[] = [];
   input.laneNodes.forEach((ids) => {

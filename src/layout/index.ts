@@ -8,14 +8,14 @@ import * as ElkModule from 'elkjs/lib/elk.bundled.js';
 import type { ELK, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { DiagramNode, Diagram, Lane } from '../model/types.js';
 import { DiagramIndex } from '../model/query.js';
-import { applyLayout, moveNode } from './apply-layout.js';
+import { applyLayout, laneBorders, moveNode } from './apply-layout.js';
 import type { Scope } from './apply-layout.js';
 import { defaultFonts } from './fonts.js';
 import { edgeKind, edgeText, measureNode, measureText, nodeKind, normalShape, retryInfo, stateType } from './measure.js';
 import type { MeasuredNode } from './measure.js';
 import { METRICS } from './options.js';
 import type { LayoutOptions } from './options.js';
-import { asSide, assignLayers, toElk } from './to-elk.js';
+import { asSide, assignLayers, presetAcross, toElk } from './to-elk.js';
 import type { ScopeEdge, ScopeInput } from './to-elk.js';
 import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutLoop, LaidOutNode, LayoutDirection, TextBlock } from './types.js';
 
@@ -119,10 +119,19 @@ class Context {
     });
     const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction };
     const layers = assignLayers(laneNodes.flat(), edges);
-    const graph = toElk(input, layers);
-    const result = await runElk(graph);
+    // Plan the bands, let ELK place and route, and deepen any band a push overflowed (see to-elk.ts).
+    const slack = lanes.map(() => 0);
+    let plan = presetAcross(input, layers, slack);
+    let result = await runElk(toElk(input, layers, plan));
+    let cut = laneBorders(result, input, plan);
+    for (let round = 0; round < MAX_ROUNDS && cut.overflow.some((o) => o > 0); round++) {
+      cut.overflow.forEach((o, i) => (slack[i]! += o > 0 ? Math.ceil(o) + METRICS.nodeNode : 0));
+      plan = presetAcross(input, layers, slack);
+      result = await runElk(toElk(input, layers, plan));
+      cut = laneBorders(result, input, plan);
+    }
     const laneLabels = lanes.map((l) => measureText(l.label ?? l.id, METRICS.headerFontSize, 600, METRICS.wrap.header));
-    const scope = applyLayout(result, input, {
+    const scope = applyLayout(result, input, cut.borders, {
       laneLabels,
       makeNode: (id, box) => {
         const node = index.node(id)!;
@@ -179,27 +188,13 @@ class Context {
   }
 }
 
-/**
- * Runs ELK. Network-simplex node placement is what keeps the separator chains (the lane borders)
- * straight, but ELK's implementation recurses once per node and overflows the stack on very large
- * graphs (about a thousand nodes); those fall back to Brandes-Köpf placement, whose lane borders
- * are the medians of slightly wavy chains.
- */
+/** Runs ELK on a copy of the graph (ELK writes its result into the graph it is given). */
 export async function runElk(graph: ElkNode): Promise<ElkNode> {
-  const big = (graph.children?.length ?? 0) > BIG_GRAPH;
-  if (!big) {
-    try {
-      return await elkInstance().layout(structuredClone(graph));
-    } catch {
-      // Fall through to the placement that needs no deep recursion.
-    }
-  }
-  const options = { ...graph.layoutOptions, 'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF', 'elk.layered.nodePlacement.bk.fixedAlignment': 'BALANCED' };
-  return elkInstance().layout({ ...graph, layoutOptions: options });
+  return elkInstance().layout(structuredClone(graph));
 }
 
-/** ELK graphs with more children than this skip network-simplex placement (see runElk). */
-const BIG_GRAPH = 2500;
+/** How many times a scope is laid out again with deeper bands before its borders are taken as they are. */
+const MAX_ROUNDS = 4;
 
 /** Moves a scope, and every scope nested in its containers, by (dx, dy). */
 function translateScope(scope: Scope, dx: number, dy: number): void {

@@ -50,8 +50,8 @@ export function elkOptions(direction: LayoutDirection): Record<string, string> {
     // the south ports of some nodes to the north.
     'elk.layered.crossingMinimization.strategy': 'INTERACTIVE',
     'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-    'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
-    'elk.layered.nodePlacement.favorStraightEdges': 'true',
+    // Positions across the flow come from to-elk.ts too (the lane bands); ELK only resolves overlaps.
+    'elk.layered.nodePlacement.strategy': 'INTERACTIVE',
     'elk.separateConnectedComponents': 'false',
     'elk.spacing.nodeNode': String(METRICS.nodeNode),
     'elk.layered.spacing.nodeNodeBetweenLayers': String(METRICS.layerSpacing),

@@ -8,11 +8,14 @@
 //   source order, then longest path, then sources pulled next to their first successor), and hand
 //   them to ELK's INTERACTIVE layerer as x = layer * stride. A handoff between lanes therefore moves
 //   one layer forward, exactly like an edge inside a lane.
-// * Between two neighbouring lanes (and above the first and below the last) runs a chain of tiny
-//   separator nodes, one per layer, joined by edges that network-simplex node placement strongly
-//   wants straight. Children are listed lane by lane with the separators between them, and the
-//   crossing minimiser must keep that model order within each layer, so every layer reads: separator
-//   0, lane 1's nodes, separator 1, lane 2's nodes, … Each straight chain is a lane border.
+// * We also place every node across the flow ourselves (presetAcross): lane after lane, each lane a
+//   band as deep as its deepest layer, the nodes of one lane and layer stacked and centred on the
+//   band. ELK's INTERACTIVE crossing minimiser keeps that order and its INTERACTIVE node placer keeps
+//   those positions, only pushing a node further along when an edge passing through its layer needs
+//   the room. Both are linear, so a thousand nodes take ELK well under a second of placement (the
+//   network-simplex placement this replaces needed seconds at 200 nodes and overflowed the stack
+//   near 1,000). If a push moved a node past its band, the layout is run again with that band
+//   deepened by the overflow (see `slack`), so lanes stay bands however crowded.
 import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api.js';
 import type { Edge, Lane } from '../model/types.js';
 import { METRICS, elkOptions } from './options.js';
@@ -42,11 +45,12 @@ export interface ScopeInput {
   sizes: Map<string, { width: number; height: number }>;
   edges: ScopeEdge[];
   direction: LayoutDirection;
+  /** Room to keep clear around some nodes (loop frames). */
+  margins?: Map<string, Margins>;
 }
 
 export const portId = (node: string, side: Side): string => `${node}:${side}`;
 export const labelNodeId = (index: number): string => `\u0000label${index}`;
-export const separatorId = (k: number, layer: number): string => `\u0000sep${k}_${layer}`;
 
 /** Layer of every node of the scope: one global layering across all its lanes. */
 export function assignLayers(nodes: string[], edges: ScopeEdge[]): Map<string, number> {
@@ -107,14 +111,72 @@ export function assignLayers(nodes: string[], edges: ScopeEdge[]): Map<string, n
   return layer;
 }
 
-export function toElk(input: ScopeInput, layers: Map<string, number>): ElkNode {
+/** Room kept clear around a node (absolute sides, pixels): a loop frame and its tab. */
+export interface Margins {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+/** Where presetAcross put each node across the flow, and where each lane's band starts. */
+export interface AcrossPlan {
+  /** Top (direction right) or left (direction down) edge of every node, margins excluded. */
+  pos: Map<string, number>;
+  /** Start of each lane's band, and after the last one the end of the last band. */
+  bandStart: number[];
+}
+
+/**
+ * Places every node across the flow: lane bands one after another, each as deep as its deepest
+ * layer's stack plus the lane padding on both sides plus `slack[i]`; inside a band, the nodes of
+ * one layer stacked in source order and centred, so that a lane's single nodes share one centre
+ * line and the edges between them run straight.
+ */
+export function presetAcross(input: ScopeInput, layers: Map<string, number>, slack: number[]): AcrossPlan {
+  const horizontal = input.direction === 'right';
+  const pad = METRICS.lanePadding;
+  const gap = METRICS.nodeNode;
+  const pos = new Map<string, number>();
+  const bandStart: number[] = [];
+  let at = 0;
+  input.lanes.forEach((_, i) => {
+    bandStart.push(at);
+    const extent = (id: string): { before: number; size: number; after: number } => {
+      const size = input.sizes.get(id)!;
+      const m = input.margins?.get(id);
+      return horizontal
+        ? { before: m?.top ?? 0, size: size.height, after: m?.bottom ?? 0 }
+        : { before: m?.left ?? 0, size: size.width, after: m?.right ?? 0 };
+    };
+    const stacks = new Map<number, string[]>();
+    for (const id of input.laneNodes[i]!) {
+      const l = layers.get(id) ?? 0;
+      (stacks.get(l) ?? stacks.set(l, []).get(l)!).push(id);
+    }
+    const depth = (ids: string[]): number => ids.reduce((sum, id) => {
+      const e = extent(id);
+      return sum + e.before + e.size + e.after;
+    }, 0) + gap * (ids.length - 1);
+    let deepest = 0;
+    for (const ids of stacks.values()) deepest = Math.max(deepest, depth(ids));
+    for (const ids of stacks.values()) {
+      let y = at + pad + (deepest - depth(ids)) / 2;
+      for (const id of ids) {
+        const e = extent(id);
+        pos.set(id, y + e.before);
+        y += e.before + e.size + e.after + gap;
+      }
+    }
+    at += pad + deepest + (slack[i] ?? 0) + pad;
+  });
+  bandStart.push(at);
+  return { pos, bandStart };
+}
+
+export function toElk(input: ScopeInput, layers: Map<string, number>, plan: AcrossPlan): ElkNode {
   const { direction } = input;
   const horizontal = direction === 'right';
-  // Our layers go to even ELK layers; the odd ones in between hold ELK's edge label dummies. ELK
-  // inserts those dummies before layering, without a position, and its interactive layerer pushes
-  // a dummy (and, were there no free layer, everything after it) to the layer after the edge's
-  // source; a free odd layer there keeps every node in the layer we chose.
-  const maxLayer = 2 * Math.max(0, ...layers.values());
   const stride = METRICS.layerStride;
   const children: ElkNode[] = [];
   const usedSides = new Map<string, Set<Side>>();
@@ -122,19 +184,11 @@ export function toElk(input: ScopeInput, layers: Map<string, number>): ElkNode {
     (usedSides.get(e.edge.from.node) ?? usedSides.set(e.edge.from.node, new Set()).get(e.edge.from.node)!).add(e.fromSide);
     (usedSides.get(e.edge.to.node) ?? usedSides.set(e.edge.to.node, new Set()).get(e.edge.to.node)!).add(e.toSide);
   }
-  const separatorChain = (k: number): void => {
-    for (let l = 0; l <= maxLayer; l++) {
-      children.push({
-        id: separatorId(k, l),
-        width: horizontal ? 1 : 2,
-        height: horizontal ? 2 : 1,
-        ...(horizontal ? { x: l * stride, y: k * stride } : { x: k * stride, y: l * stride }),
-      });
-    }
-  };
-  separatorChain(0);
+  // Our layers go to even ELK layers; the odd ones in between hold the edge label nodes, so a label
+  // never shares a layer (and so never competes for room across the flow) with a node.
+  const preset = new Map<string, { x: number; y: number }>();
   input.lanes.forEach((_, i) => {
-    input.laneNodes[i]!.forEach((id, j) => {
+    for (const id of input.laneNodes[i]!) {
       const size = input.sizes.get(id)!;
       const l = 2 * (layers.get(id) ?? 0);
       const ports: ElkPort[] = [];
@@ -144,34 +198,16 @@ export function toElk(input: ScopeInput, layers: Map<string, number>): ElkNode {
         const y = side === 'top' ? 0 : side === 'bottom' ? size.height : size.height / 2;
         ports.push({ id: portId(id, side), x, y, width: 0, height: 0, layoutOptions: { 'elk.port.side': ELK_SIDE[side] } });
       }
-      children.push({
-        id,
-        width: size.width,
-        height: size.height,
-        // Across the flow: inside the lane's band, in source order; ELK's interactive crossing
-        // minimiser keeps this order in every layer, so each lane stays between its two borders.
-        ...(horizontal ? { x: l * stride, y: i * stride + 1000 + j * 10 } : { x: i * stride + 1000 + j * 10, y: l * stride }),
-        ports,
-        layoutOptions: {
-          'elk.portConstraints': 'FIXED_POS',
-        },
-      });
-    });
-    separatorChain(i + 1);
-  });
-  const preset = new Map<string, { x: number; y: number }>();
-  for (const c of children) preset.set(c.id, { x: c.x ?? 0, y: c.y ?? 0 });
-  const edges: ElkExtendedEdge[] = [];
-  for (let k = 0; k <= input.lanes.length; k++) {
-    for (let l = 0; l < maxLayer; l++) {
-      edges.push({
-        id: `\u0000sepedge${k}_${l}`,
-        sources: [separatorId(k, l)],
-        targets: [separatorId(k, l + 1)],
-        layoutOptions: { 'elk.layered.priority.straightness': '100', 'elk.layered.priority.shortness': '100' },
-      });
+      const across = plan.pos.get(id)!;
+      const at = horizontal ? { x: l * stride, y: across } : { x: across, y: l * stride };
+      preset.set(id, { x: at.x + size.width / 2, y: at.y + size.height / 2 });
+      const layoutOptions: Record<string, string> = { 'elk.portConstraints': 'FIXED_POS' };
+      const m = input.margins?.get(id);
+      if (m) layoutOptions['elk.margins'] = `[top=${m.top},left=${m.left},bottom=${m.bottom},right=${m.right}]`;
+      children.push({ id, width: size.width, height: size.height, ...at, ports, layoutOptions });
     }
-  }
+  });
+  const edges: ElkExtendedEdge[] = [];
   for (const e of input.edges) {
     const source = portId(e.edge.from.node, e.fromSide);
     const target = portId(e.edge.to.node, e.toSide);
@@ -191,10 +227,10 @@ export function toElk(input: ScopeInput, layers: Map<string, number>): ElkNode {
     if (layer < 0) layer = 1;
     const a = preset.get(e.edge.from.node)!;
     const b = preset.get(e.edge.to.node)!;
-    const across = horizontal ? (a.y + b.y) / 2 + 1 : (a.x + b.x) / 2 + 1;
     const forward = lt >= ls;
     const w = e.label.width + 12;
     const h = e.label.height + 6;
+    const across = horizontal ? (a.y + b.y) / 2 - h / 2 : (a.x + b.x) / 2 - w / 2;
     const id = labelNodeId(e.index);
     const inSide = horizontal ? (forward ? 'WEST' : 'EAST') : forward ? 'NORTH' : 'SOUTH';
     const outSide = horizontal ? (forward ? 'EAST' : 'WEST') : forward ? 'SOUTH' : 'NORTH';
