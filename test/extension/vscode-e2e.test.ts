@@ -127,8 +127,28 @@ describe.runIf(enabled)('the extension in code-server', () => {
     await page.keyboard.press('Enter');
   }
 
-  it('converts to ASL beside the file, and opens that ASL file as a diagram again', async () => {
+  it('exports the diagram as SVG and as PNG through the save dialog', async () => {
     await page.locator('.monaco-editor .view-line', { hasText: 'n1.handle' }).first().click();
+    for (const [title, file, check] of [
+      ['FlowZap: Export Diagram as SVG', 'order.svg', (b: Buffer) => b.toString('utf8').includes('<svg')],
+      ['FlowZap: Export Diagram as PNG', 'order.png', (b: Buffer) => b.subarray(1, 4).toString() === 'PNG'],
+    ] as const) {
+      await command(title);
+      // The save dialog (VS Code's simple dialog in the browser) proposes the file beside the .fz: accept it.
+      await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 15_000 });
+      await page.waitForTimeout(500);
+      await page.keyboard.press('Enter');
+      const target = join(folder, file);
+      for (let i = 0; i < 60 && !existsSync(target); i++) await page.waitForTimeout(250);
+      expect(check(readFileSync(target)), file).toBe(true);
+    }
+  });
+
+  it('converts to ASL beside the file, and opens that ASL file as a diagram again', async () => {
+    // Back to the .fz editor (the first editor group), whatever the export left focused.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+1');
+    await page.waitForTimeout(300);
     await command('FlowZap: Convert to ASL');
     const asl = join(folder, 'order.asl.json');
     for (let i = 0; i < 60 && !existsSync(asl); i++) await page.waitForTimeout(250);
@@ -140,5 +160,9 @@ describe.runIf(enabled)('the extension in code-server', () => {
     await command('FlowZap: Open ASL File as Diagram');
     await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => l.textContent?.includes('Type:"Pass"') || l.textContent?.includes('Take Order')), undefined, { timeout: 30_000 });
     await page.waitForSelector('.statusbar-item[aria-label*="FlowZap"], .statusbar-item:has-text("FlowZap Code")', { timeout: 15_000 });
+  });
+
+  it('logged no extension error along the way', () => {
+    expect(extensionErrors()).toEqual([]);
   });
 });
