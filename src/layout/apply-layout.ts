@@ -133,7 +133,11 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     minBand = Math.min(minBand, b0);
     maxBand = Math.max(maxBand, b1);
   };
-  for (const n of nodes) cover(n.box);
+  // A node's margins (room for a loop frame) belong to its lane, so the frame stays inside the picture.
+  for (const n of nodes) {
+    const m = input.margins?.get(n.id);
+    cover(m ? { x: n.box.x - m.left, y: n.box.y - m.top, width: n.box.width + m.left + m.right, height: n.box.height + m.top + m.bottom } : n.box);
+  }
   for (const e of edges) {
     for (const p of e.points) cover({ x: p.x, y: p.y, width: 0, height: 0 });
     if (e.label) cover(e.label.box);

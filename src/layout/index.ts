@@ -16,7 +16,7 @@ import type { MeasuredNode } from './measure.js';
 import { METRICS } from './options.js';
 import type { LayoutOptions } from './options.js';
 import { asSide, assignLayers, presetAcross, toElk } from './to-elk.js';
-import type { ScopeEdge, ScopeInput } from './to-elk.js';
+import type { Margins, ScopeEdge, ScopeInput } from './to-elk.js';
 import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutLoop, LaidOutNode, LayoutDirection, TextBlock } from './types.js';
 
 export type * from './types.js';
@@ -45,7 +45,7 @@ export async function layout(diagram: Diagram, options: LayoutOptions = {}): Pro
   const scope = await ctx.layoutScope(top, new Set());
   const nodesById = new Map<string, LaidOutNode>();
   for (const n of ctx.allNodes) nodesById.set(n.id, n);
-  const loops = layoutLoops(diagram, nodesById);
+  const loops = layoutLoops(diagram, ctx.reaches, nodesById, ctx.allEdges);
   // Loops may reach past the lanes' edge: grow the picture (never shrink it) to hold them.
   let width = scope.width;
   let height = scope.height;
@@ -75,11 +75,15 @@ class Context {
   readonly allNodes: LaidOutNode[] = [];
   readonly allLanes: LaidOutLane[] = [];
   readonly allEdges: LaidOutEdge[] = [];
+  /** How far each loop's frame reaches beyond its nodes (the same numbers reserve and draw it). */
+  readonly reaches: LoopReach[];
 
   constructor(
     readonly index: DiagramIndex,
     readonly direction: LayoutDirection,
-  ) {}
+  ) {
+    this.reaches = loopReaches(index.diagram);
+  }
 
   /** Lays out lanes stacked as one scope; `visiting` guards against a block that contains itself. */
   async layoutScope(lanes: Lane[], visiting: Set<string>): Promise<Scope> {
@@ -117,8 +121,8 @@ class Context {
       }
       edges.push(e);
     });
-    const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction };
     const layers = assignLayers(laneNodes.flat(), edges);
+    const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction, margins: loopMargins(index.diagram, this.reaches, inScope, sizes, layers, direction) };
     // Plan the bands, let ELK place and route, and deepen any band a push overflowed (see to-elk.ts).
     const slack = lanes.map(() => 0);
     let plan = presetAcross(input, layers, slack);
@@ -230,20 +234,110 @@ function containerTitle(node: DiagramNode): string {
   return type ? `${name}  ·  ${type}` : name;
 }
 
-function layoutLoops(diagram: Diagram, nodes: Map<string, LaidOutNode>): LaidOutLoop[] {
+/** How far a loop's frame reaches beyond its nodes: across the top (tab included) and on the other sides. */
+interface LoopReach {
+  top: number;
+  side: number;
+  tab: { text: TextBlock; width: number; height: number };
+}
+
+/**
+ * Loops that share nodes nest: the one with fewer nodes (then the earlier one) is inner, and an
+ * outer frame reaches past the inner frames' reach, so frames and tabs never coincide.
+ */
+function loopReaches(diagram: Diagram): LoopReach[] {
+  const m = METRICS.loopMargin;
+  const reach: LoopReach[] = diagram.loops.map((l) => ({ top: 0, side: 0, tab: loopTab(l.text) }));
+  const members = diagram.loops.map((l) => new Set(l.nodes));
+  const order = diagram.loops.map((_, i) => i).sort((a, b) => members[a]!.size - members[b]!.size || a - b);
+  order.forEach((i, k) => {
+    let top = 0;
+    let side = 0;
+    for (const j of order.slice(0, k)) {
+      if (![...members[j]!].some((id) => members[i]!.has(id))) continue;
+      top = Math.max(top, reach[j]!.top);
+      side = Math.max(side, reach[j]!.side);
+    }
+    reach[i]!.top = top + m + reach[i]!.tab.height;
+    reach[i]!.side = side + m;
+  });
+  return reach;
+}
+
+/**
+ * Room for the loop frames, reserved as ELK node margins so that ELK keeps every other node, label
+ * and route out of it: each member keeps its loops' reach on every side; the members in a loop's
+ * first layer also keep the tab's width, so the tab lies inside their layer. (layoutLoops draws
+ * the frames from the same reaches.)
+ */
+function loopMargins(diagram: Diagram, reaches: LoopReach[], inScope: Set<string>, sizes: Map<string, { width: number; height: number }>, layers: Map<string, number>, direction: LayoutDirection): Map<string, Margins> {
+  const out = new Map<string, Margins>();
+  diagram.loops.forEach((loop, i) => {
+    const members = loop.nodes.filter((id) => inScope.has(id));
+    if (members.length === 0) return;
+    const { top, side, tab } = reaches[i]!;
+    const first = Math.min(...members.map((id) => layers.get(id) ?? 0));
+    for (const id of members) {
+      const size = sizes.get(id)!;
+      const prev = out.get(id) ?? { top: 0, right: 0, bottom: 0, left: 0 };
+      // The tab runs right from the frame's left edge; in direction down that is across the flow.
+      const right = (layers.get(id) ?? 0) === first || direction === 'down' ? Math.max(side, tab.width - size.width - side) : side;
+      out.set(id, { top: Math.max(prev.top, top), right: Math.max(prev.right, right), bottom: Math.max(prev.bottom, side), left: Math.max(prev.left, side) });
+    }
+  });
+  return out;
+}
+
+/** A loop's label and the size of the tab holding it. */
+function loopTab(text: string): { text: TextBlock; width: number; height: number } {
+  const t = measureText(`loop  ${text}`, METRICS.smallFontSize, 600, METRICS.wrap.loop);
+  return { text: t, width: t.width + 16, height: t.height + 6 };
+}
+
+const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const contains = (a: Box, b: Box): boolean => b.x >= a.x && b.y >= a.y && b.x + b.width <= a.x + a.width && b.y + b.height <= a.y + a.height;
+
+/**
+ * Draws each loop's frame around its nodes at the reach reserved for it. A frame over nodes that
+ * are not neighbours (across lanes, say) may take in other nodes or edge labels on the way; it
+ * grows until it holds each of them whole rather than cutting through it, and its tab slides
+ * right along the top edge until it covers nothing.
+ */
+function layoutLoops(diagram: Diagram, reaches: LoopReach[], nodes: Map<string, LaidOutNode>, edges: LaidOutEdge[]): LaidOutLoop[] {
   const out: LaidOutLoop[] = [];
+  const labels = edges.flatMap((e) => (e.label ? [e.label.box] : []));
+  const tabs: Box[] = [];
   diagram.loops.forEach((loop, index) => {
     const boxes = loop.nodes.map((id) => nodes.get(id)?.box).filter((b): b is Box => b !== undefined);
     if (boxes.length === 0) return;
-    const m = METRICS.loopMargin;
-    const text = measureText(`loop  ${loop.text}`, METRICS.smallFontSize, 600, METRICS.wrap.loop);
-    const tabH = text.height + 6;
-    const x0 = Math.min(...boxes.map((b) => b.x)) - m;
-    const y0 = Math.min(...boxes.map((b) => b.y)) - m - tabH;
-    const x1 = Math.max(...boxes.map((b) => b.x + b.width)) + m;
-    const y1 = Math.max(...boxes.map((b) => b.y + b.height)) + m;
-    const box = { x: x0, y: y0, width: Math.max(x1 - x0, text.width + 16), height: y1 - y0 };
-    out.push({ index, text, box, tab: { x: x0, y: y0, width: text.width + 16, height: tabH }, nodes: [...loop.nodes] });
+    const { top, side, tab } = reaches[index]!;
+    let x0 = Math.min(...boxes.map((b) => b.x)) - side;
+    let y0 = Math.min(...boxes.map((b) => b.y)) - top;
+    let x1 = Math.max(...boxes.map((b) => b.x + b.width)) + side;
+    let y1 = Math.max(...boxes.map((b) => b.y + b.height)) + side;
+    x1 = Math.max(x1, x0 + tab.width);
+    const frame0 = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+    // Containers around the whole frame are not obstacles.
+    const obstacles = [...[...nodes.values()].map((n) => n.box).filter((b) => !contains(b, frame0)), ...labels];
+    for (let grown = true, rounds = 0; grown && rounds < 50; rounds++) {
+      grown = false;
+      const frame = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+      for (const b of obstacles) {
+        if (!overlaps(frame, b) || contains(frame, b)) continue;
+        x0 = Math.min(x0, b.x - side);
+        y0 = Math.min(y0, b.y - top);
+        x1 = Math.max(x1, b.x + b.width + side);
+        y1 = Math.max(y1, b.y + b.height + side);
+        grown = true;
+      }
+    }
+    const box = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+    const tabBox = { x: x0, y: y0, width: tab.width, height: tab.height };
+    const clear = (t: Box): boolean => !obstacles.some((b) => overlaps(t, b)) && !tabs.some((b) => overlaps(t, b));
+    for (let x = x0; x + tab.width <= x1 && !clear(tabBox); x += 4) tabBox.x = x;
+    if (!clear(tabBox)) tabBox.x = x0;
+    tabs.push(tabBox);
+    out.push({ index, text: tab.text, box, tab: tabBox, nodes: [...loop.nodes] });
   });
   return out;
 }

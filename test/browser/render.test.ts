@@ -2,7 +2,8 @@
 // checks the pictures the way a reader would, measuring in the browser (getBBox, path geometry,
 // with the embedded font loaded): no label overflows its shape, no two nodes overlap, every node
 // lies inside its lane, no edge passes through a node, every edge leaves and enters on the side its
-// handle names, no edge label overlaps a node or another label. Edge crossings are counted and
+// handle names, no edge label overlaps a node or another label, every loop frame holds its nodes
+// and its border and tab clear every other node and label. Edge crossings are counted and
 // printed per diagram. One browser is shared by the whole file.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -11,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { parseDiagram } from '../../src/model/index.js';
 import { layout } from '../../src/layout/index.js';
 import { renderSvg } from '../../src/render/index.js';
-import { corpusSample, examples } from '../render/helpers.js';
+import { corpusSample, examples, generatedDiagram } from '../render/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--headless'];
@@ -214,6 +215,41 @@ async function inspect(svgText: string): Promise<Report> {
     for (let j = i + 1; j < labelBoxes.length; j++)
       if (overlap(labelBoxes[i]!.box, labelBoxes[j]!.box)) violations.push(`labels of ${labelBoxes[i]!.edge.dataset.from}->${labelBoxes[i]!.edge.dataset.to} and ${labelBoxes[j]!.edge.dataset.from}->${labelBoxes[j]!.edge.dataset.to} overlap`);
 
+  // 7. Loop frames: every member inside its frame; the tab covers no node, edge label or other tab;
+  // the frame's border cuts through no node and no edge label (each lies wholly inside or outside).
+  const loops = Array.from(svg.querySelectorAll('g.fz-loop')) as SVGGElement[];
+  const tabs: { loop: string; box: B }[] = [];
+  for (const g of loops) {
+    const name = `loop ${g.dataset.index}`;
+    const frameEl = g.querySelector(':scope > .fz-loop-frame');
+    const tabEl = g.querySelector(':scope > .fz-loop-tab');
+    if (!frameEl || !tabEl) {
+      violations.push(`${name}: no frame or tab`);
+      continue;
+    }
+    const frame = bbox(frameEl);
+    const tab = bbox(tabEl);
+    tabs.push({ loop: name, box: tab });
+    const members = new Set((g.dataset.nodes ?? '').split(' ').filter((x) => x !== ''));
+    for (const id of members) {
+      const m = byId.get(id);
+      if (m && !inside(shapeOf.get(m)!, frame)) violations.push(`${name}: member ${id} outside its frame`);
+    }
+    for (const node of nodes) {
+      const s = shapeOf.get(node)!;
+      if (inside(frame, s, 0)) continue; // a container around the loop
+      if (overlap(tab, s)) violations.push(`${name}: tab overlaps node ${node.dataset.id}`);
+      if (overlap(frame, s) && !inside(s, frame)) violations.push(`${name}: frame cuts node ${node.dataset.id} ${fmt(s)} frame ${fmt(frame)}`);
+    }
+    for (const { edge, box } of labelBoxes) {
+      const label = `${edge.dataset.from}->${edge.dataset.to}`;
+      if (overlap(tab, box)) violations.push(`${name}: tab overlaps the label of edge ${label}`);
+      if (overlap(frame, box) && !inside(box, frame)) violations.push(`${name}: frame cuts the label of edge ${label}`);
+    }
+  }
+  for (let i = 0; i < tabs.length; i++)
+    for (let j = i + 1; j < tabs.length; j++) if (overlap(tabs[i]!.box, tabs[j]!.box)) violations.push(`${tabs[i]!.loop} and ${tabs[j]!.loop}: tabs overlap`);
+
   // Crossings: a horizontal and a vertical segment of two different edges meeting strictly inside both.
   let crossings = 0;
   for (let i = 0; i < segments.length; i++) {
@@ -240,6 +276,9 @@ const cases = [
   ...examples().map((e) => ({ ...e, direction: 'right' as const })),
   ...examples().map((e) => ({ name: `${e.name} (down)`, diagram: e.diagram, direction: 'down' as const })),
   ...corpusSample().map((e) => ({ ...e, direction: 'right' as const })),
+  // Large generated diagrams: bands, overlaps and loop frames must hold at scale too.
+  { name: 'generated 300 nodes', diagram: generatedDiagram(300), direction: 'right' as const },
+  { name: 'generated 300 nodes (down)', diagram: generatedDiagram(300), direction: 'down' as const },
 ];
 const crossingTable: string[] = [];
 

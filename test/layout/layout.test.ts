@@ -6,7 +6,7 @@ import { parseDiagram } from '../../src/model/index.js';
 import { defaultFonts, layout, textWidth, wrapText } from '../../src/layout/index.js';
 import type { Box, LaidOutDiagram } from '../../src/layout/index.js';
 import { assignLayers } from '../../src/layout/to-elk.js';
-import { examples } from '../render/helpers.js';
+import { examples, generatedDiagram } from '../render/helpers.js';
 
 const TWO_LANES = `a { # Alpha
 n1: circle label:"Start"
@@ -77,6 +77,29 @@ describe('layout', () => {
       checkBands(await layout(diagram));
       checkBands(await layout(diagram, { direction: 'down' }));
     });
+  }
+
+  // The layered placement must keep its promises at scale, and fast: bands, nodes inside their
+  // lanes, no two nodes overlapping, every loop frame holding its nodes.
+  for (const n of [300, 1000]) {
+    test(`a generated diagram of ${n} nodes keeps its bands, in both directions`, async () => {
+      const d = generatedDiagram(n);
+      for (const direction of ['right', 'down'] as const) {
+        const laid = await layout(d, { direction });
+        expect(laid.nodes.length).toBe(n);
+        checkBands(laid);
+        const boxes = laid.nodes.map((x) => x.box).sort((a, b) => a.x - b.x);
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length && boxes[j]!.x < boxes[i]!.x + boxes[i]!.width; j++) {
+            const a = boxes[i]!;
+            const b = boxes[j]!;
+            expect(a.y < b.y + b.height && b.y < a.y + a.height, `overlap at ${a.x},${a.y}`).toBe(false);
+          }
+        }
+        const byId = new Map(laid.nodes.map((x) => [x.id, x.box]));
+        for (const loop of laid.loops) for (const id of loop.nodes) expect(inside(byId.get(id)!, loop.box)).toBe(true);
+      }
+    }, 60_000);
   }
 
   test('same input, same layout', async () => {
