@@ -41,11 +41,12 @@ export interface Analysis {
   text: string;
   lines: TextLines;
   diagram: Diagram;
-  index: DiagramIndex;
+  /** Lookup tables over the diagram (built on first use). */
+  readonly index: DiagramIndex;
   /** Syntax and FlowZap diagnostics from the model stage. */
   diagnostics: Diagnostic[];
-  /** Every id occurrence, sorted by position. */
-  occurrences: Occurrence[];
+  /** Every id occurrence, sorted by position (collected on first use). */
+  readonly occurrences: Occurrence[];
 }
 
 const EMPTY: Diagram = { lanes: [], nodes: [], edges: [], loops: [], trailingComments: [] };
@@ -62,8 +63,22 @@ export function analyze(text: string, parser?: IncrementalParser): Analysis {
   } catch {
     // A bug in a stage must not take the editor down; the document just shows nothing until the next edit.
   }
-  const occurrences = collectOccurrences(diagram, text, lines);
-  return { text, lines, diagram, index: new DiagramIndex(diagram), diagnostics, occurrences };
+  // The lookup tables are built on first use: publishing diagnostics after a keystroke needs neither.
+  let index: DiagramIndex | undefined;
+  let occurrences: Occurrence[] | undefined;
+  const d = diagram;
+  return {
+    text,
+    lines,
+    diagram,
+    diagnostics,
+    get index() {
+      return (index ??= new DiagramIndex(d));
+    },
+    get occurrences() {
+      return (occurrences ??= collectOccurrences(d, text, lines));
+    },
+  };
 }
 
 const REF = /([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)(?:(\s*\.\s*)([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*))?/y;

@@ -6,7 +6,7 @@
 // Input: text. Output: Result<Diagram>, equal to parseDiagram(text).
 import { sortDiagnostics, type Diagnostic, type Range, type Result } from '../core/index.js';
 import { buildModel, parseDiagram, type Diagram } from '../model/index.js';
-import { parse, type AstFile } from '../parser/index.js';
+import { parse, type AstFile, type AstLane } from '../parser/index.js';
 
 /** Below this size a whole parse is fast enough and cutting is not worth it. */
 const MIN_INCREMENTAL_LENGTH = 20_000;
@@ -105,16 +105,63 @@ interface Parsed {
   items: AstFile['items'];
 }
 
+/** A parsed segment of a lane's statements: its items at line 0, and at the line last used. */
+interface Segment {
+  raw: AstLane['items'];
+  trailing: string[];
+  line: number;
+  items: AstLane['items'];
+}
+
+const HEADER_RE = /^[ \t]*[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*[ \t]*\{[ \t]*(?:#[^\r\n]*)?$/;
+const CLOSE_RE = /^[ \t]*\}[ \t]*$/;
+const BLANK_OR_COMMENT_RE = /^[ \t]*(?:\/\/[^\r\n]*)?$/;
+/** A line that starts a statement: a node (`id: shape`), an edge (`id.` or `id ->`) or a loop. */
+const STATEMENT_RE = /^[ \t]*(?:[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*[ \t]*(?::[ \t]*[A-Za-z_]|\.|->)|loop(?![A-Za-z0-9_-]))/;
+/** Lanes with fewer statement lines than this are parsed whole. */
+const MIN_SEGMENTED_LINES = 40;
+/** The wrapper each segment is parsed in: a lane of its own, on the line before the segment. */
+const WRAP_OPEN = '__flowlane_segment__ {\n';
+
+/** Net change of brace and bracket depth over one line, skipping strings, comments, labels and loop texts. */
+function depthDelta(line: string): number {
+  let d = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 34) {
+      i++;
+      while (i < line.length && line.charCodeAt(i) !== 34) i += line.charCodeAt(i) === 92 ? 2 : 1;
+    } else if (c === 35 || (c === 47 && line.charCodeAt(i + 1) === 47)) break;
+    else if (c === 108 && line.startsWith('loop', i) && !/[A-Za-z0-9_-]/.test(line.charAt(i - 1)) && !/[A-Za-z0-9_-]/.test(line.charAt(i + 4))) {
+      const close = line.indexOf(']', i);
+      if (line.slice(i + 4).trimStart().startsWith('[')) i = close < 0 ? line.length : close;
+    } else if (c === 123 || c === 91) d++;
+    else if (c === 125 || c === 93) d--;
+  }
+  return d;
+}
+
+/** A cheap, stable choice of cut points: the same statement line is a cut point whatever surrounds it. */
+function isCutLine(line: string): boolean {
+  let h = 0;
+  for (let i = 0; i < line.length; i++) h = (h * 31 + line.charCodeAt(i)) | 0;
+  return (h & 7) === 0;
+}
+
 export class IncrementalParser {
   private cache = new Map<string, Parsed>();
+  private segments = new Map<string, Segment>();
+  private nextSegments = new Map<string, Segment>();
+  /** How many texts were handed to the parser, in total: whole texts, chunks, lane headers and segments. */
+  readonly stats = { whole: 0, chunks: 0, segments: 0 };
 
   /** `minLength`: texts shorter than this are parsed whole (tests set it to 0). */
   constructor(private readonly minLength = MIN_INCREMENTAL_LENGTH) {}
 
   parse(text: string): Result<Diagram> {
-    if (text.length < this.minLength) return parseDiagram(text);
+    if (text.length < this.minLength) return this.whole(text);
     const chunks = cutChunks(text);
-    if (chunks.length < 2) return parseDiagram(text);
+    if (chunks.length < 2) return this.whole(text);
     const next = new Map<string, Parsed>();
     const items: AstFile['items'] = [];
     let trailing: string[] = [];
@@ -122,26 +169,30 @@ export class IncrementalParser {
       const c = chunks[k]!;
       let entry = next.get(c.text) ?? this.cache.get(c.text);
       if (entry === undefined) {
-        const r = parse(c.text);
-        // Any finding of the parser may depend on the cut: let the whole parse report it.
-        const ast = r.diagnostics.length > 0 ? null : r.value;
-        entry = { ast, line: 0, items: ast?.items ?? [] };
+        const r = this.parseChunk(c.text, c.line);
+        entry = { ast: r.ast, line: r.line, items: r.ast?.items ?? [] };
       }
-      // The same chunk text twice in one document (a copied lane): its second copy gets its own items.
-      if (next.has(c.text) && entry.line !== c.line) entry = { ...entry, line: -1 };
+      // The same chunk text twice in one document (a copied lane): the second copy is moved from the first.
       const ast = entry.ast;
       if (ast === null || (k < chunks.length - 1 && ast.trailingComments.length > 0)) {
         this.cache = next;
         next.set(c.text, entry);
-        return parseDiagram(text);
+        this.segments = this.nextSegments;
+        this.nextSegments = new Map();
+        return this.whole(text);
       }
       // Items are moved to the chunk's line only when it moved: an edit elsewhere on the same line count reuses them.
-      if (entry.line !== c.line) entry = { ast, line: c.line, items: ast.items.map((item) => shift(item, c.line)) };
+      if (entry.line !== c.line) {
+        const by = c.line - entry.line;
+        entry = { ast, line: c.line, items: entry.items.map((item) => shift(item, by)) };
+      }
       if (!next.has(c.text)) next.set(c.text, entry);
       for (const item of entry.items) items.push(item);
       if (k === chunks.length - 1) trailing = ast.trailingComments;
     }
     this.cache = next;
+    this.segments = this.nextSegments;
+    this.nextSegments = new Map();
     const last = chunks[chunks.length - 1]!;
     const lastLines = last.text.split(/\r\n|\r|\n/);
     const file: AstFile = {
@@ -151,5 +202,82 @@ export class IncrementalParser {
     };
     const model = buildModel(file);
     return { value: model.value, diagnostics: sortDiagnostics([...model.diagnostics] as Diagnostic[]) };
+  }
+
+  private whole(text: string): Result<Diagram> {
+    this.stats.whole++;
+    return parseDiagram(text);
+  }
+
+  /**
+   * A chunk's AST, or null when it cannot be parsed alone without a finding; `line` says which
+   * document line its ranges count from (a segmented lane comes out at its place already).
+   */
+  private parseChunk(text: string, baseLine: number): { ast: AstFile | null; line: number } {
+    const segmented = this.parseLaneBySegments(text, baseLine);
+    if (segmented !== undefined) return { ast: segmented, line: baseLine };
+    this.stats.chunks++;
+    const r = parse(text);
+    // Any finding of the parser may depend on the cut: let the whole parse report it.
+    return { ast: r.diagnostics.length > 0 ? null : r.value, line: 0 };
+  }
+
+  /**
+   * A chunk that is one plain lane, parsed as its header plus segments of its statements, each
+   * segment cached by its text, so that an edit inside a long lane re-parses a few statements.
+   * Undefined when the chunk is not of that shape; null when a part had a finding.
+   */
+  private parseLaneBySegments(text: string, baseLine: number): AstFile | null | undefined {
+    const lines = text.split('\n');
+    // `lines` keeps a trailing empty string after the final \n; \r\n line ends stay out of this path.
+    if (text.includes('\r')) return undefined;
+    let h = 0;
+    while (h < lines.length && BLANK_OR_COMMENT_RE.test(lines[h]!)) h++;
+    let e = lines.length - 1;
+    while (e > h && lines[e] === '') e--;
+    if (h >= e || !HEADER_RE.test(lines[h]!) || !CLOSE_RE.test(lines[e]!) || e - h - 1 < MIN_SEGMENTED_LINES) return undefined;
+    // Cut points: statement lines at depth 0, moved up over the comments and blank lines before them.
+    const cuts: number[] = [h + 1];
+    let depth = 0;
+    for (let i = h + 1; i < e; i++) {
+      const line = lines[i]!;
+      if (/^[ \t]*#/.test(line)) return undefined;
+      if (depth === 0 && i > h + 1 && STATEMENT_RE.test(line) && isCutLine(line)) {
+        let at = i;
+        while (at - 1 > cuts[cuts.length - 1]! && BLANK_OR_COMMENT_RE.test(lines[at - 1]!)) at--;
+        if (at > cuts[cuts.length - 1]!) cuts.push(at);
+      }
+      depth += depthDelta(line);
+      if (depth < 0) return undefined;
+    }
+    if (depth !== 0) return undefined;
+    cuts.push(e);
+    const header = parse(`${lines.slice(0, h + 1).join('\n')}\n}\n`);
+    const lane = header.value.items[0];
+    if (header.diagnostics.length > 0 || header.value.items.length !== 1 || lane?.kind !== 'lane' || lane.items.length > 0) return null;
+    const items: AstLane['items'] = [];
+    let trailing: string[] = [];
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      const segText = `${lines.slice(cuts[k], cuts[k + 1]).join('\n')}\n`;
+      let seg = this.nextSegments.get(segText) ?? this.segments.get(segText);
+      if (!seg) {
+        this.stats.segments++;
+        const r = parse(WRAP_OPEN + segText + '}\n');
+        const wrapper = r.value.items[0];
+        if (r.diagnostics.length > 0 || r.value.items.length !== 1 || wrapper?.kind !== 'lane' || wrapper.label || wrapper.labelOnNextLine || wrapper.comments.length > 0) return null;
+        const raw = wrapper.items.map((item) => shift(item, -1));
+        seg = { raw, trailing: wrapper.trailingComments, line: 0, items: raw };
+      }
+      if (k + 2 < cuts.length && seg.trailing.length > 0) return null;
+      const at = baseLine + cuts[k]!;
+      if (seg.line !== at) seg = { ...seg, line: at, items: seg.raw.map((item) => shift(item, at)) };
+      if (!this.nextSegments.has(segText)) this.nextSegments.set(segText, seg);
+      for (const item of seg.items) items.push(item);
+      trailing = seg.trailing;
+    }
+    const close = lines[e]!.indexOf('}');
+    const placed = baseLine === 0 ? lane : shift(lane, baseLine);
+    const whole: AstLane = { ...placed, items, trailingComments: trailing, closed: true, range: { start: placed.range.start, end: { line: baseLine + e, character: close + 1 } } };
+    return { items: [whole], trailingComments: [], range: { start: { line: baseLine, character: 0 }, end: { line: baseLine + lines.length - 1, character: 0 } } };
   }
 }

@@ -39,6 +39,44 @@ describe('incremental parsing', () => {
     same(p, text.replace('label:"Task 10"', 'label:"Task 10 edited"'));
     same(p, text.replace('n5: rectangle', 'n5: rectangel'));
     same(p, text.replace('}\nL2 {', '\nL2 {'));
+    // The same lane text twice (a pasted copy), then a line added above both.
+    const lane0 = text.slice(0, text.indexOf('L1 {'));
+    same(p, lane0 + lane0 + text);
+    same(p, `// top\n${lane0}${lane0}${text}`);
+  });
+
+  it('re-parses only a few statements of a long lane after an edit inside it', () => {
+    const p = new IncrementalParser(0);
+    const text = generateMachine(800) as string;
+    same(p, text);
+    expect(p.stats.whole).toBe(0);
+    const before = { ...p.stats };
+    const edited = text.replace('label:"Task 200"', 'label:"Task 200 (edited)"');
+    same(p, edited);
+    expect(p.stats.whole).toBe(0);
+    expect(p.stats.chunks - before.chunks).toBe(0);
+    expect(p.stats.segments - before.segments).toBeLessThanOrEqual(2);
+    // A new line shifts what follows: the segments are reused, only moved.
+    const more = before.segments;
+    same(p, edited.replace('label:"Task 300"', 'label:"Task 300"\n  // a note'));
+    expect(p.stats.segments - more).toBeLessThanOrEqual(4);
+  });
+
+  it('equals parseDiagram along random edits inside long lanes', () => {
+    const base = generateMachine(240) as string;
+    const p = new IncrementalParser(0);
+    const piece = fc.constantFrom('{', '}', '"', '\n', '[', ']', '// c\n', '# l\n', 'loop [a] n1\n', '  n1.handle(right) -> n2.handle(left)\n', '  n999: circle\n', ' Retry:[\n{"a":1}\n]\n', ' ');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(30), piece), { minLength: 1, maxLength: 5 }), (edits) => {
+        let text = base;
+        for (const [at, del, ins] of edits) {
+          const start = at % (text.length + 1);
+          text = text.slice(0, start) + ins + text.slice(Math.min(text.length, start + del));
+          same(p, text);
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('equals parseDiagram along random edits', () => {
