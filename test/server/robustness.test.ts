@@ -125,3 +125,25 @@ describe('incremental sync', () => {
     expect(await s.diagnostics(uri, 3)).toEqual([]);
   });
 });
+
+describe('process lifetime', () => {
+  it('exits when the client closes its end of the pipe without saying exit', async () => {
+    const { spawn } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { root } = await import('./harness.js');
+    const p = spawn(process.execPath, [join(root, 'bin', 'flowlane.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    await new Promise((r) => setTimeout(r, 300));
+    p.stdin!.end();
+    const code = await new Promise<number | null>((resolve) => {
+      const t = setTimeout(() => {
+        p.kill();
+        resolve(-1);
+      }, 10_000);
+      p.on('exit', (c) => {
+        clearTimeout(t);
+        resolve(c);
+      });
+    });
+    expect(code).not.toBe(-1);
+  });
+});
