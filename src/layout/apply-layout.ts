@@ -112,10 +112,14 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   // layer (north/south port dummies end up on the wrong side of that neighbour). Such an end is
   // moved into the gap between the two nodes.
   const boxes = new Map(nodes.map((n) => [n.id, n.box]));
+  const grid = new NodeGrid(nodes);
   for (const e of edges) {
-    const obstacles = nodes.filter((n) => n.id !== e.from && n.id !== e.to).map((n) => n.box);
-    clearEnd(e.points, boxes.get(e.to), obstacles, false);
-    clearEnd(e.points, boxes.get(e.from), obstacles, true);
+    if (e.points.length < 4) continue;
+    // Only nodes near the end segment can be in its way; the grid finds them without a scan.
+    const near = (a: Point, b: Point): Box[] => grid.query(a, b).filter((n) => n.id !== e.from && n.id !== e.to).map((n) => n.box);
+    const k = e.points.length - 1;
+    clearEnd(e.points, boxes.get(e.to), near(e.points[k - 1]!, e.points[k]!), false);
+    clearEnd(e.points, boxes.get(e.from), near(e.points[0]!, e.points[1]!), true);
   }
 
   // Extent of everything along both axes.
@@ -229,6 +233,32 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     nodes,
     edges,
   };
+}
+
+/** Nodes bucketed by a coarse grid, to find those near a segment in time independent of the graph's size. */
+class NodeGrid {
+  private readonly cells = new Map<string, LaidOutNode[]>();
+  private static readonly CELL = 256;
+
+  constructor(nodes: LaidOutNode[]) {
+    for (const n of nodes) {
+      const [x0, y0, x1, y1] = NodeGrid.span(n.box.x, n.box.y, n.box.x + n.box.width, n.box.y + n.box.height);
+      for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) (this.cells.get(`${x},${y}`) ?? this.cells.set(`${x},${y}`, []).get(`${x},${y}`)!).push(n);
+    }
+  }
+
+  private static span(ax: number, ay: number, bx: number, by: number): [number, number, number, number] {
+    const c = NodeGrid.CELL;
+    return [Math.floor(Math.min(ax, bx) / c), Math.floor(Math.min(ay, by) / c), Math.floor(Math.max(ax, bx) / c), Math.floor(Math.max(ay, by) / c)];
+  }
+
+  /** Every node whose cells meet the box spanned by a and b (each once, in insertion order). */
+  query(a: Point, b: Point): LaidOutNode[] {
+    const [x0, y0, x1, y1] = NodeGrid.span(a.x, a.y, b.x, b.y);
+    const found = new Set<LaidOutNode>();
+    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) for (const n of this.cells.get(`${x},${y}`) ?? []) found.add(n);
+    return [...found];
+  }
 }
 
 /** Moves a node and everything it carries (label, rows). */

