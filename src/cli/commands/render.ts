@@ -144,6 +144,46 @@ async function renderAll(inputs: string[], options: RenderCliOptions): Promise<n
   return 0;
 }
 
+/**
+ * Calls `render` with the inputs that changed, once a burst of writes has settled, one render at a
+ * time. It watches each input's directory, not the file: editors often save by writing a new file
+ * and renaming it over the old one, after which a watch on the old file hears nothing more.
+ */
+function watchInputs(inputs: string[], render: (changed: string[]) => Promise<number>): void {
+  const byDir = new Map<string, Map<string, string>>();
+  for (const input of inputs) {
+    const dir = dirname(input);
+    (byDir.get(dir) ?? byDir.set(dir, new Map()).get(dir)!).set(basename(input), input);
+  }
+  const changed = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  const flush = (): void => {
+    if (running || changed.size === 0) return;
+    const batch = inputs.filter((i) => changed.has(i) && existsSync(i));
+    changed.clear();
+    if (batch.length === 0) return;
+    running = true;
+    // A render that fails reports and keeps watching; only a change starts the next one.
+    render(batch)
+      .catch((e: unknown) => console.error(`flowlane: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => {
+        running = false;
+        flush();
+      });
+  };
+  for (const [dir, names] of byDir) {
+    watch(dir, (_event, name) => {
+      const input = name === null ? undefined : names.get(String(name));
+      if (input === undefined) return;
+      changed.add(input);
+      clearTimeout(timer);
+      // Editors write in several steps; wait for the burst to end.
+      timer = setTimeout(flush, 120);
+    });
+  }
+}
+
 export function register(program: Command): void {
   program
     .command('render')
@@ -184,20 +224,7 @@ export function register(program: Command): void {
         return;
       }
       console.error(`watching ${inputs.length} file${inputs.length === 1 ? '' : 's'}; Ctrl-C to stop`);
-      let timer: NodeJS.Timeout | undefined;
-      const changed = new Set<string>();
-      for (const input of inputs) {
-        watch(input, () => {
-          changed.add(input);
-          clearTimeout(timer);
-          // Editors write in several steps; wait for the burst to end.
-          timer = setTimeout(() => {
-            const batch = [...changed];
-            changed.clear();
-            void renderAll(batch, options);
-          }, 120);
-        });
-      }
+      watchInputs(inputs, (batch) => renderAll(batch, options));
       await new Promise<void>(() => undefined);
     });
 }
