@@ -125,6 +125,27 @@ export interface AcrossPlan {
   pos: Map<string, number>;
   /** Start of each lane's band, and after the last one the end of the last band. */
   bandStart: number[];
+  /** The corridor (a line across the flow) that some edges inside one lane are routed along. */
+  corridor: Map<number, number>;
+}
+
+/**
+ * Which corridor an edge inside one lane should run in: above the lane's nodes when it joins two
+ * top handles, goes back against the flow by a top handle (a loop back to an earlier step), or
+ * leaves by the top to pass over other steps; below them likewise for bottom handles. Routed through the middle of the lane instead, such an
+ * edge crosses every edge of the main line it passes.
+ */
+function corridorSide(e: ScopeEdge, layers: Map<string, number>, before: Side, after: Side): 'before' | 'after' | undefined {
+  const span = (layers.get(e.edge.to.node) ?? 0) - (layers.get(e.edge.from.node) ?? 0);
+  const back = span <= 0;
+  // An edge that leaves by the bottom and passes over other steps (an error path to a Fail state far
+  // along, say) runs below them too; the corridors nest such edges by length, so they do not cross.
+  const long = span >= 2;
+  if (e.fromSide === before && (e.toSide === before || back || long)) return 'before';
+  if (e.fromSide === after && (e.toSide === after || back || long)) return 'after';
+  if (back && e.toSide === before) return 'before';
+  if (back && e.toSide === after) return 'after';
+  return undefined;
 }
 
 /**
@@ -139,9 +160,41 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   const gap = METRICS.nodeNode;
   const pos = new Map<string, number>();
   const bandStart: number[] = [];
+  // How strongly each node's handles place it below (+) or above (-) the nodes it is joined to,
+  // along the flow's cross axis: bottom/top in direction right, and the same sides in direction down
+  // (where the handles still name screen sides, so "below" reads "to the right").
+  const pull = new Map<string, number>();
+  const [after, before] = horizontal ? (['bottom', 'top'] as const) : (['right', 'left'] as const);
+  for (const e of input.edges) {
+    const from = e.edge.from.node;
+    const to = e.edge.to.node;
+    if (from === to) continue;
+    const d = (e.fromSide === after || e.toSide === before ? 1 : 0) - (e.fromSide === before || e.toSide === after ? 1 : 0);
+    if (d === 0) continue;
+    pull.set(to, (pull.get(to) ?? 0) + d);
+    pull.set(from, (pull.get(from) ?? 0) - d);
+  }
+  // Corridor edges per lane, outermost (longest) first.
+  const laneOf = new Map<string, number>();
+  input.laneNodes.forEach((ids, i) => ids.forEach((id) => laneOf.set(id, i)));
+  const span = (e: ScopeEdge): number => Math.abs((layers.get(e.edge.to.node) ?? 0) - (layers.get(e.edge.from.node) ?? 0));
+  const corridors = input.lanes.map(() => ({ before: [] as ScopeEdge[], after: [] as ScopeEdge[] }));
+  for (const e of input.edges) {
+    const lane = laneOf.get(e.edge.from.node);
+    if (lane === undefined || lane !== laneOf.get(e.edge.to.node) || e.edge.from.node === e.edge.to.node) continue;
+    const side = corridorSide(e, layers, before, after);
+    if (side) corridors[lane]![side].push(e);
+  }
+  for (const c of corridors) for (const list of [c.before, c.after]) list.sort((a, b) => span(b) - span(a) || a.index - b.index);
+  const corridor = new Map<number, number>();
+  // Room for a corridor: the edge-to-node spacing, then one edge spacing per further edge.
+  const reserve = (n: number): number => (n === 0 ? 0 : METRICS.edgeNode + (n - 1) * METRICS.edgeEdge + 2);
   let at = 0;
   input.lanes.forEach((_, i) => {
     bandStart.push(at);
+    const { before: above, after: below } = corridors[i]!;
+    above.forEach((e, j) => corridor.set(e.index, at + pad + j * METRICS.edgeEdge));
+    at += reserve(above.length);
     const extent = (id: string): { before: number; size: number; after: number } => {
       const size = input.sizes.get(id)!;
       const m = input.margins?.get(id);
@@ -154,6 +207,10 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
       const l = layers.get(id) ?? 0;
       (stacks.get(l) ?? stacks.set(l, []).get(l)!).push(id);
     }
+    // Within a stack, a node that its edges' handles put below its neighbours goes lower (an error
+    // path leaving by the bottom, say, ends at a node under the main line, not above it, where
+    // it would cross the main line to get there); the others keep source order.
+    for (const ids of stacks.values()) if (ids.length > 1) ids.sort((a, b) => (pull.get(a) ?? 0) - (pull.get(b) ?? 0));
     const depth = (ids: string[]): number => ids.reduce((sum, id) => {
       const e = extent(id);
       return sum + e.before + e.size + e.after;
@@ -168,10 +225,12 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
         y += e.before + e.size + e.after + gap;
       }
     }
-    at += pad + deepest + (slack[i] ?? 0) + pad;
+    // Below: the innermost (shortest) edge nearest the nodes.
+    below.forEach((e, j) => corridor.set(e.index, at + pad + deepest + reserve(below.length) - 2 - j * METRICS.edgeEdge));
+    at += pad + deepest + reserve(below.length) + (slack[i] ?? 0) + pad;
   });
   bandStart.push(at);
-  return { pos, bandStart };
+  return { pos, bandStart, corridor };
 }
 
 export function toElk(input: ScopeInput, layers: Map<string, number>, plan: AcrossPlan): ElkNode {
@@ -208,11 +267,26 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     }
   });
   const edges: ElkExtendedEdge[] = [];
+  // A hint for ELK's interactive phases: the route an edge should take, as bend points. They only
+  // decide where the edge's dummy nodes sit across the flow (ELK routes the edge itself).
+  const point = (along: number, across: number): { x: number; y: number } => (horizontal ? { x: along, y: across } : { x: across, y: along });
+  const alongOf = (id: string): number => {
+    const c = preset.get(id)!;
+    return horizontal ? c.x : c.y;
+  };
+  const hint = (id: string, from: { x: number; y: number }, to: { x: number; y: number }, bends: { x: number; y: number }[]): ElkExtendedEdge['sections'] =>
+    bends.length === 0 ? undefined : [{ id: `${id}:hint`, startPoint: from, endPoint: to, bendPoints: bends }];
   for (const e of input.edges) {
     const source = portId(e.edge.from.node, e.fromSide);
     const target = portId(e.edge.to.node, e.toSide);
+    const lane = plan.corridor.get(e.index);
+    const a0 = preset.get(e.edge.from.node)!;
+    const b0 = preset.get(e.edge.to.node)!;
     if (!e.label) {
-      edges.push({ id: `e${e.index}`, sources: [source], targets: [target] });
+      const edge: ElkExtendedEdge = { id: `e${e.index}`, sources: [source], targets: [target] };
+      const sections = lane === undefined ? undefined : hint(edge.id, a0, b0, [point(alongOf(e.edge.from.node), lane), point(alongOf(e.edge.to.node), lane)]);
+      if (sections) edge.sections = sections;
+      edges.push(edge);
       continue;
     }
     // A labelled edge runs through a label node of the label's size, in the free odd layer nearest
@@ -230,7 +304,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     const forward = lt >= ls;
     const w = e.label.width + 12;
     const h = e.label.height + 6;
-    const across = horizontal ? (a.y + b.y) / 2 - h / 2 : (a.x + b.x) / 2 - w / 2;
+    const across = lane !== undefined ? lane - (horizontal ? h : w) / 2 : horizontal ? (a.y + b.y) / 2 - h / 2 : (a.x + b.x) / 2 - w / 2;
     const id = labelNodeId(e.index);
     const inSide = horizontal ? (forward ? 'WEST' : 'EAST') : forward ? 'NORTH' : 'SOUTH';
     const outSide = horizontal ? (forward ? 'EAST' : 'WEST') : forward ? 'SOUTH' : 'NORTH';
@@ -247,8 +321,16 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
       ],
       layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
     });
-    edges.push({ id: `e${e.index}:a`, sources: [source], targets: [`${id}:in`] });
-    edges.push({ id: `e${e.index}:b`, sources: [`${id}:out`], targets: [target] });
+    const first: ElkExtendedEdge = { id: `e${e.index}:a`, sources: [source], targets: [`${id}:in`] };
+    const second: ElkExtendedEdge = { id: `e${e.index}:b`, sources: [`${id}:out`], targets: [target] };
+    if (lane !== undefined) {
+      const mid = point(layer * stride, lane);
+      const s1 = hint(first.id, a, mid, [point(alongOf(e.edge.from.node), lane)]);
+      const s2 = hint(second.id, mid, b, [point(alongOf(e.edge.to.node), lane)]);
+      if (s1) first.sections = s1;
+      if (s2) second.sections = s2;
+    }
+    edges.push(first, second);
   }
   return { id: 'root', layoutOptions: elkOptions(direction), children, edges };
 }
