@@ -3,7 +3,8 @@
 // Input: SVG text. Output: PNG bytes.
 // resvg reads class rules but neither CSS variables nor media queries, so the colour variables are
 // replaced by the theme's plain colours first (dark when the SVG says fz-theme-dark, else light).
-import { Resvg } from '@resvg/resvg-js';
+import type { Resvg as ResvgClass } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defaultFonts } from '../layout/fonts.js';
 import { DARK, LIGHT } from './theme.js';
@@ -13,6 +14,16 @@ export interface PngOptions {
   scale?: number;
 }
 
+/**
+ * resvg is a native module: loaded on the first PNG, not with the renderer, so an SVG-only run
+ * (most docs pipelines) does not pay for it. It is CommonJS, so a synchronous require will do.
+ */
+let resvg: typeof ResvgClass | undefined;
+function Resvg(): typeof ResvgClass {
+  resvg ??= (createRequire(import.meta.url)('@resvg/resvg-js') as { Resvg: typeof ResvgClass }).Resvg;
+  return resvg;
+}
+
 export function renderPng(svg: string, options: PngOptions = {}): Uint8Array {
   const scale = Math.min(8, Math.max(0.1, Number.isFinite(options.scale) ? options.scale! : 1));
   const palette = /class="[^"]*fz-theme-dark/.test(svg) ? DARK : LIGHT;
@@ -20,7 +31,7 @@ export function renderPng(svg: string, options: PngOptions = {}): Uint8Array {
     .replace(/@media \(prefers-color-scheme: dark\)\{[^{}]*\{[^{}]*\}\}/g, '')
     .replace(/var\(--fz-([a-z-]+)\)/g, (m, name: string) => palette[name] ?? m);
   const fonts = defaultFonts();
-  const resvg = new Resvg(resolved, {
+  const resvg = new (Resvg())(resolved, {
     fitTo: { mode: 'zoom', value: scale },
     font: {
       loadSystemFonts: false,
