@@ -114,6 +114,25 @@ export function routePath(points: Point[], radius = 6): string {
   return d;
 }
 
+/**
+ * Base64 font subsets by weight and character set. A diagram re-rendered (a watch, an editor
+ * preview, a docs pipeline drawing pages that share their words) mostly needs a subset it made
+ * before; subsetting and encoding were a tenth of a small diagram's drawing time. Bounded.
+ */
+const subsets = new Map<string, string>();
+const SUBSETS_MAX = 256;
+
+function embeddedFont(font: Font, weight: number, chars: string): string {
+  const key = `${font.family}|${weight}|${chars}`;
+  let data = subsets.get(key);
+  if (data === undefined) {
+    if (subsets.size >= SUBSETS_MAX) subsets.clear();
+    data = toBase64(subsetFont(font, chars));
+    subsets.set(key, data);
+  }
+  return data;
+}
+
 export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}): string {
   const theme: ThemeName = options.theme === 'dark' || options.theme === 'auto' ? options.theme : 'light';
   const id = safeId(options.id ?? 'fz');
@@ -284,7 +303,7 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
     for (const weight of [400, 600] as const) {
       const chars = [...painter.used[weight]].sort().join('');
       if (!chars) continue;
-      const data = toBase64(subsetFont(painter.font(weight), chars));
+      const data = embeddedFont(painter.font(weight), weight, chars);
       faces += `@font-face{font-family:'${family}';font-weight:${weight};font-style:normal;src:url(data:font/ttf;base64,${data}) format('truetype')}\n`;
     }
   }

@@ -84,13 +84,27 @@ function vars(p: Palette): string {
     .join('');
 }
 
+/** Stylesheets made before, by all their inputs but the font faces (which come first, as given). */
+const sheets = new Map<string, string>();
+
 /** The stylesheet. `root` is a CSS id selector for the diagram (`#fz`). */
 export function stylesheet(root: string, theme: ThemeName, fontFamily: string, fontFaces: string, resolved: boolean): string {
+  const key = `${root}|${theme}|${fontFamily}|${resolved}`;
+  let rules = sheets.get(key);
+  if (rules === undefined) {
+    // Bounded: ids differ per diagram, and a long-lived process renders many.
+    if (sheets.size >= 256) sheets.clear();
+    rules = rulesFor(root, theme, fontFamily, resolved);
+    sheets.set(key, rules);
+  }
+  return fontFaces ? `${fontFaces}\n${rules}` : rules;
+}
+
+function rulesFor(root: string, theme: ThemeName, fontFamily: string, resolved: boolean): string {
   const palette = theme === 'dark' ? DARK : LIGHT;
   const c = (name: string): string => (resolved ? palette[name]! : `var(--fz-${name})`);
   const r = root;
   const rules: string[] = [];
-  if (fontFaces) rules.push(fontFaces);
   if (!resolved) {
     rules.push(`${r}{${vars(LIGHT)}}`);
     rules.push(`${r}.fz-theme-dark{${vars(DARK)}}`);
