@@ -279,6 +279,10 @@ const cases = [
   // Large generated diagrams: bands, overlaps and loop frames must hold at scale too.
   { name: 'generated 300 nodes', diagram: generatedDiagram(300), direction: 'right' as const },
   { name: 'generated 300 nodes (down)', diagram: generatedDiagram(300), direction: 'down' as const },
+  // The bench's sizes, on demand (the in-page checks are quadratic): FLOWLANE_BROWSER_LARGE=1.
+  ...(process.env['FLOWLANE_BROWSER_LARGE']
+    ? [200, 1000].flatMap((n) => (['right', 'down'] as const).map((direction) => ({ name: `generated ${n} nodes${direction === 'down' ? ' (down)' : ''}`, diagram: generatedDiagram(n), direction })))
+    : []),
 ];
 const crossingTable: string[] = [];
 
