@@ -102,6 +102,34 @@ describe('layout', () => {
     }, 60_000);
   }
 
+  test('a Fail state stacks below the main line, a loop back runs above it, a long error path below it', async () => {
+    const d = parseDiagram(`a {
+n1: rectangle label:"One"
+n2: rectangle label:"Two"
+n3: diamond label:"Again?"
+n4: circle label:"Done"
+n5: circle label:"Failed" Type:"Fail"
+n1.handle(right) -> n2.handle(left)
+n2.handle(right) -> n3.handle(left)
+n3.handle(right) -> n4.handle(left)
+n3.handle(top) -> n1.handle(top) [label="again"]
+n1.handle(bottom) -> n5.handle(left) [label="error"]
+n2.handle(bottom) -> n5.handle(top) [label="error"]
+}`).value;
+    const laid = await layout(d);
+    const box = (id: string): Box => laid.nodes.find((n) => n.id === id)!.box;
+    // The Fail state shares its layer with the decision, and goes under it.
+    expect(box('n5').y).toBeGreaterThan(box('n3').y + box('n3').height);
+    const main = ['n1', 'n2', 'n3'].map(box);
+    const top = Math.min(...main.map((b) => b.y));
+    const bottom = Math.max(...main.map((b) => b.y + b.height));
+    const route = (from: string, to: string) => laid.edges.find((e) => e.from === from && e.to === to)!;
+    // The loop back stays above the main line, the error paths below it (ends excepted).
+    for (const p of route('n3', 'n1').points.slice(1, -1)) expect(p.y).toBeLessThanOrEqual(top + 0.01);
+    for (const p of route('n1', 'n5').points.slice(1, -1)) expect(p.y).toBeGreaterThanOrEqual(bottom - 0.01);
+    expect(route('n3', 'n1').label!.box.y + route('n3', 'n1').label!.box.height).toBeLessThanOrEqual(top);
+  });
+
   test('same input, same layout', async () => {
     const d = parseDiagram(TWO_LANES).value;
     expect(JSON.stringify(await layout(d))).toBe(JSON.stringify(await layout(d)));
