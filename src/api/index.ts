@@ -6,10 +6,9 @@ import { fromAsl as fromAslStage, loadAsl, checkAslText, toAsl as toAslStage } f
 import type { AslStateMachine, FromAslOptions, LaneMode, ToAslOptions } from '../asl/index.js';
 import { diagnostic, sortDiagnostics } from '../core/index.js';
 import type { Diagnostic, Result } from '../core/index.js';
-import { buildModel, parseDiagram } from '../model/index.js';
+import { parseDiagram } from '../model/index.js';
 import type { Diagram } from '../model/index.js';
-import { parse as parseAst } from '../parser/index.js';
-import { print } from '../print/index.js';
+import { formatText, print } from '../print/index.js';
 import { layout } from '../layout/index.js';
 import type { LaidOutDiagram, LayoutDirection } from '../layout/index.js';
 import { renderPng, renderSvg } from '../render/index.js';
@@ -94,10 +93,8 @@ export function check(text: string, options: SourceOptions = {}): Outcome<Diagno
 
 /** The canonical text of `.fz` source (what `flowlane fmt` writes); text with syntax errors comes back unchanged. */
 export function format(text: string): Outcome<string> {
-  const ast = parseAst(text);
-  if (ast.diagnostics.some((d) => d.severity === 'error')) return outcome(text, ast.diagnostics);
-  const model = buildModel(ast.value);
-  return outcome(print(model.value), []);
+  const r = formatText(text);
+  return outcome(r.value, r.diagnostics);
 }
 
 function aslLoadOptions(options: SourceOptions): { name?: string } {

@@ -6,8 +6,9 @@
 // JSON; a value too long for the line goes on a continuation line and, if still too long, is laid out
 // over several indented lines. `parse(print(d))` gives back `d` (up to ranges), and printing is
 // idempotent: `print(parse(print(d))) === print(d)`.
-import type { JsonValue } from '../core/index.js';
-import { DiagramIndex, type Attribute, type Diagram, type DiagramNode, type Edge, type Lane, type Loop } from '../model/index.js';
+import type { Diagnostic, JsonValue, Result } from '../core/index.js';
+import { parse } from '../parser/index.js';
+import { buildModel, DiagramIndex, type Attribute, type Diagram, type DiagramNode, type Edge, type Lane, type Loop } from '../model/index.js';
 
 /** Lines longer than this get their later attributes moved to continuation lines. */
 const LINE_WIDTH = 100;
@@ -174,4 +175,15 @@ class Printer {
 /** Prints a diagram as canonical `.fz` text. */
 export function print(diagram: Diagram): string {
   return new Printer(diagram).print();
+}
+
+/**
+ * The canonical text of `.fz` source, as `flowlane fmt` writes it. Text with syntax errors comes
+ * back unchanged, with those errors: formatting it could lose what the parser could not read.
+ */
+export function formatText(text: string): Result<string> & { ok: boolean } {
+  const ast = parse(text);
+  const errors: Diagnostic[] = ast.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) return { ok: false, value: text, diagnostics: errors };
+  return { ok: true, value: print(buildModel(ast.value).value), diagnostics: [] };
 }
