@@ -5,6 +5,7 @@
 // Structure (stable, for users' CSS and for tests):
 //   g.fz-lane[data-id] > rect.fz-lane-body, g.fz-lane-head > rect.fz-lane-header + text.fz-lane-label, g.fz-node…
 //   g.fz-node[data-id][data-shape][data-kind] > .fz-shape, text.fz-label (containers: g.fz-lane… inside)
+//   A text of one line holds it directly; a text of several lines holds one tspan per line.
 //   g.fz-edge[data-from][data-to][data-from-handle][data-to-handle] > path.fz-edge-path, g.fz-edge-label
 // Every id is `${diagram id}-…` built from model ids, so two diagrams on one page never clash.
 import type { Dom, G, Svg } from '@svgdotjs/svg.js';
@@ -72,20 +73,29 @@ class Painter {
     const ascent = font.ascender * scale;
     const content = (font.ascender - font.descender) * scale;
     const top = center.y - block.height / 2;
-    const t = parent.element('text').attr({ class: cls, 'font-size': n(block.size), 'text-anchor': anchor });
-    if (block.weight >= 600) t.attr('font-weight', '600');
     const x = anchor === 'middle' ? center.x : left;
+    const baseline = (i: number): number => top + i * block.lineHeight + (block.lineHeight - content) / 2 + ascent;
+    const set = block.weight >= 600 ? this.used[600] : this.used[400];
+    for (const line of block.lines) for (const ch of line) set.add(ch);
+    const t = parent.element('text');
+    // Most labels are one line: that line goes in the text element itself, with no tspan (a
+    // sixth of the elements of a large diagram, and its drawing time with them).
+    if (block.lines.length === 1) {
+      t.attr({ class: cls, x: n(x), y: n(baseline(0)), 'font-size': n(block.size), 'text-anchor': anchor });
+      if (block.weight >= 600) t.attr('font-weight', '600');
+      t.words(xmlSafe(block.lines[0]!));
+      return;
+    }
+    t.attr({ class: cls, 'font-size': n(block.size), 'text-anchor': anchor });
+    if (block.weight >= 600) t.attr('font-weight', '600');
     block.lines.forEach((line, i) => {
-      const baseline = top + i * block.lineHeight + (block.lineHeight - content) / 2 + ascent;
-      t.element('tspan').attr({ x: n(x), y: n(baseline) }).words(xmlSafe(line));
-      const set = block.weight >= 600 ? this.used[600] : this.used[400];
-      for (const ch of line) set.add(ch);
+      t.element('tspan').attr({ x: n(x), y: n(baseline(i)) }).words(xmlSafe(line));
     });
   }
 }
 
-function rect(parent: G, b: Box, cls: string, rx = 0): Dom {
-  const r = parent.element('rect').attr({ class: cls, x: n(b.x), y: n(b.y), width: n(b.width), height: n(b.height) });
+function rect(parent: G, b: Box, cls: string | undefined, rx = 0): Dom {
+  const r = parent.element('rect').attr(cls === undefined ? { x: n(b.x), y: n(b.y), width: n(b.width), height: n(b.height) } : { class: cls, x: n(b.x), y: n(b.y), width: n(b.width), height: n(b.height) });
   if (rx > 0) r.attr('rx', n(rx));
   return r;
 }
@@ -280,7 +290,7 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
       if (e.kind === 'default') path.attr('marker-start', `url(#${id}-default-mark)`);
       if (e.label) {
         const lg = g.group().attr('class', 'fz-edge-label');
-        rect(lg, e.label.box, '', 4);
+        rect(lg, e.label.box, undefined, 4);
         painter.text(lg, e.label.text, { x: e.label.box.x + e.label.box.width / 2, y: e.label.box.y + e.label.box.height / 2 }, 'fz-edge-label-text');
       }
     }
