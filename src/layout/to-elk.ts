@@ -51,6 +51,7 @@ export interface ScopeInput {
 
 export const portId = (node: string, side: Side): string => `${node}:${side}`;
 export const labelNodeId = (index: number): string => `\u0000label${index}`;
+export const anchorId = (node: string): string => `\u0000anchor${node}`;
 
 /** Layer of every node of the scope: one global layering across all its lanes. */
 export function assignLayers(nodes: string[], edges: ScopeEdge[]): Map<string, number> {
@@ -211,20 +212,35 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     // path leaving by the bottom, say, ends at a node under the main line, not above it, where
     // it would cross the main line to get there); the others keep source order.
     for (const ids of stacks.values()) if (ids.length > 1) ids.sort((a, b) => (pull.get(a) ?? 0) - (pull.get(b) ?? 0));
-    const depth = (ids: string[]): number => ids.reduce((sum, id) => {
-      const e = extent(id);
-      return sum + e.before + e.size + e.after;
-    }, 0) + gap * (ids.length - 1);
-    let deepest = 0;
-    for (const ids of stacks.values()) deepest = Math.max(deepest, depth(ids));
-    for (const ids of stacks.values()) {
-      let y = at + pad + (deepest - depth(ids)) / 2;
-      for (const id of ids) {
+    // A stack is centred on the lane's centre line by its nodes, not by their margins (room for a
+    // loop frame), so that a node in a loop stays in line with its neighbours; the margins only
+    // deepen the lane. `span` runs from the first node's top to the last node's bottom.
+    const measureStack = (ids: string[]): { span: number; above: number; below: number } => {
+      let span = 0;
+      ids.forEach((id, k) => {
         const e = extent(id);
-        pos.set(id, y + e.before);
-        y += e.before + e.size + e.after + gap;
-      }
+        span += e.size + (k > 0 ? e.before : 0) + (k < ids.length - 1 ? e.after + gap : 0);
+      });
+      return { span, above: span / 2 + extent(ids[0]!).before, below: span / 2 + extent(ids[ids.length - 1]!).after };
+    };
+    let reachUp = 0;
+    let reachDown = 0;
+    for (const ids of stacks.values()) {
+      const m = measureStack(ids);
+      reachUp = Math.max(reachUp, m.above);
+      reachDown = Math.max(reachDown, m.below);
     }
+    const centre = at + pad + reachUp;
+    for (const ids of stacks.values()) {
+      let y = centre - measureStack(ids).span / 2;
+      ids.forEach((id, k) => {
+        const e = extent(id);
+        if (k > 0) y += e.before;
+        pos.set(id, y);
+        y += e.size + e.after + gap;
+      });
+    }
+    const deepest = reachUp + reachDown;
     // Below: the innermost (shortest) edge nearest the nodes.
     below.forEach((e, j) => corridor.set(e.index, at + pad + deepest + reserve(below.length) - 2 - j * METRICS.edgeEdge));
     at += pad + deepest + reserve(below.length) + (slack[i] ?? 0) + pad;
@@ -264,6 +280,16 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
       const m = input.margins?.get(id);
       if (m) layoutOptions['elk.margins'] = `[top=${m.top},left=${m.left},bottom=${m.bottom},right=${m.right}]`;
       children.push({ id, width: size.width, height: size.height, ...at, ports, layoutOptions });
+      // ELK routes an edge into a top handle (a left one in direction down: the side across the
+      // flow that comes first) through a dummy node that its interactive placer
+      // puts right after whatever precedes the node in its layer, or at the very top of the
+      // picture when nothing does: the edge then climbs over every lane above to come back down.
+      // A tiny anchor just above the handle (two spacings up, so the node is not pushed) keeps
+      // that dummy, and the edge, next to the node.
+      if (usedSides.get(id)?.has(horizontal ? 'top' : 'left')) {
+        const y = across - 2 * METRICS.edgeNode - 1;
+        children.push({ id: anchorId(id), width: 1, height: 1, ...(horizontal ? { x: l * stride, y } : { x: y, y: l * stride }) });
+      }
     }
   });
   const edges: ElkExtendedEdge[] = [];
