@@ -195,7 +195,8 @@ class ModelBuilder {
           }),
         );
       }
-      if (!isAslKey(key) && !known.includes(key)) {
+      const asl = isAslKey(key);
+      if (!asl && !known.includes(key)) {
         const guess = closest(key, known);
         const where = on === 'node' ? 'node' : 'edge';
         this.diagnostics.push(
@@ -208,7 +209,8 @@ class ModelBuilder {
         );
       }
       // Attribute lists are short: a scan is cheaper than a Map per node.
-      const previous = out.find((x) => x.key === key);
+      let previous: Attribute | undefined;
+      for (let i = 0; i < out.length && !previous; i++) if (out[i]!.key === key) previous = out[i];
       if (previous) {
         this.diagnostics.push(
           diagnostic('duplicate-attribute', a.key.range, `\`${key}\` is given twice: keep one`, {
@@ -217,7 +219,7 @@ class ModelBuilder {
         );
         continue;
       }
-      if (!isAslKey(key) && typeof a.value.value !== 'string') {
+      if (!asl && typeof a.value.value !== 'string') {
         this.diagnostics.push(
           diagnostic('invalid-attribute-value', a.value.range, `\`${key}\` takes a string: write \`${key}${on === 'node' ? ':' : '='}"…"\``),
         );
