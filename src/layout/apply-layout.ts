@@ -57,16 +57,31 @@ export function laneBorders(result: ElkNode, input: ScopeInput, plan: AcrossPlan
     lo.push(min);
     hi.push(max);
   });
+  // ELK moves the whole drawing so that it starts at its padding: the planned borders move with it.
+  // The shift is the one most nodes agree on (a pushed node moved further).
+  const shifts = new Map<number, number>();
+  for (const ids of input.laneNodes) {
+    for (const id of ids) {
+      const c = byId.get(id);
+      const p = plan.pos.get(id);
+      if (!c || p === undefined) continue;
+      const d = Math.round(((horizontal ? c.y! : c.x!) - p) * 100) / 100;
+      shifts.set(d, (shifts.get(d) ?? 0) + 1);
+    }
+  }
+  let shift = 0;
+  let votes = 0;
+  for (const [d, count] of shifts) if (count > votes || (count === votes && d < shift)) [shift, votes] = [d, count];
+  const planned = (k: number): number => plan.bandStart[k]! + shift;
   const n = input.lanes.length;
-  const borders: number[] = [plan.bandStart[0]!];
+  const borders: number[] = [planned(0)];
   const overflow = new Array<number>(n).fill(0);
   // The deepest reach of any earlier lane: a border must clear it, not only the previous lane's.
   let reach = -Infinity;
   for (let k = 1; k <= n; k++) {
     reach = Math.max(reach, hi[k - 1]! + pad);
     const next = k < n ? lo[k]! - pad : Infinity;
-    const planned = plan.bandStart[k]!;
-    let b = Math.min(Math.max(planned, reach), next);
+    let b = Math.min(Math.max(planned(k), reach), next);
     if (reach > next + 0.01) {
       overflow[k - 1] = reach - next;
       b = (reach + next) / 2;

@@ -53,6 +53,9 @@ export const portId = (node: string, side: Side): string => `${node}:${side}`;
 export const labelNodeId = (index: number): string => `\u0000label${index}`;
 export const anchorId = (node: string): string => `\u0000anchor${node}`;
 
+/** How far above a top handle its anchor sits: ELK's edge-to-node spacing twice (anchor to port dummy, dummy to node), plus the anchor. */
+const ANCHOR_ROOM = 2 * METRICS.edgeNode + 2;
+
 /** Layer of every node of the scope: one global layering across all its lanes. */
 export function assignLayers(nodes: string[], edges: ScopeEdge[]): Map<string, number> {
   const order = new Map(nodes.map((n, i) => [n, i]));
@@ -175,6 +178,11 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     pull.set(to, (pull.get(to) ?? 0) + d);
     pull.set(from, (pull.get(from) ?? 0) - d);
   }
+  const topUsed = new Set<string>();
+  for (const e of input.edges) {
+    if (e.fromSide === before) topUsed.add(e.edge.from.node);
+    if (e.toSide === before) topUsed.add(e.edge.to.node);
+  }
   // Corridor edges per lane, outermost (longest) first.
   const laneOf = new Map<string, number>();
   input.laneNodes.forEach((ids, i) => ids.forEach((id) => laneOf.set(id, i)));
@@ -196,6 +204,9 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     const { before: above, after: below } = corridors[i]!;
     above.forEach((e, j) => corridor.set(e.index, at + pad + j * METRICS.edgeEdge));
     at += reserve(above.length);
+    // Room for the anchors above top handles (see toElk), below the corridor, so that neither
+    // pushes the nodes out of their planned places.
+    if (input.laneNodes[i]!.some((id) => topUsed.has(id))) at += ANCHOR_ROOM;
     const extent = (id: string): { before: number; size: number; after: number } => {
       const size = input.sizes.get(id)!;
       const m = input.margins?.get(id);
@@ -287,7 +298,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
       // A tiny anchor just above the handle (two spacings up, so the node is not pushed) keeps
       // that dummy, and the edge, next to the node.
       if (usedSides.get(id)?.has(horizontal ? 'top' : 'left')) {
-        const y = across - 2 * METRICS.edgeNode - 1;
+        const y = across - ANCHOR_ROOM + 1;
         children.push({ id: anchorId(id), width: 1, height: 1, ...(horizontal ? { x: l * stride, y } : { x: y, y: l * stride }) });
       }
     }

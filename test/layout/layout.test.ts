@@ -1,9 +1,9 @@
 // Layout invariants on small diagrams, checked on the LaidOutDiagram itself (the browser test checks
 // the drawn SVG): global layering across lanes, bands in file order sharing one width, nodes inside
 // their lanes, direction down, text measurement and wrapping, determinism.
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { parseDiagram } from '../../src/model/index.js';
-import { defaultFonts, layout, textWidth, wrapText } from '../../src/layout/index.js';
+import { defaultFonts, elkInstance, layout, textWidth, wrapText } from '../../src/layout/index.js';
 import type { Box, LaidOutDiagram } from '../../src/layout/index.js';
 import { assignLayers } from '../../src/layout/to-elk.js';
 import { examples, generatedDiagram } from '../render/helpers.js';
@@ -132,6 +132,24 @@ n2.handle(bottom) -> n5.handle(top) [label="error"]
     expect(over).toBe(true);
     for (const p of route('n1', 'n5').points.slice(1, -1)) expect(p.y).toBeGreaterThanOrEqual(bottom - 0.01);
     expect(route('n3', 'n1').label!.box.y + route('n3', 'n1').label!.box.height).toBeLessThanOrEqual(top);
+  });
+
+  // A band a push overflowed is laid out again (to-elk.ts); the plan should leave room enough that
+  // ordinary diagrams need ELK once, or rendering costs twice what ELK does. (Direction down with
+  // handles written for direction right still takes two: its edges leave by the input side.)
+  test('generated diagrams need one ELK run', async () => {
+    const spy = vi.spyOn(elkInstance(), 'layout');
+    try {
+      for (const n of [50, 300]) {
+        for (const direction of ['right'] as const) {
+          spy.mockClear();
+          await layout(generatedDiagram(n), { direction });
+          expect(spy.mock.calls.length, `${n} nodes, ${direction}`).toBe(1);
+        }
+      }
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('same input, same layout', async () => {
