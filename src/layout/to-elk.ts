@@ -306,7 +306,9 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
   const edges: ElkExtendedEdge[] = [];
   // A hint for ELK's interactive phases: the route an edge should take, as bend points. They only
   // decide where the edge's dummy nodes sit across the flow (ELK routes the edge itself).
-  const point = (along: number, across: number): { x: number; y: number } => (horizontal ? { x: along, y: across } : { x: across, y: along });
+  // In ELK's own frame (flow along x) whatever the direction: ELK turns node positions into that
+  // frame for direction down, but reads these hints as they are.
+  const point = (along: number, across: number): { x: number; y: number } => ({ x: along, y: across });
   const alongOf = (id: string): number => {
     const c = preset.get(id)!;
     return horizontal ? c.x : c.y;
@@ -319,9 +321,20 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     const lane = plan.corridor.get(e.index);
     const a0 = preset.get(e.edge.from.node)!;
     const b0 = preset.get(e.edge.to.node)!;
+    // An edge that leaves by the side the flow enters (or enters by the side it leaves) turns back
+    // through a dummy in its node's layer, which ELK would put level with the node and so push the
+    // node aside. A hint puts that dummy just past the node's far side instead.
+    const beside = (id: string): number => {
+      const size = input.sizes.get(id)!;
+      return plan.pos.get(id)! + (horizontal ? size.height : size.width) + METRICS.edgeNode;
+    };
+    const inverted = (side: Side, out: boolean): boolean => side === (out ? (horizontal ? 'left' : 'top') : horizontal ? 'right' : 'bottom');
+    const startHint = inverted(e.fromSide, true) ? [point(alongOf(e.edge.from.node), beside(e.edge.from.node))] : [];
+    const endHint = inverted(e.toSide, false) ? [point(alongOf(e.edge.to.node), beside(e.edge.to.node))] : [];
     if (!e.label) {
       const edge: ElkExtendedEdge = { id: `e${e.index}`, sources: [source], targets: [target] };
-      const sections = lane === undefined ? undefined : hint(edge.id, a0, b0, [point(alongOf(e.edge.from.node), lane), point(alongOf(e.edge.to.node), lane)]);
+      const bends = lane === undefined ? [...startHint, ...endHint] : [point(alongOf(e.edge.from.node), lane), point(alongOf(e.edge.to.node), lane)];
+      const sections = hint(edge.id, a0, b0, bends);
       if (sections) edge.sections = sections;
       edges.push(edge);
       continue;
@@ -360,13 +373,11 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     });
     const first: ElkExtendedEdge = { id: `e${e.index}:a`, sources: [source], targets: [`${id}:in`] };
     const second: ElkExtendedEdge = { id: `e${e.index}:b`, sources: [`${id}:out`], targets: [target] };
-    if (lane !== undefined) {
-      const mid = point(layer * stride, lane);
-      const s1 = hint(first.id, a, mid, [point(alongOf(e.edge.from.node), lane)]);
-      const s2 = hint(second.id, mid, b, [point(alongOf(e.edge.to.node), lane)]);
-      if (s1) first.sections = s1;
-      if (s2) second.sections = s2;
-    }
+    const mid = point(layer * stride, lane ?? across + (horizontal ? h : w) / 2);
+    const s1 = hint(first.id, a, mid, lane !== undefined ? [point(alongOf(e.edge.from.node), lane)] : startHint);
+    const s2 = hint(second.id, mid, b, lane !== undefined ? [point(alongOf(e.edge.to.node), lane)] : endHint);
+    if (s1) first.sections = s1;
+    if (s2) second.sections = s2;
     edges.push(first, second);
   }
   return { id: 'root', layoutOptions: elkOptions(direction), children, edges };

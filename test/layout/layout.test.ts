@@ -135,13 +135,13 @@ n2.handle(bottom) -> n5.handle(top) [label="error"]
   });
 
   // A band a push overflowed is laid out again (to-elk.ts); the plan should leave room enough that
-  // ordinary diagrams need ELK once, or rendering costs twice what ELK does. (Direction down with
-  // handles written for direction right still takes two: its edges leave by the input side.)
-  test('generated diagrams need one ELK run', async () => {
+  // ordinary diagrams need ELK once, or rendering costs twice what ELK does. (Direction down turns
+  // the generator's handles into edges leaving by the side the flow enters: they need room too.)
+  test('generated diagrams need one ELK run, in both directions', async () => {
     const spy = vi.spyOn(elkInstance(), 'layout');
     try {
       for (const n of [50, 300]) {
-        for (const direction of ['right'] as const) {
+        for (const direction of ['right', 'down'] as const) {
           spy.mockClear();
           await layout(generatedDiagram(n), { direction });
           expect(spy.mock.calls.length, `${n} nodes, ${direction}`).toBe(1);
