@@ -382,34 +382,10 @@ export class FlowZapParser extends CstParser {
   });
 }
 
-// `junk` may not start with a token that begins a real statement at the same position; the gates in
-// `file`/`lane` try those first, so listing Identifier here only catches what they rejected.
-const JUNK_TOKENS: TokenType[] = [
-  Identifier,
-  RBrace,
-  LBrace,
-  LBracket,
-  RBracket,
-  LParen,
-  RParen,
-  Colon,
-  Equals,
-  Comma,
-  Dot,
-  Arrow,
-  StringLiteral,
-  UnterminatedString,
-  NumberLiteral,
-  True,
-  False,
-  Null,
-  JsonValue,
-  Handle,
-  HandleRef,
-  KeyString,
-  LaneLabel,
-  LoopText,
-];
+// `junk` takes any token the parser sees (every token type but the skipped ones and comments) except
+// `loop`, which always starts a statement. The gates in `file`/`lane` try the real statements first,
+// so junk only ever takes what they rejected.
+const JUNK_TOKENS: TokenType[] = allTokens.filter((t) => t.GROUP === undefined && t !== Loop);
 
 /** One parser for the whole process: Chevrotain parsers are expensive to build and cheap to reset. */
 export const parserInstance = new FlowZapParser();
