@@ -68,7 +68,6 @@ export const DIAGNOSTIC_CODES = {
   'unclosed-lane': 'error',
   'invalid-json': 'error',
   'input-too-large': 'error',
-  'nul-character': 'error',
   // FlowZap rules.
   'undefined-node': 'error',
   'duplicate-node-id': 'error',
