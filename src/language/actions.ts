@@ -56,7 +56,7 @@ export function codeActions(a: Analysis, range: Range, diagnostics: Diagnostic[]
   return out;
 }
 
-const SYNTAX_CODES = new Set<string>(['syntax-error', 'unexpected-character', 'unterminated-string', 'unclosed-lane', 'invalid-json', 'input-too-large', 'nul-character']);
+const SYNTAX_CODES = new Set<string>(['syntax-error', 'unexpected-character', 'unterminated-string', 'unclosed-lane', 'invalid-json', 'input-too-large']);
 
 /** The canonical text of the document, as one edit; nothing when it has errors or is already canonical. */
 export function formatDocument(a: Analysis): TextEdit[] {
