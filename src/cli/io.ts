@@ -105,3 +105,20 @@ export function diagnosticRecord(file: string, d: Diagnostic): Record<string, un
     ...(d.related ? { related: d.related } : {}),
   };
 }
+
+/**
+ * The shared end of a conversion command (`to-asl`, `from-asl`): prints the diagnostics, then
+ * writes the converted text to `output` (atomically) or standard output; on an error it writes
+ * nothing and sets exit code 1.
+ */
+export function emitConversion(name: string, result: { text?: string; diagnostics: Diagnostic[] }, output: string | undefined): void {
+  for (const d of result.diagnostics) console.error(formatDiagnostic(name, d));
+  if (result.text === undefined) {
+    console.error(`flowlane: ${name}: not converted`);
+    process.exitCode = 1;
+    return;
+  }
+  if (output !== undefined) writeFileAtomic(output, result.text);
+  else process.stdout.write(result.text);
+  process.exitCode = 0;
+}

@@ -220,16 +220,7 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   const dx = horizontal ? flowOffset : bandOffset;
   const dy = horizontal ? bandOffset : flowOffset;
   for (const n of nodes) moveNode(n, dx, dy);
-  for (const e of edges) {
-    for (const p of e.points) {
-      p.x += dx;
-      p.y += dy;
-    }
-    if (e.label) {
-      e.label.box.x += dx;
-      e.label.box.y += dy;
-    }
-  }
+  for (const e of edges) moveEdge(e, dx, dy);
   const flowLength = headerSize + pad + (maxFlow - minFlow) + pad;
   const bandLength = borders[borders.length - 1]! - borders[0]!;
   const lanes: LaidOutLane[] = input.lanes.map((lane, i) => {
@@ -277,6 +268,18 @@ class NodeGrid {
 }
 
 /** Moves a node and everything it carries (label, rows). */
+/** Moves an edge's route and its label by (dx, dy). */
+export function moveEdge(e: { points: { x: number; y: number }[]; label?: { box: { x: number; y: number } } | undefined }, dx: number, dy: number): void {
+  for (const p of e.points) {
+    p.x += dx;
+    p.y += dy;
+  }
+  if (e.label) {
+    e.label.box.x += dx;
+    e.label.box.y += dy;
+  }
+}
+
 export function moveNode(n: LaidOutNode, dx: number, dy: number): void {
   if (dx === 0 && dy === 0) return;
   n.box.x += dx;

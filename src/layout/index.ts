@@ -8,7 +8,7 @@ import * as ElkModule from 'elkjs/lib/elk.bundled.js';
 import type { ELK, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { DiagramNode, Diagram, Lane } from '../model/types.js';
 import { DiagramIndex } from '../model/query.js';
-import { applyLayout, laneBorders, moveNode } from './apply-layout.js';
+import { applyLayout, laneBorders, moveEdge, moveNode } from './apply-layout.js';
 import type { Scope } from './apply-layout.js';
 import { defaultFonts } from './fonts.js';
 import { edgeKind, edgeText, measureNode, measureText, nodeKind, normalShape, retryInfo, stateType } from './measure.js';
@@ -217,16 +217,7 @@ function translateScope(scope: Scope, dx: number, dy: number): void {
       l.header.y += dy;
     }
     for (const n of s.nodes) moveNode(n, dx, dy);
-    for (const e of s.edges) {
-      for (const p of e.points) {
-        p.x += dx;
-        p.y += dy;
-      }
-      if (e.label) {
-        e.label.box.x += dx;
-        e.label.box.y += dy;
-      }
-    }
+    for (const e of s.edges) moveEdge(e, dx, dy);
     for (const c of s.children ?? []) go(c);
   };
   go(scope);

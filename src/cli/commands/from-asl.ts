@@ -7,7 +7,7 @@ import { Option } from 'commander';
 import { fromAsl, loadAsl } from '../../asl/index.js';
 import type { Diagnostic } from '../../core/index.js';
 import { print } from '../../print/index.js';
-import { formatDiagnostic, readText, writeFileAtomic } from '../io.js';
+import { emitConversion, readText } from '../io.js';
 
 interface FromAslCliOptions {
   output?: string;
@@ -44,15 +44,6 @@ export function register(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const result = convertFromAslText(read.text, read.name, options);
-      for (const d of result.diagnostics) console.error(formatDiagnostic(read.name, d));
-      if (result.text === undefined) {
-        console.error(`flowlane: ${read.name}: not converted`);
-        process.exitCode = 1;
-        return;
-      }
-      if (options.output !== undefined) writeFileAtomic(options.output, result.text);
-      else process.stdout.write(result.text);
-      process.exitCode = 0;
+      emitConversion(read.name, convertFromAslText(read.text, read.name, options), options.output);
     });
 }

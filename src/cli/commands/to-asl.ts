@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { toAsl } from '../../asl/index.js';
 import type { Diagnostic } from '../../core/index.js';
 import { parseDiagram } from '../../model/index.js';
-import { formatDiagnostic, readText, writeFileAtomic } from '../io.js';
+import { emitConversion, readText } from '../io.js';
 
 interface ToAslCliOptions {
   output?: string;
@@ -41,15 +41,6 @@ export function register(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const result = convertToAslText(read.text, options);
-      for (const d of result.diagnostics) console.error(formatDiagnostic(read.name, d));
-      if (result.text === undefined) {
-        console.error(`flowlane: ${read.name}: not converted`);
-        process.exitCode = 1;
-        return;
-      }
-      if (options.output !== undefined) writeFileAtomic(options.output, result.text);
-      else process.stdout.write(result.text);
-      process.exitCode = 0;
+      emitConversion(read.name, convertToAslText(read.text, options), options.output);
     });
 }
