@@ -21,25 +21,28 @@ export class LineIndex {
   /** The line of the last lookup: lookups mostly move forward a little, so this one is tried first. */
   private lastLine = 0;
 
-  positionAt(offset: number): Position {
-    // A NaN offset (from a token invented by error recovery) must still give a position in the text.
+  /** The 0-based line of an offset (clamped into the text); like positionAt, without allocating. */
+  lineOf(offset: number): number {
     const o = Number.isFinite(offset) ? Math.max(0, Math.min(offset, this.text.length)) : 0;
     const starts = this.lineStarts;
     const last = this.lastLine;
-    if (starts[last]! <= o && (last + 1 >= starts.length || o < starts[last + 1]!)) return { line: last, character: o - starts[last]! };
-    if (last + 1 < starts.length && starts[last + 1]! <= o && (last + 2 >= starts.length || o < starts[last + 2]!)) {
-      this.lastLine = last + 1;
-      return { line: last + 1, character: o - starts[last + 1]! };
-    }
+    if (starts[last]! <= o && (last + 1 >= starts.length || o < starts[last + 1]!)) return last;
+    if (last + 1 < starts.length && starts[last + 1]! <= o && (last + 2 >= starts.length || o < starts[last + 2]!)) return (this.lastLine = last + 1);
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= o) lo = mid;
+      if (starts[mid]! <= o) lo = mid;
       else hi = mid - 1;
     }
-    this.lastLine = lo;
-    return { line: lo, character: o - this.lineStarts[lo]! };
+    return (this.lastLine = lo);
+  }
+
+  positionAt(offset: number): Position {
+    // A NaN offset (from a token invented by error recovery) must still give a position in the text.
+    const o = Number.isFinite(offset) ? Math.max(0, Math.min(offset, this.text.length)) : 0;
+    const line = this.lineOf(o);
+    return { line, character: o - this.lineStarts[line]! };
   }
 
   offsetAt(p: Position): number {

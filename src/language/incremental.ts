@@ -4,7 +4,7 @@
 // cut could change the meaning (a chunk with any parse diagnostic, text after a closing brace, a
 // single chunk), the whole text is parsed as `parseDiagram` does, so the result is always the same.
 // Input: text. Output: Result<Diagram>, equal to parseDiagram(text).
-import { sortDiagnostics, type Diagnostic, type Range, type Result } from '../core/index.js';
+import { sortDiagnostics, type Diagnostic, type Result } from '../core/index.js';
 import { buildModel, parseDiagram, type Diagram } from '../model/index.js';
 import { parse, type AstFile, type AstLane } from '../parser/index.js';
 
@@ -74,26 +74,21 @@ const TO_EOL = /[^\r\n]*/y;
 /** `[text]` after `loop`, raw. */
 const LOOP_TEXT = /[ \t]*\[[^\]\r\n]*\]?/y;
 
-function shiftRange(r: Range, by: number): Range {
-  return { start: { line: r.start.line + by, character: r.start.character }, end: { line: r.end.line + by, character: r.end.character } };
-}
+const AST_VALUE_KEYS = new Set(['value', 'line', 'character', 'endLine', 'endCharacter', 'bare', 'unterminated']);
 
-const AST_VALUE_KEYS = new Set(['value', 'range', 'bare', 'unterminated']);
-
-/** A copy of an AST part with every range moved down by `by` lines; JSON values are shared, not walked. */
+/** A copy of an AST part with every line number (`line`, `endLine`, `openLine`, …) moved by `by`; JSON values are shared, not walked. */
 function shift<T>(x: T, by: number): T {
   if (Array.isArray(x)) return x.map((e) => shift(e, by)) as T;
   if (x === null || typeof x !== 'object') return x;
   const o = x as Record<string, unknown>;
   const keys = Object.keys(o);
-  // An attribute value: its `value` is JSON (which may itself have keys named `range`).
-  if ('value' in o && 'range' in o && keys.every((k) => AST_VALUE_KEYS.has(k))) {
-    return { ...o, range: shiftRange(o['range'] as Range, by) } as T;
-  }
+  // An attribute value: its `value` is JSON (which may itself have keys named `line`).
+  const isValue = 'value' in o && keys.every((k) => AST_VALUE_KEYS.has(k));
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     const v = o[k];
-    out[k] = (k === 'range' || k.endsWith('Range')) && v && typeof v === 'object' ? shiftRange(v as Range, by) : shift(v, by);
+    if (typeof v === 'number' && (k === 'line' || k.endsWith('Line'))) out[k] = v + by;
+    else out[k] = isValue && k === 'value' ? v : shift(v, by);
   }
   return out as T;
 }
@@ -198,7 +193,10 @@ export class IncrementalParser {
     const file: AstFile = {
       items,
       trailingComments: trailing,
-      range: { start: { line: 0, character: 0 }, end: { line: last.line + lastLines.length - 1, character: lastLines[lastLines.length - 1]!.length } },
+      line: 0,
+      character: 0,
+      endLine: last.line + lastLines.length - 1,
+      endCharacter: lastLines[lastLines.length - 1]!.length,
     };
     const model = buildModel(file);
     return { value: model.value, diagnostics: sortDiagnostics([...model.diagnostics] as Diagnostic[]) };
@@ -277,7 +275,7 @@ export class IncrementalParser {
     }
     const close = lines[e]!.indexOf('}');
     const placed = baseLine === 0 ? lane : shift(lane, baseLine);
-    const whole: AstLane = { ...placed, items, trailingComments: trailing, closed: true, range: { start: placed.range.start, end: { line: baseLine + e, character: close + 1 } } };
-    return { items: [whole], trailingComments: [], range: { start: { line: baseLine, character: 0 }, end: { line: baseLine + lines.length - 1, character: 0 } } };
+    const whole: AstLane = { ...placed, items, trailingComments: trailing, closed: true, endLine: baseLine + e, endCharacter: close + 1 };
+    return { items: [whole], trailingComments: [], line: baseLine, character: 0, endLine: baseLine + lines.length - 1, endCharacter: 0 };
   }
 }

@@ -2,7 +2,7 @@
 // References are resolved here (node ids are global, lanes are looked up from the node), and each
 // variant FlowZap rejects is read as the author meant and reported with a machine-applicable fix.
 import { diagnostic, editDistance, type Diagnostic, type Fix, type Range, type Result, type TextEdit } from '../core/index.js';
-import type { AstAttribute, AstEdge, AstEndpoint, AstFile, AstLane, AstLoop, AstNode } from '../parser/index.js';
+import { pointRange, rangeOf, type AstAttribute, type AstEdge, type AstEndpoint, type AstFile, type AstLane, type AstLoop, type AstNode, type AstToken, type Span } from '../parser/index.js';
 import { isAslKey } from './query.js';
 import { DIRECTIONS, EDGE_KEYS, NODE_KEYS, SHAPES, type Attribute, type Diagram, type DiagramNode, type Edge, type EdgeEnd, type Lane, type Loop } from './types.js';
 
@@ -19,6 +19,12 @@ export function closest(word: string, candidates: readonly string[]): string | u
     }
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 2)) ? best : undefined;
+}
+
+/** The range of a node reference, with its lane prefix when one was written. */
+function referenceRange(ref: { lane?: AstToken | undefined; node: AstToken }): Range {
+  const from: Span = ref.lane ?? ref.node;
+  return { start: { line: from.line, character: from.character }, end: { line: ref.node.endLine, character: ref.node.endCharacter } };
 }
 
 function replaceFix(title: string, range: Range, newText: string): Fix {
@@ -48,7 +54,7 @@ class ModelBuilder {
       else if (item.kind === 'node') {
         this.strayIds.add(item.id.text);
         this.diagnostics.push(
-          diagnostic('node-outside-lane', item.id.range, `node \`${item.id.text}\` is declared outside a lane: move it inside a lane's braces`),
+          diagnostic('node-outside-lane', rangeOf(item.id), `node \`${item.id.text}\` is declared outside a lane: move it inside a lane's braces`),
         );
       } else if (item.kind === 'edge') this.pendingEdges.push({ ast: item });
       else this.pendingLoops.push({ ast: item });
@@ -66,19 +72,19 @@ class ModelBuilder {
       nodes: [],
       comments: ast.comments,
       trailingComments: ast.trailingComments,
-      range: ast.range,
-      idRange: ast.id.range,
+      range: rangeOf(ast),
+      idRange: rangeOf(ast.id),
     };
     if (parent !== undefined) lane.parent = parent;
     if (ast.label) {
       lane.label = ast.label.text;
-      lane.labelRange = ast.label.range;
+      lane.labelRange = rangeOf(ast.label);
       if (ast.labelOnNextLine) this.reportLabelOnNextLine(ast);
     }
     const first = this.lanes.get(lane.id);
     if (first) {
       this.diagnostics.push(
-        diagnostic('duplicate-lane-id', ast.id.range, `lane id \`${lane.id}\` is already used: give this lane another id`, {
+        diagnostic('duplicate-lane-id', rangeOf(ast.id), `lane id \`${lane.id}\` is already used: give this lane another id`, {
           related: [{ range: first.lane.idRange, message: `\`${lane.id}\` is first declared here` }],
         }),
       );
@@ -93,15 +99,16 @@ class ModelBuilder {
 
   private reportLabelOnNextLine(ast: AstLane): void {
     const label = ast.label!;
+    const afterOpen = { line: ast.openLine, character: ast.openCharacter + 1 };
     const edits: TextEdit[] =
-      label.range.start.line === ast.openRange.end.line + 1
-        ? [{ range: { start: ast.openRange.end, end: label.range.end }, newText: ` # ${label.text}` }]
+      label.line === ast.openLine + 1
+        ? [{ range: { start: afterOpen, end: { line: label.endLine, character: label.endCharacter } }, newText: ` # ${label.text}` }]
         : [
-            { range: { start: ast.openRange.end, end: ast.openRange.end }, newText: ` # ${label.text}` },
-            { range: label.range, newText: '' },
+            { range: { start: afterOpen, end: afterOpen }, newText: ` # ${label.text}` },
+            { range: rangeOf(label), newText: '' },
           ];
     this.diagnostics.push(
-      diagnostic('lane-label-next-line', label.range, `the label of lane \`${ast.id.text}\` must be on the same line as its \`{\`: write \`${ast.id.text} { # ${label.text}\``, {
+      diagnostic('lane-label-next-line', rangeOf(label), `the label of lane \`${ast.id.text}\` must be on the same line as its \`{\`: write \`${ast.id.text} { # ${label.text}\``, {
         fix: { title: 'Move the label up to the lane header', edits },
       }),
     );
@@ -109,31 +116,32 @@ class ModelBuilder {
 
   private node(ast: AstNode, lane: Lane): void {
     const id = ast.id.text;
+    const idRange = rangeOf(ast.id);
     const node: DiagramNode = {
       id,
       shape: ast.shape?.text ?? '',
       lane: lane.id,
       attributes: this.attributes(ast.attributes, 'node'),
       comments: ast.comments,
-      range: ast.range,
-      idRange: ast.id.range,
-      shapeRange: ast.shape?.range ?? ast.id.range,
+      range: rangeOf(ast),
+      idRange,
+      shapeRange: ast.shape ? rangeOf(ast.shape) : idRange,
     };
     const label = node.attributes.find((a) => a.key === 'label');
     if (label && typeof label.value === 'string') node.label = label.value;
 
     if (!ast.shape) {
       this.diagnostics.push(
-        diagnostic('unknown-shape', ast.id.range, `node \`${id}\` has no shape: write one of ${SHAPES.join(', ')} after \`${id}:\``),
+        diagnostic('unknown-shape', rangeOf(ast.id), `node \`${id}\` has no shape: write one of ${SHAPES.join(', ')} after \`${id}:\``),
       );
     } else if (!(SHAPES as readonly string[]).includes(ast.shape.text)) {
       const guess = closest(ast.shape.text, SHAPES);
       this.diagnostics.push(
         diagnostic(
           'unknown-shape',
-          ast.shape.range,
+          rangeOf(ast.shape),
           `unknown shape \`${ast.shape.text}\`: use ${guess ? `\`${guess}\`, or ` : ''}one of ${SHAPES.join(', ')}`,
-          guess ? { fix: replaceFix(`Change to \`${guess}\``, ast.shape.range, guess) } : {},
+          guess ? { fix: replaceFix(`Change to \`${guess}\``, rangeOf(ast.shape), guess) } : {},
         ),
       );
     }
@@ -141,18 +149,18 @@ class ModelBuilder {
     const type = node.attributes.find((a) => a.key === 'Type');
     if (ast.block) {
       const nested = ast.block;
-      node.block = { lanes: [], range: nested.range };
+      node.block = { lanes: [], range: rangeOf(nested) };
       if (nested.field) {
         node.block.field = nested.field.text;
         if (nested.field.text !== 'Iterator' && nested.field.text !== 'ItemProcessor' && nested.field.text !== 'Branches') {
           this.diagnostics.push(
-            diagnostic('syntax-error', nested.field.range, `\`${nested.field.text} {\` is not a block field: write \`{\` alone, or \`Iterator {\` for a legacy Map`),
+            diagnostic('syntax-error', rangeOf(nested.field), `\`${nested.field.text} {\` is not a block field: write \`{\` alone, or \`Iterator {\` for a legacy Map`),
           );
         }
       }
       if (!type || (type.value !== 'Parallel' && type.value !== 'Map')) {
         this.diagnostics.push(
-          diagnostic('block-on-non-container', nested.openRange, `node \`${id}\` holds nested lanes but is not a Parallel or Map state: add \`Type:"Parallel"\` or \`Type:"Map"\``),
+          diagnostic('block-on-non-container', pointRange(nested.openLine, nested.openCharacter, 1), `node \`${id}\` holds nested lanes but is not a Parallel or Map state: add \`Type:"Parallel"\` or \`Type:"Map"\``),
         );
       }
     }
@@ -160,7 +168,7 @@ class ModelBuilder {
     const first = this.nodes.get(id);
     if (first) {
       this.diagnostics.push(
-        diagnostic('duplicate-node-id', ast.id.range, `node id \`${id}\` is already declared: node ids are unique in the whole file; rename this one`, {
+        diagnostic('duplicate-node-id', rangeOf(ast.id), `node id \`${id}\` is already declared: node ids are unique in the whole file; rename this one`, {
           related: [{ range: first.node.idRange, message: `\`${id}\` is first declared here` }],
         }),
       );
@@ -184,14 +192,14 @@ class ModelBuilder {
       const key = a.key.text;
       if (on === 'node' && a.separator === '=') {
         this.diagnostics.push(
-          diagnostic('node-attribute-equals', a.separatorRange, `node attributes use a colon: write \`${key}:\` instead of \`${key}=\``, {
-            fix: replaceFix(`Write \`${key}:\``, a.separatorRange, ':'),
+          diagnostic('node-attribute-equals', pointRange(a.separatorLine, a.separatorCharacter, 1), `node attributes use a colon: write \`${key}:\` instead of \`${key}=\``, {
+            fix: replaceFix(`Write \`${key}:\``, pointRange(a.separatorLine, a.separatorCharacter, 1), ':'),
           }),
         );
       } else if (on === 'edge' && a.separator === ':') {
         this.diagnostics.push(
-          diagnostic('edge-attribute-colon', a.separatorRange, `edge attributes use an equals sign: write \`[${key}="…"]\` instead of \`[${key}:"…"]\``, {
-            fix: replaceFix(`Write \`${key}=\``, a.separatorRange, '='),
+          diagnostic('edge-attribute-colon', pointRange(a.separatorLine, a.separatorCharacter, 1), `edge attributes use an equals sign: write \`[${key}="…"]\` instead of \`[${key}:"…"]\``, {
+            fix: replaceFix(`Write \`${key}=\``, pointRange(a.separatorLine, a.separatorCharacter, 1), '='),
           }),
         );
       }
@@ -202,9 +210,9 @@ class ModelBuilder {
         this.diagnostics.push(
           diagnostic(
             'unknown-attribute',
-            a.key.range,
+            rangeOf(a.key),
             `unknown ${where} attribute \`${key}\`: FlowZap ${where}s take ${known.map((k) => `\`${k}\``).join(', ')}${guess && guess !== key ? ` (did you mean \`${guess}\`?)` : ''}; ASL fields start with an upper-case letter`,
-            guess && guess !== key ? { fix: replaceFix(`Change to \`${guess}\``, a.key.range, guess) } : {},
+            guess && guess !== key ? { fix: replaceFix(`Change to \`${guess}\``, rangeOf(a.key), guess) } : {},
           ),
         );
       }
@@ -213,7 +221,7 @@ class ModelBuilder {
       for (let i = 0; i < out.length && !previous; i++) if (out[i]!.key === key) previous = out[i];
       if (previous) {
         this.diagnostics.push(
-          diagnostic('duplicate-attribute', a.key.range, `\`${key}\` is given twice: keep one`, {
+          diagnostic('duplicate-attribute', rangeOf(a.key), `\`${key}\` is given twice: keep one`, {
             related: [{ range: previous.keyRange, message: `\`${key}\` is first given here` }],
           }),
         );
@@ -221,13 +229,13 @@ class ModelBuilder {
       }
       if (!asl && typeof a.value.value !== 'string') {
         this.diagnostics.push(
-          diagnostic('invalid-attribute-value', a.value.range, `\`${key}\` takes a string: write \`${key}${on === 'node' ? ':' : '='}"…"\``),
+          diagnostic('invalid-attribute-value', rangeOf(a.value), `\`${key}\` takes a string: write \`${key}${on === 'node' ? ':' : '='}"…"\``),
         );
       }
       if (key === 'Type' && typeof a.value.value !== 'string') {
-        this.diagnostics.push(diagnostic('invalid-attribute-value', a.value.range, '`Type` takes a string such as `"Task"`'));
+        this.diagnostics.push(diagnostic('invalid-attribute-value', rangeOf(a.value), '`Type` takes a string such as `"Task"`'));
       }
-      out.push({ key, value: a.value.value, keyRange: a.key.range, valueRange: a.value.range });
+      out.push({ key, value: a.value.value, keyRange: rangeOf(a.key), valueRange: rangeOf(a.value) });
     }
     return out;
   }
@@ -244,18 +252,18 @@ class ModelBuilder {
     return lane?.parent === undefined ? undefined : lane.id;
   }
 
-  private checkPrefix(ref: { lane?: { text: string; range: Range }; node: { text: string; range: Range } }, expectedLane: Lane, contextLane: Lane | undefined): void {
+  private checkPrefix(ref: { lane?: AstToken | undefined; node: AstToken }, expectedLane: Lane, contextLane: Lane | undefined): void {
     if (ref.lane) {
       if (ref.lane.text === expectedLane.id) return;
       const exists = this.lanes.has(ref.lane.text);
       this.diagnostics.push(
         diagnostic(
           exists ? 'wrong-lane-prefix' : 'undefined-lane',
-          ref.lane.range,
+          rangeOf(ref.lane),
           exists
             ? `node \`${ref.node.text}\` is in lane \`${expectedLane.id}\`, not \`${ref.lane.text}\`: write \`${expectedLane.id}.${ref.node.text}\``
             : `there is no lane \`${ref.lane.text}\`; node \`${ref.node.text}\` is in lane \`${expectedLane.id}\``,
-          { fix: replaceFix(`Change the prefix to \`${expectedLane.id}\``, ref.lane.range, expectedLane.id) },
+          { fix: replaceFix(`Change the prefix to \`${expectedLane.id}\``, rangeOf(ref.lane), expectedLane.id) },
         ),
       );
       return;
@@ -264,57 +272,57 @@ class ModelBuilder {
       this.diagnostics.push(
         diagnostic(
           'missing-lane-prefix',
-          ref.node.range,
+          rangeOf(ref.node),
           `node \`${ref.node.text}\` is in lane \`${expectedLane.id}\`: a cross-lane edge names the target's lane, \`${expectedLane.id}.${ref.node.text}\``,
-          { fix: { title: `Add the lane prefix \`${expectedLane.id}.\``, edits: [{ range: { start: ref.node.range.start, end: ref.node.range.start }, newText: `${expectedLane.id}.` }] } },
+          { fix: { title: `Add the lane prefix \`${expectedLane.id}.\``, edits: [{ range: pointRange(ref.node.line, ref.node.character, 0), newText: `${expectedLane.id}.` }] } },
         ),
       );
     }
   }
 
-  private undefinedNode(ref: { text: string; range: Range }, container: string | undefined): void {
+  private undefinedNode(ref: AstToken, container: string | undefined): void {
     if (this.strayIds.has(ref.text)) return;
     const laneInfo = container !== undefined ? this.lanes.get(container) : undefined;
     let fix: Fix | undefined;
     if (laneInfo?.ast.closed) {
       // Declare the node on a new line just before the lane's closing brace.
-      const close = laneInfo.ast.range.end;
+      const close = { line: laneInfo.ast.endLine, character: laneInfo.ast.endCharacter };
       const at = { line: close.line, character: Math.max(0, close.character - 1) };
       const prefix = at.character === 0 ? '' : '\n';
       fix = { title: `Declare node \`${ref.text}\``, edits: [{ range: { start: at, end: at }, newText: `${prefix}${ref.text}: rectangle label:"${ref.text}"\n` }] };
     }
     this.diagnostics.push(
-      diagnostic('undefined-node', ref.range, `node \`${ref.text}\` is not declared: declare it in a lane (\`${ref.text}: rectangle label:"…"\`) or fix the id`, fix ? { fix } : {}),
+      diagnostic('undefined-node', rangeOf(ref), `node \`${ref.text}\` is not declared: declare it in a lane (\`${ref.text}: rectangle label:"…"\`) or fix the id`, fix ? { fix } : {}),
     );
   }
 
   private endpoint(ep: AstEndpoint, side: 'from' | 'to'): EdgeEnd {
-    const end: EdgeEnd = { node: ep.node.text, nodeRange: ep.lane ? { start: ep.lane.range.start, end: ep.node.range.end } : ep.node.range };
+    const end: EdgeEnd = { node: ep.node.text, nodeRange: referenceRange(ep) };
     if (ep.lane) {
-      end.laneRange = ep.lane.range;
+      end.laneRange = rangeOf(ep.lane);
       end.laneWritten = ep.lane.text;
     }
     if (ep.direction) {
       end.handle = ep.direction.text;
-      end.handleRange = ep.direction.range;
+      end.handleRange = rangeOf(ep.direction);
       if (!(DIRECTIONS as readonly string[]).includes(ep.direction.text)) {
         const guess = closest(ep.direction.text, DIRECTIONS);
         this.diagnostics.push(
           diagnostic(
             'unknown-direction',
-            ep.direction.range,
+            rangeOf(ep.direction),
             `unknown handle direction \`${ep.direction.text}\`: use ${guess ? `\`${guess}\`, or ` : ''}one of ${DIRECTIONS.join(', ')}`,
-            guess ? { fix: replaceFix(`Change to \`${guess}\``, ep.direction.range, guess) } : {},
+            guess ? { fix: replaceFix(`Change to \`${guess}\``, rangeOf(ep.direction), guess) } : {},
           ),
         );
       }
     } else if (ep.hasHandle) {
-      this.diagnostics.push(diagnostic('unknown-direction', ep.range, `\`handle()\` needs a direction: one of ${DIRECTIONS.join(', ')}`));
+      this.diagnostics.push(diagnostic('unknown-direction', rangeOf(ep), `\`handle()\` needs a direction: one of ${DIRECTIONS.join(', ')}`));
     } else {
       const dir = side === 'from' ? 'right' : 'left';
       this.diagnostics.push(
-        diagnostic('missing-handle', ep.node.range, `every edge end names its handle: write \`${ep.node.text}.handle(${dir})\``, {
-          fix: { title: `Add \`.handle(${dir})\``, edits: [{ range: { start: ep.node.range.end, end: ep.node.range.end }, newText: `.handle(${dir})` }] },
+        diagnostic('missing-handle', rangeOf(ep.node), `every edge end names its handle: write \`${ep.node.text}.handle(${dir})\``, {
+          fix: { title: `Add \`.handle(${dir})\``, edits: [{ range: pointRange(ep.node.endLine, ep.node.endCharacter, 0), newText: `.handle(${dir})` }] },
         }),
       );
     }
@@ -326,7 +334,7 @@ class ModelBuilder {
     const from = this.endpoint(ast.from, 'from');
     const to = this.endpoint(ast.to, 'to');
     const attributes = this.attributes(ast.attributes, 'edge');
-    const edge: Edge = { from, to, attributes, comments: ast.comments, range: ast.range };
+    const edge: Edge = { from, to, attributes, comments: ast.comments, range: rangeOf(ast) };
     if (container !== undefined) edge.container = container;
     const label = attributes.find((a) => a.key === 'label');
     if (label && typeof label.value === 'string') edge.label = label.value;
@@ -344,7 +352,7 @@ class ModelBuilder {
         this.diagnostics.push(
           diagnostic(
             'edge-leaves-branch',
-            ast.range,
+            rangeOf(ast),
             a !== undefined
               ? `this edge leaves the nested lane \`${a}\`: a Parallel branch or Map processor is a closed state machine; its edges stay inside it`
               : `this edge enters the nested lane \`${b}\` from outside: a Parallel branch or Map processor starts at its own start marker`,
@@ -356,27 +364,28 @@ class ModelBuilder {
   }
 
   private loop(ast: AstLoop, container: string | undefined): void {
+    const range = rangeOf(ast);
     const loop: Loop = {
       text: ast.text?.text ?? '',
       nodes: [],
       nodeRanges: [],
       comments: ast.comments,
-      range: ast.range,
-      textRange: ast.text?.range ?? ast.range,
+      range,
+      textRange: ast.text ? rangeOf(ast.text) : range,
     };
     if (container !== undefined) loop.container = container;
     if (!ast.text) {
-      this.diagnostics.push(diagnostic('syntax-error', ast.range, 'a loop starts with its condition in brackets: `loop [until done] n1 n2`'));
+      this.diagnostics.push(diagnostic('syntax-error', rangeOf(ast), 'a loop starts with its condition in brackets: `loop [until done] n1 n2`'));
     }
     if (ast.refs.length === 0) {
-      this.diagnostics.push(diagnostic('syntax-error', ast.range, 'a loop names the nodes it spans: `loop [until done] n1 n2`'));
+      this.diagnostics.push(diagnostic('syntax-error', rangeOf(ast), 'a loop names the nodes it spans: `loop [until done] n1 n2`'));
     }
     for (const ref of ast.refs) {
       const lane = this.laneOf(ref.node.text);
       if (!lane) this.undefinedNode(ref.node, container);
       else if (ref.lane) this.checkPrefix(ref, lane, undefined);
       loop.nodes.push(ref.node.text);
-      loop.nodeRanges.push(ref.lane ? { start: ref.lane.range.start, end: ref.node.range.end } : ref.node.range);
+      loop.nodeRanges.push(referenceRange(ref));
     }
     this.diagram.loops.push(loop);
   }

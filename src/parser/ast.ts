@@ -1,18 +1,37 @@
-// The abstract syntax tree: what was written, with the source range of every piece, and nothing resolved.
-// Input: built from the CST by to-ast.ts. Output: read by src/model/build.ts, which resolves references
-// and applies FlowZap's rules.
+// The abstract syntax tree: what was written, with the place of every piece, and nothing resolved.
+// Input: built from the CST by to-ast.ts. Output: read by src/model/build.ts, which resolves references,
+// applies FlowZap's rules and turns spans into LSP ranges.
+//
+// Places are kept as plain numbers inside each element (a `Span`), not as Range objects: a 1 MB file
+// has some 50,000 elements, and three objects less per element is most of what parsing allocates.
 import type { JsonValue, Range } from '../core/index.js';
 
-/** A piece of text with its range: an id, a shape word, a key. */
-export interface AstToken {
+/** Where an element was written: 0-based lines and UTF-16 columns of its start and (exclusive) end. */
+export interface Span {
+  line: number;
+  character: number;
+  endLine: number;
+  endCharacter: number;
+}
+
+/** The LSP range of a span. */
+export function rangeOf(s: Span): Range {
+  return { start: { line: s.line, character: s.character }, end: { line: s.endLine, character: s.endCharacter } };
+}
+
+/** The range of `length` characters from a point on one line. */
+export function pointRange(line: number, character: number, length: number): Range {
+  return { start: { line, character }, end: { line, character: character + length } };
+}
+
+/** A piece of text with its place: an id, a shape word, a key. */
+export interface AstToken extends Span {
   text: string;
-  range: Range;
 }
 
 /** An attribute value: a string, a bare word or a JSON value. */
-export interface AstValue {
+export interface AstValue extends Span {
   value: JsonValue;
-  range: Range;
   /** Written as a bare word (`label:Start`) rather than a quoted string. */
   bare?: boolean;
   /** A string that was not closed on its line. */
@@ -20,16 +39,18 @@ export interface AstValue {
 }
 
 /** `key:value` on a node or `key="value"` on an edge, with the separator actually written. */
-export interface AstAttribute {
+export interface AstAttribute extends Span {
   key: AstToken;
   separator: ':' | '=';
-  separatorRange: Range;
+  /** Where the one-character separator stands. */
+  separatorLine: number;
+  separatorCharacter: number;
   /** Absent when the value is missing (a syntax error was reported). */
   value?: AstValue;
-  range: Range;
 }
 
-export interface AstNode {
+/** The statement, without its block. */
+export interface AstNode extends Span {
   kind: 'node';
   id: AstToken;
   /** Absent when no shape was written. */
@@ -37,21 +58,20 @@ export interface AstNode {
   attributes: AstAttribute[];
   block?: AstBlock;
   comments: string[];
-  /** The statement, without its block. */
-  range: Range;
 }
 
 /** `{ lane… }` after a node, optionally named (`Iterator {`). */
-export interface AstBlock {
+export interface AstBlock extends Span {
   field?: AstToken;
   lanes: AstLane[];
   /** False when the closing `}` is missing. */
   closed: boolean;
-  openRange: Range;
-  range: Range;
+  /** Where the opening `{` stands. */
+  openLine: number;
+  openCharacter: number;
 }
 
-export interface AstLane {
+export interface AstLane extends Span {
   kind: 'lane';
   id: AstToken;
   /** The `# Label` token text without the `#`, trimmed. */
@@ -61,15 +81,16 @@ export interface AstLane {
   items: AstLaneItem[];
   /** False when the closing `}` is missing. */
   closed: boolean;
-  openRange: Range;
+  /** Where the opening `{` stands. */
+  openLine: number;
+  openCharacter: number;
   comments: string[];
   trailingComments: string[];
-  range: Range;
 }
 
 export type AstLaneItem = AstNode | AstEdge | AstLoop;
 
-export interface AstEndpoint {
+export interface AstEndpoint extends Span {
   /** The lane prefix, when written (`sales.n4`). */
   lane?: AstToken;
   node: AstToken;
@@ -77,42 +98,38 @@ export interface AstEndpoint {
   hasHandle: boolean;
   /** The direction word inside `handle(…)`, when written. */
   direction?: AstToken;
-  range: Range;
 }
 
-export interface AstEdge {
+export interface AstEdge extends Span {
   kind: 'edge';
   from: AstEndpoint;
   /** Absent when nothing follows `->` on the line (a syntax error was reported). */
   to?: AstEndpoint;
   attributes: AstAttribute[];
-  arrowRange: Range;
+  /** Where the two-character `->` stands. */
+  arrowLine: number;
+  arrowCharacter: number;
   comments: string[];
-  range: Range;
 }
 
-export interface AstLoopRef {
+export interface AstLoopRef extends Span {
   lane?: AstToken;
   node: AstToken;
-  range: Range;
 }
 
-export interface AstLoop {
+export interface AstLoop extends Span {
   kind: 'loop';
   /** The text between the brackets, trimmed; absent when no `[…]` was written. */
   text?: AstToken;
   refs: AstLoopRef[];
   comments: string[];
-  range: Range;
 }
 
 export type AstTopItem = AstLane | AstNode | AstEdge | AstLoop;
 
-/** A whole file. */
-export interface AstFile {
+/** A whole file; its span covers the whole text. */
+export interface AstFile extends Span {
   items: AstTopItem[];
   /** Comments after the last statement. */
   trailingComments: string[];
-  /** Range of the whole text. */
-  range: Range;
 }

@@ -11,6 +11,7 @@ import { LBrace, LBracket, lexer, MAX_NESTING, RBrace, RBracket, resetJsonScanBu
 export { MAX_NESTING };
 
 export type * from './ast.js';
+export { pointRange, rangeOf } from './ast.js';
 export { KEYWORDS, allTokens } from './tokens.js';
 export { unquote } from './to-ast.js';
 
@@ -91,12 +92,10 @@ interface Lexed {
 
 function lex(text: string, lines: LineIndex, diagnostics: Diagnostic[]): Lexed {
   resetJsonScanBudget(text.length);
-  const result = lexer.tokenize(text);
   // The lexer tracks start offsets only (full line/column tracking costs more than the rest of
-  // lexing); end offsets follow from the images, and the parser's node locations need them.
-  for (const t of result.tokens) t.endOffset = t.startOffset + t.image.length - 1;
+  // lexing); a token's end is its start plus the length of its image.
+  const result = lexer.tokenize(text);
   const comments = (result.groups['comments'] as IToken[] | undefined) ?? [];
-  for (const t of comments) t.endOffset = t.startOffset + t.image.length - 1;
   // Consecutive bad characters make one diagnostic.
   let i = 0;
   const errors = result.errors;
@@ -165,7 +164,8 @@ function limitNesting(tokens: IToken[], lines: LineIndex, diagnostics: Diagnosti
 export function parse(text: string): Result<AstFile> {
   const lines = new LineIndex(text);
   const diagnostics: Diagnostic[] = [];
-  const empty: AstFile = { items: [], trailingComments: [], range: lines.range(0, text.length) };
+  const whole = lines.range(0, text.length);
+  const empty: AstFile = { items: [], trailingComments: [], line: 0, character: 0, endLine: whole.end.line, endCharacter: whole.end.character };
   if (text.length > MAX_INPUT_LENGTH) {
     diagnostics.push(diagnostic('input-too-large', lines.range(0, 0), `the text has ${text.length} characters; flowlane reads at most ${MAX_INPUT_LENGTH}`));
     return { value: empty, diagnostics };
@@ -173,16 +173,17 @@ export function parse(text: string): Result<AstFile> {
   try {
     const { tokens, comments } = lex(text, lines, diagnostics);
     setSourceText(text);
+    const builder = new AstBuilder(lines, comments);
+    parserInstance.onStatement = (statement) => builder.statement(statement);
     parserInstance.input = tokens;
     const cst = parserInstance.file();
     for (const e of parserInstance.errors) {
       const t = e.token;
       const start = Number.isFinite(t.startOffset) ? t.startOffset : text.length;
-      const end = Number.isFinite(t.endOffset) && t.endOffset !== undefined ? t.endOffset + 1 : start;
+      const end = Number.isFinite(t.startOffset) ? t.startOffset + t.image.length : start;
       const inJson = (e.context?.ruleStack ?? []).some((r) => r === 'object' || r === 'array' || r === 'member');
       diagnostics.push(diagnostic(inJson ? 'invalid-json' : 'syntax-error', lines.range(start, end), syntaxMessage(e)));
     }
-    const builder = new AstBuilder(lines, comments);
     const ast = builder.file(cst, text.length);
     diagnostics.push(...builder.diagnostics);
     return { value: ast, diagnostics: dedupe(diagnostics) };
@@ -192,6 +193,7 @@ export function parse(text: string): Result<AstFile> {
     return { value: empty, diagnostics };
   } finally {
     parserInstance.input = [];
+    parserInstance.onStatement = undefined;
     setSourceText('');
   }
 }

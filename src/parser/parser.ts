@@ -5,7 +5,7 @@
 // breaks (see grammar/SPEC.md, section 2). Error recovery: Chevrotain's own (token insertion/deletion,
 // re-sync), plus a `junk` alternative that swallows one token no statement can start with, so that one
 // mistake never hides the statements after it.
-import { CstParser, EOF, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, EOF, type CstNode, type IToken, type TokenType } from 'chevrotain';
 import {
   allTokens,
   Arrow,
@@ -91,13 +91,15 @@ const TOKEN = L('token');
 
 export class FlowZapParser extends CstParser {
   /**
-   * Alternatives and option objects of the rules, built on first use and kept: the Chevrotain
-   * performance guide's advice, since a rule body runs for every statement parsed.
+   * Alternatives and option objects of the rules, built on first use and kept (`memo[key] ??= …`):
+   * the Chevrotain performance guide's advice, since a rule body runs for every statement parsed.
+   * Written inline with `??=`, so that a later run allocates nothing, not even a factory closure.
    */
-  private readonly memo: Record<string, unknown> = {};
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has the type Chevrotain expects where it is used
+  private readonly memo: Record<string, any> = {};
 
   constructor() {
-    super(allTokens, { recoveryEnabled: true, nodeLocationTracking: 'onlyOffset', maxLookahead: 3 });
+    super(allTokens, { recoveryEnabled: true, nodeLocationTracking: 'none', maxLookahead: 3 });
     this.performSelfAnalysis();
   }
 
@@ -121,8 +123,27 @@ export class FlowZapParser extends CstParser {
     ];
   }
 
-  private m<T>(key: string, make: () => T): T {
-    return (this.memo[key] ??= make()) as T;
+  /**
+   * Chevrotain 11 starts each CST node with `children: Object.create(null)`, an object V8 keeps in
+   * slow (dictionary) mode, and these were the largest allocation of a parse. A plain object does
+   * the same job, since no label of this grammar is the name of an Object.prototype property. This
+   * replaces Chevrotain's internal hook of the same name (test/parser/cst.test.ts checks that it
+   * still exists); its other step, the node location, is off in this parser.
+   */
+  cstInvocationStateUpdate(fullRuleName: string): void {
+    (this as unknown as { CST_STACK: CstNode[] }).CST_STACK.push({ name: fullRuleName, children: {} });
+  }
+
+  /**
+   * Called with each statement's CST (node, edge or loop) as soon as it is parsed: the AST builder
+   * turns it into its AST right away and drops its children, so the CST of a large file never
+   * exists whole (young objects that die young cost the garbage collector nothing).
+   */
+  onStatement: ((cst: CstNode) => void) | undefined;
+
+  private statement(cst: CstNode): void {
+    // What ACTION does, without a closure per statement: nothing while the grammar is being recorded.
+    if (!this.RECORDING_PHASE) this.onStatement?.(cst);
   }
 
   private is(k: number, type: TokenType): boolean {
@@ -155,15 +176,15 @@ export class FlowZapParser extends CstParser {
 
   public file = this.RULE('file', () => {
     this.MANY(
-      this.m('file.many', () => () => {
+      (this.memo['file.many'] ??= () => {
         this.OR(
-          this.m('file.or', () => ({
+          (this.memo['file.or'] ??= ({
             IGNORE_AMBIGUITIES: true,
             DEF: [
               { GATE: () => this.is(2, LBrace), ALT: () => this.SUBRULE(this.lane) },
-              { GATE: () => this.nodeAhead(), ALT: () => this.SUBRULE(this.node) },
-              { GATE: () => this.edgeAhead(), ALT: () => this.SUBRULE(this.edge) },
-              { ALT: () => this.SUBRULE(this.loop) },
+              { GATE: () => this.nodeAhead(), ALT: () => this.statement(this.SUBRULE(this.node)) },
+              { GATE: () => this.edgeAhead(), ALT: () => this.statement(this.SUBRULE(this.edge)) },
+              { ALT: () => this.statement(this.SUBRULE(this.loop)) },
               { ALT: () => this.SUBRULE(this.junk) },
             ],
           })),
@@ -175,18 +196,18 @@ export class FlowZapParser extends CstParser {
   public lane = this.RULE('lane', () => {
     this.CONSUME(Identifier, ID);
     this.CONSUME(LBrace, OPEN);
-    this.OPTION(this.m('lane.label', () => ({ GATE: () => sameLine(this.LA(0), this.LA(1)), DEF: () => this.CONSUME(LaneLabel, LABEL) })));
+    this.OPTION((this.memo['lane.label'] ??= ({ GATE: () => sameLine(this.LA(0), this.LA(1)), DEF: () => this.CONSUME(LaneLabel, LABEL) })));
     this.MANY(
-      this.m('lane.items', () => ({
+      (this.memo['lane.items'] ??= ({
         GATE: () => !this.is(1, RBrace) && !this.is(1, EOF) && !this.laneHeaderAhead(),
         DEF: () => {
           this.OR(
-            this.m('lane.or', () => ({
+            (this.memo['lane.or'] ??= ({
               IGNORE_AMBIGUITIES: true,
               DEF: [
-                { GATE: () => this.nodeAhead(), ALT: () => this.SUBRULE(this.node) },
-                { GATE: () => this.edgeAhead(), ALT: () => this.SUBRULE(this.edge) },
-                { ALT: () => this.SUBRULE(this.loop) },
+                { GATE: () => this.nodeAhead(), ALT: () => this.statement(this.SUBRULE(this.node)) },
+                { GATE: () => this.edgeAhead(), ALT: () => this.statement(this.SUBRULE(this.edge)) },
+                { ALT: () => this.statement(this.SUBRULE(this.loop)) },
                 { ALT: () => this.CONSUME2(LaneLabel, STRAY_LABEL) },
                 { ALT: () => this.SUBRULE(this.junk) },
               ],
@@ -195,14 +216,14 @@ export class FlowZapParser extends CstParser {
         },
       })),
     );
-    this.OPTION2(this.m('lane.close', () => () => this.CONSUME(RBrace, CLOSE)));
+    this.OPTION2((this.memo['lane.close'] ??= () => this.CONSUME(RBrace, CLOSE)));
   });
 
   public node = this.RULE('node', () => {
     this.CONSUME(Identifier, ID);
     this.CONSUME(Colon);
     this.OPTION(
-      this.m('node.shape', () => ({
+      (this.memo['node.shape'] ??= ({
         GATE: () => this.is(1, Identifier) && !this.is(2, Colon) && !this.is(2, Equals) && sameLine(this.LA(0), this.LA(1)),
         DEF: () => this.CONSUME2(Identifier, SHAPE),
       })),
@@ -210,15 +231,15 @@ export class FlowZapParser extends CstParser {
     // A `key:"text"` token is kept directly in the node (no `attribute` CST node for it): most
     // attributes are written that way, and a CST node each would double the parser's allocations.
     this.MANY(
-      this.m('node.attributes', () => ({
+      (this.memo['node.attributes'] ??= ({
         GATE: () => this.attributeAhead(),
         DEF: () => {
-          this.OR(this.m('node.attribute.or', () => [{ ALT: () => this.CONSUME(KeyString, KEY_STRING) }, { ALT: () => this.SUBRULE(this.attribute) }]));
+          this.OR((this.memo['node.attribute.or'] ??= [{ ALT: () => this.CONSUME(KeyString, KEY_STRING) }, { ALT: () => this.SUBRULE(this.attribute) }]));
         },
       })),
     );
     this.OPTION2(
-      this.m('node.block', () => ({
+      (this.memo['node.block'] ??= ({
         GATE: () =>
           (this.is(1, LBrace) && sameLine(this.LA(0), this.LA(1))) ||
           (this.is(1, Identifier) && this.is(2, LBrace) && sameLine(this.LA(0), this.LA(1))),
@@ -234,19 +255,19 @@ export class FlowZapParser extends CstParser {
    */
   public attribute = this.RULE('attribute', () => {
     this.CONSUME(Identifier, KEY);
-    this.OR(this.m('attribute.sep', () => [{ ALT: () => this.CONSUME(Colon, SEP) }, { ALT: () => this.CONSUME(Equals, SEP) }]));
-    this.OR2(this.m('attribute.value', () => this.valueAlternatives(2)));
+    this.OR((this.memo['attribute.sep'] ??= [{ ALT: () => this.CONSUME(Colon, SEP) }, { ALT: () => this.CONSUME(Equals, SEP) }]));
+    this.OR2((this.memo['attribute.value'] ??= this.valueAlternatives(2)));
   });
 
   public block = this.RULE('block', () => {
-    this.OPTION(this.m('block.field', () => () => this.CONSUME(Identifier, FIELD)));
+    this.OPTION((this.memo['block.field'] ??= () => this.CONSUME(Identifier, FIELD)));
     this.CONSUME(LBrace, OPEN);
     this.MANY(
-      this.m('block.lanes', () => ({
+      (this.memo['block.lanes'] ??= ({
         GATE: () => !this.is(1, RBrace) && !this.is(1, EOF),
         DEF: () => {
           this.OR(
-            this.m('block.or', () => ({
+            (this.memo['block.or'] ??= ({
               IGNORE_AMBIGUITIES: true,
               DEF: [
                 { GATE: () => this.is(2, LBrace), ALT: () => this.SUBRULE(this.lane) },
@@ -257,30 +278,30 @@ export class FlowZapParser extends CstParser {
         },
       })),
     );
-    this.OPTION2(this.m('block.close', () => () => this.CONSUME(RBrace, CLOSE)));
+    this.OPTION2((this.memo['block.close'] ??= () => this.CONSUME(RBrace, CLOSE)));
   });
 
   public edge = this.RULE('edge', () => {
     // Likewise an edge end written as one `HandleRef` token is kept in the edge itself.
-    this.OR(this.m('edge.from', () => [{ ALT: () => this.CONSUME(HandleRef, FROM_REF) }, { ALT: () => this.SUBRULE(this.endpoint, FROM) }]));
+    this.OR((this.memo['edge.from'] ??= [{ ALT: () => this.CONSUME(HandleRef, FROM_REF) }, { ALT: () => this.SUBRULE(this.endpoint, FROM) }]));
     this.CONSUME(Arrow);
     this.OPTION(
-      this.m('edge.to', () => ({
+      (this.memo['edge.to'] ??= ({
         GATE: () => (this.is(1, Identifier) || this.is(1, HandleRef)) && sameLine(this.LA(0), this.LA(1)),
         DEF: () => {
-          this.OR2(this.m('edge.to.or', () => [{ ALT: () => this.CONSUME2(HandleRef, TO_REF) }, { ALT: () => this.SUBRULE2(this.endpoint, TO) }]));
+          this.OR2((this.memo['edge.to.or'] ??= [{ ALT: () => this.CONSUME2(HandleRef, TO_REF) }, { ALT: () => this.SUBRULE2(this.endpoint, TO) }]));
         },
       })),
     );
     this.OPTION2(
-      this.m('edge.attributes', () => ({
+      (this.memo['edge.attributes'] ??= ({
         GATE: () => this.is(1, LBracket) && sameLine(this.LA(0), this.LA(1)),
         DEF: () => {
           this.CONSUME(LBracket);
           this.MANY(
-            this.m('edge.attribute', () => () => {
+            (this.memo['edge.attribute'] ??= () => {
               this.OR3(
-                this.m('edge.attribute.or', () => [
+                (this.memo['edge.attribute.or'] ??= [
                   { ALT: () => this.CONSUME(KeyString, KEY_STRING) },
                   { ALT: () => this.SUBRULE(this.attribute) },
                   { ALT: () => this.CONSUME(Comma) },
@@ -298,7 +319,7 @@ export class FlowZapParser extends CstParser {
   public endpoint = this.RULE('endpoint', () => {
     this.CONSUME(Identifier, FIRST);
     this.OPTION(
-      this.m('endpoint.lane', () => ({
+      (this.memo['endpoint.lane'] ??= ({
         GATE: () => this.is(1, Dot) && this.is(2, Identifier),
         DEF: () => {
           this.CONSUME(Dot);
@@ -307,13 +328,13 @@ export class FlowZapParser extends CstParser {
       })),
     );
     this.OPTION2(
-      this.m('endpoint.handle', () => ({
+      (this.memo['endpoint.handle'] ??= ({
         GATE: () => this.is(1, Dot) && this.is(2, Handle),
         DEF: () => {
           this.CONSUME2(Dot);
           this.CONSUME(Handle);
           this.CONSUME(LParen);
-          this.OPTION3(this.m('endpoint.direction', () => () => this.CONSUME3(Identifier, DIRECTION)));
+          this.OPTION3((this.memo['endpoint.direction'] ??= () => this.CONSUME3(Identifier, DIRECTION)));
           this.CONSUME(RParen);
         },
       })),
@@ -322,9 +343,9 @@ export class FlowZapParser extends CstParser {
 
   public loop = this.RULE('loop', () => {
     this.CONSUME(Loop);
-    this.OPTION(this.m('loop.text', () => () => this.CONSUME(LoopText, TEXT)));
+    this.OPTION((this.memo['loop.text'] ??= () => this.CONSUME(LoopText, TEXT)));
     this.MANY(
-      this.m('loop.refs', () => ({
+      (this.memo['loop.refs'] ??= ({
         GATE: () => this.is(1, Identifier) && sameLine(this.LA(0), this.LA(1)),
         DEF: () => this.SUBRULE(this.loopRef),
       })),
@@ -334,7 +355,7 @@ export class FlowZapParser extends CstParser {
   public loopRef = this.RULE('loopRef', () => {
     this.CONSUME(Identifier, FIRST);
     this.OPTION(
-      this.m('loopRef.lane', () => ({
+      (this.memo['loopRef.lane'] ??= ({
         GATE: () => this.is(1, Dot) && this.is(2, Identifier),
         DEF: () => {
           this.CONSUME(Dot);
@@ -345,23 +366,23 @@ export class FlowZapParser extends CstParser {
   });
 
   public value = this.RULE('value', () => {
-    this.OR(this.m('value.or', () => this.valueAlternatives(1)));
+    this.OR((this.memo['value.or'] ??= this.valueAlternatives(1)));
   });
 
   public object = this.RULE('object', () => {
     this.CONSUME(LBrace);
-    this.MANY_SEP(this.m('object.members', () => ({ SEP: Comma, DEF: () => this.SUBRULE(this.member) })));
+    this.MANY_SEP((this.memo['object.members'] ??= ({ SEP: Comma, DEF: () => this.SUBRULE(this.member) })));
     this.CONSUME(RBrace);
   });
 
   public member = this.RULE('member', () => {
     // An unquoted key is read (and reported, with a fix) rather than rejected: `{a: 1}` is a common slip.
     this.OR(
-      this.m('member.or', () => [
+      (this.memo['member.or'] ??= [
         { ALT: () => this.CONSUME(KeyString, BARE_KEY_STRING) },
         {
           ALT: () => {
-            this.OR2(this.m('member.key', () => [{ ALT: () => this.CONSUME(StringLiteral, KEY) }, { ALT: () => this.CONSUME(Identifier, BARE_KEY) }]));
+            this.OR2((this.memo['member.key'] ??= [{ ALT: () => this.CONSUME(StringLiteral, KEY) }, { ALT: () => this.CONSUME(Identifier, BARE_KEY) }]));
             this.CONSUME(Colon);
             this.SUBRULE(this.value);
           },
@@ -372,13 +393,13 @@ export class FlowZapParser extends CstParser {
 
   public array = this.RULE('array', () => {
     this.CONSUME(LBracket);
-    this.MANY_SEP(this.m('array.items', () => ({ SEP: Comma, DEF: () => this.SUBRULE(this.value) })));
+    this.MANY_SEP((this.memo['array.items'] ??= ({ SEP: Comma, DEF: () => this.SUBRULE(this.value) })));
     this.CONSUME(RBracket);
   });
 
   /** One token that no statement starts with: kept in the CST so that the AST builder can report it. */
   public junk = this.RULE('junk', () => {
-    this.OR(this.m('junk.or', () => JUNK_TOKENS.map((t) => ({ ALT: () => this.CONSUME(t, TOKEN) }))));
+    this.OR((this.memo['junk.or'] ??= JUNK_TOKENS.map((t) => ({ ALT: () => this.CONSUME(t, TOKEN) }))));
   });
 }
 

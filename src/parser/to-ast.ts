@@ -7,7 +7,7 @@
 import type { CstNode, IToken } from 'chevrotain';
 import { isFirstOnLine } from './parser.js';
 import { JsonValue as JsonValueToken } from './tokens.js';
-import { diagnostic, type Diagnostic, type JsonValue, type LineIndex, type Position, type Range } from '../core/index.js';
+import { diagnostic, type Diagnostic, type JsonValue, type LineIndex, type Range } from '../core/index.js';
 import type {
   AstAttribute,
   AstBlock,
@@ -22,6 +22,7 @@ import type {
   AstTopItem,
   AstValue,
 } from './ast.js';
+import { rangeOf } from './ast.js';
 
 type Child = CstNode | IToken;
 
@@ -32,6 +33,10 @@ function isToken(c: Child | undefined): c is IToken {
 // Each CST label holds only tokens or only nodes (the grammar never reuses a label for both), so
 // the children arrays are read as they are, without copying: this builder runs on every keystroke.
 const NONE: never[] = [];
+/** The comments of an element without any (shared; comment lists are never changed in place). */
+const NO_COMMENTS = Object.freeze([]) as unknown as string[];
+/** What a statement's CST children become once the statement is built. */
+const DROPPED = Object.freeze({}) as CstNode['children'];
 
 function tokens(node: CstNode, name: string): IToken[] {
   return (node.children[name] as IToken[] | undefined) ?? NONE;
@@ -51,8 +56,11 @@ function child(node: CstNode, name: string): CstNode | undefined {
   return c !== undefined && !isToken(c) ? c : undefined;
 }
 
-function startOffset(c: Child): number {
-  return isToken(c) ? c.startOffset : (c.location?.startOffset ?? Number.NaN);
+
+/** Decodes the closed string literal that starts at `quote` and ends the image, slicing only once when it has no escape. */
+function unquoteAt(image: string, quote: number): string {
+  const body = image.slice(quote + 1, image.length - 1);
+  return body.includes('\\') ? unquote(image.slice(quote), true) : body;
 }
 
 /** Decodes a string literal's text (with its quotes, or only the opening one when unterminated). */
@@ -106,66 +114,196 @@ export function unquote(raw: string, terminated: boolean): string {
 
 export class AstBuilder {
   readonly diagnostics: Diagnostic[] = [];
-  private commentIndex = 0;
 
   constructor(
     private readonly lines: LineIndex,
     private readonly comments: IToken[],
   ) {}
 
-  private range(start: number, endExclusive: number): Range {
-    return this.lines.range(start, endExclusive);
-  }
+  // The span last located by `locate`: kept in fields so that locating allocates nothing. Each
+  // element copies them into its literal right after locating, with no call in between.
+  private sl = 0;
+  private sc = 0;
+  private el = 0;
+  private ec = 0;
 
   /** End of the last real token seen: where a token inserted by error recovery is placed. */
   private lastEnd = 0;
 
-  private tokRange(t: IToken): Range {
+  /** Locates [start, end); `oneLine` when the piece cannot span lines (saves a lookup). */
+  private locate(start: number, end: number, oneLine = false): void {
+    const lines = this.lines;
+    const max = lines.text.length;
+    const s = start < 0 ? 0 : start > max ? max : start;
+    const e = end < s ? s : end > max ? max : end;
+    const l = lines.lineOf(s);
+    this.sl = l;
+    this.sc = s - lines.lineStarts[l]!;
+    if (oneLine) {
+      this.el = l;
+      this.ec = this.sc + (e - s);
+    } else {
+      const m = lines.lineOf(e);
+      this.el = m;
+      this.ec = e - lines.lineStarts[m]!;
+    }
+  }
+
+  private range(start: number, endExclusive: number): Range {
+    return this.lines.range(start, endExclusive);
+  }
+
+  /** Locates a token. Only a JSON value spans lines; every other token ends on the line it starts on. */
+  private locateToken(t: IToken): void {
     // Tokens inserted by Chevrotain's recovery have no offsets; put them where the text left off.
-    if (!Number.isFinite(t.startOffset)) return this.range(this.lastEnd, this.lastEnd);
+    if (!Number.isFinite(t.startOffset)) {
+      this.locate(this.lastEnd, this.lastEnd, true);
+      return;
+    }
     const end = t.startOffset + t.image.length;
     if (end > this.lastEnd) this.lastEnd = end;
-    // Only a JSON value spans lines; every other token ends on the line it starts on.
-    if (t.tokenType !== JsonValueToken) {
-      const start = this.lines.positionAt(t.startOffset);
-      return { start, end: { line: start.line, character: start.character + t.image.length } };
+    this.locate(t.startOffset, end, t.tokenType !== JsonValueToken);
+  }
+
+  private tokRange(t: IToken): Range {
+    this.locateToken(t);
+    return { start: { line: this.sl, character: this.sc }, end: { line: this.el, character: this.ec } };
+  }
+
+  private tok(t: IToken, text = t.image): AstToken {
+    this.locateToken(t);
+    return { text, line: this.sl, character: this.sc, endLine: this.el, endCharacter: this.ec };
+  }
+
+  /** A token of `text` at `delta` characters into a compound token starting at line `l`, column `c`. */
+  private static part(text: string, l: number, c: number, delta: number, length = text.length): AstToken {
+    return { text, line: l, character: c + delta, endLine: l, endCharacter: c + delta + length };
+  }
+
+  // The parser records no node locations (a location object per CST node, and an end offset per
+  // token, would cost more than they save): a CST node's place is that of its first and last tokens.
+
+  /** Start offset of a CST piece: a token's, a built statement's, or its first token's; NaN when it has none. */
+  private start(c: Child): number {
+    if (isToken(c)) return c.startOffset;
+    const done = this.built.get(c);
+    if (done) return done.start;
+    let min = Number.NaN;
+    const children = c.children;
+    for (const key in children) {
+      const s = this.start(children[key]![0]!);
+      if (Number.isFinite(s) && !(s >= min)) min = s;
     }
-    return this.range(t.startOffset, end);
+    return min;
   }
 
-  /** A position `delta` characters after `p`, on the same line (compound tokens never span lines). */
-  private static after(p: Position, delta: number): Position {
-    return delta === 0 ? p : { line: p.line, character: p.character + delta };
-  }
-
-  private tok(t: IToken): AstToken {
-    return { text: t.image, range: this.tokRange(t) };
-  }
-
-  /** Range of a CST node from its recorded offsets; falls back to the given token. */
-  private cstRange(n: CstNode, fallback?: IToken): Range {
-    const loc = n.location;
-    if (loc && Number.isFinite(loc.startOffset) && loc.endOffset !== undefined && Number.isFinite(loc.endOffset) && loc.endOffset >= loc.startOffset) {
-      return this.range(loc.startOffset, loc.endOffset + 1);
+  /** End offset (exclusive) of a CST piece; NaN when it has no token. */
+  private end(c: Child): number {
+    if (isToken(c)) return Number.isFinite(c.startOffset) ? c.startOffset + c.image.length : Number.NaN;
+    const done = this.built.get(c);
+    if (done) return done.end;
+    let max = Number.NaN;
+    const children = c.children;
+    for (const key in children) {
+      const list = children[key]!;
+      const e = this.end(list[list.length - 1]!);
+      if (Number.isFinite(e) && !(e <= max)) max = e;
     }
-    return fallback ? this.tokRange(fallback) : this.range(0, 0);
+    return max;
   }
 
-  /** Comment texts (without `//`) that lie before `offset` and were not taken yet. */
-  private takeComments(offset: number): string[] {
-    const out: string[] = [];
-    while (this.commentIndex < this.comments.length && this.comments[this.commentIndex]!.startOffset < offset) {
-      out.push(this.comments[this.commentIndex]!.image.slice(2).trimEnd());
-      this.commentIndex++;
+  /** Locates a CST node from its first and last tokens; falls back to the given token. */
+  private locateCst(n: CstNode, fallback?: IToken): void {
+    const s = this.start(n);
+    const e = this.end(n);
+    if (Number.isFinite(s) && Number.isFinite(e) && e >= s) this.locate(s, e);
+    else if (fallback) this.locateToken(fallback);
+    else this.locate(0, 0, true);
+  }
+
+  /**
+   * The pieces of several lists (each in source order, as the parser adds them) merged into one list
+   * in source order; a merge rather than a sort, since a lane can hold thousands of statements.
+   */
+  private inSourceOrder(lists: Child[][]): Child[] {
+    const used = lists.filter((l) => l.length > 0);
+    if (used.length <= 1) return used[0] ?? NONE;
+    const keys = used.map((l) => l.map((c) => {
+      const s = this.start(c);
+      return Number.isFinite(s) ? s : Infinity;
+    }));
+    const at = used.map(() => 0);
+    const out: Child[] = [];
+    for (;;) {
+      let best = -1;
+      for (let k = 0; k < used.length; k++) {
+        if (at[k]! < used[k]!.length && (best < 0 || keys[k]![at[k]!]! < keys[best]![at[best]!]!)) best = k;
+      }
+      if (best < 0) return out;
+      out.push(used[best]![at[best]!++]!);
     }
-    return out;
+  }
+
+  /** Statements built while the parser ran (see `statement`), by their CST node, with their offsets; item null when nothing could be built. */
+  private readonly built = new Map<CstNode, { item: AstLaneItem | null; start: number; end: number }>();
+
+  /**
+   * Builds one statement as soon as the parser has read it, then drops the statement's CST children:
+   * the lane around it keeps an empty shell, and the garbage collector never copies the CST of a
+   * whole file.
+   */
+  statement(cst: CstNode): void {
+    const item = cst.name === 'node' ? this.node(cst) : cst.name === 'edge' ? this.edge(cst) : cst.name === 'loop' ? this.loop(cst) : undefined;
+    this.built.set(cst, { item: item ?? null, start: this.start(cst), end: this.end(cst) });
+    (cst as { children: CstNode['children'] }).children = DROPPED;
+  }
+
+  /** A statement's AST: built already while parsing, or now. */
+  private item(c: CstNode): AstLaneItem | undefined {
+    const done = this.built.get(c);
+    if (done !== undefined) return done.item ?? undefined;
+    return c.name === 'node' ? this.node(c) : c.name === 'edge' ? this.edge(c) : this.loop(c);
+  }
+
+  /**
+   * Hands out the comments in source order: each element takes the comments not taken yet that lie
+   * before its start (a lane also before its closing brace, for its trailing comments). Done after
+   * the build, since statements are built before the lanes around them.
+   */
+  private assignComments(file: AstFile): void {
+    const comments = this.comments;
+    const starts = this.lines.lineStarts;
+    let next = 0;
+    const take = (line: number, character: number): string[] => {
+      const offset = line === Infinity ? Infinity : starts[line]! + character;
+      if (next >= comments.length || comments[next]!.startOffset >= offset) return NO_COMMENTS;
+      const out: string[] = [];
+      while (next < comments.length && comments[next]!.startOffset < offset) out.push(comments[next++]!.image.slice(2).trimEnd());
+      return out;
+    };
+    const lane = (l: AstLane): void => {
+      l.comments = take(l.line, l.character);
+      // Comments before a label written on the next line stay with the lane header.
+      if (l.labelOnNextLine && l.label) {
+        const more = take(l.label.line, l.label.character);
+        if (more.length > 0) l.comments = [...l.comments, ...more];
+      }
+      for (const item of l.items) visit(item);
+      if (l.closed) l.trailingComments = take(l.endLine, l.endCharacter - 1);
+    };
+    const visit = (item: AstTopItem): void => {
+      if (item.kind === 'lane') return lane(item);
+      item.comments = take(item.line, item.character);
+      if (item.kind === 'node' && item.block) for (const nested of item.block.lanes) lane(nested);
+    };
+    for (const item of file.items) visit(item);
+    file.trailingComments = take(Infinity, 0);
   }
 
   file(cst: CstNode | undefined, textLength: number): AstFile {
     const items: AstTopItem[] = [];
     if (cst) {
-      const children = [...nodes(cst, 'lane'), ...nodes(cst, 'node'), ...nodes(cst, 'edge'), ...nodes(cst, 'loop'), ...nodes(cst, 'junk')];
-      children.sort((a, b) => startOffset(a) - startOffset(b));
+      const children = this.inSourceOrder([nodes(cst, 'lane'), nodes(cst, 'node'), nodes(cst, 'edge'), nodes(cst, 'loop'), nodes(cst, 'junk')]) as CstNode[];
       const junk: IToken[] = [];
       for (const c of children) {
         switch (c.name) {
@@ -174,28 +312,24 @@ export class AstBuilder {
             if (lane) items.push(lane);
             break;
           }
-          case 'node': {
-            const n = this.node(c);
-            if (n) items.push(n);
+          case 'node':
+          case 'edge':
+          case 'loop': {
+            const item = this.item(c);
+            if (item) items.push(item);
             break;
           }
-          case 'edge': {
-            const e = this.edge(c);
-            if (e) items.push(e);
-            break;
-          }
-          case 'loop':
-            items.push(this.loop(c));
-            break;
           case 'junk':
             junk.push(...tokens(c, 'token'));
         }
       }
       this.reportJunk(junk, 'top');
     }
-    return { items, trailingComments: this.takeComments(Infinity), range: this.range(0, textLength) };
+    this.locate(0, textLength);
+    const file: AstFile = { items, trailingComments: NO_COMMENTS, line: this.sl, character: this.sc, endLine: this.el, endCharacter: this.ec };
+    this.assignComments(file);
+    return file;
   }
-
   /** One diagnostic per line of stray tokens, saying what may start a statement there. */
   private reportJunk(junk: IToken[], where: 'top' | 'lane' | 'block'): void {
     let i = 0;
@@ -219,7 +353,7 @@ export class AstBuilder {
           : first.image.startsWith('#')
             ? 'unexpected `#` label: a lane label goes right after the lane\'s `{` (`id { # Label`)'
             : `unexpected \`${shown}\`: ${expected}`;
-      this.diagnostics.push(diagnostic('syntax-error', this.range(first.startOffset, (last.endOffset ?? last.startOffset) + 1), message));
+      this.diagnostics.push(diagnostic('syntax-error', this.range(first.startOffset, last.startOffset + last.image.length), message));
     }
   }
 
@@ -227,57 +361,52 @@ export class AstBuilder {
     const idTok = token(c, 'id');
     const open = token(c, 'open');
     if (!idTok || !open) return undefined;
-    const comments = this.takeComments(idTok.startOffset);
+    const id = this.tok(idTok);
+    const openTok = this.tok(open);
+    const labelTok = token(c, 'label');
+    const label = labelTok ? this.tok(labelTok, labelTok.image.slice(1).trim()) : undefined;
+    const close = token(c, 'close');
+    if (close) this.locate(idTok.startOffset, close.startOffset + 1);
+    else this.locateCst(c, idTok);
     const lane: AstLane = {
       kind: 'lane',
-      id: this.tok(idTok),
+      id,
+      label,
+      labelOnNextLine: undefined,
       items: [],
-      closed: false,
-      openRange: this.tokRange(open),
-      comments,
-      trailingComments: [],
-      range: this.cstRange(c, idTok),
+      closed: close !== undefined,
+      openLine: openTok.line,
+      openCharacter: openTok.character,
+      comments: NO_COMMENTS,
+      trailingComments: NO_COMMENTS,
+      line: this.sl,
+      character: this.sc,
+      endLine: this.el,
+      endCharacter: this.ec,
     };
-    const label = token(c, 'label');
-    if (label) lane.label = { text: label.image.slice(1).trim(), range: this.tokRange(label) };
 
-    const children: Child[] = [
-      ...nodes(c, 'node'),
-      ...nodes(c, 'edge'),
-      ...nodes(c, 'loop'),
-      ...nodes(c, 'junk'),
-      ...tokens(c, 'strayLabel'),
-    ];
-    children.sort((a, b) => startOffset(a) - startOffset(b));
+    const children = this.inSourceOrder([nodes(c, 'node'), nodes(c, 'edge'), nodes(c, 'loop'), nodes(c, 'junk'), tokens(c, 'strayLabel')]);
     const junk: IToken[] = [];
     for (const item of children) {
       if (isToken(item)) {
         // `# Label` on the line after `{`, before anything else: the label the author meant.
         if (!lane.label && lane.items.length === 0) {
-          lane.label = { text: item.image.slice(1).trim(), range: this.tokRange(item) };
+          lane.label = this.tok(item, item.image.slice(1).trim());
           lane.labelOnNextLine = true;
-          // Comments before the misplaced label stay with the lane header.
-          lane.comments.push(...this.takeComments(item.startOffset));
         } else junk.push(item);
         continue;
       }
-      let built: AstLaneItem | undefined;
-      if (item.name === 'node') built = this.node(item);
-      else if (item.name === 'edge') built = this.edge(item);
-      else if (item.name === 'loop') built = this.loop(item);
-      else if (item.name === 'junk') junk.push(...tokens(item, 'token'));
-      if (built) lane.items.push(built);
+      if (item.name === 'junk') junk.push(...tokens(item, 'token'));
+      else {
+        const built = this.item(item);
+        if (built) lane.items.push(built);
+      }
     }
     this.reportJunk(junk, 'lane');
 
-    const close = token(c, 'close');
-    if (close) {
-      lane.closed = true;
-      lane.trailingComments = this.takeComments(close.startOffset);
-      lane.range = this.range(idTok.startOffset, close.startOffset + 1);
-    } else {
+    if (!close) {
       this.diagnostics.push(
-        diagnostic('unclosed-lane', lane.id.range, `lane \`${idTok.image}\` is not closed: add \`}\` after its last line`),
+        diagnostic('unclosed-lane', rangeOf(lane.id), `lane \`${idTok.image}\` is not closed: add \`}\` after its last line`),
       );
     }
     return lane;
@@ -286,57 +415,62 @@ export class AstBuilder {
   node(c: CstNode): AstNode | undefined {
     const idTok = token(c, 'id');
     if (!idTok) return undefined;
-    const n: AstNode = {
-      kind: 'node',
-      id: this.tok(idTok),
-      attributes: [],
-      comments: this.takeComments(idTok.startOffset),
-      range: this.tokRange(idTok),
-    };
-    const shape = token(c, 'shape');
-    if (shape) n.shape = this.tok(shape);
-    const end = shape ?? idTok;
-    let endOffset = (end.endOffset ?? end.startOffset) + 1;
+    const id = this.tok(idTok);
+    const shapeTok = token(c, 'shape');
+    const shape = shapeTok ? this.tok(shapeTok) : undefined;
+    const end = shapeTok ?? idTok;
+    let endOffset = Number.isFinite(end.startOffset) ? end.startOffset + end.image.length : idTok.startOffset + idTok.image.length;
+    const attributes: AstAttribute[] = [];
     for (const a of this.attributesOf(c)) {
       const attr = isToken(a) ? this.keyString(a) : this.attribute(a);
       if (!attr) continue;
-      n.attributes.push(attr);
-      const endAt = isToken(a) ? a.startOffset + a.image.length : a.location?.endOffset !== undefined ? a.location.endOffset + 1 : NaN;
-      if (Number.isFinite(endAt)) endOffset = Math.max(endOffset, endAt);
+      attributes.push(attr);
+      const endAt = this.end(a);
+      if (Number.isFinite(endAt) && endAt > endOffset) endOffset = endAt;
     }
-    n.range = this.range(idTok.startOffset, endOffset);
     const blockCst = child(c, 'block');
-    if (blockCst) n.block = this.block(blockCst);
-    return n;
+    const block = blockCst ? this.block(blockCst) : undefined;
+    this.locate(idTok.startOffset, endOffset);
+    return {
+      kind: 'node',
+      id,
+      shape,
+      attributes,
+      block,
+      comments: NO_COMMENTS,
+      line: this.sl,
+      character: this.sc,
+      endLine: this.el,
+      endCharacter: this.ec,
+    };
   }
 
   block(c: CstNode): AstBlock {
     const open = token(c, 'open');
-    const field = token(c, 'field');
-    const b: AstBlock = {
-      lanes: [],
-      closed: false,
-      openRange: open ? this.tokRange(open) : this.cstRange(c),
-      range: this.cstRange(c),
-    };
-    if (field) b.field = this.tok(field);
-    const children: CstNode[] = [...nodes(c, 'lane'), ...nodes(c, 'junk')];
-    children.sort((a, b2) => startOffset(a) - startOffset(b2));
+    const fieldTok = token(c, 'field');
+    const field = fieldTok ? this.tok(fieldTok) : undefined;
+    if (open) this.locateToken(open);
+    else this.locateCst(c);
+    const openLine = this.sl;
+    const openCharacter = this.sc;
+    const lanes: AstLane[] = [];
+    const children = this.inSourceOrder([nodes(c, 'lane'), nodes(c, 'junk')]) as CstNode[];
     const junk: IToken[] = [];
     for (const item of children) {
       if (item.name === 'lane') {
         const lane = this.lane(item);
-        if (lane) b.lanes.push(lane);
+        if (lane) lanes.push(lane);
       } else junk.push(...tokens(item, 'token'));
     }
     this.reportJunk(junk, 'block');
-    const close = token(c, 'close');
-    if (close) b.closed = true;
-    else
+    const closed = token(c, 'close') !== undefined;
+    if (!closed) {
       this.diagnostics.push(
-        diagnostic('unclosed-lane', b.openRange, 'this block of nested lanes is not closed: add `}` after its last lane'),
+        diagnostic('unclosed-lane', { start: { line: openLine, character: openCharacter }, end: { line: openLine, character: openCharacter + 1 } }, 'this block of nested lanes is not closed: add `}` after its last lane'),
       );
-    return b;
+    }
+    this.locateCst(c);
+    return { field, lanes, closed, openLine, openCharacter, line: this.sl, character: this.sc, endLine: this.el, endCharacter: this.ec };
   }
 
   /** The attributes of a node or edge in source order: `key:"text"` tokens and `attribute` nodes. */
@@ -345,7 +479,7 @@ export class AstBuilder {
     const others = nodes(c, 'attribute');
     if (others.length === 0) return strings;
     if (strings.length === 0) return others;
-    return [...strings, ...others].sort((a, b) => startOffset(a) - startOffset(b));
+    return this.inSourceOrder([strings, others]);
   }
 
   attribute(c: CstNode): AstAttribute | undefined {
@@ -356,50 +490,78 @@ export class AstBuilder {
 
   /** `key:"text"` written as one token. */
   private keyString(compound: IToken): AstAttribute | undefined {
-    if (Number.isFinite(compound.startOffset)) {
-      const image = compound.image;
-      const sep = image.search(/[:=]/);
-      this.lastEnd = Math.max(this.lastEnd, compound.startOffset + image.length);
-      const p0 = this.lines.positionAt(compound.startOffset);
-      const p1 = AstBuilder.after(p0, sep);
-      const p2 = AstBuilder.after(p0, sep + 1);
-      const p3 = AstBuilder.after(p0, image.length);
-      return {
-        key: { text: image.slice(0, sep), range: { start: p0, end: p1 } },
-        separator: image.charCodeAt(sep) === 61 ? '=' : ':',
-        separatorRange: { start: p1, end: p2 },
-        range: { start: p0, end: p3 },
-        value: { value: unquote(image.slice(sep + 1), true), range: { start: p2, end: p3 } },
-      };
-    }
-    return undefined;
+    if (!Number.isFinite(compound.startOffset)) return undefined;
+    const image = compound.image;
+    // The separator is the first `:` or `=`: keys are names, which hold neither.
+    let sep = 0;
+    while (sep < image.length && image.charCodeAt(sep) !== 58 && image.charCodeAt(sep) !== 61) sep++;
+    this.locateToken(compound);
+    const l = this.sl;
+    const c = this.sc;
+    return {
+      key: AstBuilder.part(image.slice(0, sep), l, c, 0),
+      separator: image.charCodeAt(sep) === 61 ? '=' : ':',
+      separatorLine: l,
+      separatorCharacter: c + sep,
+      value: { value: unquoteAt(image, sep + 1), line: l, character: c + sep + 1, endLine: l, endCharacter: c + image.length },
+      line: l,
+      character: c,
+      endLine: l,
+      endCharacter: c + image.length,
+    };
   }
 
   private attributeParts(c: CstNode): AstAttribute | undefined {
-    const key = token(c, 'key');
-    const sep = token(c, 'sep');
-    if (!key || !sep) return undefined;
-    const attr: AstAttribute = {
-      key: this.tok(key),
-      separator: sep.image === '=' ? '=' : ':',
-      separatorRange: this.tokRange(sep),
-      range: this.cstRange(c, key),
-    };
+    const keyTok = token(c, 'key');
+    const sepTok = token(c, 'sep');
+    if (!keyTok || !sepTok) return undefined;
+    const key = this.tok(keyTok);
+    this.locateToken(sepTok);
+    const separatorLine = this.sl;
+    const separatorCharacter = this.sc;
     const value = this.value(c);
-    if (value) attr.value = value;
-    return attr;
+    this.locateCst(c, keyTok);
+    return {
+      key,
+      separator: sepTok.image === '=' ? '=' : ':',
+      separatorLine,
+      separatorCharacter,
+      value,
+      line: this.sl,
+      character: this.sc,
+      endLine: this.el,
+      endCharacter: this.ec,
+    };
+  }
+
+  /** A value of `v` at the span last located. */
+  private located(value: JsonValue): AstValue {
+    return { value, line: this.sl, character: this.sc, endLine: this.el, endCharacter: this.ec };
   }
 
   /** The value held by an `attribute`, `member` or `value` CST node. */
   value(c: CstNode): AstValue | undefined {
     const str = token(c, 'StringLiteral');
-    if (str) return { value: unquote(str.image, true), range: this.tokRange(str) };
+    if (str) {
+      this.locateToken(str);
+      return this.located(unquote(str.image, true));
+    }
     const num = token(c, 'NumberLiteral');
-    if (num) return { value: Number(num.image), range: this.tokRange(num) };
+    if (num) {
+      this.locateToken(num);
+      return this.located(Number(num.image));
+    }
     const blob = token(c, 'JsonValue');
-    if (blob) return { value: (blob as IToken & { payload: JsonValue }).payload, range: this.tokRange(blob) };
+    if (blob) {
+      this.locateToken(blob);
+      return this.located((blob as IToken & { payload: JsonValue }).payload);
+    }
     const nested = child(c, 'object') ?? child(c, 'array');
-    if (nested) return { value: this.json(nested), range: this.cstRange(nested) };
+    if (nested) {
+      const json = this.json(nested);
+      this.locateCst(nested);
+      return this.located(json);
+    }
     const unterminated = token(c, 'UnterminatedString');
     if (unterminated) {
       const range = this.tokRange(unterminated);
@@ -408,12 +570,18 @@ export class AstBuilder {
           fix: { title: 'Close the string', edits: [{ range: { start: range.end, end: range.end }, newText: '"' }] },
         }),
       );
-      return { value: unquote(unterminated.image, false), range, unterminated: true };
+      return { ...this.located(unquote(unterminated.image, false)), unterminated: true };
     }
     const t = token(c, 'True') ?? token(c, 'False') ?? token(c, 'Null');
-    if (t) return { value: t.image === 'true' ? true : t.image === 'false' ? false : null, range: this.tokRange(t) };
+    if (t) {
+      this.locateToken(t);
+      return this.located(t.image === 'true' ? true : t.image === 'false' ? false : null);
+    }
     const bare = token(c, 'bare');
-    if (bare) return { value: bare.image, range: this.tokRange(bare), bare: true };
+    if (bare) {
+      this.locateToken(bare);
+      return { ...this.located(bare.image), bare: true };
+    }
     return undefined;
   }
 
@@ -426,15 +594,14 @@ export class AstBuilder {
         if (compound && Number.isFinite(compound.startOffset)) {
           // `{a:"x"}`: the key is unquoted, and reported like any bare key.
           const sep = compound.image.indexOf(':');
-          const k0 = this.lines.positionAt(compound.startOffset);
-          const k1 = AstBuilder.after(k0, sep);
-          const keyPart = { text: compound.image.slice(0, sep), range: { start: k0, end: k1 } };
+          const keyText = compound.image.slice(0, sep);
+          const range = this.range(compound.startOffset, compound.startOffset + sep);
           this.diagnostics.push(
-            diagnostic('invalid-json', keyPart.range, `JSON object keys are quoted strings: write \`"${keyPart.text}"\``, {
-              fix: { title: 'Quote the key', edits: [{ range: keyPart.range, newText: JSON.stringify(keyPart.text) }] },
+            diagnostic('invalid-json', range, `JSON object keys are quoted strings: write \`"${keyText}"\``, {
+              fix: { title: 'Quote the key', edits: [{ range, newText: JSON.stringify(keyText) }] },
             }),
           );
-          out[keyPart.text] = unquote(compound.image.slice(sep + 1), true);
+          out[keyText] = unquote(compound.image.slice(sep + 1), true);
           continue;
         }
         const key = token(m, 'key');
@@ -465,31 +632,39 @@ export class AstBuilder {
   edge(c: CstNode): AstEdge | undefined {
     const fromRef = token(c, 'fromRef');
     const fromCst = child(c, 'from');
-    const from = fromRef ? this.handleRef(fromRef) : fromCst ? this.endpoint(fromCst) : undefined;
     const arrow = token(c, 'Arrow');
+    const from = fromRef ? this.handleRef(fromRef) : fromCst ? this.endpoint(fromCst) : undefined;
     if (!from || !arrow) return undefined;
-    const e: AstEdge = {
-      kind: 'edge',
-      from,
-      attributes: [],
-      arrowRange: this.tokRange(arrow),
-      comments: this.takeComments(fromRef ? fromRef.startOffset : startOffset(fromCst!)),
-      range: this.cstRange(c),
-    };
+    this.locateToken(arrow);
+    const arrowLine = this.sl;
+    const arrowCharacter = this.sc;
     const toRef = token(c, 'toRef');
     const toCst = child(c, 'to');
     const to = toRef ? this.handleRef(toRef) : toCst ? this.endpoint(toCst) : undefined;
-    if (to) e.to = to;
-    if (!e.to) {
+    if (!to) {
       this.diagnostics.push(
-        diagnostic('syntax-error', e.arrowRange, 'this edge has no target: write `-> n2.handle(left)` after the arrow, on the same line'),
+        diagnostic('syntax-error', { start: { line: arrowLine, character: arrowCharacter }, end: { line: arrowLine, character: arrowCharacter + 2 } }, 'this edge has no target: write `-> n2.handle(left)` after the arrow, on the same line'),
       );
     }
+    const attributes: AstAttribute[] = [];
     for (const a of this.attributesOf(c)) {
       const attr = isToken(a) ? this.keyString(a) : this.attribute(a);
-      if (attr) e.attributes.push(attr);
+      if (attr) attributes.push(attr);
     }
-    return e;
+    this.locateCst(c);
+    return {
+      kind: 'edge',
+      from,
+      to,
+      attributes,
+      arrowLine,
+      arrowCharacter,
+      comments: NO_COMMENTS,
+      line: this.sl,
+      character: this.sc,
+      endLine: this.el,
+      endCharacter: this.ec,
+    };
   }
 
   endpoint(c: CstNode): AstEndpoint | undefined {
@@ -500,65 +675,71 @@ export class AstBuilder {
 
   /** `[lane.]node.handle(dir)` written as one token. */
   private handleRef(compound: IToken): AstEndpoint | undefined {
-    if (Number.isFinite(compound.startOffset)) {
-      // `[lane.]node.handle(dir)`: names never contain dots, so the pieces are found by position.
-      const image = compound.image;
-      const handleAt = image.lastIndexOf('.handle(');
-      const dot = image.indexOf('.');
-      const open = handleAt + '.handle('.length;
-      const hasLane = dot < handleAt;
-      this.lastEnd = Math.max(this.lastEnd, compound.startOffset + image.length);
-      const p0 = this.lines.positionAt(compound.startOffset);
-      const pHandle = AstBuilder.after(p0, handleAt);
-      const ep: AstEndpoint = {
-        node: hasLane
-          ? { text: image.slice(dot + 1, handleAt), range: { start: AstBuilder.after(p0, dot + 1), end: pHandle } }
-          : { text: image.slice(0, handleAt), range: { start: p0, end: pHandle } },
-        hasHandle: true,
-        range: { start: p0, end: AstBuilder.after(p0, image.length) },
-      };
-      if (hasLane) ep.lane = { text: image.slice(0, dot), range: { start: p0, end: AstBuilder.after(p0, dot) } };
-      if (image.length - 1 > open) {
-        ep.direction = { text: image.slice(open, image.length - 1), range: { start: AstBuilder.after(p0, open), end: AstBuilder.after(p0, image.length - 1) } };
-      }
-      return ep;
-    }
-    return undefined;
+    if (!Number.isFinite(compound.startOffset)) return undefined;
+    // `[lane.]node.handle(dir)`: names never contain dots, so the pieces are found by position.
+    const image = compound.image;
+    const handleAt = image.lastIndexOf('.handle(');
+    const dot = image.indexOf('.');
+    const open = handleAt + '.handle('.length;
+    const hasLane = dot < handleAt;
+    this.locateToken(compound);
+    const l = this.sl;
+    const c = this.sc;
+    return {
+      lane: hasLane ? AstBuilder.part(image.slice(0, dot), l, c, 0) : undefined,
+      node: hasLane ? AstBuilder.part(image.slice(dot + 1, handleAt), l, c, dot + 1) : AstBuilder.part(image.slice(0, handleAt), l, c, 0),
+      hasHandle: true,
+      direction: image.length - 1 > open ? AstBuilder.part(image.slice(open, image.length - 1), l, c, open) : undefined,
+      line: l,
+      character: c,
+      endLine: l,
+      endCharacter: c + image.length,
+    };
   }
 
   private endpointParts(c: CstNode): AstEndpoint | undefined {
     const first = token(c, 'first');
     if (!first) return undefined;
     const second = token(c, 'second');
-    const ep: AstEndpoint = {
-      node: this.tok(second ?? first),
-      hasHandle: token(c, 'Handle') !== undefined,
-      range: this.cstRange(c, first),
-    };
-    if (second) ep.lane = this.tok(first);
+    const firstTok = this.tok(first);
+    const secondTok = second ? this.tok(second) : undefined;
     const dir = token(c, 'direction');
-    if (dir) ep.direction = this.tok(dir);
-    return ep;
+    const direction = dir ? this.tok(dir) : undefined;
+    this.locateCst(c, first);
+    return {
+      lane: secondTok ? firstTok : undefined,
+      node: secondTok ?? firstTok,
+      hasHandle: token(c, 'Handle') !== undefined,
+      direction,
+      line: this.sl,
+      character: this.sc,
+      endLine: this.el,
+      endCharacter: this.ec,
+    };
   }
 
   loop(c: CstNode): AstLoop {
     const kw = token(c, 'Loop');
-    const l: AstLoop = {
-      kind: 'loop',
-      refs: [],
-      comments: this.takeComments(kw ? kw.startOffset : startOffset(c)),
-      range: this.cstRange(c, kw),
-    };
-    const text = token(c, 'text');
-    if (text) l.text = { text: text.image.slice(1, -1).trim(), range: this.tokRange(text) };
+    const textTok = token(c, 'text');
+    const text = textTok ? this.tok(textTok, textTok.image.slice(1, -1).trim()) : undefined;
+    const refs: AstLoop['refs'] = [];
     for (const r of nodes(c, 'loopRef')) {
       const first = token(r, 'first');
       if (!first) continue;
       const second = token(r, 'second');
-      const ref: AstLoop['refs'][number] = { node: this.tok(second ?? first), range: this.cstRange(r, first) };
-      if (second) ref.lane = this.tok(first);
-      l.refs.push(ref);
+      const firstTok = this.tok(first);
+      const secondTok = second ? this.tok(second) : undefined;
+      this.locateCst(r, first);
+      refs.push({
+        lane: secondTok ? firstTok : undefined,
+        node: secondTok ?? firstTok,
+        line: this.sl,
+        character: this.sc,
+        endLine: this.el,
+        endCharacter: this.ec,
+      });
     }
-    return l;
+    this.locateCst(c, kw);
+    return { kind: 'loop', text, refs, comments: NO_COMMENTS, line: this.sl, character: this.sc, endLine: this.el, endCharacter: this.ec };
   }
 }
