@@ -37,6 +37,10 @@ const DISPLAY: Record<string, string> = {
   LaneLabel: 'a `# label`',
   LoopText: 'a `[text]`',
   JsonValue: 'a JSON value',
+  NodeHead: 'a node',
+  EdgeHead: 'an edge',
+  HandleRef: 'an edge end',
+  KeyString: 'an attribute',
   Loop: '`loop`',
   Handle: '`handle`',
   True: '`true`',
@@ -174,7 +178,7 @@ export function parse(text: string): Result<AstFile> {
     const { tokens, comments } = lex(text, lines, diagnostics);
     setSourceText(text);
     const builder = new AstBuilder(lines, comments);
-    parserInstance.onStatement = (statement) => builder.statement(statement);
+    parserInstance.onStatement = (statement, parent) => builder.statement(statement, parent);
     parserInstance.input = tokens;
     const cst = parserInstance.file();
     for (const e of parserInstance.errors) {

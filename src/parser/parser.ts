@@ -15,6 +15,7 @@ import {
   Equals,
   False,
   Handle,
+  EdgeHead,
   HandleRef,
   Identifier,
   JsonValue,
@@ -25,6 +26,7 @@ import {
   Loop,
   LoopText,
   LParen,
+  NodeHead,
   Null,
   NumberLiteral,
   RBrace,
@@ -88,6 +90,12 @@ const TEXT = L('text');
 const BARE_KEY = L('bareKey');
 const BARE_KEY_STRING = L('bareKeyString');
 const TOKEN = L('token');
+const HEAD = L('head');
+
+/** A CST node of this parser: Chevrotain's, plus the statements already built inside it (see `onStatement`). */
+export interface FlowZapCstNode extends CstNode {
+  built: unknown[] | undefined;
+}
 
 export class FlowZapParser extends CstParser {
   /**
@@ -131,19 +139,29 @@ export class FlowZapParser extends CstParser {
    * still exists); its other step, the node location, is off in this parser.
    */
   cstInvocationStateUpdate(fullRuleName: string): void {
-    (this as unknown as { CST_STACK: CstNode[] }).CST_STACK.push({ name: fullRuleName, children: {} });
+    const node: FlowZapCstNode = { name: fullRuleName, children: {}, built: undefined };
+    (this as unknown as { CST_STACK: CstNode[] }).CST_STACK.push(node);
   }
 
   /**
-   * Called with each statement's CST (node, edge or loop) as soon as it is parsed: the AST builder
-   * turns it into its AST right away and drops its children, so the CST of a large file never
-   * exists whole (young objects that die young cost the garbage collector nothing).
+   * Called with each statement's CST (node, edge or loop) as soon as it is parsed, and with the CST
+   * node it stands in (a lane, or the file), out of which it is taken. The AST builder turns it into
+   * its AST right away and keeps that in the parent's `built`, so the CST of a large file never
+   * exists whole: each statement's CST dies young, which costs the garbage collector nothing, where
+   * a whole CST would be copied by every collection during the parse.
    */
-  onStatement: ((cst: CstNode) => void) | undefined;
+  onStatement: ((cst: CstNode, parent: FlowZapCstNode) => void) | undefined;
 
   private statement(cst: CstNode): void {
     // What ACTION does, without a closure per statement: nothing while the grammar is being recorded.
-    if (!this.RECORDING_PHASE) this.onStatement?.(cst);
+    if (this.RECORDING_PHASE || this.onStatement === undefined) return;
+    const stack = (this as unknown as { CST_STACK: FlowZapCstNode[] }).CST_STACK;
+    const parent = stack[stack.length - 1];
+    const siblings = parent?.children[cst.name];
+    // Chevrotain has just added the statement to its parent; if it is not there, it stays in the CST.
+    if (parent === undefined || siblings === undefined || siblings[siblings.length - 1] !== cst) return;
+    siblings.pop();
+    this.onStatement(cst, parent);
   }
 
   private is(k: number, type: TokenType): boolean {
@@ -156,11 +174,11 @@ export class FlowZapParser extends CstParser {
   }
 
   private nodeAhead(): boolean {
-    return this.is(1, Identifier) && this.is(2, Colon);
+    return this.is(1, NodeHead) || (this.is(1, Identifier) && this.is(2, Colon));
   }
 
   private edgeAhead(): boolean {
-    return this.is(1, HandleRef) || (this.is(1, Identifier) && (this.is(2, Dot) || this.is(2, Arrow)));
+    return this.is(1, EdgeHead) || this.is(1, HandleRef) || (this.is(1, Identifier) && (this.is(2, Dot) || this.is(2, Arrow)));
   }
 
   /** Another attribute of the current node, and not the start of the next node (see SPEC section 2). */
@@ -220,13 +238,23 @@ export class FlowZapParser extends CstParser {
   });
 
   public node = this.RULE('node', () => {
-    this.CONSUME(Identifier, ID);
-    this.CONSUME(Colon);
-    this.OPTION(
-      (this.memo['node.shape'] ??= ({
-        GATE: () => this.is(1, Identifier) && !this.is(2, Colon) && !this.is(2, Equals) && sameLine(this.LA(0), this.LA(1)),
-        DEF: () => this.CONSUME2(Identifier, SHAPE),
-      })),
+    // `n1: rectangle` at the start of a line is one `NodeHead` token; anything else goes piece by piece.
+    this.OR2(
+      (this.memo['node.head'] ??= [
+        { ALT: () => this.CONSUME(NodeHead, HEAD) },
+        {
+          ALT: () => {
+            this.CONSUME(Identifier, ID);
+            this.CONSUME(Colon);
+            this.OPTION(
+              (this.memo['node.shape'] ??= {
+                GATE: () => this.is(1, Identifier) && !this.is(2, Colon) && !this.is(2, Equals) && sameLine(this.LA(0), this.LA(1)),
+                DEF: () => this.CONSUME2(Identifier, SHAPE),
+              }),
+            );
+          },
+        },
+      ]),
     );
     // A `key:"text"` token is kept directly in the node (no `attribute` CST node for it): most
     // attributes are written that way, and a CST node each would double the parser's allocations.
@@ -282,16 +310,26 @@ export class FlowZapParser extends CstParser {
   });
 
   public edge = this.RULE('edge', () => {
-    // Likewise an edge end written as one `HandleRef` token is kept in the edge itself.
-    this.OR((this.memo['edge.from'] ??= [{ ALT: () => this.CONSUME(HandleRef, FROM_REF) }, { ALT: () => this.SUBRULE(this.endpoint, FROM) }]));
-    this.CONSUME(Arrow);
-    this.OPTION(
-      (this.memo['edge.to'] ??= ({
-        GATE: () => (this.is(1, Identifier) || this.is(1, HandleRef)) && sameLine(this.LA(0), this.LA(1)),
-        DEF: () => {
-          this.OR2((this.memo['edge.to.or'] ??= [{ ALT: () => this.CONSUME2(HandleRef, TO_REF) }, { ALT: () => this.SUBRULE2(this.endpoint, TO) }]));
+    // `a.handle(right) -> b.handle(left)` is one `EdgeHead` token, and an end written as one
+    // `HandleRef` token is kept in the edge itself; anything else goes piece by piece.
+    this.OR4(
+      (this.memo['edge.head'] ??= [
+        { ALT: () => this.CONSUME(EdgeHead, HEAD) },
+        {
+          ALT: () => {
+            this.OR((this.memo['edge.from'] ??= [{ ALT: () => this.CONSUME(HandleRef, FROM_REF) }, { ALT: () => this.SUBRULE(this.endpoint, FROM) }]));
+            this.CONSUME(Arrow);
+            this.OPTION(
+              (this.memo['edge.to'] ??= {
+                GATE: () => (this.is(1, Identifier) || this.is(1, HandleRef)) && sameLine(this.LA(0), this.LA(1)),
+                DEF: () => {
+                  this.OR2((this.memo['edge.to.or'] ??= [{ ALT: () => this.CONSUME2(HandleRef, TO_REF) }, { ALT: () => this.SUBRULE2(this.endpoint, TO) }]));
+                },
+              }),
+            );
+          },
         },
-      })),
+      ]),
     );
     this.OPTION2(
       (this.memo['edge.attributes'] ??= ({

@@ -5,7 +5,7 @@
 // Defensive by design: after error recovery any child may be missing, so every access is optional and
 // a missing piece yields a smaller AST, never an exception.
 import type { CstNode, IToken } from 'chevrotain';
-import { isFirstOnLine } from './parser.js';
+import { isFirstOnLine, type FlowZapCstNode } from './parser.js';
 import { JsonValue as JsonValueToken } from './tokens.js';
 import { diagnostic, type Diagnostic, type JsonValue, type LineIndex, type Range } from '../core/index.js';
 import type {
@@ -21,6 +21,7 @@ import type {
   AstToken,
   AstTopItem,
   AstValue,
+  Span,
 } from './ast.js';
 import { rangeOf } from './ast.js';
 
@@ -30,13 +31,16 @@ function isToken(c: Child | undefined): c is IToken {
   return c !== undefined && (c as IToken).image !== undefined;
 }
 
+/** A statement built while parsing, as opposed to a CST piece. */
+function isBuilt(piece: AstLaneItem | Child): piece is AstLaneItem {
+  return (piece as AstLaneItem).kind !== undefined;
+}
+
 // Each CST label holds only tokens or only nodes (the grammar never reuses a label for both), so
 // the children arrays are read as they are, without copying: this builder runs on every keystroke.
 const NONE: never[] = [];
 /** The comments of an element without any (shared; comment lists are never changed in place). */
 const NO_COMMENTS = Object.freeze([]) as unknown as string[];
-/** What a statement's CST children become once the statement is built. */
-const DROPPED = Object.freeze({}) as CstNode['children'];
 
 function tokens(node: CstNode, name: string): IToken[] {
   return (node.children[name] as IToken[] | undefined) ?? NONE;
@@ -183,15 +187,27 @@ export class AstBuilder {
   // The parser records no node locations (a location object per CST node, and an end offset per
   // token, would cost more than they save): a CST node's place is that of its first and last tokens.
 
-  /** Start offset of a CST piece: a token's, a built statement's, or its first token's; NaN when it has none. */
+  /** Start offset of a built element. */
+  private startOf(item: Span): number {
+    return this.lines.lineStarts[item.line]! + item.character;
+  }
+
+  /** End offset (exclusive) of a built element. */
+  private endOf(item: Span): number {
+    return this.lines.lineStarts[item.endLine]! + item.endCharacter;
+  }
+
+  /** Start offset of a CST piece: its first token's, or its first built statement's; NaN when it has none. */
   private start(c: Child): number {
     if (isToken(c)) return c.startOffset;
-    const done = this.built.get(c);
-    if (done) return done.start;
-    let min = Number.NaN;
+    const built = (c as FlowZapCstNode).built as AstLaneItem[] | undefined;
+    let min = built !== undefined && built.length > 0 ? this.startOf(built[0]!) : Number.NaN;
     const children = c.children;
     for (const key in children) {
-      const s = this.start(children[key]![0]!);
+      // A label's list may be empty: the parser takes statements out of it as it hands them over.
+      const first = children[key]![0];
+      if (first === undefined) continue;
+      const s = this.start(first);
       if (Number.isFinite(s) && !(s >= min)) min = s;
     }
     return min;
@@ -200,12 +216,12 @@ export class AstBuilder {
   /** End offset (exclusive) of a CST piece; NaN when it has no token. */
   private end(c: Child): number {
     if (isToken(c)) return Number.isFinite(c.startOffset) ? c.startOffset + c.image.length : Number.NaN;
-    const done = this.built.get(c);
-    if (done) return done.end;
-    let max = Number.NaN;
+    const built = (c as FlowZapCstNode).built as AstLaneItem[] | undefined;
+    let max = built !== undefined && built.length > 0 ? this.endOf(built[built.length - 1]!) : Number.NaN;
     const children = c.children;
     for (const key in children) {
       const list = children[key]!;
+      if (list.length === 0) continue;
       const e = this.end(list[list.length - 1]!);
       if (Number.isFinite(e) && !(e <= max)) max = e;
     }
@@ -244,25 +260,42 @@ export class AstBuilder {
     }
   }
 
-  /** Statements built while the parser ran (see `statement`), by their CST node, with their offsets; item null when nothing could be built. */
-  private readonly built = new Map<CstNode, { item: AstLaneItem | null; start: number; end: number }>();
-
   /**
-   * Builds one statement as soon as the parser has read it, then drops the statement's CST children:
-   * the lane around it keeps an empty shell, and the garbage collector never copies the CST of a
-   * whole file.
+   * Builds one statement as soon as the parser has read it, and keeps its AST in the CST node it
+   * stands in (see FlowZapParser.onStatement): the statement's CST is garbage from then on.
    */
-  statement(cst: CstNode): void {
-    const item = cst.name === 'node' ? this.node(cst) : cst.name === 'edge' ? this.edge(cst) : cst.name === 'loop' ? this.loop(cst) : undefined;
-    this.built.set(cst, { item: item ?? null, start: this.start(cst), end: this.end(cst) });
-    (cst as { children: CstNode['children'] }).children = DROPPED;
+  statement(cst: CstNode, parent: FlowZapCstNode): void {
+    const item = this.item(cst);
+    if (item) (parent.built ??= []).push(item);
   }
 
-  /** A statement's AST: built already while parsing, or now. */
   private item(c: CstNode): AstLaneItem | undefined {
-    const done = this.built.get(c);
-    if (done !== undefined) return done.item ?? undefined;
     return c.name === 'node' ? this.node(c) : c.name === 'edge' ? this.edge(c) : this.loop(c);
+  }
+
+  /**
+   * Visits the contents of a lane or of the file in source order: the statements built while
+   * parsing (ASTs, in order already) merged with the pieces still in the CST (`lists`: lanes, stray
+   * tokens, and any statement the parser could not hand over).
+   */
+  private inOrder(c: CstNode, lists: Child[][], visit: (piece: AstLaneItem | Child) => void): void {
+    const built = ((c as FlowZapCstNode).built ?? NONE) as AstLaneItem[];
+    const others = this.inSourceOrder(lists);
+    const key = (k: number): number => {
+      const s = k < others.length ? this.start(others[k]!) : Infinity;
+      return Number.isFinite(s) ? s : Infinity;
+    };
+    let j = 0;
+    let next = key(0);
+    for (const item of built) {
+      const at = this.startOf(item);
+      while (next < at) {
+        visit(others[j++]!);
+        next = key(j);
+      }
+      visit(item);
+    }
+    while (j < others.length) visit(others[j++]!);
   }
 
   /**
@@ -303,26 +336,19 @@ export class AstBuilder {
   file(cst: CstNode | undefined, textLength: number): AstFile {
     const items: AstTopItem[] = [];
     if (cst) {
-      const children = this.inSourceOrder([nodes(cst, 'lane'), nodes(cst, 'node'), nodes(cst, 'edge'), nodes(cst, 'loop'), nodes(cst, 'junk')]) as CstNode[];
       const junk: IToken[] = [];
-      for (const c of children) {
-        switch (c.name) {
-          case 'lane': {
-            const lane = this.lane(c);
-            if (lane) items.push(lane);
-            break;
-          }
-          case 'node':
-          case 'edge':
-          case 'loop': {
-            const item = this.item(c);
-            if (item) items.push(item);
-            break;
-          }
-          case 'junk':
-            junk.push(...tokens(c, 'token'));
+      this.inOrder(cst, [nodes(cst, 'lane'), nodes(cst, 'node'), nodes(cst, 'edge'), nodes(cst, 'loop'), nodes(cst, 'junk')], (piece) => {
+        if (isBuilt(piece)) items.push(piece);
+        else if (isToken(piece)) junk.push(piece);
+        else if (piece.name === 'lane') {
+          const lane = this.lane(piece);
+          if (lane) items.push(lane);
+        } else if (piece.name === 'junk') junk.push(...tokens(piece, 'token'));
+        else {
+          const item = this.item(piece);
+          if (item) items.push(item);
         }
-      }
+      });
       this.reportJunk(junk, 'top');
     }
     this.locate(0, textLength);
@@ -385,23 +411,21 @@ export class AstBuilder {
       endCharacter: this.ec,
     };
 
-    const children = this.inSourceOrder([nodes(c, 'node'), nodes(c, 'edge'), nodes(c, 'loop'), nodes(c, 'junk'), tokens(c, 'strayLabel')]);
     const junk: IToken[] = [];
-    for (const item of children) {
-      if (isToken(item)) {
+    this.inOrder(c, [nodes(c, 'node'), nodes(c, 'edge'), nodes(c, 'loop'), nodes(c, 'junk'), tokens(c, 'strayLabel')], (piece) => {
+      if (isBuilt(piece)) lane.items.push(piece);
+      else if (isToken(piece)) {
         // `# Label` on the line after `{`, before anything else: the label the author meant.
         if (!lane.label && lane.items.length === 0) {
-          lane.label = this.tok(item, item.image.slice(1).trim());
+          lane.label = this.tok(piece, piece.image.slice(1).trim());
           lane.labelOnNextLine = true;
-        } else junk.push(item);
-        continue;
-      }
-      if (item.name === 'junk') junk.push(...tokens(item, 'token'));
+        } else junk.push(piece);
+      } else if (piece.name === 'junk') junk.push(...tokens(piece, 'token'));
       else {
-        const built = this.item(item);
-        if (built) lane.items.push(built);
+        const item = this.item(piece);
+        if (item) lane.items.push(item);
       }
-    }
+    });
     this.reportJunk(junk, 'lane');
 
     if (!close) {
@@ -413,13 +437,29 @@ export class AstBuilder {
   }
 
   node(c: CstNode): AstNode | undefined {
-    const idTok = token(c, 'id');
-    if (!idTok) return undefined;
-    const id = this.tok(idTok);
-    const shapeTok = token(c, 'shape');
-    const shape = shapeTok ? this.tok(shapeTok) : undefined;
-    const end = shapeTok ?? idTok;
-    let endOffset = Number.isFinite(end.startOffset) ? end.startOffset + end.image.length : idTok.startOffset + idTok.image.length;
+    const head = token(c, 'head');
+    const idTok = head ?? token(c, 'id');
+    if (!idTok || !Number.isFinite(idTok.startOffset)) return undefined;
+    let id: AstToken;
+    let shape: AstToken | undefined;
+    let endOffset = idTok.startOffset + idTok.image.length;
+    if (head) {
+      // `id: shape` as one token: the id ends at the colon, the shape starts after the blanks.
+      const image = head.image;
+      const colon = image.indexOf(':');
+      let at = colon + 1;
+      while (image.charCodeAt(at) === 32 || image.charCodeAt(at) === 9) at++;
+      this.locateToken(head);
+      id = AstBuilder.part(image.slice(0, colon), this.sl, this.sc, 0);
+      shape = AstBuilder.part(image.slice(at), this.sl, this.sc, at);
+    } else {
+      id = this.tok(idTok);
+      const shapeTok = token(c, 'shape');
+      if (shapeTok) {
+        shape = this.tok(shapeTok);
+        if (Number.isFinite(shapeTok.startOffset)) endOffset = shapeTok.startOffset + shapeTok.image.length;
+      }
+    }
     const attributes: AstAttribute[] = [];
     for (const a of this.attributesOf(c)) {
       const attr = isToken(a) ? this.keyString(a) : this.attribute(a);
@@ -633,6 +673,8 @@ export class AstBuilder {
     const fromRef = token(c, 'fromRef');
     const fromCst = child(c, 'from');
     const arrow = token(c, 'Arrow');
+    const head = token(c, 'head');
+    if (head) return this.edgeHead(c, head);
     const from = fromRef ? this.handleRef(fromRef) : fromCst ? this.endpoint(fromCst) : undefined;
     if (!from || !arrow) return undefined;
     this.locateToken(arrow);
@@ -673,27 +715,68 @@ export class AstBuilder {
     return this.endpointParts(c);
   }
 
+  /** `a.handle(right) -> b.handle(left)` written as one token, with the edge's attributes after it. */
+  private edgeHead(c: CstNode, head: IToken): AstEdge | undefined {
+    if (!Number.isFinite(head.startOffset)) return undefined;
+    const image = head.image;
+    // Names never hold `->` (a `-` in a name is never followed by `>`), so the first arrow is the edge's.
+    const arrow = image.indexOf('->');
+    let fromEnd = arrow;
+    while (image.charCodeAt(fromEnd - 1) === 32 || image.charCodeAt(fromEnd - 1) === 9) fromEnd--;
+    let toStart = arrow + 2;
+    while (image.charCodeAt(toStart) === 32 || image.charCodeAt(toStart) === 9) toStart++;
+    this.locateToken(head);
+    const l = this.sl;
+    const col = this.sc;
+    const from = AstBuilder.handleRefAt(image, 0, fromEnd, l, col);
+    const to = AstBuilder.handleRefAt(image, toStart, image.length, l, col);
+    const attributes: AstAttribute[] = [];
+    for (const a of this.attributesOf(c)) {
+      const attr = isToken(a) ? this.keyString(a) : this.attribute(a);
+      if (attr) attributes.push(attr);
+    }
+    this.locateCst(c, head);
+    return {
+      kind: 'edge',
+      from,
+      to,
+      attributes,
+      arrowLine: l,
+      arrowCharacter: col + arrow,
+      comments: NO_COMMENTS,
+      line: this.sl,
+      character: this.sc,
+      endLine: this.el,
+      endCharacter: this.ec,
+    };
+  }
+
   /** `[lane.]node.handle(dir)` written as one token. */
   private handleRef(compound: IToken): AstEndpoint | undefined {
     if (!Number.isFinite(compound.startOffset)) return undefined;
-    // `[lane.]node.handle(dir)`: names never contain dots, so the pieces are found by position.
-    const image = compound.image;
-    const handleAt = image.lastIndexOf('.handle(');
-    const dot = image.indexOf('.');
+    this.locateToken(compound);
+    return AstBuilder.handleRefAt(compound.image, 0, compound.image.length, this.sl, this.sc);
+  }
+
+  /**
+   * The endpoint written as `[lane.]node.handle(dir)` in image[from, to), for an image that starts at
+   * line `l`, column `c`: names never contain dots, so the pieces are found by position.
+   */
+  private static handleRefAt(image: string, from: number, to: number, l: number, c: number): AstEndpoint {
+    const handleAt = image.lastIndexOf('.handle(', to);
+    const dot = image.indexOf('.', from);
     const open = handleAt + '.handle('.length;
     const hasLane = dot < handleAt;
-    this.locateToken(compound);
-    const l = this.sl;
-    const c = this.sc;
+    const close = to - 1;
     return {
-      lane: hasLane ? AstBuilder.part(image.slice(0, dot), l, c, 0) : undefined,
-      node: hasLane ? AstBuilder.part(image.slice(dot + 1, handleAt), l, c, dot + 1) : AstBuilder.part(image.slice(0, handleAt), l, c, 0),
+      lane: hasLane ? AstBuilder.part(image.slice(from, dot), l, c, from) : undefined,
+      node: hasLane ? AstBuilder.part(image.slice(dot + 1, handleAt), l, c, dot + 1) : AstBuilder.part(image.slice(from, handleAt), l, c, from),
       hasHandle: true,
-      direction: image.length - 1 > open ? AstBuilder.part(image.slice(open, image.length - 1), l, c, open) : undefined,
+      direction: close > open ? AstBuilder.part(image.slice(open, close), l, c, open) : undefined,
       line: l,
-      character: c,
+      character: c + from,
       endLine: l,
-      endCharacter: c + image.length,
+      endCharacter: c + to,
     };
   }
 

@@ -14,18 +14,46 @@ export const Identifier = createToken({
   start_chars_hint: [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'],
 });
 
-// Two compound tokens make the common statements cheap to parse: `n1.handle(right)` (with an
-// optional lane prefix) and `key:"text"` / `key="text"` written without spaces. They are only a
-// faster way of reading the same thing: anything else (spaces, a missing parenthesis) is read token
-// by token by the same grammar, and `splitCompound` gives an editor the fine-grained tokens.
+// Compound tokens make the common statements cheap to parse: `n1: rectangle` at the start of a
+// line, `n1.handle(right)` (with an optional lane prefix), a whole `a.handle(right) -> b.handle(left)`,
+// and `key:"text"` / `key="text"` written without spaces. They are only a faster way of reading the
+// same thing: anything else (a missing parenthesis, a line break) is read token by token by the same
+// grammar, and the AST builder splits each compound into the pieces it stands for. (The editor's
+// highlighting scans the text itself, piece by piece: see src/language/semantic-tokens.ts.)
 const NAME = '[A-Za-z_][A-Za-z0-9_]*(?:-(?!>)[A-Za-z0-9_]+)*';
 const IDENT_START = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'];
 /** `node.handle(dir)` or `lane.node.handle(dir)`. */
+const HANDLE_REF = `${NAME}(?:\\.${NAME})?\\.handle\\([A-Za-z_]*\\)`;
 export const HandleRef = createToken({
   name: 'HandleRef',
-  pattern: new RegExp(`${NAME}(?:\\.${NAME})?\\.handle\\([A-Za-z_]*\\)`),
+  pattern: new RegExp(HANDLE_REF),
   start_chars_hint: IDENT_START,
 });
+/** `a.handle(right) -> b.handle(left)`, spaces or tabs around the arrow: most edges. */
+export const EdgeHead = createToken({
+  name: 'EdgeHead',
+  pattern: new RegExp(`${HANDLE_REF}[ \\t]*->[ \\t]*${HANDLE_REF}`),
+  start_chars_hint: IDENT_START,
+});
+
+// `id: shape` at the start of a line, followed by a blank, a line break, `{` or the end: the head of
+// most node statements. Keywords are never an id or a shape here (`loop: x` stays a loop, and
+// `n1: true` is not a shape), and a word later on the line (a bare value, `label:Start`) is never
+// a head, since only blanks may come before one on its line.
+const NODE_HEAD = new RegExp(`(${NAME}):[ \\t]*(${NAME})(?=[ \\t\\r\\n{]|$)`, 'y');
+const matchNodeHead: CustomPatternMatcherFunc = (text, offset) => {
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) break;
+    if (c !== 32 && c !== 9 && c !== 12 && c !== 11 && c !== 0xa0 && c !== 0xfeff) return null;
+  }
+  NODE_HEAD.lastIndex = offset;
+  const m = NODE_HEAD.exec(text);
+  if (m === null || KEYWORD_SET.has(m[1]!) || KEYWORD_SET.has(m[2]!)) return null;
+  return m;
+};
+export const NodeHead = createToken({ name: 'NodeHead', pattern: matchNodeHead, line_breaks: false, start_chars_hint: IDENT_START });
+
 /** `key:"text"` or `key="text"`. */
 export const KeyString = createToken({
   name: 'KeyString',
@@ -45,6 +73,7 @@ export const Null = keyword('Null', 'null');
 
 /** The words the lexer treats as keywords; the TextMate grammar must highlight each of them. */
 export const KEYWORDS = ['loop', 'handle', 'true', 'false', 'null'] as const;
+const KEYWORD_SET = new Set<string>(KEYWORDS);
 
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/ });
 /** A string that reaches the end of its line without a closing quote; reported, then read as if closed. */
@@ -181,6 +210,8 @@ export const allTokens: TokenType[] = [
   Equals,
   Comma,
   Dot,
+  NodeHead,
+  EdgeHead,
   HandleRef,
   KeyString,
   Loop,
