@@ -55,6 +55,18 @@ const valid: Case[] = [
     diagnostics: [],
   },
   {
+    title: 'compound heads (`id: shape`, `a.handle(x) -> b.handle(y)`) mean what their pieces mean',
+    text: 'a {\n  n1:rectangle label:Start\n  n2:\tcircle\n  n1.handle(right)->b.n3.handle(left) [label="x"]\n}\nb {\nn3: diamond label:"y"\n}\n',
+    diagnostics: [],
+    sameModelAs: 'a {\n  n1 : rectangle label:Start\n  n2 :\tcircle\n  n1.handle( right ) -> b . n3 . handle ( left ) [label="x"]\n}\nb {\nn3 : diamond label:"y"\n}\n',
+  },
+  {
+    title: 'a word after a node head on its line is never a head (`label:Start`, `k:v`)',
+    text: 'a {\nn1: circle label:Start owner:Bob\n}\n',
+    diagnostics: [],
+    sameModelAs: 'a {\nn1: circle label:"Start" owner:"Bob"\n}\n',
+  },
+  {
     title: 'a bare-word value is a string',
     text: 'a {\nn1: circle label:Start\n}\n',
     diagnostics: [],
