@@ -2,7 +2,7 @@
 // References are resolved here (node ids are global, lanes are looked up from the node), and each
 // variant FlowZap rejects is read as the author meant and reported with a machine-applicable fix.
 import { diagnostic, editDistance, type Diagnostic, type Fix, type Range, type Result, type TextEdit } from '../core/index.js';
-import { pointRange, rangeOf, type AstAttribute, type AstEdge, type AstEndpoint, type AstFile, type AstLane, type AstLoop, type AstNode, type AstToken, type Span } from '../parser/index.js';
+import { endpointTokens, keyToken, pointRange, rangeOf, type AstAttribute, type AstEdge, type AstEndpoint, type AstFile, type AstLane, type AstLoop, type AstNode, type AstToken, type Span } from '../parser/index.js';
 import { isAslKey } from './query.js';
 import { DIRECTIONS, EDGE_KEYS, NODE_KEYS, SHAPES, type Attribute, type Diagram, type DiagramNode, type Edge, type EdgeEnd, type Lane, type Loop } from './types.js';
 
@@ -25,6 +25,11 @@ export function closest(word: string, candidates: readonly string[]): string | u
 function referenceRange(ref: { lane?: AstToken | undefined; node: AstToken }): Range {
   const from: Span = ref.lane ?? ref.node;
   return { start: { line: from.line, character: from.character }, end: { line: ref.node.endLine, character: ref.node.endCharacter } };
+}
+
+/** True when `checkPrefix` has something to report: a wrong prefix, or none on a cross-lane reference. */
+function prefixMismatch(ep: AstEndpoint, expectedLane: Lane, contextLane: Lane | undefined): boolean {
+  return ep.lane !== undefined ? ep.lane !== expectedLane.id : contextLane !== undefined && contextLane.id !== expectedLane.id;
 }
 
 function replaceFix(title: string, range: Range, newText: string): Fix {
@@ -189,7 +194,8 @@ class ModelBuilder {
     const known: readonly string[] = on === 'node' ? NODE_KEYS : EDGE_KEYS;
     for (const a of list) {
       if (!a.value) continue;
-      const key = a.key.text;
+      const key = a.key;
+      const keyRange = rangeOf(keyToken(a));
       if (on === 'node' && a.separator === '=') {
         this.diagnostics.push(
           diagnostic('node-attribute-equals', pointRange(a.separatorLine, a.separatorCharacter, 1), `node attributes use a colon: write \`${key}:\` instead of \`${key}=\``, {
@@ -210,9 +216,9 @@ class ModelBuilder {
         this.diagnostics.push(
           diagnostic(
             'unknown-attribute',
-            rangeOf(a.key),
+            keyRange,
             `unknown ${where} attribute \`${key}\`: FlowZap ${where}s take ${known.map((k) => `\`${k}\``).join(', ')}${guess && guess !== key ? ` (did you mean \`${guess}\`?)` : ''}; ASL fields start with an upper-case letter`,
-            guess && guess !== key ? { fix: replaceFix(`Change to \`${guess}\``, rangeOf(a.key), guess) } : {},
+            guess && guess !== key ? { fix: replaceFix(`Change to \`${guess}\``, keyRange, guess) } : {},
           ),
         );
       }
@@ -221,7 +227,7 @@ class ModelBuilder {
       for (let i = 0; i < out.length && !previous; i++) if (out[i]!.key === key) previous = out[i];
       if (previous) {
         this.diagnostics.push(
-          diagnostic('duplicate-attribute', rangeOf(a.key), `\`${key}\` is given twice: keep one`, {
+          diagnostic('duplicate-attribute', keyRange, `\`${key}\` is given twice: keep one`, {
             related: [{ range: previous.keyRange, message: `\`${key}\` is first given here` }],
           }),
         );
@@ -235,7 +241,7 @@ class ModelBuilder {
       if (key === 'Type' && typeof a.value.value !== 'string') {
         this.diagnostics.push(diagnostic('invalid-attribute-value', rangeOf(a.value), '`Type` takes a string such as `"Task"`'));
       }
-      out.push({ key, value: a.value.value, keyRange: rangeOf(a.key), valueRange: rangeOf(a.value) });
+      out.push({ key, value: a.value.value, keyRange, valueRange: rangeOf(a.value) });
     }
     return out;
   }
@@ -297,22 +303,24 @@ class ModelBuilder {
   }
 
   private endpoint(ep: AstEndpoint, side: 'from' | 'to'): EdgeEnd {
-    const end: EdgeEnd = { node: ep.node.text, nodeRange: referenceRange(ep) };
-    if (ep.lane) {
-      end.laneRange = rangeOf(ep.lane);
-      end.laneWritten = ep.lane.text;
+    const nodeRange = pointRange(ep.nodeLine, ep.nodeCharacter, ep.node.length);
+    const end: EdgeEnd = { node: ep.node, nodeRange: ep.lane !== undefined ? { start: { line: ep.laneLine, character: ep.laneCharacter }, end: nodeRange.end } : nodeRange };
+    if (ep.lane !== undefined) {
+      end.laneRange = pointRange(ep.laneLine, ep.laneCharacter, ep.lane.length);
+      end.laneWritten = ep.lane;
     }
-    if (ep.direction) {
-      end.handle = ep.direction.text;
-      end.handleRange = rangeOf(ep.direction);
-      if (!(DIRECTIONS as readonly string[]).includes(ep.direction.text)) {
-        const guess = closest(ep.direction.text, DIRECTIONS);
+    if (ep.direction !== undefined) {
+      const handleRange = pointRange(ep.directionLine, ep.directionCharacter, ep.direction.length);
+      end.handle = ep.direction;
+      end.handleRange = handleRange;
+      if (!(DIRECTIONS as readonly string[]).includes(ep.direction)) {
+        const guess = closest(ep.direction, DIRECTIONS);
         this.diagnostics.push(
           diagnostic(
             'unknown-direction',
-            rangeOf(ep.direction),
-            `unknown handle direction \`${ep.direction.text}\`: use ${guess ? `\`${guess}\`, or ` : ''}one of ${DIRECTIONS.join(', ')}`,
-            guess ? { fix: replaceFix(`Change to \`${guess}\``, rangeOf(ep.direction), guess) } : {},
+            pointRange(ep.directionLine, ep.directionCharacter, ep.direction.length),
+            `unknown handle direction \`${ep.direction}\`: use ${guess ? `\`${guess}\`, or ` : ''}one of ${DIRECTIONS.join(', ')}`,
+            guess ? { fix: replaceFix(`Change to \`${guess}\``, pointRange(ep.directionLine, ep.directionCharacter, ep.direction.length), guess) } : {},
           ),
         );
       }
@@ -321,8 +329,8 @@ class ModelBuilder {
     } else {
       const dir = side === 'from' ? 'right' : 'left';
       this.diagnostics.push(
-        diagnostic('missing-handle', rangeOf(ep.node), `every edge end names its handle: write \`${ep.node.text}.handle(${dir})\``, {
-          fix: { title: `Add \`.handle(${dir})\``, edits: [{ range: pointRange(ep.node.endLine, ep.node.endCharacter, 0), newText: `.handle(${dir})` }] },
+        diagnostic('missing-handle', pointRange(ep.nodeLine, ep.nodeCharacter, ep.node.length), `every edge end names its handle: write \`${ep.node}.handle(${dir})\``, {
+          fix: { title: `Add \`.handle(${dir})\``, edits: [{ range: pointRange(ep.nodeLine, ep.nodeCharacter + ep.node.length, 0), newText: `.handle(${dir})` }] },
         }),
       );
     }
@@ -341,10 +349,11 @@ class ModelBuilder {
 
     const fromLane = this.laneOf(from.node);
     const toLane = this.laneOf(to.node);
-    if (!fromLane) this.undefinedNode(ast.from.node, container);
-    else this.checkPrefix(ast.from, fromLane, undefined);
-    if (!toLane) this.undefinedNode(ast.to.node, container ?? fromLane?.id);
-    else this.checkPrefix(ast.to, toLane, fromLane);
+    // The pieces are made into tokens only when there is something to report about them.
+    if (!fromLane) this.undefinedNode(endpointTokens(ast.from).node, container);
+    else if (prefixMismatch(ast.from, fromLane, undefined)) this.checkPrefix(endpointTokens(ast.from), fromLane, undefined);
+    if (!toLane) this.undefinedNode(endpointTokens(ast.to).node, container ?? fromLane?.id);
+    else if (prefixMismatch(ast.to, toLane, fromLane)) this.checkPrefix(endpointTokens(ast.to), toLane, fromLane);
     if (fromLane && toLane) {
       const a = this.scopeOf(from.node);
       const b = this.scopeOf(to.node);

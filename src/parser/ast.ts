@@ -38,9 +38,15 @@ export interface AstValue extends Span {
   unterminated?: boolean;
 }
 
-/** `key:value` on a node or `key="value"` on an edge, with the separator actually written. */
+/**
+ * `key:value` on a node or `key="value"` on an edge, with the separator actually written. The key is
+ * a plain string with its place beside it (attributes are the most numerous elements of a file).
+ */
 export interface AstAttribute extends Span {
-  key: AstToken;
+  key: string;
+  /** Where the key starts; it ends `key.length` characters later, on the same line. */
+  keyLine: number;
+  keyCharacter: number;
   separator: ':' | '=';
   /** Where the one-character separator stands. */
   separatorLine: number;
@@ -90,14 +96,42 @@ export interface AstLane extends Span {
 
 export type AstLaneItem = AstNode | AstEdge | AstLoop;
 
+/**
+ * An edge end. Its pieces are plain strings with their places beside them, each ending its text's
+ * length after its start on the same line; `endpointTokens` gives them as AstTokens.
+ */
 export interface AstEndpoint extends Span {
   /** The lane prefix, when written (`sales.n4`). */
-  lane?: AstToken;
-  node: AstToken;
+  lane: string | undefined;
+  laneLine: number;
+  laneCharacter: number;
+  node: string;
+  nodeLine: number;
+  nodeCharacter: number;
   /** True when `.handle(…)` was written. */
   hasHandle: boolean;
   /** The direction word inside `handle(…)`, when written. */
-  direction?: AstToken;
+  direction: string | undefined;
+  directionLine: number;
+  directionCharacter: number;
+}
+
+/** A piece written on one line as an AstToken. */
+function pieceToken(text: string, line: number, character: number): AstToken {
+  return { text, line, character, endLine: line, endCharacter: character + text.length };
+}
+
+/** The pieces of an edge end as AstTokens. */
+export function endpointTokens(ep: AstEndpoint): { lane?: AstToken; node: AstToken; direction?: AstToken } {
+  const out: { lane?: AstToken; node: AstToken; direction?: AstToken } = { node: pieceToken(ep.node, ep.nodeLine, ep.nodeCharacter) };
+  if (ep.lane !== undefined) out.lane = pieceToken(ep.lane, ep.laneLine, ep.laneCharacter);
+  if (ep.direction !== undefined) out.direction = pieceToken(ep.direction, ep.directionLine, ep.directionCharacter);
+  return out;
+}
+
+/** The key of an attribute as an AstToken. */
+export function keyToken(a: AstAttribute): AstToken {
+  return pieceToken(a.key, a.keyLine, a.keyCharacter);
 }
 
 export interface AstEdge extends Span {

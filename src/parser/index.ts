@@ -11,7 +11,7 @@ import { LBrace, LBracket, lexer, MAX_NESTING, RBrace, RBracket, resetJsonScanBu
 export { MAX_NESTING };
 
 export type * from './ast.js';
-export { pointRange, rangeOf } from './ast.js';
+export { endpointTokens, keyToken, pointRange, rangeOf } from './ast.js';
 export { KEYWORDS, allTokens } from './tokens.js';
 export { unquote } from './to-ast.js';
 

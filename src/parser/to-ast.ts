@@ -412,7 +412,11 @@ export class AstBuilder {
     };
 
     const junk: IToken[] = [];
-    this.inOrder(c, [nodes(c, 'node'), nodes(c, 'edge'), nodes(c, 'loop'), nodes(c, 'junk'), tokens(c, 'strayLabel')], (piece) => {
+    const rest: Child[][] = [nodes(c, 'node'), nodes(c, 'edge'), nodes(c, 'loop'), nodes(c, 'junk'), tokens(c, 'strayLabel')];
+    const built = (c as FlowZapCstNode).built as AstLaneItem[] | undefined;
+    // The usual lane: every statement was built while parsing, and nothing else is left in its CST.
+    if (built !== undefined && rest.every((list) => list.length === 0)) lane.items = built;
+    else this.inOrder(c, rest, (piece) => {
       if (isBuilt(piece)) lane.items.push(piece);
       else if (isToken(piece)) {
         // `# Label` on the line after `{`, before anything else: the label the author meant.
@@ -460,12 +464,9 @@ export class AstBuilder {
         if (Number.isFinite(shapeTok.startOffset)) endOffset = shapeTok.startOffset + shapeTok.image.length;
       }
     }
-    const attributes: AstAttribute[] = [];
-    for (const a of this.attributesOf(c)) {
-      const attr = isToken(a) ? this.keyString(a) : this.attribute(a);
-      if (!attr) continue;
-      attributes.push(attr);
-      const endAt = this.end(a);
+    const attributes = this.attributes(this.attributesOf(c));
+    for (const a of attributes) {
+      const endAt = this.endOf(a);
       if (Number.isFinite(endAt) && endAt > endOffset) endOffset = endAt;
     }
     const blockCst = child(c, 'block');
@@ -514,6 +515,22 @@ export class AstBuilder {
   }
 
   /** The attributes of a node or edge in source order: `key:"text"` tokens and `attribute` nodes. */
+  /**
+   * The attributes built from their CST pieces, in an array of exactly their number: the AST outlives
+   * the parse, and an array grown by `push` keeps room for 16.
+   */
+  private attributes(written: Child[]): AstAttribute[] {
+    if (written.length === 0) return [];
+    const out = new Array<AstAttribute>(written.length);
+    let n = 0;
+    for (const a of written) {
+      const attr = isToken(a) ? this.keyString(a) : this.attribute(a);
+      if (attr) out[n++] = attr;
+    }
+    out.length = n;
+    return out;
+  }
+
   private attributesOf(c: CstNode): Child[] {
     const strings = tokens(c, 'keyString');
     const others = nodes(c, 'attribute');
@@ -539,7 +556,9 @@ export class AstBuilder {
     const l = this.sl;
     const c = this.sc;
     return {
-      key: AstBuilder.part(image.slice(0, sep), l, c, 0),
+      key: image.slice(0, sep),
+      keyLine: l,
+      keyCharacter: c,
       separator: image.charCodeAt(sep) === 61 ? '=' : ':',
       separatorLine: l,
       separatorCharacter: c + sep,
@@ -555,14 +574,18 @@ export class AstBuilder {
     const keyTok = token(c, 'key');
     const sepTok = token(c, 'sep');
     if (!keyTok || !sepTok) return undefined;
-    const key = this.tok(keyTok);
+    this.locateToken(keyTok);
+    const keyLine = this.sl;
+    const keyCharacter = this.sc;
     this.locateToken(sepTok);
     const separatorLine = this.sl;
     const separatorCharacter = this.sc;
     const value = this.value(c);
     this.locateCst(c, keyTok);
     return {
-      key,
+      key: keyTok.image,
+      keyLine,
+      keyCharacter,
       separator: sepTok.image === '=' ? '=' : ':',
       separatorLine,
       separatorCharacter,
@@ -688,11 +711,7 @@ export class AstBuilder {
         diagnostic('syntax-error', { start: { line: arrowLine, character: arrowCharacter }, end: { line: arrowLine, character: arrowCharacter + 2 } }, 'this edge has no target: write `-> n2.handle(left)` after the arrow, on the same line'),
       );
     }
-    const attributes: AstAttribute[] = [];
-    for (const a of this.attributesOf(c)) {
-      const attr = isToken(a) ? this.keyString(a) : this.attribute(a);
-      if (attr) attributes.push(attr);
-    }
+    const attributes = this.attributes(this.attributesOf(c));
     this.locateCst(c);
     return {
       kind: 'edge',
@@ -730,11 +749,7 @@ export class AstBuilder {
     const col = this.sc;
     const from = AstBuilder.handleRefAt(image, 0, fromEnd, l, col);
     const to = AstBuilder.handleRefAt(image, toStart, image.length, l, col);
-    const attributes: AstAttribute[] = [];
-    for (const a of this.attributesOf(c)) {
-      const attr = isToken(a) ? this.keyString(a) : this.attribute(a);
-      if (attr) attributes.push(attr);
-    }
+    const attributes = this.attributes(this.attributesOf(c));
     this.locateCst(c, head);
     return {
       kind: 'edge',
@@ -768,11 +783,18 @@ export class AstBuilder {
     const open = handleAt + '.handle('.length;
     const hasLane = dot < handleAt;
     const close = to - 1;
+    const nodeAt = hasLane ? dot + 1 : from;
     return {
-      lane: hasLane ? AstBuilder.part(image.slice(from, dot), l, c, from) : undefined,
-      node: hasLane ? AstBuilder.part(image.slice(dot + 1, handleAt), l, c, dot + 1) : AstBuilder.part(image.slice(from, handleAt), l, c, from),
+      lane: hasLane ? image.slice(from, dot) : undefined,
+      laneLine: l,
+      laneCharacter: c + from,
+      node: image.slice(nodeAt, handleAt),
+      nodeLine: l,
+      nodeCharacter: c + nodeAt,
       hasHandle: true,
-      direction: close > open ? AstBuilder.part(image.slice(open, close), l, c, open) : undefined,
+      direction: close > open ? image.slice(open, close) : undefined,
+      directionLine: l,
+      directionCharacter: c + open,
       line: l,
       character: c + from,
       endLine: l,
@@ -785,15 +807,21 @@ export class AstBuilder {
     if (!first) return undefined;
     const second = token(c, 'second');
     const firstTok = this.tok(first);
-    const secondTok = second ? this.tok(second) : undefined;
+    const nodeTok = second ? this.tok(second) : firstTok;
     const dir = token(c, 'direction');
     const direction = dir ? this.tok(dir) : undefined;
     this.locateCst(c, first);
     return {
-      lane: secondTok ? firstTok : undefined,
-      node: secondTok ?? firstTok,
+      lane: second ? firstTok.text : undefined,
+      laneLine: firstTok.line,
+      laneCharacter: firstTok.character,
+      node: nodeTok.text,
+      nodeLine: nodeTok.line,
+      nodeCharacter: nodeTok.character,
       hasHandle: token(c, 'Handle') !== undefined,
-      direction,
+      direction: direction?.text,
+      directionLine: direction?.line ?? 0,
+      directionCharacter: direction?.character ?? 0,
       line: this.sl,
       character: this.sc,
       endLine: this.el,
