@@ -31,6 +31,10 @@ function isToken(c: Child | undefined): c is IToken {
   return c !== undefined && (c as IToken).image !== undefined;
 }
 
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
 /** A statement built while parsing, as opposed to a CST piece. */
 function isBuilt(piece: AstLaneItem | Child): piece is AstLaneItem {
   return (piece as AstLaneItem).kind !== undefined;
@@ -61,10 +65,10 @@ function child(node: CstNode, name: string): CstNode | undefined {
 }
 
 
-/** Decodes the closed string literal that starts at `quote` and ends the image, slicing only once when it has no escape. */
-function unquoteAt(image: string, quote: number): string {
-  const body = image.slice(quote + 1, image.length - 1);
-  return body.includes('\\') ? unquote(image.slice(quote), true) : body;
+/** Decodes the closed string literal in image[quote, end), slicing only once when it has no escape. */
+function unquoteAt(image: string, quote: number, end = image.length): string {
+  const body = image.slice(quote + 1, end - 1);
+  return body.includes('\\') ? unquote(image.slice(quote, end), true) : body;
 }
 
 /** Decodes a string literal's text (with its quotes, or only the opening one when unterminated). */
@@ -447,15 +451,20 @@ export class AstBuilder {
     let id: AstToken;
     let shape: AstToken | undefined;
     let endOffset = idTok.startOffset + idTok.image.length;
+    let headAttributes: AstAttribute[] | undefined;
     if (head) {
-      // `id: shape` as one token: the id ends at the colon, the shape starts after the blanks.
+      // `id: shape key:"text"…` as one token: the id ends at the colon, the shape starts after the
+      // blanks and ends at the next blank, and `key:"text"` attributes may follow.
       const image = head.image;
       const colon = image.indexOf(':');
       let at = colon + 1;
-      while (image.charCodeAt(at) === 32 || image.charCodeAt(at) === 9) at++;
+      while (isBlank(image.charCodeAt(at))) at++;
+      let shapeEnd = at;
+      while (shapeEnd < image.length && !isBlank(image.charCodeAt(shapeEnd))) shapeEnd++;
       this.locateToken(head);
       id = AstBuilder.part(image.slice(0, colon), this.sl, this.sc, 0);
-      shape = AstBuilder.part(image.slice(at), this.sl, this.sc, at);
+      shape = AstBuilder.part(image.slice(at, shapeEnd), this.sl, this.sc, at);
+      if (shapeEnd < image.length) headAttributes = AstBuilder.keyStrings(image, shapeEnd, this.sl, this.sc);
     } else {
       id = this.tok(idTok);
       const shapeTok = token(c, 'shape');
@@ -464,7 +473,8 @@ export class AstBuilder {
         if (Number.isFinite(shapeTok.startOffset)) endOffset = shapeTok.startOffset + shapeTok.image.length;
       }
     }
-    const attributes = this.attributes(this.attributesOf(c));
+    const rest = this.attributes(this.attributesOf(c));
+    const attributes = headAttributes === undefined ? rest : rest.length === 0 ? headAttributes : headAttributes.concat(rest);
     for (const a of attributes) {
       const endAt = this.endOf(a);
       if (Number.isFinite(endAt) && endAt > endOffset) endOffset = endAt;
@@ -548,26 +558,47 @@ export class AstBuilder {
   /** `key:"text"` written as one token. */
   private keyString(compound: IToken): AstAttribute | undefined {
     if (!Number.isFinite(compound.startOffset)) return undefined;
-    const image = compound.image;
-    // The separator is the first `:` or `=`: keys are names, which hold neither.
-    let sep = 0;
-    while (sep < image.length && image.charCodeAt(sep) !== 58 && image.charCodeAt(sep) !== 61) sep++;
     this.locateToken(compound);
-    const l = this.sl;
-    const c = this.sc;
+    return AstBuilder.keyStringAt(compound.image, 0, compound.image.length, this.sl, this.sc);
+  }
+
+  /**
+   * The `key:"text"` written in image[start, end), for an image that starts at line `l`, column `c`.
+   * The separator is the first `:` or `=`: keys are names, which hold neither.
+   */
+  private static keyStringAt(image: string, start: number, end: number, l: number, c: number): AstAttribute {
+    let sep = start;
+    while (sep < end && image.charCodeAt(sep) !== 58 && image.charCodeAt(sep) !== 61) sep++;
     return {
-      key: image.slice(0, sep),
+      key: image.slice(start, sep),
       keyLine: l,
-      keyCharacter: c,
+      keyCharacter: c + start,
       separator: image.charCodeAt(sep) === 61 ? '=' : ':',
       separatorLine: l,
       separatorCharacter: c + sep,
-      value: { value: unquoteAt(image, sep + 1), line: l, character: c + sep + 1, endLine: l, endCharacter: c + image.length },
+      value: { value: unquoteAt(image, sep + 1, end), line: l, character: c + sep + 1, endLine: l, endCharacter: c + end },
       line: l,
-      character: c,
+      character: c + start,
       endLine: l,
-      endCharacter: c + image.length,
+      endCharacter: c + end,
     };
+  }
+
+  /** The blank-separated `key:"text"` attributes from `from` to the end of a node head's image. */
+  private static keyStrings(image: string, from: number, l: number, c: number): AstAttribute[] {
+    const out: AstAttribute[] = [];
+    let i = from;
+    while (i < image.length) {
+      while (isBlank(image.charCodeAt(i))) i++;
+      const start = i;
+      while (image.charCodeAt(i) !== 58 && image.charCodeAt(i) !== 61) i++;
+      // The string: up to the closing quote, stepping over escapes (the lexer matched it whole).
+      let j = i + 2;
+      while (image.charCodeAt(j) !== 34) j += image.charCodeAt(j) === 92 ? 2 : 1;
+      out.push(AstBuilder.keyStringAt(image, start, j + 1, l, c));
+      i = j + 1;
+    }
+    return out.slice();
   }
 
   private attributeParts(c: CstNode): AstAttribute | undefined {

@@ -40,7 +40,10 @@ export const EdgeHead = createToken({
 // most node statements. Keywords are never an id or a shape here (`loop: x` stays a loop, and
 // `n1: true` is not a shape), and a word later on the line (a bare value, `label:Start`) is never
 // a head, since only blanks may come before one on its line.
-const NODE_HEAD = new RegExp(`(${NAME}):[ \\t]*(${NAME})(?=[ \\t\\r\\n{]|$)`, 'y');
+// The head also takes the `key:"text"` attributes that follow it on its line, blank-separated: the
+// whole of most node lines is then one token.
+const QUOTED = '"(?:[^"\\\\\\n\\r]|\\\\[^\\n\\r])*"';
+const NODE_HEAD = new RegExp(`(${NAME}):[ \\t]*(${NAME})(?:[ \\t]+${NAME}[:=]${QUOTED})*(?=[ \\t\\r\\n{]|$)`, 'y');
 const matchNodeHead: CustomPatternMatcherFunc = (text, offset) => {
   for (let i = offset - 1; i >= 0; i--) {
     const c = text.charCodeAt(i);
