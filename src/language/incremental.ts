@@ -98,6 +98,8 @@ interface Parsed {
   ast: AstFile | null;
   line: number;
   items: AstFile['items'];
+  /** The texts of the segments a lane chunk was built from, kept cached while the chunk is. */
+  segmentTexts: string[];
 }
 
 /** A parsed segment of a lane's statements: its items at line 0, and at the line last used. */
@@ -165,7 +167,13 @@ export class IncrementalParser {
       let entry = next.get(c.text) ?? this.cache.get(c.text);
       if (entry === undefined) {
         const r = this.parseChunk(c.text, c.line);
-        entry = { ast: r.ast, line: r.line, items: r.ast?.items ?? [] };
+        entry = { ast: r.ast, line: r.line, items: r.ast?.items ?? [], segmentTexts: r.segmentTexts };
+      } else {
+        // An unchanged lane keeps its segments cached, so that its next edit re-parses one segment, not all.
+        for (const key of entry.segmentTexts) {
+          const seg = this.nextSegments.get(key) ?? this.segments.get(key);
+          if (seg && !this.nextSegments.has(key)) this.nextSegments.set(key, seg);
+        }
       }
       // The same chunk text twice in one document (a copied lane): the second copy is moved from the first.
       const ast = entry.ast;
@@ -179,7 +187,7 @@ export class IncrementalParser {
       // Items are moved to the chunk's line only when it moved: an edit elsewhere on the same line count reuses them.
       if (entry.line !== c.line) {
         const by = c.line - entry.line;
-        entry = { ast, line: c.line, items: entry.items.map((item) => shift(item, by)) };
+        entry = { ast, line: c.line, items: entry.items.map((item) => shift(item, by)), segmentTexts: entry.segmentTexts };
       }
       if (!next.has(c.text)) next.set(c.text, entry);
       for (const item of entry.items) items.push(item);
@@ -211,13 +219,14 @@ export class IncrementalParser {
    * A chunk's AST, or null when it cannot be parsed alone without a finding; `line` says which
    * document line its ranges count from (a segmented lane comes out at its place already).
    */
-  private parseChunk(text: string, baseLine: number): { ast: AstFile | null; line: number } {
-    const segmented = this.parseLaneBySegments(text, baseLine);
-    if (segmented !== undefined) return { ast: segmented, line: baseLine };
+  private parseChunk(text: string, baseLine: number): { ast: AstFile | null; line: number; segmentTexts: string[] } {
+    const segmentTexts: string[] = [];
+    const segmented = this.parseLaneBySegments(text, baseLine, segmentTexts);
+    if (segmented !== undefined) return { ast: segmented, line: baseLine, segmentTexts };
     this.stats.chunks++;
     const r = parse(text);
     // Any finding of the parser may depend on the cut: let the whole parse report it.
-    return { ast: r.diagnostics.length > 0 ? null : r.value, line: 0 };
+    return { ast: r.diagnostics.length > 0 ? null : r.value, line: 0, segmentTexts: [] };
   }
 
   /**
@@ -225,7 +234,7 @@ export class IncrementalParser {
    * segment cached by its text, so that an edit inside a long lane re-parses a few statements.
    * Undefined when the chunk is not of that shape; null when a part had a finding.
    */
-  private parseLaneBySegments(text: string, baseLine: number): AstFile | null | undefined {
+  private parseLaneBySegments(text: string, baseLine: number, segmentTexts: string[]): AstFile | null | undefined {
     const lines = text.split('\n');
     // `lines` keeps a trailing empty string after the final \n; \r\n line ends stay out of this path.
     if (text.includes('\r')) return undefined;
@@ -270,6 +279,7 @@ export class IncrementalParser {
       const at = baseLine + cuts[k]!;
       if (seg.line !== at) seg = { ...seg, line: at, items: seg.raw.map((item) => shift(item, at)) };
       if (!this.nextSegments.has(segText)) this.nextSegments.set(segText, seg);
+      segmentTexts.push(segText);
       for (const item of seg.items) items.push(item);
       trailing = seg.trailing;
     }

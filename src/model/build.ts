@@ -38,6 +38,15 @@ function replaceFix(title: string, range: Range, newText: string): Fix {
 
 const NODE_ID = /^n([1-9][0-9]*)$/;
 
+// What an attribute list or an edge end becomes in the model depends on nothing but itself, so it is
+// kept for as long as its AST lives: the editor rebuilds the model on every keystroke from ASTs that
+// are mostly the same objects as before (src/language/incremental.ts), and making every attribute and
+// end again, with their ranges, was most of that rebuild. Models share these objects; the model is
+// plain data that nothing changes once built.
+const ATTRIBUTES = new WeakMap<AstAttribute[], { on: 'node' | 'edge'; attributes: Attribute[]; diagnostics: Diagnostic[] }>();
+const NODES = new WeakMap<AstNode, { node: DiagramNode; diagnostics: Diagnostic[] }>();
+const ENDPOINTS = new WeakMap<AstEndpoint, { side: 'from' | 'to'; end: EdgeEnd; diagnostics: Diagnostic[] }>();
+
 interface LaneInfo {
   ast: AstLane;
   lane: Lane;
@@ -120,6 +129,42 @@ class ModelBuilder {
   }
 
   private node(ast: AstNode, lane: Lane): void {
+    // A node without nested lanes depends on nothing but its AST and its lane: kept like attributes.
+    const cached = ast.block === undefined ? NODES.get(ast) : undefined;
+    if (cached !== undefined && cached.node.lane === lane.id) {
+      for (const d of cached.diagnostics) this.diagnostics.push(d);
+      this.declare(cached.node, ast, lane);
+      return;
+    }
+    const mark = this.diagnostics.length;
+    const node = this.buildNode(ast, lane);
+    if (ast.block === undefined) NODES.set(ast, { node, diagnostics: this.diagnostics.slice(mark) });
+    this.declare(node, ast, lane);
+    if (ast.block) {
+      for (const nestedLane of ast.block.lanes) {
+        node.block!.lanes.push(nestedLane.id.text);
+        this.lane(nestedLane, node.id);
+      }
+    }
+  }
+
+  /** Records a node: its id (reporting a duplicate), its place in its lane and in the diagram. */
+  private declare(node: DiagramNode, ast: AstNode, lane: Lane): void {
+    const id = node.id;
+    const first = this.nodes.get(id);
+    if (first) {
+      this.diagnostics.push(
+        diagnostic('duplicate-node-id', rangeOf(ast.id), `node id \`${id}\` is already declared: node ids are unique in the whole file; rename this one`, {
+          related: [{ range: first.node.idRange, message: `\`${id}\` is first declared here` }],
+        }),
+      );
+    } else this.nodes.set(id, { node, ast });
+    lane.nodes.push(id);
+    this.diagram.nodes.push(node);
+  }
+
+  /** A node's model and the findings about it alone (shape, block); not its id's uniqueness. */
+  private buildNode(ast: AstNode, lane: Lane): DiagramNode {
     const id = ast.id.text;
     const idRange = rangeOf(ast.id);
     const node: DiagramNode = {
@@ -170,26 +215,24 @@ class ModelBuilder {
       }
     }
 
-    const first = this.nodes.get(id);
-    if (first) {
-      this.diagnostics.push(
-        diagnostic('duplicate-node-id', rangeOf(ast.id), `node id \`${id}\` is already declared: node ids are unique in the whole file; rename this one`, {
-          related: [{ range: first.node.idRange, message: `\`${id}\` is first declared here` }],
-        }),
-      );
-    } else this.nodes.set(id, { node, ast });
-    lane.nodes.push(id);
-    this.diagram.nodes.push(node);
-
-    if (ast.block) {
-      for (const nestedLane of ast.block.lanes) {
-        node.block!.lanes.push(nestedLane.id.text);
-        this.lane(nestedLane, id);
-      }
-    }
+    return node;
   }
 
+  /** The model attributes of an AST attribute list, with their diagnostics; from the cache when the list was seen before. */
   private attributes(list: AstAttribute[], on: 'node' | 'edge'): Attribute[] {
+    if (list.length === 0) return [];
+    const cached = ATTRIBUTES.get(list);
+    if (cached !== undefined && cached.on === on) {
+      for (const d of cached.diagnostics) this.diagnostics.push(d);
+      return cached.attributes;
+    }
+    const mark = this.diagnostics.length;
+    const attributes = this.buildAttributes(list, on);
+    ATTRIBUTES.set(list, { on, attributes, diagnostics: this.diagnostics.slice(mark) });
+    return attributes;
+  }
+
+  private buildAttributes(list: AstAttribute[], on: 'node' | 'edge'): Attribute[] {
     const out: Attribute[] = [];
     const known: readonly string[] = on === 'node' ? NODE_KEYS : EDGE_KEYS;
     for (const a of list) {
@@ -302,7 +345,20 @@ class ModelBuilder {
     );
   }
 
+  /** The model end of an AST edge end, with its diagnostics; from the cache when the end was seen before. */
   private endpoint(ep: AstEndpoint, side: 'from' | 'to'): EdgeEnd {
+    const cached = ENDPOINTS.get(ep);
+    if (cached !== undefined && cached.side === side) {
+      for (const d of cached.diagnostics) this.diagnostics.push(d);
+      return cached.end;
+    }
+    const mark = this.diagnostics.length;
+    const end = this.buildEndpoint(ep, side);
+    ENDPOINTS.set(ep, { side, end, diagnostics: this.diagnostics.slice(mark) });
+    return end;
+  }
+
+  private buildEndpoint(ep: AstEndpoint, side: 'from' | 'to'): EdgeEnd {
     const nodeRange = pointRange(ep.nodeLine, ep.nodeCharacter, ep.node.length);
     const end: EdgeEnd = { node: ep.node, nodeRange: ep.lane !== undefined ? { start: { line: ep.laneLine, character: ep.laneCharacter }, end: nodeRange.end } : nodeRange };
     if (ep.lane !== undefined) {

@@ -126,7 +126,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (cached && cached.version === doc.version) return cached.analysis;
     let parser = parsers.get(uri);
     if (!parser) parsers.set(uri, (parser = new IncrementalParser()));
+    const started = performance.now();
     const analysis = analyze(doc.getText(), parser);
+    analysisTime.set(uri, performance.now() - started);
     analyses.set(uri, { version: doc.version, analysis });
     return analysis;
   }
@@ -162,17 +164,21 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }, log);
 
   const lastChange = new Map<string, number>();
+  /** How long the last analysis of each document took, in ms. */
+  const analysisTime = new Map<string, number>();
 
   /**
    * Debounces diagnostics: a change after a quiet moment is analysed at once (the next turn of the
-   * event loop, which also gathers changes that arrived together); changes in a quick burst (paste,
-   * multi-cursor, key repeat) wait `delay` ms after the last one.
+   * event loop, which also gathers changes that arrived together). Changes in a quick burst (paste,
+   * multi-cursor, key repeat) wait `delay` ms after the last one, but only for a document whose
+   * analysis takes that long: a cheaper one is analysed after every change of the burst, which keeps
+   * up with it and leaves the editor's other requests most of the time.
    */
   function schedule(uri: string): void {
     const t = timers.get(uri);
     if (t) clearTimeout(t);
     const now = performance.now();
-    const burst = now - (lastChange.get(uri) ?? -Infinity) < BURST_MS;
+    const burst = now - (lastChange.get(uri) ?? -Infinity) < BURST_MS && (analysisTime.get(uri) ?? Infinity) >= delay;
     lastChange.set(uri, now);
     timers.set(
       uri,
@@ -216,6 +222,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     analyses.delete(uri);
     parsers.delete(uri);
     lastChange.delete(uri);
+    analysisTime.delete(uri);
     published.delete(uri);
     connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
   });
