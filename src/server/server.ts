@@ -178,7 +178,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const t = timers.get(uri);
     if (t) clearTimeout(t);
     const now = performance.now();
-    const burst = now - (lastChange.get(uri) ?? -Infinity) < BURST_MS && (analysisTime.get(uri) ?? Infinity) >= delay;
+    const burst = now - (lastChange.get(uri) ?? -Infinity) < BURST_MS && (analysisTime.get(uri) ?? 0) >= delay;
     lastChange.set(uri, now);
     timers.set(
       uri,

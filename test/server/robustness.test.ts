@@ -147,3 +147,32 @@ describe('process lifetime', () => {
     expect(code).not.toBe(-1);
   });
 });
+
+describe('debounce', () => {
+  let slow: Session;
+  beforeAll(async () => {
+    // A long debounce delay: a document that analyses faster than it must not wait for it.
+    slow = await startSession({ initializationOptions: { diagnosticDelay: 3000 } });
+  });
+  afterAll(async () => {
+    await slow.stop();
+  });
+
+  it('answers each change of a burst at once when the document analyses faster than the delay', async () => {
+    const opened = performance.now();
+    const uri = slow.open('burst.fz', 'a {\n  n1: circle label:"x"\n}\n');
+    await slow.diagnostics(uri, 1);
+    // Opening fires two notifications inside the server (open and change): not a burst to wait for.
+    expect(performance.now() - opened).toBeLessThan(2500);
+    const started = performance.now();
+    for (let v = 2; v <= 6; v++) {
+      // Changes 2 to 6 follow each other closely, as key repeat does: a burst.
+      slow.change(uri, v, [{ range: { start: { line: 1, character: 20 }, end: { line: 1, character: 20 } }, text: 'y' }]);
+      await slow.diagnostics(uri, v);
+    }
+    expect(performance.now() - started).toBeLessThan(2500);
+    // And the last version's diagnostics are those of its text.
+    slow.change(uri, 7, [{ range: { start: { line: 1, character: 6 }, end: { line: 1, character: 12 } }, text: 'circel' }]);
+    expect((await slow.diagnostics(uri, 7)).map((d) => d.code)).toEqual(['unknown-shape']);
+  });
+});
