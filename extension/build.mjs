@@ -36,6 +36,22 @@ const noNativePng = {
   },
 };
 
+/**
+ * src/parser/chevrotain.ts loads Chevrotain's single-file build by path with a top-level await,
+ * which a CommonJS bundle cannot hold; in the bundle it is a plain re-export of the package, which
+ * esbuild bundles into the one file anyway.
+ */
+const chevrotainReexport = {
+  name: 'chevrotain-reexport',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]parser[\\/]chevrotain\.ts$/ }, () => ({
+      contents: "export { createToken, Lexer, CstParser, EOF, createSyntaxDiagramsCode } from 'chevrotain';",
+      loader: 'ts',
+      resolveDir: join(root, 'src', 'parser'),
+    }));
+  },
+};
+
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: false, minify: true, logLevel: 'warning', legalComments: 'none' };
 
 await esbuild.build({
@@ -49,7 +65,7 @@ await esbuild.build({
   ...common,
   entryPoints: [join(root, 'src', 'server', 'main.ts')],
   outfile: join(here, 'dist', 'flowlane-server.js'),
-  plugins: [noNativePng],
+  plugins: [noNativePng, chevrotainReexport],
   // The stages are ES modules that use import.meta.url; in a CommonJS bundle it is this file's URL.
   define: { 'import.meta.url': '__flowlaneImportMetaUrl' },
   banner: { js: 'const __flowlaneImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
@@ -59,7 +75,7 @@ await esbuild.build({
   ...common,
   entryPoints: [join(root, 'src', 'server', 'asl-worker.ts')],
   outfile: join(here, 'dist', 'asl-worker.js'),
-  plugins: [noNativePng],
+  plugins: [noNativePng, chevrotainReexport],
   define: { 'import.meta.url': '__flowlaneImportMetaUrl' },
   banner: { js: 'const __flowlaneImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
 });

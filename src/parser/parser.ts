@@ -5,7 +5,8 @@
 // breaks (see grammar/SPEC.md, section 2). Error recovery: Chevrotain's own (token insertion/deletion,
 // re-sync), plus a `junk` alternative that swallows one token no statement can start with, so that one
 // mistake never hides the statements after it.
-import { CstParser, EOF, type CstNode, type IToken, type TokenType } from 'chevrotain';
+import type { CstNode, IToken, TokenType } from 'chevrotain';
+import { CstParser, EOF } from './chevrotain.js';
 import {
   allTokens,
   Arrow,

@@ -1,6 +1,7 @@
 // The lexer of FlowZap Code. Input: text. Output: Chevrotain tokens (comments in their own group).
 // Keywords are defined with `longer_alt: Identifier` so that `loops` or `handler` stay identifiers.
-import { createToken, Lexer, type CustomPatternMatcherFunc, type IToken, type TokenType } from 'chevrotain';
+import type { CustomPatternMatcherFunc, IToken, TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
 export const Newline = createToken({ name: 'Newline', pattern: /\r\n?|\n/, group: Lexer.SKIPPED, line_breaks: true });

@@ -1,7 +1,8 @@
 // The two ways the parser departs from a plain Chevrotain CstParser, both for speed (see the comments
 // in src/parser/parser.ts): CST children are plain objects made by our own `cstInvocationStateUpdate`,
 // and statements are handed to the AST builder, and taken out of the CST, as soon as they are parsed.
-import { CstParser, type CstNode } from 'chevrotain';
+import type { CstNode } from 'chevrotain';
+import { CstParser } from '../../src/parser/chevrotain.js';
 import { describe, expect, test } from 'vitest';
 import { parserInstance, setSourceText, type FlowZapCstNode } from '../../src/parser/parser.js';
 import { lexer, resetJsonScanBudget } from '../../src/parser/tokens.js';
