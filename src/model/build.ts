@@ -38,14 +38,20 @@ function replaceFix(title: string, range: Range, newText: string): Fix {
 
 const NODE_ID = /^n([1-9][0-9]*)$/;
 
-// What an attribute list or an edge end becomes in the model depends on nothing but itself, so it is
-// kept for as long as its AST lives: the editor rebuilds the model on every keystroke from ASTs that
+// What an attribute list, an edge end or a node without nested lanes becomes in the model depends on
+// nothing but its AST (and its role), so it is kept for as long as that AST lives: the editor rebuilds the model on every keystroke from ASTs that
 // are mostly the same objects as before (src/language/incremental.ts), and making every attribute and
 // end again, with their ranges, was most of that rebuild. Models share these objects; the model is
 // plain data that nothing changes once built.
-const ATTRIBUTES = new WeakMap<AstAttribute[], { on: 'node' | 'edge'; attributes: Attribute[]; diagnostics: Diagnostic[] }>();
-const NODES = new WeakMap<AstNode, { node: DiagramNode; diagnostics: Diagnostic[] }>();
-const ENDPOINTS = new WeakMap<AstEndpoint, { side: 'from' | 'to'; end: EdgeEnd; diagnostics: Diagnostic[] }>();
+interface Built<V> {
+  /** What else the value depends on: node or edge for attributes, from or to for an end, the lane for a node. */
+  role: string;
+  value: V;
+  diagnostics: Diagnostic[];
+}
+const ATTRIBUTES = new WeakMap<AstAttribute[], Built<Attribute[]>>();
+const NODES = new WeakMap<AstNode, Built<DiagramNode>>();
+const ENDPOINTS = new WeakMap<AstEndpoint, Built<EdgeEnd>>();
 
 interface LaneInfo {
   ast: AstLane;
@@ -129,16 +135,8 @@ class ModelBuilder {
   }
 
   private node(ast: AstNode, lane: Lane): void {
-    // A node without nested lanes depends on nothing but its AST and its lane: kept like attributes.
-    const cached = ast.block === undefined ? NODES.get(ast) : undefined;
-    if (cached !== undefined && cached.node.lane === lane.id) {
-      for (const d of cached.diagnostics) this.diagnostics.push(d);
-      this.declare(cached.node, ast, lane);
-      return;
-    }
-    const mark = this.diagnostics.length;
-    const node = this.buildNode(ast, lane);
-    if (ast.block === undefined) NODES.set(ast, { node, diagnostics: this.diagnostics.slice(mark) });
+    // A node without nested lanes depends on nothing but its AST and its lane.
+    const node = ast.block === undefined ? this.reuse(NODES, ast, lane.id, () => this.buildNode(ast, lane)) : this.buildNode(ast, lane);
     this.declare(node, ast, lane);
     if (ast.block) {
       for (const nestedLane of ast.block.lanes) {
@@ -218,18 +216,24 @@ class ModelBuilder {
     return node;
   }
 
-  /** The model attributes of an AST attribute list, with their diagnostics; from the cache when the list was seen before. */
-  private attributes(list: AstAttribute[], on: 'node' | 'edge'): Attribute[] {
-    if (list.length === 0) return [];
-    const cached = ATTRIBUTES.get(list);
-    if (cached !== undefined && cached.on === on) {
-      for (const d of cached.diagnostics) this.diagnostics.push(d);
-      return cached.attributes;
+  /**
+   * What `build` makes of `key` in `role`, from `cache` when it was made for the same key in the same
+   * role before; the diagnostics it raised then are raised again.
+   */
+  private reuse<K extends object, V>(cache: WeakMap<K, Built<V>>, key: K, role: string, build: () => V): V {
+    const hit = cache.get(key);
+    if (hit !== undefined && hit.role === role) {
+      for (const d of hit.diagnostics) this.diagnostics.push(d);
+      return hit.value;
     }
     const mark = this.diagnostics.length;
-    const attributes = this.buildAttributes(list, on);
-    ATTRIBUTES.set(list, { on, attributes, diagnostics: this.diagnostics.slice(mark) });
-    return attributes;
+    const value = build();
+    cache.set(key, { role, value, diagnostics: this.diagnostics.slice(mark) });
+    return value;
+  }
+
+  private attributes(list: AstAttribute[], on: 'node' | 'edge'): Attribute[] {
+    return list.length === 0 ? [] : this.reuse(ATTRIBUTES, list, on, () => this.buildAttributes(list, on));
   }
 
   private buildAttributes(list: AstAttribute[], on: 'node' | 'edge'): Attribute[] {
@@ -345,17 +349,8 @@ class ModelBuilder {
     );
   }
 
-  /** The model end of an AST edge end, with its diagnostics; from the cache when the end was seen before. */
   private endpoint(ep: AstEndpoint, side: 'from' | 'to'): EdgeEnd {
-    const cached = ENDPOINTS.get(ep);
-    if (cached !== undefined && cached.side === side) {
-      for (const d of cached.diagnostics) this.diagnostics.push(d);
-      return cached.end;
-    }
-    const mark = this.diagnostics.length;
-    const end = this.buildEndpoint(ep, side);
-    ENDPOINTS.set(ep, { side, end, diagnostics: this.diagnostics.slice(mark) });
-    return end;
+    return this.reuse(ENDPOINTS, ep, side, () => this.buildEndpoint(ep, side));
   }
 
   private buildEndpoint(ep: AstEndpoint, side: 'from' | 'to'): EdgeEnd {
