@@ -32,6 +32,29 @@ describe('incremental parsing', () => {
     same(p, corpus.join('\n'));
   });
 
+  it('gives the nodes of a renamed lane its new id, though their statements were not parsed again', () => {
+    const p = new IncrementalParser(0);
+    const text = generateMachine(400) as string;
+    same(p, text);
+    const renamed = text.replace('L1 { # Lane 1', 'Lx { # Lane 1').replaceAll('L1.n', 'Lx.n');
+    same(p, renamed);
+    const model = p.parse(renamed).value;
+    expect(model.nodes.filter((n) => n.lane === 'Lx').length).toBeGreaterThan(50);
+    expect(model.nodes.some((n) => n.lane === 'L1')).toBe(false);
+    // And back: the cached statements serve the old name again.
+    same(p, text);
+  });
+
+  it('reports an unchanged statement\'s own mistakes on every parse, not only on the first', () => {
+    const p = new IncrementalParser(0);
+    const text = (generateMachine(400) as string).replace('n7: rectangle', 'n7: rectangel');
+    const first = p.parse(text).diagnostics.map((d) => d.code);
+    expect(first).toContain('unknown-shape');
+    const edited = text.replace('label:"Task 200"', 'label:"Task 200 edited"');
+    expect(p.parse(edited).diagnostics.map((d) => d.code)).toEqual(first);
+    same(p, edited);
+  });
+
   it('equals parseDiagram on a large machine, before and after an edit in one lane', () => {
     const p = new IncrementalParser(0);
     const text = generateMachine(400) as string;
