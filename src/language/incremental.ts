@@ -206,7 +206,7 @@ export class IncrementalParser {
       endLine: last.line + lastLines.length - 1,
       endCharacter: lastLines[lastLines.length - 1]!.length,
     };
-    const model = buildModel(file);
+    const model = buildModel(file, { reuse: true });
     return { value: model.value, diagnostics: sortDiagnostics([...model.diagnostics] as Diagnostic[]) };
   }
 

@@ -59,6 +59,8 @@ interface LaneInfo {
 }
 
 class ModelBuilder {
+  constructor(private readonly reusing: boolean) {}
+
   readonly diagnostics: Diagnostic[] = [];
   readonly diagram: Diagram = { lanes: [], nodes: [], edges: [], loops: [], trailingComments: [] };
   private readonly lanes = new Map<string, LaneInfo>();
@@ -221,6 +223,7 @@ class ModelBuilder {
    * role before; the diagnostics it raised then are raised again.
    */
   private reuse<K extends object, V>(cache: WeakMap<K, Built<V>>, key: K, role: string, build: () => V): V {
+    if (!this.reusing) return build();
     const hit = cache.get(key);
     if (hit !== undefined && hit.role === role) {
       for (const d of hit.diagnostics) this.diagnostics.push(d);
@@ -497,8 +500,17 @@ function trimPrefix(range: Range, id: string): Range {
 }
 
 /** Builds the diagram model from an AST, checking FlowZap's rules. Never throws. */
-export function buildModel(ast: AstFile): Result<Diagram> {
-  const builder = new ModelBuilder();
+export interface BuildOptions {
+  /**
+   * Reuse what the same AST objects gave in an earlier build (attribute lists, edge ends, nodes):
+   * for an editor that rebuilds the model from mostly unchanged ASTs after every change. A one-off
+   * build leaves it off, since keeping the results costs more than it saves there.
+   */
+  reuse?: boolean;
+}
+
+export function buildModel(ast: AstFile, options: BuildOptions = {}): Result<Diagram> {
+  const builder = new ModelBuilder(options.reuse === true);
   const value = builder.build(ast);
   return { value, diagnostics: builder.diagnostics };
 }

@@ -6,7 +6,7 @@ import type { Diagram } from './types.js';
 
 export * from './types.js';
 export * from './query.js';
-export { buildModel, closest } from './build.js';
+export { buildModel, closest, type BuildOptions } from './build.js';
 
 /** Parses `.fz` text and builds its model: every syntax and FlowZap diagnostic, in source order. Never throws. */
 export function parseDiagram(text: string): Result<Diagram> {
