@@ -65,6 +65,18 @@ function child(node: CstNode, name: string): CstNode | undefined {
 }
 
 
+/**
+ * The keys most attributes have, so that reading one does not make a new string: the AST and the
+ * model keep every key, and a million of the same few words is memory the collector must walk.
+ */
+const COMMON_KEYS = ['label', 'Type', 'owner', 'description', 'system', 'Resource', 'Comment', 'Next', 'Parameters', 'Retry', 'Catch', 'ResultPath', 'Result'];
+
+function keyText(image: string, start: number, end: number): string {
+  const length = end - start;
+  for (const key of COMMON_KEYS) if (key.length === length && image.startsWith(key, start)) return key;
+  return image.slice(start, end);
+}
+
 /** Decodes the closed string literal in image[quote, end), slicing only once when it has no escape. */
 function unquoteAt(image: string, quote: number, end = image.length): string {
   const body = image.slice(quote + 1, end - 1);
@@ -570,7 +582,7 @@ export class AstBuilder {
     let sep = start;
     while (sep < end && image.charCodeAt(sep) !== 58 && image.charCodeAt(sep) !== 61) sep++;
     return {
-      key: image.slice(start, sep),
+      key: keyText(image, start, sep),
       keyLine: l,
       keyCharacter: c + start,
       separator: image.charCodeAt(sep) === 61 ? '=' : ':',
@@ -781,7 +793,9 @@ export class AstBuilder {
     const from = AstBuilder.handleRefAt(image, 0, fromEnd, l, col);
     const to = AstBuilder.handleRefAt(image, toStart, image.length, l, col);
     const attributes = this.attributes(this.attributesOf(c));
-    this.locateCst(c, head);
+    // Most edges are the head alone; `[…]` after it extends the edge to its closing bracket.
+    if (token(c, 'LBracket') === undefined) this.locate(head.startOffset, head.startOffset + image.length, true);
+    else this.locateCst(c, head);
     return {
       kind: 'edge',
       from,
