@@ -128,7 +128,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!parser) parsers.set(uri, (parser = new IncrementalParser()));
     const started = performance.now();
     const analysis = analyze(doc.getText(), parser);
-    analysisTime.set(uri, performance.now() - started);
+    // The first analysis, a whole parse with nothing cached yet, says nothing about the next ones.
+    if (cached !== undefined) {
+      const times = analysisTimes.get(uri) ?? [];
+      times.push(performance.now() - started);
+      if (times.length > 3) times.shift();
+      analysisTimes.set(uri, times);
+    }
     analyses.set(uri, { version: doc.version, analysis });
     return analysis;
   }
@@ -164,21 +170,27 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }, log);
 
   const lastChange = new Map<string, number>();
-  /** How long the last analysis of each document took, in ms. */
-  const analysisTime = new Map<string, number>();
+  /** How long the last three analyses of each document took, in ms. */
+  const analysisTimes = new Map<string, number[]>();
+
+  /** True when the document's analyses take `delay` or longer: each of its last three did (one slow one, a garbage collection, is not enough). */
+  function slowToAnalyse(uri: string): boolean {
+    const times = analysisTimes.get(uri);
+    return times !== undefined && times.length === 3 && Math.min(...times) >= delay;
+  }
 
   /**
    * Debounces diagnostics: a change after a quiet moment is analysed at once (the next turn of the
    * event loop, which also gathers changes that arrived together). Changes in a quick burst (paste,
    * multi-cursor, key repeat) wait `delay` ms after the last one, but only for a document whose
-   * analysis takes that long: a cheaper one is analysed after every change of the burst, which keeps
-   * up with it and leaves the editor's other requests most of the time.
+   * analyses take that long (`slowToAnalyse`): a cheaper one is analysed after every change of the burst,
+   * which keeps up with it and leaves the editor's other requests most of the time.
    */
   function schedule(uri: string): void {
     const t = timers.get(uri);
     if (t) clearTimeout(t);
     const now = performance.now();
-    const burst = now - (lastChange.get(uri) ?? -Infinity) < BURST_MS && (analysisTime.get(uri) ?? 0) >= delay;
+    const burst = now - (lastChange.get(uri) ?? -Infinity) < BURST_MS && slowToAnalyse(uri);
     lastChange.set(uri, now);
     timers.set(
       uri,
@@ -222,7 +234,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     analyses.delete(uri);
     parsers.delete(uri);
     lastChange.delete(uri);
-    analysisTime.delete(uri);
+    analysisTimes.delete(uri);
     published.delete(uri);
     connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
   });
