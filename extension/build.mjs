@@ -61,22 +61,15 @@ await esbuild.build({
   external: ['vscode'],
 });
 
-await esbuild.build({
+// The language server, and the ASL checks' worker thread beside it (the server loads ./asl-worker.js
+// next to itself). The stages are ES modules that use import.meta.url; in a CommonJS bundle it is
+// the bundle file's URL.
+const serverSide = {
   ...common,
-  entryPoints: [join(root, 'src', 'server', 'main.ts')],
-  outfile: join(here, 'dist', 'flowlane-server.js'),
-  plugins: [noNativePng, chevrotainReexport],
-  // The stages are ES modules that use import.meta.url; in a CommonJS bundle it is this file's URL.
-  define: { 'import.meta.url': '__flowlaneImportMetaUrl' },
-  banner: { js: 'const __flowlaneImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
-});
-// The ASL checks' worker thread, beside the server bundle (the server loads ./asl-worker.js next to itself).
-await esbuild.build({
-  ...common,
-  entryPoints: [join(root, 'src', 'server', 'asl-worker.ts')],
-  outfile: join(here, 'dist', 'asl-worker.js'),
   plugins: [noNativePng, chevrotainReexport],
   define: { 'import.meta.url': '__flowlaneImportMetaUrl' },
   banner: { js: 'const __flowlaneImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
-});
+};
+await esbuild.build({ ...serverSide, entryPoints: [join(root, 'src', 'server', 'main.ts')], outfile: join(here, 'dist', 'flowlane-server.js') });
+await esbuild.build({ ...serverSide, entryPoints: [join(root, 'src', 'server', 'asl-worker.ts')], outfile: join(here, 'dist', 'asl-worker.js') });
 console.log('extension built: extension/dist/extension.js, extension/dist/flowlane-server.js');

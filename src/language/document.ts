@@ -19,17 +19,9 @@ export interface Occurrence {
   declaration: boolean;
 }
 
-/** What the editor needs of a text's lines: the methods of core's LineIndex. */
-export type TextLines = Pick<LineIndex, 'text' | 'lineStarts' | 'lineCount' | 'positionAt' | 'offsetAt' | 'range'>;
-
-/** The lines of a text (core's LineIndex). */
-export function textLines(text: string): TextLines {
-  return new LineIndex(text);
-}
-
 export interface Analysis {
   text: string;
-  lines: TextLines;
+  lines: LineIndex;
   diagram: Diagram;
   /** Lookup tables over the diagram (built on first use). */
   readonly index: DiagramIndex;
@@ -43,7 +35,7 @@ const EMPTY: Diagram = { lanes: [], nodes: [], edges: [], loops: [], trailingCom
 
 /** Analyses a text; with an IncrementalParser kept per document, an edit re-parses only what changed. */
 export function analyze(text: string, parser?: IncrementalParser): Analysis {
-  const lines = textLines(text);
+  const lines = new LineIndex(text);
   let diagram = EMPTY;
   let diagnostics: Diagnostic[] = [];
   try {
@@ -77,7 +69,7 @@ const REF = /([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)(?:(\s*\.\s*)([A-Za-z_][
  * The id (and lane prefix) of a reference, read from the text at the reference's start: only the
  * start of a model range is relied on, so an id's range always spans exactly the id.
  */
-function readRef(start: Position, text: string, lines: TextLines): { lane?: { id: string; range: Range }; id: string; range: Range } | undefined {
+function readRef(start: Position, text: string, lines: LineIndex): { lane?: { id: string; range: Range }; id: string; range: Range } | undefined {
   REF.lastIndex = lines.offsetAt(start);
   const m = REF.exec(text);
   if (!m) return undefined;
@@ -95,7 +87,7 @@ function declRange(id: string, r: Range): Range {
   return { start: r.start, end: { line: r.start.line, character: r.start.character + id.length } };
 }
 
-function collectOccurrences(diagram: Diagram, text: string, lines: TextLines): Occurrence[] {
+function collectOccurrences(diagram: Diagram, text: string, lines: LineIndex): Occurrence[] {
   const out: Occurrence[] = [];
   for (const lane of diagram.lanes) out.push({ kind: 'lane', id: lane.id, range: declRange(lane.id, lane.idRange), declaration: true });
   for (const node of diagram.nodes) out.push({ kind: 'node', id: node.id, range: declRange(node.id, node.idRange), declaration: true });

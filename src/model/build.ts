@@ -2,7 +2,7 @@
 // References are resolved here (node ids are global, lanes are looked up from the node), and each
 // variant FlowZap rejects is read as the author meant and reported with a machine-applicable fix.
 import { diagnostic, editDistance, type Diagnostic, type Fix, type Range, type Result, type TextEdit } from '../core/index.js';
-import { endpointTokens, keyToken, pointRange, rangeOf, type AstAttribute, type AstEdge, type AstEndpoint, type AstFile, type AstLane, type AstLoop, type AstNode, type AstToken, type Span } from '../parser/index.js';
+import { endpointTokens, keyToken, pointRange, rangeOf, type AstAttribute, type AstEdge, type AstEndpoint, type AstFile, type AstLane, type AstLoop, type AstNode, type AstToken } from '../parser/index.js';
 import { isAslKey } from './query.js';
 import { DIRECTIONS, EDGE_KEYS, NODE_KEYS, SHAPES, type Attribute, type Diagram, type DiagramNode, type Edge, type EdgeEnd, type Lane, type Loop } from './types.js';
 
@@ -22,14 +22,25 @@ export function closest(word: string, candidates: readonly string[]): string | u
 }
 
 /** The range of a node reference, with its lane prefix when one was written. */
-function referenceRange(ref: { lane?: AstToken | undefined; node: AstToken }): Range {
-  const from: Span = ref.lane ?? ref.node;
-  return { start: { line: from.line, character: from.character }, end: { line: ref.node.endLine, character: ref.node.endCharacter } };
+function referenceRange(ref: Reference): Range {
+  const end = { line: ref.nodeLine, character: ref.nodeCharacter + ref.node.length };
+  return ref.lane !== undefined
+    ? { start: { line: ref.laneLine, character: ref.laneCharacter }, end }
+    : { start: { line: ref.nodeLine, character: ref.nodeCharacter }, end };
 }
 
-/** True when `checkPrefix` has something to report: a wrong prefix, or none on a cross-lane reference. */
-function prefixMismatch(ep: AstEndpoint, expectedLane: Lane, contextLane: Lane | undefined): boolean {
-  return ep.lane !== undefined ? ep.lane !== expectedLane.id : contextLane !== undefined && contextLane.id !== expectedLane.id;
+/** A written node reference, with its lane prefix if any: an edge end, or a loop's reference in the same form. */
+type Reference = Pick<AstEndpoint, 'lane' | 'laneLine' | 'laneCharacter' | 'node' | 'nodeLine' | 'nodeCharacter'>;
+
+function loopReference(ref: AstLoop['refs'][number]): Reference {
+  return {
+    lane: ref.lane?.text,
+    laneLine: ref.lane?.line ?? 0,
+    laneCharacter: ref.lane?.character ?? 0,
+    node: ref.node.text,
+    nodeLine: ref.node.line,
+    nodeCharacter: ref.node.character,
+  };
 }
 
 function replaceFix(title: string, range: Range, newText: string): Fix {
@@ -308,18 +319,19 @@ class ModelBuilder {
     return lane?.parent === undefined ? undefined : lane.id;
   }
 
-  private checkPrefix(ref: { lane?: AstToken | undefined; node: AstToken }, expectedLane: Lane, contextLane: Lane | undefined): void {
-    if (ref.lane) {
-      if (ref.lane.text === expectedLane.id) return;
-      const exists = this.lanes.has(ref.lane.text);
+  private checkPrefix(ref: Reference, expectedLane: Lane, contextLane: Lane | undefined): void {
+    if (ref.lane !== undefined) {
+      if (ref.lane === expectedLane.id) return;
+      const exists = this.lanes.has(ref.lane);
+      const laneRange = pointRange(ref.laneLine, ref.laneCharacter, ref.lane.length);
       this.diagnostics.push(
         diagnostic(
           exists ? 'wrong-lane-prefix' : 'undefined-lane',
-          rangeOf(ref.lane),
+          laneRange,
           exists
-            ? `node \`${ref.node.text}\` is in lane \`${expectedLane.id}\`, not \`${ref.lane.text}\`: write \`${expectedLane.id}.${ref.node.text}\``
-            : `there is no lane \`${ref.lane.text}\`; node \`${ref.node.text}\` is in lane \`${expectedLane.id}\``,
-          { fix: replaceFix(`Change the prefix to \`${expectedLane.id}\``, rangeOf(ref.lane), expectedLane.id) },
+            ? `node \`${ref.node}\` is in lane \`${expectedLane.id}\`, not \`${ref.lane}\`: write \`${expectedLane.id}.${ref.node}\``
+            : `there is no lane \`${ref.lane}\`; node \`${ref.node}\` is in lane \`${expectedLane.id}\``,
+          { fix: replaceFix(`Change the prefix to \`${expectedLane.id}\``, pointRange(ref.laneLine, ref.laneCharacter, ref.lane.length), expectedLane.id) },
         ),
       );
       return;
@@ -328,13 +340,14 @@ class ModelBuilder {
       this.diagnostics.push(
         diagnostic(
           'missing-lane-prefix',
-          rangeOf(ref.node),
-          `node \`${ref.node.text}\` is in lane \`${expectedLane.id}\`: a cross-lane edge names the target's lane, \`${expectedLane.id}.${ref.node.text}\``,
-          { fix: { title: `Add the lane prefix \`${expectedLane.id}.\``, edits: [{ range: pointRange(ref.node.line, ref.node.character, 0), newText: `${expectedLane.id}.` }] } },
+          pointRange(ref.nodeLine, ref.nodeCharacter, ref.node.length),
+          `node \`${ref.node}\` is in lane \`${expectedLane.id}\`: a cross-lane edge names the target's lane, \`${expectedLane.id}.${ref.node}\``,
+          { fix: { title: `Add the lane prefix \`${expectedLane.id}.\``, edits: [{ range: pointRange(ref.nodeLine, ref.nodeCharacter, 0), newText: `${expectedLane.id}.` }] } },
         ),
       );
     }
   }
+
 
   private undefinedNode(ref: AstToken, container: string | undefined): void {
     if (this.strayIds.has(ref.text)) return;
@@ -357,8 +370,7 @@ class ModelBuilder {
   }
 
   private buildEndpoint(ep: AstEndpoint, side: 'from' | 'to'): EdgeEnd {
-    const nodeRange = pointRange(ep.nodeLine, ep.nodeCharacter, ep.node.length);
-    const end: EdgeEnd = { node: ep.node, nodeRange: ep.lane !== undefined ? { start: { line: ep.laneLine, character: ep.laneCharacter }, end: nodeRange.end } : nodeRange };
+    const end: EdgeEnd = { node: ep.node, nodeRange: referenceRange(ep) };
     if (ep.lane !== undefined) {
       end.laneRange = pointRange(ep.laneLine, ep.laneCharacter, ep.lane.length);
       end.laneWritten = ep.lane;
@@ -403,11 +415,10 @@ class ModelBuilder {
 
     const fromLane = this.laneOf(from.node);
     const toLane = this.laneOf(to.node);
-    // The pieces are made into tokens only when there is something to report about them.
     if (!fromLane) this.undefinedNode(endpointTokens(ast.from).node, container);
-    else if (prefixMismatch(ast.from, fromLane, undefined)) this.checkPrefix(endpointTokens(ast.from), fromLane, undefined);
+    else this.checkPrefix(ast.from, fromLane, undefined);
     if (!toLane) this.undefinedNode(endpointTokens(ast.to).node, container ?? fromLane?.id);
-    else if (prefixMismatch(ast.to, toLane, fromLane)) this.checkPrefix(endpointTokens(ast.to), toLane, fromLane);
+    else this.checkPrefix(ast.to, toLane, fromLane);
     if (fromLane && toLane) {
       const a = this.scopeOf(from.node);
       const b = this.scopeOf(to.node);
@@ -445,10 +456,11 @@ class ModelBuilder {
     }
     for (const ref of ast.refs) {
       const lane = this.laneOf(ref.node.text);
+      const reference = loopReference(ref);
       if (!lane) this.undefinedNode(ref.node, container);
-      else if (ref.lane) this.checkPrefix(ref, lane, undefined);
+      else if (ref.lane) this.checkPrefix(reference, lane, undefined);
       loop.nodes.push(ref.node.text);
-      loop.nodeRanges.push(referenceRange(ref));
+      loop.nodeRanges.push(referenceRange(reference));
     }
     this.diagram.loops.push(loop);
   }

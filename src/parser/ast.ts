@@ -116,8 +116,8 @@ export interface AstEndpoint extends Span {
   directionCharacter: number;
 }
 
-/** A piece written on one line as an AstToken. */
-function pieceToken(text: string, line: number, character: number): AstToken {
+/** A piece of text written on one line, from its start, as an AstToken. */
+export function pieceToken(text: string, line: number, character: number): AstToken {
   return { text, line, character, endLine: line, endCharacter: character + text.length };
 }
 

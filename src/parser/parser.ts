@@ -197,7 +197,7 @@ export class FlowZapParser extends CstParser {
     this.MANY(
       (this.memo['file.many'] ??= () => {
         this.OR(
-          (this.memo['file.or'] ??= ({
+          (this.memo['file.or'] ??= {
             IGNORE_AMBIGUITIES: true,
             DEF: [
               { GATE: () => this.is(2, LBrace), ALT: () => this.SUBRULE(this.lane) },
@@ -206,7 +206,7 @@ export class FlowZapParser extends CstParser {
               { ALT: () => this.statement(this.SUBRULE(this.loop)) },
               { ALT: () => this.SUBRULE(this.junk) },
             ],
-          })),
+          }),
         );
       }),
     );
@@ -215,13 +215,13 @@ export class FlowZapParser extends CstParser {
   public lane = this.RULE('lane', () => {
     this.CONSUME(Identifier, ID);
     this.CONSUME(LBrace, OPEN);
-    this.OPTION((this.memo['lane.label'] ??= ({ GATE: () => sameLine(this.LA(0), this.LA(1)), DEF: () => this.CONSUME(LaneLabel, LABEL) })));
+    this.OPTION((this.memo['lane.label'] ??= { GATE: () => sameLine(this.LA(0), this.LA(1)), DEF: () => this.CONSUME(LaneLabel, LABEL) }));
     this.MANY(
-      (this.memo['lane.items'] ??= ({
+      (this.memo['lane.items'] ??= {
         GATE: () => !this.is(1, RBrace) && !this.is(1, EOF) && !this.laneHeaderAhead(),
         DEF: () => {
           this.OR(
-            (this.memo['lane.or'] ??= ({
+            (this.memo['lane.or'] ??= {
               IGNORE_AMBIGUITIES: true,
               DEF: [
                 { GATE: () => this.nodeAhead(), ALT: () => this.statement(this.SUBRULE(this.node)) },
@@ -230,10 +230,10 @@ export class FlowZapParser extends CstParser {
                 { ALT: () => this.CONSUME2(LaneLabel, STRAY_LABEL) },
                 { ALT: () => this.SUBRULE(this.junk) },
               ],
-            })),
+            }),
           );
         },
-      })),
+      }),
     );
     this.OPTION2((this.memo['lane.close'] ??= () => this.CONSUME(RBrace, CLOSE)));
   });
@@ -260,20 +260,20 @@ export class FlowZapParser extends CstParser {
     // A `key:"text"` token is kept directly in the node (no `attribute` CST node for it): most
     // attributes are written that way, and a CST node each would double the parser's allocations.
     this.MANY(
-      (this.memo['node.attributes'] ??= ({
+      (this.memo['node.attributes'] ??= {
         GATE: () => this.attributeAhead(),
         DEF: () => {
           this.OR((this.memo['node.attribute.or'] ??= [{ ALT: () => this.CONSUME(KeyString, KEY_STRING) }, { ALT: () => this.SUBRULE(this.attribute) }]));
         },
-      })),
+      }),
     );
     this.OPTION2(
-      (this.memo['node.block'] ??= ({
+      (this.memo['node.block'] ??= {
         GATE: () =>
           (this.is(1, LBrace) && sameLine(this.LA(0), this.LA(1))) ||
           (this.is(1, Identifier) && this.is(2, LBrace) && sameLine(this.LA(0), this.LA(1))),
         DEF: () => this.SUBRULE(this.block),
-      })),
+      }),
     );
   });
 
@@ -292,20 +292,20 @@ export class FlowZapParser extends CstParser {
     this.OPTION((this.memo['block.field'] ??= () => this.CONSUME(Identifier, FIELD)));
     this.CONSUME(LBrace, OPEN);
     this.MANY(
-      (this.memo['block.lanes'] ??= ({
+      (this.memo['block.lanes'] ??= {
         GATE: () => !this.is(1, RBrace) && !this.is(1, EOF),
         DEF: () => {
           this.OR(
-            (this.memo['block.or'] ??= ({
+            (this.memo['block.or'] ??= {
               IGNORE_AMBIGUITIES: true,
               DEF: [
                 { GATE: () => this.is(2, LBrace), ALT: () => this.SUBRULE(this.lane) },
                 { ALT: () => this.SUBRULE(this.junk) },
               ],
-            })),
+            }),
           );
         },
-      })),
+      }),
     );
     this.OPTION2((this.memo['block.close'] ??= () => this.CONSUME(RBrace, CLOSE)));
   });
@@ -333,7 +333,7 @@ export class FlowZapParser extends CstParser {
       ]),
     );
     this.OPTION2(
-      (this.memo['edge.attributes'] ??= ({
+      (this.memo['edge.attributes'] ??= {
         GATE: () => this.is(1, LBracket) && sameLine(this.LA(0), this.LA(1)),
         DEF: () => {
           this.CONSUME(LBracket);
@@ -350,7 +350,7 @@ export class FlowZapParser extends CstParser {
           );
           this.CONSUME(RBracket);
         },
-      })),
+      }),
     );
   });
 
@@ -358,16 +358,16 @@ export class FlowZapParser extends CstParser {
   public endpoint = this.RULE('endpoint', () => {
     this.CONSUME(Identifier, FIRST);
     this.OPTION(
-      (this.memo['endpoint.lane'] ??= ({
+      (this.memo['endpoint.lane'] ??= {
         GATE: () => this.is(1, Dot) && this.is(2, Identifier),
         DEF: () => {
           this.CONSUME(Dot);
           this.CONSUME2(Identifier, SECOND);
         },
-      })),
+      }),
     );
     this.OPTION2(
-      (this.memo['endpoint.handle'] ??= ({
+      (this.memo['endpoint.handle'] ??= {
         GATE: () => this.is(1, Dot) && this.is(2, Handle),
         DEF: () => {
           this.CONSUME2(Dot);
@@ -376,7 +376,7 @@ export class FlowZapParser extends CstParser {
           this.OPTION3((this.memo['endpoint.direction'] ??= () => this.CONSUME3(Identifier, DIRECTION)));
           this.CONSUME(RParen);
         },
-      })),
+      }),
     );
   });
 
@@ -384,23 +384,23 @@ export class FlowZapParser extends CstParser {
     this.CONSUME(Loop);
     this.OPTION((this.memo['loop.text'] ??= () => this.CONSUME(LoopText, TEXT)));
     this.MANY(
-      (this.memo['loop.refs'] ??= ({
+      (this.memo['loop.refs'] ??= {
         GATE: () => this.is(1, Identifier) && sameLine(this.LA(0), this.LA(1)),
         DEF: () => this.SUBRULE(this.loopRef),
-      })),
+      }),
     );
   });
 
   public loopRef = this.RULE('loopRef', () => {
     this.CONSUME(Identifier, FIRST);
     this.OPTION(
-      (this.memo['loopRef.lane'] ??= ({
+      (this.memo['loopRef.lane'] ??= {
         GATE: () => this.is(1, Dot) && this.is(2, Identifier),
         DEF: () => {
           this.CONSUME(Dot);
           this.CONSUME2(Identifier, SECOND);
         },
-      })),
+      }),
     );
   });
 
@@ -410,7 +410,7 @@ export class FlowZapParser extends CstParser {
 
   public object = this.RULE('object', () => {
     this.CONSUME(LBrace);
-    this.MANY_SEP((this.memo['object.members'] ??= ({ SEP: Comma, DEF: () => this.SUBRULE(this.member) })));
+    this.MANY_SEP((this.memo['object.members'] ??= { SEP: Comma, DEF: () => this.SUBRULE(this.member) }));
     this.CONSUME(RBrace);
   });
 
@@ -432,7 +432,7 @@ export class FlowZapParser extends CstParser {
 
   public array = this.RULE('array', () => {
     this.CONSUME(LBracket);
-    this.MANY_SEP((this.memo['array.items'] ??= ({ SEP: Comma, DEF: () => this.SUBRULE(this.value) })));
+    this.MANY_SEP((this.memo['array.items'] ??= { SEP: Comma, DEF: () => this.SUBRULE(this.value) }));
     this.CONSUME(RBracket);
   });
 

@@ -23,7 +23,7 @@ import type {
   AstValue,
   Span,
 } from './ast.js';
-import { rangeOf } from './ast.js';
+import { pieceToken, rangeOf } from './ast.js';
 
 type Child = CstNode | IToken;
 
@@ -193,11 +193,6 @@ export class AstBuilder {
   private tok(t: IToken, text = t.image): AstToken {
     this.locateToken(t);
     return { text, line: this.sl, character: this.sc, endLine: this.el, endCharacter: this.ec };
-  }
-
-  /** A token of `text` at `delta` characters into a compound token starting at line `l`, column `c`. */
-  private static part(text: string, l: number, c: number, delta: number, length = text.length): AstToken {
-    return { text, line: l, character: c + delta, endLine: l, endCharacter: c + delta + length };
   }
 
   // The parser records no node locations (a location object per CST node, and an end offset per
@@ -474,8 +469,8 @@ export class AstBuilder {
       let shapeEnd = at;
       while (shapeEnd < image.length && !isBlank(image.charCodeAt(shapeEnd))) shapeEnd++;
       this.locateToken(head);
-      id = AstBuilder.part(image.slice(0, colon), this.sl, this.sc, 0);
-      shape = AstBuilder.part(image.slice(at, shapeEnd), this.sl, this.sc, at);
+      id = pieceToken(image.slice(0, colon), this.sl, this.sc);
+      shape = pieceToken(image.slice(at, shapeEnd), this.sl, this.sc + at);
       if (shapeEnd < image.length) headAttributes = AstBuilder.keyStrings(image, shapeEnd, this.sl, this.sc);
     } else {
       id = this.tok(idTok);

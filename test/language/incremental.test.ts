@@ -19,6 +19,22 @@ function same(p: IncrementalParser, text: string): void {
   expect(JSON.stringify(a.diagnostics)).toBe(JSON.stringify(b.diagnostics));
 }
 
+/** Random edits of `base` (delete up to `maxDelete` characters, insert one of `pieces`), each checked with `same`. */
+function sameAlongRandomEdits(base: string, pieces: string[], { maxDelete, maxEdits }: { maxDelete: number; maxEdits: number }): void {
+  const p = new IncrementalParser(0);
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(maxDelete), fc.constantFrom(...pieces)), { minLength: 1, maxLength: maxEdits }), (edits) => {
+      let text = base;
+      for (const [at, del, ins] of edits) {
+        const start = at % (text.length + 1);
+        text = text.slice(0, start) + ins + text.slice(Math.min(text.length, start + del));
+        same(p, text);
+      }
+    }),
+    { numRuns: 40 },
+  );
+}
+
 describe('incremental parsing', () => {
   it('cuts after each closing top-level brace, not inside strings, comments, labels or loop texts', () => {
     const text = 'a { # x {\n  n1: circle label:"}"\n  // }\n  loop [ } ] n1\n}\nb {\n}\nn1.handle(right) -> n2.handle(left)\n';
@@ -86,36 +102,13 @@ describe('incremental parsing', () => {
   });
 
   it('equals parseDiagram along random edits inside long lanes', () => {
-    const base = generateMachine(240) as string;
-    const p = new IncrementalParser(0);
-    const piece = fc.constantFrom('{', '}', '"', '\n', '[', ']', '// c\n', '# l\n', 'loop [a] n1\n', '  n1.handle(right) -> n2.handle(left)\n', '  n999: circle\n', ' Retry:[\n{"a":1}\n]\n', ' ');
-    fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(30), piece), { minLength: 1, maxLength: 5 }), (edits) => {
-        let text = base;
-        for (const [at, del, ins] of edits) {
-          const start = at % (text.length + 1);
-          text = text.slice(0, start) + ins + text.slice(Math.min(text.length, start + del));
-          same(p, text);
-        }
-      }),
-      { numRuns: 40 },
-    );
+    const pieces = ['{', '}', '"', '\n', '[', ']', '// c\n', '# l\n', 'loop [a] n1\n', '  n1.handle(right) -> n2.handle(left)\n', '  n999: circle\n', ' Retry:[\n{"a":1}\n]\n', ' '];
+    sameAlongRandomEdits(generateMachine(240) as string, pieces, { maxDelete: 30, maxEdits: 5 });
   });
 
   it('equals parseDiagram along random edits', () => {
     const base = [generateMachine(30) as string, ...corpus.slice(0, 3)].join('\n// between\n');
-    const p = new IncrementalParser(0);
-    const piece = fc.constantFrom('{', '}', '"', '\n', '}\n', 'x {\n', '// c\n', '# l\n', 'loop [a] n1\n', 'n1.handle(right) -> n2.handle(left)\n', 'n99: circle\n', ' ');
-    fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(20), piece), { minLength: 1, maxLength: 6 }), (edits) => {
-        let text = base;
-        for (const [at, del, ins] of edits) {
-          const start = at % (text.length + 1);
-          text = text.slice(0, start) + ins + text.slice(Math.min(text.length, start + del));
-          same(p, text);
-        }
-      }),
-      { numRuns: 40 },
-    );
+    const pieces = ['{', '}', '"', '\n', '}\n', 'x {\n', '// c\n', '# l\n', 'loop [a] n1\n', 'n1.handle(right) -> n2.handle(left)\n', 'n99: circle\n', ' '];
+    sameAlongRandomEdits(base, pieces, { maxDelete: 20, maxEdits: 6 });
   });
 });
