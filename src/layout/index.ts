@@ -1,11 +1,9 @@
 // The layout stage: Diagram -> LaidOutDiagram, through ELK (transform in to-elk.ts, ELK's layered
-// algorithm, apply in apply-layout.ts). Pure: no I/O; ELK is the bundled build, so no worker.
+// algorithm, apply in apply-layout.ts). Pure: no I/O; ELK runs synchronously in this thread (elk.ts).
 // Input: a Diagram from src/model and LayoutOptions. Output: absolute coordinates for every lane,
 // node, edge, label and loop, deterministic for a given input.
 // Containers (Parallel/Map nodes with a block) are laid out inside out: their nested lanes form a
 // scope of their own whose size becomes the container node's size in the enclosing scope.
-import * as ElkModule from 'elkjs/lib/elk.bundled.js';
-import type { ELK, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { DiagramNode, Diagram, Lane } from '../model/types.js';
 import { DiagramIndex } from '../model/query.js';
 import { applyLayout, laneBorders, moveEdge, moveNode } from './apply-layout.js';
@@ -15,26 +13,16 @@ import { edgeKind, edgeText, measureNode, measureText, nodeKind, normalShape, re
 import type { MeasuredNode } from './measure.js';
 import { METRICS } from './options.js';
 import type { LayoutOptions } from './options.js';
+import { runElk } from './elk.js';
 import { asSide, assignLayers, presetAcross, toElk } from './to-elk.js';
 import type { Margins, ScopeEdge, ScopeInput } from './to-elk.js';
 import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutLoop, LaidOutNode, LayoutDirection, TextBlock } from './types.js';
 
 export type * from './types.js';
 export type { LayoutOptions } from './options.js';
+export { runElk, elkRuns } from './elk.js';
 export { defaultFonts, textWidth, wrapText, lineHeight } from './fonts.js';
 export type { Font } from './fonts.js';
-
-/** The ELK instance is created once: the bundled build keeps no state between layouts. */
-let elk: ELK | undefined;
-/** elkjs is CommonJS whose declarations claim an ES default export; take the constructor from either shape. */
-export function elkInstance(): ELK {
-  if (!elk) {
-    const m = ElkModule as unknown as { default?: unknown };
-    const Ctor = (typeof m.default === 'function' ? m.default : (m.default as { default?: unknown } | undefined)?.default ?? m) as new () => ELK;
-    elk = new Ctor();
-  }
-  return elk;
-}
 
 /** Lays out a whole diagram. Never throws for a well-typed Diagram, however broken its content. */
 export async function layout(diagram: Diagram, options: LayoutOptions = {}): Promise<LaidOutDiagram> {
@@ -127,12 +115,12 @@ class Context {
     // Plan the bands, let ELK place and route, and deepen any band a push overflowed (see to-elk.ts).
     const slack = lanes.map(() => 0);
     let plan = presetAcross(input, layers, slack);
-    let result = await runElk(toElk(input, layers, plan));
+    let result = runElk(toElk(input, layers, plan));
     let cut = laneBorders(result, input, plan);
     for (let round = 0; round < MAX_ROUNDS && cut.overflow.some((o) => o > 0); round++) {
       cut.overflow.forEach((o, i) => (slack[i]! += o > 0 ? Math.ceil(o) + METRICS.nodeNode : 0));
       plan = presetAcross(input, layers, slack);
-      result = await runElk(toElk(input, layers, plan));
+      result = runElk(toElk(input, layers, plan));
       cut = laneBorders(result, input, plan);
     }
     const laneLabels = lanes.map((l) => measureText(l.label ?? l.id, METRICS.headerFontSize, 600, METRICS.wrap.header));
@@ -191,14 +179,6 @@ class Context {
     // Nested scopes pushed their own elements when they were laid out; they were translated in place.
     return scope;
   }
-}
-
-/**
- * Runs ELK's layered algorithm on a graph from toElk. ELK writes its result into the graph it is
- * given (and the interactive phases read positions from it), so a graph is laid out once only.
- */
-export async function runElk(graph: ElkNode): Promise<ElkNode> {
-  return elkInstance().layout(graph);
 }
 
 /** How many times a scope is laid out again with deeper bands before its borders are taken as they are. */
