@@ -3,7 +3,7 @@
 // their lanes, direction down, text measurement and wrapping, determinism.
 import { describe, expect, test } from 'vitest';
 import { parseDiagram } from '../../src/model/index.js';
-import { defaultFonts, elkRuns, layout, textWidth, wrapText } from '../../src/layout/index.js';
+import { defaultFonts, elkRuns, layout, runElk, textWidth, wrapText } from '../../src/layout/index.js';
 import type { Box, LaidOutDiagram } from '../../src/layout/index.js';
 import { assignLayers } from '../../src/layout/to-elk.js';
 import { examples, generatedDiagram } from '../render/helpers.js';
@@ -150,6 +150,24 @@ n2.handle(bottom) -> n5.handle(top) [label="error"]
   test('same input, same layout', async () => {
     const d = parseDiagram(TWO_LANES).value;
     expect(JSON.stringify(await layout(d))).toBe(JSON.stringify(await layout(d)));
+  });
+});
+
+// elk.ts calls the dispatcher inside elkjs's worker module; an elkjs upgrade that changes it fails here.
+describe('ELK engine', () => {
+  test('lays out synchronously, in place', () => {
+    const graph = { id: 'root', layoutOptions: { 'elk.algorithm': 'layered', 'elk.direction': 'RIGHT' }, children: [{ id: 'a', width: 10, height: 10 }, { id: 'b', width: 10, height: 10 }], edges: [{ id: 'e', sources: ['a'], targets: ['b'] }] };
+    const result = runElk(graph);
+    expect(result).not.toBeInstanceOf(Promise);
+    const [a, b] = result.children!;
+    expect(b!.x!).toBeGreaterThan(a!.x! + 10);
+    expect(a!.y).toBe(b!.y);
+  });
+
+  test('throws what ELK reports, as an Error with its message', () => {
+    expect(() => runElk({ id: 'root', children: [{ id: 'a' }], edges: [{ id: 'e', sources: ['a'], targets: ['missing'] }] })).toThrow(/Referenced shape does not exist: missing/);
+    // Only the layered algorithm is registered.
+    expect(() => runElk({ id: 'root', layoutOptions: { 'elk.algorithm': 'stress' }, children: [{ id: 'a' }] })).toThrow(/'stress' not found/);
   });
 });
 
