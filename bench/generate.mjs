@@ -1,6 +1,8 @@
 // Generates large, valid `.fz` diagrams for benchmarks: several lanes, decisions, cross-lane edges,
 // ASL attributes with JSON values, comments and loops.
-export function generateFz(targetBytes, { lanes = 8 } = {}) {
+// `variant` rotates which kind of node comes first and names the lanes differently, so that equal
+// sizes still give different diagrams.
+export function generateFz(targetBytes, { lanes = 8, variant = 0 } = {}) {
   const perLane = [];
   for (let l = 0; l < lanes; l++) perLane.push([]);
   let bytes = 0;
@@ -10,7 +12,7 @@ export function generateFz(targetBytes, { lanes = 8 } = {}) {
     const lane = id % lanes;
     id++;
     const n = `n${id}`;
-    const kind = id % 5;
+    const kind = (id + variant) % 5;
     let line;
     if (kind === 0) line = `  n${id}: diamond label:"Decision ${id}?" Type:"Choice"`;
     else if (kind === 1) line = `  n${id}: rectangle label:"Step ${id}" Type:"Task" Resource:"arn:aws:lambda:us-east-1:123456789012:function:F${id}" Retry:[{"ErrorEquals":["States.ALL"],"MaxAttempts":2}]`;
@@ -30,5 +32,5 @@ export function generateFz(targetBytes, { lanes = 8 } = {}) {
     if (id % 50 === 0) perLane[lane].push(`  loop [batch ${id}] n${id}`);
     bytes += line.length + 1;
   }
-  return perLane.map((lines, l) => `L${l} { # Lane ${l}\n${lines.join('\n')}\n}\n`).join('\n');
+  return perLane.map((lines, l) => `L${l} { # Lane ${l}${variant ? ` of variant ${variant}` : ''}\n${lines.join('\n')}\n}\n`).join('\n');
 }

@@ -52,6 +52,18 @@ const chevrotainReexport = {
   },
 };
 
+/** src/layout/elk-module.ts requires elkjs through createRequire, which esbuild cannot follow. */
+const elkRequire = {
+  name: 'elk-require',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]layout[\\/]elk-module\.ts$/ }, () => ({
+      contents: "export const elkWorkerModule = require('elkjs/lib/elk-worker.min.js');",
+      loader: 'ts',
+      resolveDir: join(root, 'src', 'layout'),
+    }));
+  },
+};
+
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: false, minify: true, logLevel: 'warning', legalComments: 'none' };
 
 await esbuild.build({
@@ -66,7 +78,7 @@ await esbuild.build({
 // the bundle file's URL.
 const serverSide = {
   ...common,
-  plugins: [noNativePng, chevrotainReexport],
+  plugins: [noNativePng, chevrotainReexport, elkRequire],
   define: { 'import.meta.url': '__flowlaneImportMetaUrl' },
   banner: { js: 'const __flowlaneImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
 };

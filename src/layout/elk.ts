@@ -4,7 +4,7 @@
 // request and the reply with setTimeout(0): about 2.7 ms of idle time per layout in Node, a quarter
 // of a warm render in a batch. That stand-in holds ELK's own message dispatcher, which is
 // synchronous; we call it directly. elkjs is pinned, and a test checks this shape.
-import * as ElkWorkerModule from 'elkjs/lib/elk-worker.min.js';
+import { elkWorkerModule } from './elk-module.js';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 
 interface Answer {
@@ -32,9 +32,8 @@ export function runElk(graph: ElkNode): ElkNode {
 
 /** Creates ELK once: it keeps no state between layouts. */
 function createEngine(): (graph: ElkNode) => ElkNode {
-  // Node puts module.exports on `default`; a bundler may spread it too.
-  const exported = ((ElkWorkerModule as { default?: unknown }).default ?? ElkWorkerModule) as { Worker?: FakeWorkerClass };
-  const worker = exported.Worker ? new exported.Worker() : undefined;
+  const { Worker } = elkWorkerModule as { Worker?: FakeWorkerClass };
+  const worker = Worker ? new Worker() : undefined;
   if (typeof worker?.dispatcher?.saveDispatch !== 'function') throw new Error('flowlane: this elkjs has no synchronous dispatcher (elkjs/lib/elk-worker.min.js changed)');
   let answer: Answer | undefined;
   worker.onmessage = (event) => (answer = event.data);

@@ -11,9 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Diagnostic } from '../../core/index.js';
-import { parseDiagram } from '../../model/index.js';
 import type { Diagram } from '../../model/index.js';
-import { renderDiagram } from '../../render/index.js';
 import { formatDiagnostic, readText, writeFileAtomic } from '../io.js';
 
 interface RenderCliOptions {
@@ -45,6 +43,7 @@ export async function diagramFromText(text: string, name: string, lanes: 'single
     const diagnostics = [...loaded.diagnostics, ...converted.diagnostics];
     return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { diagram: converted.value, diagnostics };
   }
+  const { parseDiagram } = await import('../../model/index.js');
   const parsed = parseDiagram(text);
   return parsed.diagnostics.some((d) => d.severity === 'error') ? { diagnostics: parsed.diagnostics } : { diagram: parsed.value, diagnostics: parsed.diagnostics };
 }
@@ -106,6 +105,9 @@ function outputPath(input: string, options: RenderCliOptions, single: boolean): 
 
 /** Renders every input in memory; writes all outputs only when no input has an error. Returns the exit code. */
 async function renderAll(inputs: string[], options: RenderCliOptions): Promise<number> {
+  // Loaded here, not at start-up: a batch's main thread only hands files to workers, and the
+  // renderer (ELK, svgdom, fonts) is most of a cold start.
+  const { renderDiagram } = await import('../../render/index.js');
   const single = inputs.length === 1;
   const outputs: { path: string; data: string | Uint8Array }[] = [];
   let failed = false;
