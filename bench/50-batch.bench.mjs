@@ -88,6 +88,8 @@ export default async function bench() {
     console.log(`  pool, 1 worker:          ${(one.wall / 1000).toFixed(2)} s  (${(one.wall / COUNT).toFixed(1)} ms per diagram, ${one.cores.toFixed(2)} cores busy)`);
     console.log(`  pool, ${cores} workers:         ${(all.wall / 1000).toFixed(2)} s  (${(all.wall / COUNT).toFixed(1)} ms per diagram, ${all.cores.toFixed(2)} cores busy)`);
     console.log(`  speed-up:                ${(one.wall / all.wall).toFixed(2)}x  (target >= 1.6x on 2 cores; a pure CPU loop scaled ${raw.toFixed(2)}x on this machine just before)`);
+    // No pool can use more than all cores, so it cannot beat one worker by more than this.
+    console.log(`  bound on any speed-up:   ${(cores / one.cores).toFixed(2)}x  (${cores} cores / the ${one.cores.toFixed(2)} cores one worker already keeps busy)`);
     console.log(`  CLI batch (--force):     ${(cliBatch / 1000).toFixed(2)} s  (${(cliBatch / COUNT).toFixed(1)} ms per diagram, process start included); with --jobs 1: ${(cliBatchOne / 1000).toFixed(2)} s`);
     console.log(`  CLI re-run, all skipped: ${(skipped / 1000).toFixed(2)} s`);
     console.log(`  single cold render:      ${cold.toFixed(0)} ms  (median of 3), ${(cold / (all.wall / COUNT)).toFixed(1)}x the per-diagram cost in a batch`);
