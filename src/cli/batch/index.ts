@@ -10,7 +10,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { readText, writeFileAtomic } from '../io.js';
+import { availableParallelism } from 'node:os';
 import { defaultWorkers, runPool } from './pool.js';
+import { RELAUNCH_MIN_JOBS, relaunchArgs, runRelaunched } from './relaunch.js';
 import type { BatchRenderSettings, JobResult, RenderJob } from './protocol.js';
 
 export type { BatchRenderSettings, JobResult, RenderJob } from './protocol.js';
@@ -126,12 +128,17 @@ export async function renderBatch(inputs: BatchInput[], options: BatchCliOptions
   const hashes = new Map<number, string>();
   const owners = new Map<string, string>();
   const summary: BatchSummary = { rendered: 0, skipped: 0, failed: 0, ms: 0, workers: 0 };
+  // What the sorting of inputs has to say is said only once it is known whether a child Node takes
+  // the batch over (relaunch.ts), so that nothing is printed twice.
+  const reports: (() => void)[] = [];
 
   inputs.forEach((item, index) => {
     const fail = (message: string): void => {
       summary.failed++;
-      progress.line(message);
-      progress.step();
+      reports.push(() => {
+        progress.line(message);
+        progress.step();
+      });
     };
     const key = resolve(item.output);
     const other = owners.get(key);
@@ -144,13 +151,22 @@ export async function renderBatch(inputs: BatchInput[], options: BatchCliOptions
     const src = mtime(item.input);
     if (!options.force && out !== undefined && src !== undefined && out >= src && cache[key] === hash) {
       summary.skipped++;
-      if (!progress.tty) progress.line(`skipped ${item.input} (${item.output} is up to date)`);
-      progress.step();
+      reports.push(() => {
+        if (!progress.tty) progress.line(`skipped ${item.input} (${item.output} is up to date)`);
+        progress.step();
+      });
       return;
     }
     hashes.set(index, hash);
     jobs.push({ index, input: item.input, output: item.output, id: item.id, text: read.text });
   });
+
+  if (jobs.length >= RELAUNCH_MIN_JOBS) {
+    const args = relaunchArgs(process.argv, process.execArgv, process.env, availableParallelism());
+    const code = args && (await runRelaunched(args));
+    if (code !== undefined) return code;
+  }
+  for (const report of reports) report();
 
   summary.workers = Math.min(workers, jobs.length);
   const byIndex = new Map(jobs.map((j) => [j.index, j]));
