@@ -6,11 +6,12 @@
 // the one recorded when that output was written (`--force` renders everything). The hashes are
 // kept in node_modules/.cache/flowlane/render-cache.json (or .flowlane-cache/ when there is no
 // node_modules) under the current directory, keyed by the output's absolute path.
+// With enough files to render on a small machine, the batch is handed to a child Node (relaunch.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { readText, writeFileAtomic } from '../io.js';
-import { availableParallelism } from 'node:os';
 import { defaultWorkers, runPool } from './pool.js';
 import { RELAUNCH_MIN_JOBS, relaunchArgs, runRelaunched } from './relaunch.js';
 import type { BatchRenderSettings, JobResult, RenderJob } from './protocol.js';
