@@ -741,12 +741,14 @@ export class AstBuilder {
     this.locateToken(arrow);
     const arrowLine = this.sl;
     const arrowCharacter = this.sc;
+    // An arrow that error recovery inserted has no width: the range must not run past the text.
+    const arrowEndCharacter = this.ec;
     const toRef = token(c, 'toRef');
     const toCst = child(c, 'to');
     const to = toRef ? this.handleRef(toRef) : toCst ? this.endpoint(toCst) : undefined;
     if (!to) {
       this.diagnostics.push(
-        diagnostic('syntax-error', { start: { line: arrowLine, character: arrowCharacter }, end: { line: arrowLine, character: arrowCharacter + 2 } }, 'this edge has no target: write `-> n2.handle(left)` after the arrow, on the same line'),
+        diagnostic('syntax-error', { start: { line: arrowLine, character: arrowCharacter }, end: { line: arrowLine, character: arrowEndCharacter } }, 'this edge has no target: write `-> n2.handle(left)` after the arrow, on the same line'),
       );
     }
     const attributes = this.attributes(this.attributesOf(c));

@@ -39,7 +39,8 @@ describe('parsing any text', () => {
           for (const e of d.fix?.edits ?? []) expect(insideText(text, e.range)).toBe(true);
         }
       }),
-      { numRuns: 1500 },
+      // Counterexamples found before, run every time: an edge whose arrow error recovery inserted.
+      { numRuns: 1500, examples: [['other.lane\nlane']] },
     );
   });
 });
