@@ -4,7 +4,7 @@
 // re-run where every file is skipped. Input: dist/ (built by `npm run bench`). Output: figures on
 // stdout. The target on a 2-core machine is a speed-up of at least 1.6x.
 // The pool runs in a process of its own (bench/batch-pool.mjs) started with the V8 thread pool the
-// CLI chooses for this machine (src/cli/batch/relaunch.ts); its CPU time (all threads) over wall time shows
+// CLI chooses for this machine (src/cli/relaunch.ts); its CPU time (all threads) over wall time shows
 // how many cores it really got, and the load average says how busy the machine was. A last,
 // diagnostic run repeats the pool without V8's optimising compiler (TurboFan), whose background
 // compiles of ELK's code are what one worker spends its second core on; that is not how flowlane
@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { v8PoolSize } from '../dist/cli/batch/relaunch.js';
+import { v8PoolSize } from '../dist/cli/relaunch.js';
 import { generateFz } from './generate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,12 +1,13 @@
-// A batch on a small machine runs in a child Node with a smaller V8 thread pool (src/cli/batch/relaunch.ts):
-// when it does, what the user sees (lines, summary, exit code, outputs) is what a batch in one
-// process gives; the child really has the flag; a signal to the command reaches the child.
+// A batch, or `md` on many fences, on a small machine runs in a child Node with a smaller V8 thread
+// pool (src/cli/relaunch.ts): when it does, what the user sees (lines, summary, exit code, outputs)
+// is what a run in one process gives; the child really has the flag; a signal to the command
+// reaches the child.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { RELAUNCH_MIN_JOBS, relaunchArgs, v8PoolSize } from '../../src/cli/batch/relaunch.js';
+import { RELAUNCH_MIN_JOBS, relaunchArgs, v8PoolSize } from '../../src/cli/relaunch.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const bin = join(repoRoot, 'bin', 'flowlane.js');
@@ -18,6 +19,27 @@ function workspace(count: number, withBad: boolean): string {
   for (let i = 0; i < count; i++) writeFileSync(join(dir, 'docs', `d${String(i).padStart(2, '0')}.fz`), diagram(i));
   if (withBad) writeFileSync(join(dir, 'docs', 'bad.fz'), 'a { # A\n  n1: rect label:"x"\n}\n');
   return dir;
+}
+
+/** The first child process of `pid` and its command line, while `pid` runs (Linux /proc); undefined if it ends without one. */
+async function childOf(pid: number): Promise<{ pid: number; cmdline: string[] } | undefined> {
+  const file = `/proc/${pid}/task/${pid}/children`;
+  for (let i = 0; i < 300; i++) {
+    if (!existsSync(file)) return undefined;
+    const listed = readFileSync(file, 'utf8').trim();
+    if (listed) {
+      const child = Number(listed.split(/\s+/)[0]);
+      try {
+        // Between fork and exec the child shows the parent's command line, or none.
+        const cmdline = readFileSync(`/proc/${child}/cmdline`, 'utf8');
+        if (cmdline !== '' && cmdline !== readFileSync(`/proc/${pid}/cmdline`, 'utf8')) return { pid: child, cmdline: cmdline.split('\0') };
+      } catch {
+        return undefined;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return undefined;
 }
 
 describe('relaunchArgs', () => {
@@ -61,20 +83,37 @@ describe.skipIf(v8PoolSize(availableParallelism()) === undefined)('a relaunched 
     expect(relaunched.lines.filter((l) => l.startsWith('rendered ') && l.includes('skipped'))).toEqual([`rendered ${count - 2}, skipped 2, failed 1 in s (${count + 1} files, ${Math.min(availableParallelism(), count - 1)} workers)`]);
   });
 
+  test('md on many fences writes and prints what it writes in one process, from a child with the smaller pool', async () => {
+    const fences = Array.from({ length: RELAUNCH_MIN_JOBS + 2 }, (_, i) => `Step ${i}\n\n\`\`\`fz\n${diagram(i)}\`\`\`\n`).join('\n');
+    const runIn = async (env: Record<string, string>) => {
+      const dir = mkdtempSync(join(tmpdir(), 'flowlane-relaunch-md-'));
+      writeFileSync(join(dir, 'doc.md'), `# Doc\n\n${fences}`);
+      const proc = spawn(process.execPath, [bin, 'md', 'doc.md'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      proc.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      const exited = new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)));
+      const child = await childOf(proc.pid!);
+      const code = await exited;
+      const files = readdirSync(dir).sort();
+      return { code, stderr: stderr.split('\n').sort(), files, md: readFileSync(join(dir, 'doc.md'), 'utf8'), svgs: files.filter((f) => f.endsWith('.svg')).map((f) => readFileSync(join(dir, f), 'utf8')), child };
+    };
+    const relaunched = await runIn({});
+    const inProcess = await runIn({ FLOWLANE_V8_POOL: '0' });
+    expect(relaunched.child?.cmdline).toContain(`--v8-pool-size=${v8PoolSize(availableParallelism())}`);
+    expect(inProcess.child).toBeUndefined();
+    expect(relaunched.code).toBe(0);
+    expect(relaunched.svgs).toHaveLength(RELAUNCH_MIN_JOBS + 2);
+    expect({ ...relaunched, child: undefined }).toEqual({ ...inProcess, child: undefined });
+  });
+
   test('the child has the smaller pool; a signal to the command ends the child too, leaving no partial output', async () => {
     const dir = workspace(60, false);
     const parent = spawn(process.execPath, [bin, 'render', 'docs', '--out-dir', 'out', '--jobs', '1'], { cwd: dir, stdio: 'ignore' });
-    const childrenFile = `/proc/${parent.pid}/task/${parent.pid}/children`;
-    let child: number | undefined;
-    for (let i = 0; i < 200 && child === undefined; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-      const listed = existsSync(childrenFile) ? readFileSync(childrenFile, 'utf8').trim() : '';
-      if (listed) child = Number(listed.split(/\s+/)[0]);
-    }
-    expect(child, 'the relaunched child').toBeDefined();
-    const cmdline = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0');
-    expect(cmdline).toContain(`--v8-pool-size=${v8PoolSize(availableParallelism())}`);
-    expect(cmdline).toContain(bin);
+    const found = await childOf(parent.pid!);
+    expect(found, 'the relaunched child').toBeDefined();
+    const child = found!.pid;
+    expect(found!.cmdline).toContain(`--v8-pool-size=${v8PoolSize(availableParallelism())}`);
+    expect(found!.cmdline).toContain(bin);
     // Let it render a little, then stop the command as a CI runner would.
     await new Promise((r) => setTimeout(r, 600));
     const ended = new Promise<NodeJS.Signals | null>((resolve) => parent.once('exit', (_code, signal) => resolve(signal)));

@@ -6,14 +6,13 @@
 // the one recorded when that output was written (`--force` renders everything). The hashes are
 // kept in node_modules/.cache/flowlane/render-cache.json (or .flowlane-cache/ when there is no
 // node_modules) under the current directory, keyed by the output's absolute path.
-// With enough files to render on a small machine, the batch is handed to a child Node (relaunch.ts).
+// With enough files to render on a small machine, the batch is handed to a child Node (../relaunch.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { readText, writeFileAtomic } from '../io.js';
 import { defaultWorkers, runPool } from './pool.js';
-import { RELAUNCH_MIN_JOBS, relaunchArgs, runRelaunched } from './relaunch.js';
+import { relaunchFor } from '../relaunch.js';
 import type { BatchRenderSettings, JobResult, RenderJob } from './protocol.js';
 
 export type { BatchRenderSettings, JobResult, RenderJob } from './protocol.js';
@@ -130,7 +129,7 @@ export async function renderBatch(inputs: BatchInput[], options: BatchCliOptions
   const owners = new Map<string, string>();
   const summary: BatchSummary = { rendered: 0, skipped: 0, failed: 0, ms: 0, workers: 0 };
   // What the sorting of inputs has to say is said only once it is known whether a child Node takes
-  // the batch over (relaunch.ts), so that nothing is printed twice.
+  // the batch over (../relaunch.ts), so that nothing is printed twice.
   const reports: (() => void)[] = [];
 
   inputs.forEach((item, index) => {
@@ -162,11 +161,8 @@ export async function renderBatch(inputs: BatchInput[], options: BatchCliOptions
     jobs.push({ index, input: item.input, output: item.output, id: item.id, text: read.text });
   });
 
-  if (jobs.length >= RELAUNCH_MIN_JOBS) {
-    const args = relaunchArgs(process.argv, process.execArgv, process.env, availableParallelism());
-    const code = args && (await runRelaunched(args));
-    if (code !== undefined) return code;
-  }
+  const relaunched = await relaunchFor(jobs.length);
+  if (relaunched !== undefined) return relaunched;
   for (const report of reports) report();
 
   summary.workers = Math.min(workers, jobs.length);

@@ -10,10 +10,10 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { processMarkdown } from '../../markdown/index.js';
 import type { MarkdownDiagnostic } from '../../markdown/index.js';
 import type { LayoutDirection, ThemeName } from '../../api/index.js';
 import { readText, writeFileAtomic } from '../io.js';
+import { relaunchFor } from '../relaunch.js';
 
 interface MdCliOptions {
   outDir?: string;
@@ -41,6 +41,22 @@ function sameContent(path: string, content: string): boolean {
   }
 }
 
+/**
+ * About how many diagram fences the files hold (opening fence lines naming fz, flowzap or asl):
+ * only to decide whether the run is worth a child Node with a smaller V8 pool (../relaunch.ts).
+ */
+function diagramFenceCount(files: string[]): number {
+  let count = 0;
+  for (const file of files) {
+    try {
+      count += readFileSync(file, 'utf8').match(/^ {0,3}(?:`{3,}|~{3,})[ \t]*(?:fz|flowzap|asl)\b/gm)?.length ?? 0;
+    } catch {
+      // An unreadable file is reported when it is processed.
+    }
+  }
+  return count;
+}
+
 /** Processes one Markdown file; returns whether it failed (an error, or drift under --check). */
 async function processFile(file: string, options: MdCliOptions, written: Map<string, { svg: string; by: string }>): Promise<boolean> {
   const read = readText(file);
@@ -49,6 +65,8 @@ async function processFile(file: string, options: MdCliOptions, written: Map<str
     return true;
   }
   const imageDir = options.outDir ?? dirname(file);
+  // Loaded on first use: whether a child Node does the rendering is decided before (../relaunch.ts).
+  const { processMarkdown } = await import('../../markdown/index.js');
   const out = await processMarkdown(read.text, {
     inline: options.inline === true,
     imagePrefix: imagePrefix(file, imageDir),
@@ -117,6 +135,11 @@ export function register(program: Command): void {
     .addOption(new Option('--theme <theme>', 'colour theme; auto follows prefers-color-scheme').choices(['light', 'dark', 'auto']).default('light'))
     .addOption(new Option('--direction <dir>', 'flow direction: right (lanes as rows) or down (lanes as columns)').choices(['right', 'down']).default('right'))
     .action(async (files: string[], options: MdCliOptions) => {
+      const relaunched = await relaunchFor(diagramFenceCount(files));
+      if (relaunched !== undefined) {
+        process.exitCode = relaunched;
+        return;
+      }
       let failed = false;
       const written = new Map<string, { svg: string; by: string }>();
       for (const file of files) if (await processFile(file, options, written)) failed = true;
