@@ -1,23 +1,13 @@
-// Diagram fences in Markdown: which code fences flowlane draws, how they are named, how a diagnostic
-// inside one maps to the Markdown file, and the SVG that replaces or follows one.
-// Input: an mdast `code` node (lang, meta, value, position) and the Markdown source text.
+// Diagram fences in Markdown (find.ts says which fences are diagrams): how they are named, how a
+// diagnostic inside one maps to the Markdown file, and the SVG that replaces or follows one.
+// Input: a fence's FenceInfo and text, its position, and the Markdown source text.
 // Output: FenceInfo, rendered SVGs, positions in the Markdown file. Pure: used by `flowlane md` and
 // by the remark plugin alike, so both name and draw a fence the same way.
-import type { Code } from 'mdast';
 import { renderWithTitle } from '../api/index.js';
 import type { RenderOptions, SourceLanguage } from '../api/index.js';
 import type { Diagnostic, Position, Range } from '../core/index.js';
 import { fnv1a64 } from './hash.js';
-
-/** What a diagram fence is. */
-export interface FenceInfo {
-  /** `fz` for ```fz / ```flowzap, `asl` for ```asl holding a state machine. */
-  language: SourceLanguage;
-  /** The `id` given on the fence line (`id=login`, `id="login"` or `{#login}`), if any. */
-  id?: string;
-  /** A mistake on the fence line itself (a malformed id), reported like a diagnostic inside the fence. */
-  problem?: string;
-}
+import type { FenceInfo } from './find.js';
 
 /** A diagnostic about a Markdown file: a diagram's own diagnostic, moved to the file's lines and columns. */
 export interface MarkdownDiagnostic extends Omit<Diagnostic, 'code'> {
@@ -29,30 +19,6 @@ export interface MarkdownDiagnostic extends Omit<Diagnostic, 'code'> {
 export interface FenceRenderOptions {
   theme?: RenderOptions['theme'];
   direction?: RenderOptions['direction'];
-}
-
-const FZ_LANGS = new Set(['fz', 'flowzap']);
-const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-/**
- * Whether a fence is a diagram, and its id. ```asl fences count only when they hold a state machine
- * (both `StartAt` and `States` appear): docs often show a single state or a fragment in ```asl.
- */
-export function fenceInfo(node: Pick<Code, 'lang' | 'meta' | 'value'>): FenceInfo | undefined {
-  const lang = (node.lang ?? '').toLowerCase();
-  let language: SourceLanguage;
-  if (FZ_LANGS.has(lang)) language = 'fz';
-  else if (lang === 'asl' && /\bStartAt\b/.test(node.value) && /\bStates\b/.test(node.value)) language = 'asl';
-  else return undefined;
-  const info: FenceInfo = { language };
-  const meta = node.meta ?? '';
-  const m = /(?:^|\s)id=(?:"([^"]*)"|'([^']*)'|(\S+))/.exec(meta) ?? /\{#([^}\s]*)\}/.exec(meta);
-  if (m) {
-    const id = m[1] ?? m[2] ?? m[3] ?? '';
-    if (ID_RE.test(id)) info.id = id;
-    else info.problem = `the fence's id \`${id}\` cannot name a file: use letters, digits, \`.\`, \`_\` and \`-\`, starting with a letter or digit`;
-  }
-  return info;
 }
 
 /** The image file name of a fence: its id, or `fz-` and the content hash (which covers the options that change the picture). */
@@ -119,9 +85,4 @@ export function mapDiagnostics(diagnostics: readonly Diagnostic[], contentLine: 
     delete moved.fix;
     return moved;
   });
-}
-
-/** Splits text into lines the way positions count them (`\r\n`, `\n` or `\r` end a line). */
-export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\n|\r/);
 }

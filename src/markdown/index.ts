@@ -11,14 +11,16 @@
 //                             
 //                             ![Swimlane diagram: A](login.svg)
 // A second run finds that reference right after the fence and rewrites it in place, so nothing changes.
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import type { Code, Nodes, Parent, RootContent } from 'mdast';
 import type { LayoutDirection, ThemeName } from '../api/index.js';
-import { fenceFileName, fenceInfo, mapDiagnostics, renderFence, splitLines, svgIdFor } from './fences.js';
-import type { FenceInfo, MarkdownDiagnostic } from './fences.js';
+import { fenceFileName, mapDiagnostics, renderFence, svgIdFor } from './fences.js';
+import { findDiagramFences, INLINE_OPEN, splitLines } from './find.js';
+import type { MarkdownDiagnostic } from './fences.js';
+import type { FenceInfo } from './find.js';
 
-export type { FenceInfo, MarkdownDiagnostic, FenceRenderOptions, RenderedFence } from './fences.js';
-export { fenceInfo, fenceFileName, fenceHash, renderFence, mapDiagnostics, mapRange, embeddable, svgIdFor, splitLines } from './fences.js';
+export type { MarkdownDiagnostic, FenceRenderOptions, RenderedFence } from './fences.js';
+export type { FenceInfo } from './find.js';
+export { fenceInfo, findDiagramFences, splitLines } from './find.js';
+export { fenceFileName, fenceHash, renderFence, mapDiagnostics, mapRange, embeddable, svgIdFor } from './fences.js';
 
 export interface MarkdownOptions {
   /** Embed each SVG in the Markdown instead of referencing a file. */
@@ -60,55 +62,6 @@ export interface MarkdownOutput {
   diagnostics: MarkdownDiagnostic[];
   /** False when a fence has an error. */
   ok: boolean;
-}
-
-interface Found {
-  node: Code;
-  info: FenceInfo;
-  /** The node right after the fence that this tool wrote earlier, if any. */
-  reference?: RootContent;
-  /** What goes before each inserted line: the fence's container prefix (`> `, list indentation). */
-  prefix: string;
-}
-
-/** Where an inline SVG starts; a reference is recognised by it (or by being a lone `.svg` image). */
-const INLINE_OPEN = '<div class="flowlane-diagram"';
-
-/** Every diagram fence of a Markdown text, with the reference that follows it, in document order. */
-export function findDiagramFences(markdown: string): Found[] {
-  const tree = fromMarkdown(markdown);
-  const lines = splitLines(markdown);
-  const out: Found[] = [];
-  const visit = (parent: Parent): void => {
-    parent.children.forEach((child, i) => {
-      if (child.type === 'code') {
-        const info = fenceInfo(child);
-        // Indented code blocks have no language; only fenced ones are diagrams.
-        if (info && child.position) {
-          const next = parent.children[i + 1];
-          const found: Found = { node: child, info, prefix: containerPrefix(lines[child.position.start.line - 1] ?? '', child.position.start.column) };
-          if (next && isReference(next)) found.reference = next;
-          out.push(found);
-        }
-      }
-      if ('children' in child) visit(child as Parent);
-    });
-  };
-  visit(tree);
-  return out;
-}
-
-/** A node this tool writes after a fence: a paragraph that is a single `.svg` image, or an inline SVG block. */
-function isReference(node: Nodes): boolean {
-  if (node.type === 'html') return node.value.startsWith(INLINE_OPEN);
-  if (node.type !== 'paragraph' || node.children.length !== 1) return false;
-  const only = node.children[0]!;
-  return only.type === 'image' && /\.svg(?:[?#].*)?$/i.test(only.url);
-}
-
-/** The prefix of a fence's lines inside containers: `>` kept, list markers and text turned into spaces. */
-function containerPrefix(line: string, column: number): string {
-  return line.slice(0, column - 1).replace(/[^>\s]/g, ' ').replace(/\t/g, '    ');
 }
 
 /** Whether a fence's last line closes it (a fence on one line is never closed). */

@@ -8,7 +8,8 @@
 // warning on the file. Pure: no file system.
 import type { Code, Html, Image, Paragraph, Parent, Root } from 'mdast';
 import type { LayoutDirection, ThemeName } from '../api/index.js';
-import { fenceFileName, fenceInfo, mapDiagnostics, renderFence, splitLines, svgIdFor } from '../markdown/fences.js';
+import { fenceFileName, mapDiagnostics, renderFence, svgIdFor } from '../markdown/fences.js';
+import { fenceInfo, splitLines } from '../markdown/find.js';
 import type { MarkdownDiagnostic } from '../markdown/fences.js';
 
 export interface RemarkFlowlaneOptions {

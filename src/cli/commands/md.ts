@@ -11,6 +11,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { MarkdownDiagnostic } from '../../markdown/index.js';
+import { findDiagramFences } from '../../markdown/find.js';
 import type { LayoutDirection, ThemeName } from '../../api/index.js';
 import { readText, writeFileAtomic } from '../io.js';
 import { relaunchFor } from '../relaunch.js';
@@ -41,18 +42,13 @@ function sameContent(path: string, content: string): boolean {
   }
 }
 
-/**
- * About how many diagram fences the files hold (opening fence lines naming fz, flowzap or asl):
- * only to decide whether the run is worth a child Node with a smaller V8 pool (../relaunch.ts).
- */
+/** How many diagram fences the files hold: whether the run is worth a child Node with a smaller V8 pool (../relaunch.ts). */
 function diagramFenceCount(files: string[]): number {
   let count = 0;
   for (const file of files) {
-    try {
-      count += readFileSync(file, 'utf8').match(/^ {0,3}(?:`{3,}|~{3,})[ \t]*(?:fz|flowzap|asl)\b/gm)?.length ?? 0;
-    } catch {
-      // An unreadable file is reported when it is processed.
-    }
+    // Standard input can be read once only; an unreadable file is reported when it is processed.
+    const read = file === '-' ? undefined : readText(file);
+    if (read?.ok) count += findDiagramFences(read.text).length;
   }
   return count;
 }
@@ -65,7 +61,8 @@ async function processFile(file: string, options: MdCliOptions, written: Map<str
     return true;
   }
   const imageDir = options.outDir ?? dirname(file);
-  // Loaded on first use: whether a child Node does the rendering is decided before (../relaunch.ts).
+  // Loaded on first use (the renderer is most of a start-up): whether a child Node does the
+  // rendering is decided before (../relaunch.ts).
   const { processMarkdown } = await import('../../markdown/index.js');
   const out = await processMarkdown(read.text, {
     inline: options.inline === true,
