@@ -5,24 +5,20 @@
 // handle names, no edge label overlaps a node or another label, every loop frame holds its nodes
 // and its border and tab clear every other node and label. Edge crossings are counted and
 // printed per diagram. One browser is shared by the whole file.
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { parseDiagram } from '../../src/model/index.js';
 import { layout } from '../../src/layout/index.js';
 import { renderSvg } from '../../src/render/index.js';
 import { corpusSample, examples, generatedDiagram } from '../render/helpers.js';
+import { launchChromium } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--headless'];
 
 let browser: Browser | undefined;
 let page: Page | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
   page = await browser.newPage();
   await page.setContent('<!doctype html><html><body style="margin:0"></body></html>');
 });
@@ -286,7 +282,7 @@ const cases = [
 ];
 const crossingTable: string[] = [];
 
-describe.skipIf(!existsSync(CHROMIUM))('in Chromium', () => {
+describe('in Chromium', () => {
   for (const c of cases) {
     test(c.name, async () => {
       const svg = renderSvg(await layout(c.diagram, { direction: c.direction }), { id: 'fz-browser' });

@@ -6,8 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
 import { previewHtml } from '../../extension/src/preview-html.js';
 import { root, startSession, type Session } from '../server/harness.js';
 
@@ -21,10 +22,7 @@ let uri: string;
 beforeAll(async () => {
   s = await startSession();
   uri = s.open('p.fz', DOC);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--headless'],
-  });
+  browser = await launchChromium();
   const dir = mkdtempSync(join(tmpdir(), 'flowlane-preview-'));
   const media = pathToFileURL(join(root, 'extension', 'media')).href;
   const html = previewHtml({ cspSource: 'file:', scriptUri: `${media}/preview.js`, styleUri: `${media}/preview.css`, nonce: 'testnonce123', title: 'p.fz' });

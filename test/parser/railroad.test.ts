@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { parserInstance } from '../../src/parser/parser.js';
 import { railroadHtml } from '../../src/parser/railroad.js';
 import { repoRoot } from '../helpers/paths.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const page = join(repoRoot, 'grammar', 'railroad.html');
 
@@ -16,10 +16,7 @@ test('grammar/railroad.html is generated from the current grammar (npm run railr
 });
 
 test('the page draws a diagram for every rule in Chromium', async () => {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--allow-file-access-from-files'],
-  });
+  const browser = await launchChromium({ args: ['--allow-file-access-from-files'] });
   try {
     const tab = await browser.newPage();
     await tab.goto(pathToFileURL(page).href);

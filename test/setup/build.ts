@@ -1,10 +1,13 @@
 // Global setup: compiles src/ to dist/ once before the suites run, because the CLI, language-server
-// and browser suites run the compiled program as a user does. A type error fails the whole run here.
+// and browser suites run the compiled program as a user does (a type error fails the whole run here),
+// and finds the Chromium the browser suites share.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { resolveChromium } from '../helpers/browser.js';
 import { repoRoot } from '../helpers/paths.js';
 
-export default function setup(): void {
+export default async function setup(project: TestProject): Promise<void> {
   try {
     execFileSync('flock', ['/tmp/flowlane-build.lock', join(repoRoot, 'node_modules', '.bin', 'tsc'), '-p', 'tsconfig.json'], {
       cwd: repoRoot,
@@ -14,4 +17,5 @@ export default function setup(): void {
     const out = (e as { stdout?: Buffer }).stdout?.toString() ?? String(e);
     throw new Error(`the TypeScript build failed:\n${out}`);
   }
+  project.provide('chromiumPath', await resolveChromium());
 }
