@@ -6,5 +6,5 @@ export type { Outcome, RenderOptions, Rendered, SourceLanguage, SourceOptions, F
 export type { Diagnostic, DiagnosticCode, Fix, Position, Range, RelatedInformation, Result, Severity, TextEdit, JsonValue } from './core/index.js';
 export type { Attribute, Diagram, DiagramNode, Direction, Edge, EdgeEnd, Lane, Loop, NodeBlock, Shape } from './model/index.js';
 export type { AslStateMachine, LaneMode, ToAslOptions } from './asl/index.js';
-export type { LayoutDirection } from './layout/index.js';
+export type { LayoutDirection } from './layout/types.js';
 export type { ThemeName } from './render/index.js';

@@ -5,20 +5,23 @@
 import { fromAsl as fromAslStage, loadAsl, checkAslText, toAsl as toAslStage } from '../asl/index.js';
 import type { AslStateMachine, FromAslOptions, LaneMode, ToAslOptions } from '../asl/index.js';
 import { diagnostic, sortDiagnostics } from '../core/index.js';
-import type { Diagnostic, Result } from '../core/index.js';
+import type { Diagnostic } from '../core/index.js';
 import { parseDiagram } from '../model/index.js';
 import type { Diagram } from '../model/index.js';
 import { formatText, print } from '../print/index.js';
 import { layout } from '../layout/index.js';
-import type { LaidOutDiagram, LayoutDirection } from '../layout/index.js';
+import type { LaidOutDiagram, LayoutDirection } from '../layout/types.js';
 import { renderPng, renderSvg } from '../render/index.js';
 import type { ThemeName } from '../render/index.js';
 
-/** What every API function returns: a Result plus `ok`, true when no diagnostic is an error. */
-export interface Outcome<T> extends Result<T> {
-  /** True when no diagnostic has severity `error`; `value` is then complete. */
-  ok: boolean;
-}
+/**
+ * What every API function returns: the value and the diagnostics, with `ok` true when no diagnostic is
+ * an error. A union, so that `if (result.ok)` narrows `value` to the complete value; when `ok` is
+ * false, `value` is what could still be made (`Failed`: undefined, or a partial value).
+ */
+export type Outcome<T, Failed = undefined> =
+  | { ok: true; value: T; diagnostics: Diagnostic[] }
+  | { ok: false; value: Failed; diagnostics: Diagnostic[] };
 
 /** The languages `check` and `render` read. */
 export type SourceLanguage = 'fz' | 'asl';
@@ -63,8 +66,9 @@ export interface FromAslValue {
   text: string;
 }
 
-function outcome<T>(value: T, diagnostics: Diagnostic[]): Outcome<T> {
-  return { value, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
+// The callers pass a complete value whenever the diagnostics hold no error.
+function outcome<T, Failed = undefined>(value: NoInfer<T | Failed>, diagnostics: Diagnostic[]): Outcome<T, Failed> {
+  return { value, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') } as Outcome<T, Failed>;
 }
 
 /** The language of a text: by option, then file extension, then content (JSON, or ASL's top-level YAML keys). */
@@ -80,19 +84,19 @@ export function detectLanguage(text: string, options: SourceOptions = {}): Sourc
 }
 
 /** Parses `.fz` text into its Diagram: always a usable (possibly partial) diagram, with every diagnostic. */
-export function parse(text: string): Outcome<Diagram> {
+export function parse(text: string): Outcome<Diagram, Diagram> {
   const r = parseDiagram(text);
   return outcome(r.value, r.diagnostics);
 }
 
 /** Checks `.fz` text or ASL text (JSON, YAML, CloudFormation/SAM/Serverless) and returns every diagnostic. */
-export function check(text: string, options: SourceOptions = {}): Outcome<Diagnostic[]> {
+export function check(text: string, options: SourceOptions = {}): Outcome<Diagnostic[], Diagnostic[]> {
   const diagnostics = detectLanguage(text, options) === 'asl' ? checkAslText(text, aslLoadOptions(options)).diagnostics : parseDiagram(text).diagnostics;
   return outcome(diagnostics, diagnostics);
 }
 
 /** The canonical text of `.fz` source (what `flowlane fmt` writes); text with syntax errors comes back unchanged. */
-export function format(text: string): Outcome<string> {
+export function format(text: string): Outcome<string, string> {
   const r = formatText(text);
   return outcome(r.value, r.diagnostics);
 }
@@ -106,23 +110,21 @@ function aslLoadOptions(options: SourceOptions): { name?: string } {
  * The diagram of a text: `.fz` parsed and built, ASL loaded and converted. `value` is undefined when
  * the text has an error (its diagnostics say where, in that text's own lines and columns).
  */
-export function diagramOf(text: string, options: SourceOptions = {}): Outcome<Diagram | undefined> {
+export function diagramOf(text: string, options: SourceOptions = {}): Outcome<Diagram> {
   if (detectLanguage(text, options) === 'asl') {
     const converted = fromAslText(text, options);
     return outcome(converted.value?.diagram, converted.diagnostics);
   }
   const parsed = parseDiagram(text);
-  const r = outcome<Diagram | undefined>(parsed.value, parsed.diagnostics);
-  if (!r.ok) r.value = undefined;
-  return r;
+  return outcome<Diagram>(parsed.diagnostics.some((d) => d.severity === 'error') ? undefined : parsed.value, parsed.diagnostics);
 }
 
 /** Lays out and draws a diagram, keeping the title and description of the layout. */
-export async function renderWithTitle(input: string | Diagram, options: RenderOptions & { format: 'png' }): Promise<Outcome<Rendered<Uint8Array> | undefined>>;
-export async function renderWithTitle(input: string | Diagram, options?: RenderOptions & { format?: 'svg' }): Promise<Outcome<Rendered<string> | undefined>>;
-export async function renderWithTitle(input: string | Diagram, options?: RenderOptions): Promise<Outcome<Rendered<string | Uint8Array> | undefined>>;
-export async function renderWithTitle(input: string | Diagram, options: RenderOptions = {}): Promise<Outcome<Rendered<string | Uint8Array> | undefined>> {
-  const source = typeof input === 'string' ? diagramOf(input, options) : outcome<Diagram | undefined>(input, []);
+export async function renderWithTitle(input: string | Diagram, options: RenderOptions & { format: 'png' }): Promise<Outcome<Rendered<Uint8Array>>>;
+export async function renderWithTitle(input: string | Diagram, options?: RenderOptions & { format?: 'svg' }): Promise<Outcome<Rendered<string>>>;
+export async function renderWithTitle(input: string | Diagram, options?: RenderOptions): Promise<Outcome<Rendered<string | Uint8Array>>>;
+export async function renderWithTitle(input: string | Diagram, options: RenderOptions = {}): Promise<Outcome<Rendered<string | Uint8Array>>> {
+  const source = typeof input === 'string' ? diagramOf(input, options) : outcome<Diagram>(input, []);
   if (!source.ok || source.value === undefined) return outcome(undefined, source.diagnostics);
   let laid: LaidOutDiagram;
   try {
@@ -146,10 +148,10 @@ export async function renderWithTitle(input: string | Diagram, options: RenderOp
  * Renders `.fz` text, ASL text or a Diagram as SVG text (or PNG bytes with `format: 'png'`).
  * `value` is undefined when the input has an error; the diagnostics say where.
  */
-export async function render(input: string | Diagram, options: RenderOptions & { format: 'png' }): Promise<Outcome<Uint8Array | undefined>>;
-export async function render(input: string | Diagram, options?: RenderOptions & { format?: 'svg' }): Promise<Outcome<string | undefined>>;
-export async function render(input: string | Diagram, options?: RenderOptions): Promise<Outcome<string | Uint8Array | undefined>>;
-export async function render(input: string | Diagram, options: RenderOptions = {}): Promise<Outcome<string | Uint8Array | undefined>> {
+export async function render(input: string | Diagram, options: RenderOptions & { format: 'png' }): Promise<Outcome<Uint8Array>>;
+export async function render(input: string | Diagram, options?: RenderOptions & { format?: 'svg' }): Promise<Outcome<string>>;
+export async function render(input: string | Diagram, options?: RenderOptions): Promise<Outcome<string | Uint8Array>>;
+export async function render(input: string | Diagram, options: RenderOptions = {}): Promise<Outcome<string | Uint8Array>> {
   const r = await renderWithTitle(input, options);
   return outcome(r.value?.output, r.diagnostics);
 }
@@ -159,7 +161,7 @@ export async function render(input: string | Diagram, options: RenderOptions = {
  * undefined; otherwise it is the machine, and conversion findings (inferences, missing targets) are
  * in the diagnostics.
  */
-export function toAsl(input: string | Diagram, options: ToAslOptions = {}): Outcome<AslStateMachine | undefined> {
+export function toAsl(input: string | Diagram, options: ToAslOptions = {}): Outcome<AslStateMachine, AslStateMachine | undefined> {
   let diagram: Diagram;
   let diagnostics: Diagnostic[] = [];
   if (typeof input === 'string') {
@@ -172,7 +174,7 @@ export function toAsl(input: string | Diagram, options: ToAslOptions = {}): Outc
   return outcome(converted.value, sortDiagnostics([...diagnostics, ...converted.diagnostics]));
 }
 
-function fromAslText(text: string, options: SourceOptions): Outcome<FromAslValue | undefined> {
+function fromAslText(text: string, options: SourceOptions): Outcome<FromAslValue> {
   const loaded = loadAsl(text, aslLoadOptions(options));
   if (loaded.value.definition === undefined || loaded.diagnostics.some((d) => d.severity === 'error')) return outcome(undefined, loaded.diagnostics);
   const fromOptions: FromAslOptions = { locate: loaded.value.locate };
@@ -188,12 +190,11 @@ function fromAslText(text: string, options: SourceOptions): Outcome<FromAslValue
  * CloudFormation/SAM/Serverless template, positions in diagnostics point into it) or the parsed
  * definition object. `value` is undefined when the input holds no convertible state machine.
  */
-export function fromAsl(input: string | AslStateMachine, options: { lanes?: LaneMode; name?: string } = {}): Outcome<FromAslValue | undefined> {
+export function fromAsl(input: string | AslStateMachine, options: { lanes?: LaneMode; name?: string } = {}): Outcome<FromAslValue> {
   if (typeof input === 'string') return fromAslText(input, { ...options, language: 'asl' });
   const converted = fromAslStage(input, options.lanes ? { lanes: options.lanes } : {});
-  const r = outcome<FromAslValue | undefined>({ diagram: converted.value, text: print(converted.value) }, converted.diagnostics);
-  if (!r.ok) r.value = undefined;
-  return r;
+  const failed = converted.diagnostics.some((d) => d.severity === 'error');
+  return outcome<FromAslValue>(failed ? undefined : { diagram: converted.value, text: print(converted.value) }, converted.diagnostics);
 }
 
 export type { AslStateMachine, Diagram, Diagnostic, LaneMode, LayoutDirection, ThemeName, ToAslOptions };

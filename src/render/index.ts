@@ -4,7 +4,7 @@
 import type { Result } from '../core/index.js';
 import type { Diagram } from '../model/types.js';
 import { layout } from '../layout/index.js';
-import type { LaidOutDiagram, LayoutDirection } from '../layout/index.js';
+import type { LaidOutDiagram, LayoutDirection } from '../layout/types.js';
 import { renderPng } from './png.js';
 import type { PngOptions } from './png.js';
 import { renderSvgDocument } from './svg.js';

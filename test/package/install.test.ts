@@ -1,0 +1,209 @@
+// The product is what users install: `npm pack` (which builds dist/ through `prepack`), then
+// `npm i ./flowlane-*.tgz` in an empty project outside the repository, and there everything a user
+// does: the README's install commands, every CLI command, the language server over stdio, the API
+// from plain Node ESM, and a strict type-check of a consumer without skipLibCheck.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { repoRoot } from '../helpers/paths.js';
+import { startSession } from '../server/harness.js';
+
+const ORDER = 'sales { # Sales\n  n1: circle label:"Start"\n  n2: rectangle label:"Take Order"\n  n1.handle(right) -> n2.handle(left)\n}\n';
+const ASL = '{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}';
+
+let project = '';
+let tarball = '';
+let packed: string[] = [];
+let installLog = '';
+
+function npm(args: string[], cwd: string): string {
+  // The user's environment, not the one npm test runs in (npm_config_* would point back at the repo).
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
+  const r = spawnSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return `${r.stdout}\n${r.stderr}`;
+}
+
+/** Runs a command in the project, as `sh -c` would from a terminal. */
+function sh(command: string, input?: string): { status: number; stdout: string; stderr: string } {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
+  const r = spawnSync('sh', ['-c', command], { cwd: project, env, encoding: 'utf8', input: input ?? '', stdio: 'pipe' });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  const work = mkdtempSync(join(tmpdir(), 'flowlane-pack-'));
+  const out = npm(['pack', '--json', '--pack-destination', work], repoRoot);
+  const info = JSON.parse(out.slice(out.indexOf('['), out.lastIndexOf(']') + 1)) as { filename: string; files: { path: string }[] }[];
+  tarball = join(work, info[0]!.filename);
+  packed = info[0]!.files.map((f) => f.path);
+  project = join(work, 'consumer');
+  mkdirSync(join(project, 'docs'), { recursive: true });
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
+  // The README's install command, with the tarball in place of the registry name.
+  installLog = npm(['i', '-D', '--no-audit', '--no-fund', '--prefer-offline', tarball], project);
+  writeFileSync(join(project, 'docs', 'order.fz'), ORDER);
+  writeFileSync(join(project, 'docs', 'flow.fz'), 'a { # A\n  n1: circle label:"Go"\n}\n');
+}, 300_000);
+
+afterAll(() => {
+  if (project) rmSync(join(project, '..'), { recursive: true, force: true });
+});
+
+describe('the tarball', () => {
+  test('holds what a user needs', () => {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/flowlane.js', 'dist/index.js', 'dist/index.d.ts', 'dist/remark/index.js', 'dist/cli/main.js', 'dist/server/asl-worker.js', 'assets/fonts/Inter-Regular.ttf', 'assets/fonts/Inter-SemiBold.ttf']) {
+      expect(packed).toContain(f);
+    }
+  });
+
+  test('and nothing of the repository besides', () => {
+    const stray = packed.filter((f) => /^(test|bench|\.ci|extension|scripts|src|examples|out|node_modules)\//.test(f) || /(^|\/)(tsconfig|vitest\.config)[^/]*$/.test(f) || f.endsWith('.map'));
+    expect(stray).toEqual([]);
+  });
+
+  test('its package.json describes the package and keeps build-only packages out of dependencies', () => {
+    const pkg = JSON.parse(readFileSync(join(project, 'node_modules', 'flowlane', 'package.json'), 'utf8')) as Record<string, unknown>;
+    for (const key of ['repository', 'homepage', 'keywords', 'files', 'license']) expect(pkg[key], key).toBeDefined();
+    const deps = Object.keys(pkg['dependencies'] as Record<string, string>);
+    expect(deps).not.toContain('aws-local-stepfunctions');
+    expect(deps).not.toContain('@fontsource/inter');
+    // No install script runs on the user's machine.
+    const scripts = (pkg['scripts'] ?? {}) as Record<string, string>;
+    for (const s of ['preinstall', 'install', 'postinstall', 'prepare']) expect(scripts[s], s).toBeUndefined();
+  });
+
+  test('installs on Node 20 without an engine warning', () => {
+    expect(installLog).not.toMatch(/EBADENGINE|Unsupported engine/);
+  });
+
+  test('every runtime import of dist/ is a declared dependency', () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const seen = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.js')) {
+          for (const m of readFileSync(p, 'utf8').matchAll(/(?:from |import\(|require\()'([^'.][^']*)'/g)) {
+            const spec = m[1]!;
+            if (spec.startsWith('node:')) continue;
+            seen.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+          }
+        }
+      }
+    };
+    walk(join(project, 'node_modules', 'flowlane', 'dist'));
+    seen.delete('flowlane');
+    expect([...seen].filter((d) => !(d in pkg.dependencies))).toEqual([]);
+  });
+});
+
+describe('the installed CLI', () => {
+  test('npx flowlane --help', () => {
+    const r = sh('npx flowlane --help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Usage: flowlane');
+  });
+
+  test('npx flowlane render docs/*.fz (the README install section)', () => {
+    const r = sh('npx flowlane render docs/*.fz');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(project, 'docs', 'order.svg'), 'utf8')).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*Take Order[\s\S]*<\/svg>\s*$/);
+    expect(readFileSync(join(project, 'docs', 'flow.svg'), 'utf8')).toContain('<svg');
+  });
+
+  test('render --format png', () => {
+    const r = sh('npx flowlane render docs/order.fz --format png -o order.png');
+    expect(r.status).toBe(0);
+    expect([...readFileSync(join(project, 'order.png')).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  });
+
+  test('check and fmt --check', () => {
+    expect(sh('npx flowlane check docs/order.fz').status).toBe(0);
+    expect(sh('npx flowlane fmt --check docs/order.fz').status).toBe(0);
+    writeFileSync(join(project, 'bad.fz'), 'a { # A\n  n1: circel\n}\n');
+    const bad = sh('npx flowlane check bad.fz');
+    expect(bad.status).toBe(1);
+    expect(bad.stdout + bad.stderr).toMatch(/bad\.fz:2:\d+: error: /);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('to-asl and from-asl', () => {
+    const to = sh('npx flowlane to-asl docs/order.fz');
+    expect(to.status).toBe(0);
+    const machine = JSON.parse(to.stdout) as { StartAt: string; States: Record<string, unknown> };
+    expect(machine.StartAt).toBe('Take Order');
+    writeFileSync(join(project, 'm.asl.json'), ASL);
+    const from = sh('npx flowlane from-asl m.asl.json');
+    expect(from.status).toBe(0);
+    expect(from.stdout).toMatch(/Type:"Pass"/);
+  });
+
+  test('md', () => {
+    writeFileSync(join(project, 'page.md'), `# Page\n\n\`\`\`fz id=order\n${ORDER}\`\`\`\n`);
+    const r = sh('npx flowlane md page.md');
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(project, 'page.md'), 'utf8')).toContain('](order.svg)');
+    expect(readFileSync(join(project, 'order.svg'), 'utf8')).toContain('<svg');
+  });
+
+  test('lsp --stdio: initialize and one diagnostic', async () => {
+    const s = await startSession({ args: [join(project, 'node_modules', 'flowlane', 'bin', 'flowlane.js'), 'lsp', '--stdio'], cwd: project });
+    try {
+      expect(s.capabilities['completionProvider']).toBeDefined();
+      const uri = s.open('x.fz', 'a { # A\n  n1: circel\n}\n');
+      const diagnostics = await s.diagnosticsWhere(uri, (d) => d.length > 0);
+      expect(diagnostics[0]!.range.start.line).toBe(1);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe('the installed library', () => {
+  test('imports from plain Node ESM', () => {
+    const script = `import { render, toAsl, fromAsl, check, format, parse } from 'flowlane';
+import remarkFlowlane from 'flowlane/remark';
+const r = await render(${JSON.stringify(ORDER)}, { id: 'x' });
+console.log(JSON.stringify({ ok: r.ok, svg: r.value.startsWith('<?xml'), asl: toAsl(${JSON.stringify(ORDER)}).value.StartAt,
+  fz: fromAsl(${JSON.stringify(ASL)}).value.text.includes('Type:"Pass"'), check: check('a {').ok, fmt: format('a {   # A\\n}').value, nodes: parse(${JSON.stringify(ORDER)}).value.nodes.length, remark: typeof remarkFlowlane }));`;
+    writeFileSync(join(project, 'use.mjs'), script);
+    const r = sh('node use.mjs');
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, svg: true, asl: 'Take Order', fz: true, check: false, fmt: 'a { # A\n}\n', nodes: 2, remark: 'function' });
+  });
+
+  test('type-checks in a strict consumer without skipLibCheck, and `ok` narrows `value`', () => {
+    const code = `import { render, parse, toAsl, fromAsl, type Outcome } from 'flowlane';
+import remarkFlowlane from 'flowlane/remark';
+const r = await render('a { # A\\n}\\n');
+if (r.ok) {
+  const svg: string = r.value;
+  console.log(svg.length);
+} else {
+  // @ts-expect-error without ok, value may be undefined
+  const nothing: string = r.value;
+  console.log(nothing, r.diagnostics[0]?.range.start.line);
+}
+const machine = toAsl('a { # A\\n}\\n');
+if (machine.ok) console.log(machine.value.StartAt);
+const back = fromAsl('{}');
+if (back.ok) console.log(back.value.text.length);
+console.log(parse('a {').value.nodes.length, typeof remarkFlowlane);
+export const typed: Outcome<number> = { ok: true, value: 1, diagnostics: [] };
+`;
+    writeFileSync(join(project, 'consumer.mts'), code);
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: false, types: [] }, files: ['consumer.mts'] }));
+    let out = '';
+    try {
+      execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(project, 'tsconfig.json')], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      out = `${(e as { stdout?: string }).stdout ?? ''}${(e as { stderr?: string }).stderr ?? ''}` || String(e);
+    }
+    expect(out).toBe('');
+  });
+});
