@@ -1,7 +1,7 @@
 // File input and output for the CLI: the only place besides the command files that touches node:fs.
 // Reading never throws: a missing file, a directory or a binary file becomes a one-line message.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../core/index.js';
 
 /** Text read from a file or standard input, or the reason it could not be read. */
@@ -60,6 +60,61 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return bytes.length;
 }
 
+/** A failed write or directory creation, as the one line the user sees (`flowlane: <message>`). */
+export class CliIoError extends Error {}
+
+// What each errno means for the user, in words.
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'the file system refuses it there',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EEXIST: 'a file of that name is in the way',
+  EISDIR: 'it is a directory',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ENAMETOOLONG: 'the name is too long',
+  EBUSY: 'it is busy',
+};
+
+/** `PATH: cannot ACTION (reason, CODE)`: the user's path, never a temporary file's, and no stack. */
+export function ioMessage(path: string, action: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const reason = code !== undefined ? `${REASONS[code] ?? 'system error'}, ${code}` : e instanceof Error ? e.message : String(e);
+  return `${path}: cannot ${action} (${reason})`;
+}
+
+/**
+ * Creates a directory and its missing parents. Not `mkdirSync(…, { recursive: true })`: Node's
+ * recursive mkdir loops forever where the parent exists but refuses new entries (`/proc/nope`).
+ */
+export function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; ) {
+    try {
+      if (statSync(d).isDirectory()) break;
+      throw new CliIoError(`${dir}: cannot create directory (${d === resolve(dir) ? 'a file of that name is in the way' : `${d} is a file, not a directory`})`);
+    } catch (e) {
+      if (e instanceof CliIoError) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliIoError(ioMessage(dir, 'create directory', e));
+      missing.push(d);
+      const up = dirname(d);
+      if (up === d) break;
+      d = up;
+    }
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      // Another process may have made it meanwhile.
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(d).isDirectory()) continue;
+      throw new CliIoError(ioMessage(dir, 'create directory', e));
+    }
+  }
+}
+
 /**
  * Writes a file atomically: the content goes to a temporary file beside the target, which then
  * replaces the target in one rename. A reader never sees a half-written file.
@@ -81,7 +136,7 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
     } catch {
       // The temporary file may not exist yet; nothing to clean.
     }
-    throw e;
+    throw new CliIoError(ioMessage(path, 'write', e));
   }
 }
 

@@ -2,7 +2,8 @@
 // Each command lives in commands/<name>.ts and registers itself on the program. Only the command
 // being run is loaded (the renderer and the ASL validator take most of a cold start), so that
 // `flowlane check` in a docs pipeline or a pre-commit hook starts fast; `--help` loads them all.
-import { Command } from 'commander';
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
 
 interface CommandModule {
   register(program: Command): void;
@@ -27,8 +28,11 @@ const program = new Command();
 program
   .name('flowlane')
   .description('FlowZap Code (.fz) diagrams as code: check, format, render, and convert to and from AWS Step Functions')
-  .version('0.1.0')
-  .showHelpAfterError();
+  .version((createRequire(import.meta.url)('../../package.json') as { version: string }).version, '-v, --version', 'print the version')
+  .showHelpAfterError()
+  // Usage mistakes exit 2, like I/O failures; 1 is kept for problems found in the input.
+  .exitOverride()
+  .addHelpText('after', '\nExit codes: 0 ok, 1 problems found in the input, 2 usage errors (unknown option, bad value,\nmissing argument) and I/O failures.');
 
 try {
   const args = process.argv.slice(2);
@@ -40,7 +44,12 @@ try {
   }
   await program.parseAsync(process.argv);
 } catch (e) {
-  // Commands report their own findings; anything that reaches here is a bug or an I/O failure.
-  console.error(`flowlane: ${e instanceof Error ? e.message : String(e)}`);
-  process.exitCode = 2;
+  if (e instanceof CommanderError) {
+    // Commander has printed its message (or the help, or the version) already.
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else {
+    // Commands report their own findings; anything that reaches here is a bug or an I/O failure.
+    console.error(`flowlane: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 2;
+  }
 }

@@ -20,7 +20,7 @@ export function applyAllFixes(text: string, check: (text: string) => Diagnostic[
   for (let round = 0; round < maxRounds; round++) {
     const chosen: TextEdit[] = [];
     for (const d of check(current)) {
-      if (!d.fix || d.fix.edits.some((e) => chosen.some((c) => overlap(e, c)))) continue;
+      if (!d.fix || d.fix.suggestion || d.fix.edits.some((e) => chosen.some((c) => overlap(e, c)))) continue;
       chosen.push(...d.fix.edits);
       applied++;
     }

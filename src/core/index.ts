@@ -31,6 +31,11 @@ export interface Fix {
   title: string;
   /** The edits, in any order; they never overlap. */
   edits: TextEdit[];
+  /**
+   * A guess at what was meant (declaring an undeclared id, say): offered in the editor as a quick
+   * fix, never applied by `check --fix` or "fix all", and never preferred.
+   */
+  suggestion?: boolean;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -35,11 +35,12 @@ export function codeActions(a: Analysis, range: Range, diagnostics: Diagnostic[]
   for (const d of fixable) {
     // A whole-file fix such as renumbering is offered wherever its diagnostic is reported.
     if (!overlaps(d.range, range)) continue;
-    out.push({ title: d.fix!.title, kind: 'quickfix', diagnostic: d, edits: d.fix!.edits, isPreferred: true });
+    out.push({ title: d.fix!.title, kind: 'quickfix', diagnostic: d, edits: d.fix!.edits, isPreferred: !d.fix!.suggestion });
   }
-  if (fixable.length > 1) {
+  const automatic = fixable.filter((d) => !d.fix!.suggestion);
+  if (automatic.length > 1) {
     const chosen: TextEdit[] = [];
-    for (const d of fixable) {
+    for (const d of automatic) {
       if (d.fix!.edits.some((e) => chosen.some((c) => editsOverlap(e, c)))) continue;
       chosen.push(...d.fix!.edits);
     }

@@ -358,7 +358,9 @@ class ModelBuilder {
       const close = { line: laneInfo.ast.endLine, character: laneInfo.ast.endCharacter };
       const at = { line: close.line, character: Math.max(0, close.character - 1) };
       const prefix = at.character === 0 ? '' : '\n';
-      fix = { title: `Declare node \`${ref.text}\``, edits: [{ range: { start: at, end: at }, newText: `${prefix}${ref.text}: rectangle label:"${ref.text}"\n` }] };
+      // Indented as the formatter indents a lane's statements, so the fixed file passes `fmt --check`.
+      const indent = ' '.repeat(laneInfo.ast.character + 2);
+      fix = { title: `Declare node \`${ref.text}\``, edits: [{ range: { start: at, end: at }, newText: `${prefix}${indent}${ref.text}: rectangle label:"${ref.text}"\n` }], suggestion: true };
     }
     this.diagnostics.push(
       diagnostic('undefined-node', rangeOf(ref), `node \`${ref.text}\` is not declared: declare it in a lane (\`${ref.text}: rectangle label:"…"\`) or fix the id`, fix ? { fix } : {}),

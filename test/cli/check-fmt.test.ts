@@ -86,7 +86,6 @@ describe('flowlane check', () => {
     writeFileSync(join(dir, 'latin1.fz'), Buffer.from('a { # Caf\xe9\n}\n', 'latin1'));
     for (const [target, message] of [
       [join(dir, 'missing.fz'), 'no such file'],
-      [dir, 'is a directory'],
       [join(dir, 'binary.fz'), 'binary file'],
       [join(dir, 'latin1.fz'), ':1: is not valid UTF-8'],
     ] as const) {

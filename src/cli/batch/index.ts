@@ -8,9 +8,9 @@
 // node_modules) under the current directory, keyed by the output's absolute path.
 // With enough files to render on a small machine, the batch is handed to a child Node (../relaunch.ts).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { readText, writeFileAtomic } from '../io.js';
+import { ensureDir, readText, writeFileAtomic } from '../io.js';
 import { defaultWorkers, runPool } from './pool.js';
 import { relaunchFor } from '../relaunch.js';
 import type { BatchRenderSettings, JobResult, RenderJob } from './protocol.js';
@@ -189,7 +189,7 @@ export async function renderBatch(inputs: BatchInput[], options: BatchCliOptions
 
   if (jobs.length > 0) {
     try {
-      mkdirSync(dirname(cacheFile), { recursive: true });
+      ensureDir(dirname(cacheFile));
       writeFileAtomic(cacheFile, `${JSON.stringify(cache)}\n`);
     } catch (e) {
       // Without a cache the next run renders everything again; that is slower, not wrong.

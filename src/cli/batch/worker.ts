@@ -2,11 +2,10 @@
 // Output: the rendered file written atomically, and one JobResult message per job.
 // The worker lives for the whole batch, so its layout engine (ELK), fonts and svgdom window are
 // created once and stay warm: it renders a tiny diagram before saying it is ready.
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { render } from '../../api/index.js';
-import { formatDiagnostic, writeFileAtomic } from '../io.js';
+import { ensureDir, formatDiagnostic, writeFileAtomic } from '../io.js';
 import type { BatchRenderSettings, RenderJob, WorkerMessage } from './protocol.js';
 
 const settings = workerData as BatchRenderSettings;
@@ -29,7 +28,7 @@ async function run(job: RenderJob): Promise<WorkerMessage> {
     });
     for (const d of r.diagnostics) messages.push(formatDiagnostic(job.input, d));
     if (!r.ok || r.value === undefined) return { type: 'result', index: job.index, ok: false, messages, ms: performance.now() - started };
-    mkdirSync(dirname(job.output), { recursive: true });
+    ensureDir(dirname(job.output));
     writeFileAtomic(job.output, r.value);
     return { type: 'result', index: job.index, ok: true, messages, ms: performance.now() - started };
   } catch (e) {

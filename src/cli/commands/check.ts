@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { applyAllFixes, type Diagnostic } from '../../core/index.js';
 import { parseDiagram } from '../../model/index.js';
 import { diagnosticRecord, formatDiagnostic, readText, writeFileAtomic } from '../io.js';
+import { expandInputs } from '../inputs.js';
 
 interface CheckOptions {
   format: 'text' | 'json';
@@ -26,14 +27,19 @@ function checkerFor(name: string): TextChecker {
 export function register(program: Command): void {
   program
     .command('check')
-    .description('report syntax errors, FlowZap rule violations and ASL profile problems')
-    .argument('<files...>', '.fz files (or - for standard input)')
+    .description('report syntax errors, FlowZap rule violations and ASL profile problems in .fz files, and check ASL state machines (.json, .yaml)')
+    .argument('<files...>', '.fz or ASL files (.json, .yaml, .yml), globs, directories (their .fz files), or - for standard input')
     .option('--format <format>', 'output format: text or json', 'text')
     .option('--fix', 'apply every machine-applicable fix and rewrite the file')
     .action((files: string[], options: CheckOptions) => {
       let failed = false;
       const records: Record<string, unknown>[] = [];
-      for (const file of files) {
+      for (const file of expandInputs(files)) {
+        if (/\.(md|markdown|mdx)$/i.test(file)) {
+          console.error(`flowlane: ${file}: a Markdown file; check its diagrams with flowlane md --check ${file}`);
+          failed = true;
+          continue;
+        }
         const read = readText(file);
         if (!read.ok) {
           console.error(`flowlane: ${read.message}`);
@@ -54,7 +60,8 @@ export function register(program: Command): void {
         const diagnostics = check(text, read.name);
         if (diagnostics.some((d) => d.severity === 'error')) failed = true;
         if (options.format === 'json') records.push(...diagnostics.map((d) => diagnosticRecord(read.name, d)));
-        else for (const d of diagnostics) console.log(formatDiagnostic(read.name, d));
+        // With `--fix -` standard output carries the fixed text, so the findings go to standard error.
+        else for (const d of diagnostics) (options.fix && file === '-' ? console.error : console.log)(formatDiagnostic(read.name, d));
       }
       if (options.format === 'json') console.log(JSON.stringify(records, null, 2));
       process.exitCode = failed ? 1 : 0;

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { formatText } from '../../print/index.js';
 import { formatDiagnostic, readText, writeFileAtomic } from '../io.js';
+import { expandInputs } from '../inputs.js';
 
 interface FmtOptions {
   write?: boolean;
@@ -12,12 +13,12 @@ export function register(program: Command): void {
   program
     .command('fmt')
     .description('print .fz files in canonical form')
-    .argument('<files...>', '.fz files (or - for standard input)')
+    .argument('<files...>', '.fz files, globs, directories (their .fz files), or - for standard input')
     .option('--write', 'rewrite the files in place (never a file with syntax errors)')
     .option('--check', 'exit 1 when a file is not formatted')
     .action((files: string[], options: FmtOptions) => {
       let failed = false;
-      for (const file of files) {
+      for (const file of expandInputs(files)) {
         const read = readText(file);
         if (!read.ok) {
           console.error(`flowlane: ${read.message}`);

@@ -6,14 +6,14 @@
 // nothing. A file with a broken fence is left untouched and its mistakes are printed as
 // `file.md:line:col`; exit 1. `--check` writes nothing and exits 1 when an image or reference is
 // missing or stale.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { MarkdownDiagnostic } from '../../markdown/index.js';
 import { findDiagramFences } from '../../markdown/find.js';
 import type { LayoutDirection, ThemeName } from '../../api/index.js';
-import { readText, writeFileAtomic } from '../io.js';
+import { ensureDir, readText, writeFileAtomic } from '../io.js';
 import { relaunchFor } from '../relaunch.js';
 
 interface MdCliOptions {
@@ -106,7 +106,7 @@ async function processFile(file: string, options: MdCliOptions, written: Map<str
     }
     return stale;
   }
-  if (out.assets.length > 0) mkdirSync(imageDir, { recursive: true });
+  if (out.assets.length > 0) ensureDir(imageDir);
   for (const a of out.assets) {
     const path = join(imageDir, a.name);
     // Unchanged images keep their modification time, so builds downstream see nothing new.

@@ -6,13 +6,15 @@
 // When any input has an error, nothing at all is written and the diagnostics are printed as
 // `flowlane check` prints them; exit code 1. Several inputs (without --watch) are a batch instead
 // (src/cli/batch): a worker pool where a bad file fails only itself, and up-to-date files are skipped.
-import { existsSync, mkdirSync, readdirSync, statSync, watch } from 'node:fs';
+import { existsSync, statSync, watch } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
+import { expandInputs, positiveInteger, positiveNumber } from '../inputs.js';
 import { Option } from 'commander';
+
 import type { Diagnostic } from '../../core/index.js';
 import type { Diagram } from '../../model/index.js';
-import { formatDiagnostic, readText, writeFileAtomic } from '../io.js';
+import { ensureDir, formatDiagnostic, readText, writeFileAtomic } from '../io.js';
 
 interface RenderCliOptions {
   output?: string;
@@ -46,53 +48,6 @@ export async function diagramFromText(text: string, name: string, lanes: 'single
   const { parseDiagram } = await import('../../model/index.js');
   const parsed = parseDiagram(text);
   return parsed.diagnostics.some((d) => d.severity === 'error') ? { diagnostics: parsed.diagnostics } : { diagram: parsed.value, diagnostics: parsed.diagnostics };
-}
-
-/** Expands globs (`*`, `?` in the last path segment, `**` for any depth) and directories into files. */
-export function expandInputs(args: string[]): string[] {
-  const out: string[] = [];
-  for (const arg of args) {
-    if (arg === '-') out.push(arg);
-    else if (/[*?]/.test(arg)) out.push(...glob(arg));
-    else if (existsSync(arg) && statSync(arg).isDirectory()) {
-      out.push(...readdirSync(arg).filter((f) => f.endsWith('.fz')).sort().map((f) => join(arg, f)));
-    } else out.push(arg);
-  }
-  return [...new Set(out)];
-}
-
-function glob(pattern: string): string[] {
-  const parts = pattern.split('/');
-  const firstWild = parts.findIndex((p) => /[*?]/.test(p));
-  const base = parts.slice(0, firstWild).join('/') || (pattern.startsWith('/') ? '/' : '.');
-  const rest = parts.slice(firstWild);
-  const toRegex = (seg: string): RegExp => new RegExp(`^${seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
-  const results: string[] = [];
-  const walk = (dir: string, i: number): void => {
-    if (i === rest.length) return;
-    let entries: string[];
-    try {
-      entries = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    const seg = rest[i]!;
-    if (seg === '**') {
-      walk(dir, i + 1);
-      for (const e of entries) if (statSync(join(dir, e)).isDirectory()) walk(join(dir, e), i);
-      return;
-    }
-    const re = toRegex(seg);
-    for (const e of entries) {
-      if (!re.test(e)) continue;
-      const path = dir === '.' && !pattern.startsWith('./') ? e : join(dir, e);
-      const isDir = statSync(path).isDirectory();
-      if (i === rest.length - 1 && !isDir) results.push(path);
-      else if (isDir) walk(path, i + 1);
-    }
-  };
-  walk(base, 0);
-  return results;
 }
 
 function outputPath(input: string, options: RenderCliOptions, single: boolean): string {
@@ -143,7 +98,7 @@ async function renderAll(inputs: string[], options: RenderCliOptions): Promise<n
       process.stdout.write(typeof o.data === 'string' ? o.data : Buffer.from(o.data));
       continue;
     }
-    mkdirSync(dirname(o.path), { recursive: true });
+    ensureDir(dirname(o.path));
     writeFileAtomic(o.path, o.data);
     if (!single || options.watch) console.error(`wrote ${o.path}`);
   }
@@ -198,13 +153,13 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'output file for a single input (- for standard output)')
     .option('--out-dir <dir>', 'directory for the outputs (one per input, named after it)')
     .addOption(new Option('--format <format>', 'output format').choices(['svg', 'png']).default('svg'))
-    .option('--scale <n>', 'PNG pixels per SVG unit', '1')
+    .option('--scale <n>', 'PNG pixels per SVG unit, a number above 0 (e.g. --scale 3 for print)', positiveNumber, '1')
     .addOption(new Option('--theme <theme>', 'colour theme; auto follows prefers-color-scheme').choices(['light', 'dark', 'auto']).default('light'))
     .addOption(new Option('--direction <dir>', 'flow direction: right (lanes as rows) or down (lanes as columns)').choices(['right', 'down']).default('right'))
     .addOption(new Option('--lanes <mode>', 'for ASL input: single lane, or one lane per AWS service').choices(['single', 'service']).default('single'))
     .option('--watch', 're-render when an input changes')
     .option('--force', 'with several inputs: render even files whose output is up to date')
-    .option('--jobs <n>', 'with several inputs: number of worker threads (default: one per core)')
+    .option('--jobs <n>', 'with several inputs: number of worker threads, 1 or more (default: one per core)', positiveInteger)
     .action(async (files: string[], options: RenderCliOptions) => {
       const inputs = expandInputs(files);
       if (inputs.length === 0) {
