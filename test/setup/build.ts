@@ -18,4 +18,7 @@ export default async function setup(project: TestProject): Promise<void> {
     throw new Error(`the TypeScript build failed:\n${out}`);
   }
   project.provide('chromiumPath', await resolveChromium());
+  if (!process.env['FLOWLANE_CODE_SERVER']) {
+    console.log('the VS Code end-to-end suite did not run: set FLOWLANE_CODE_SERVER=DIR after ../shared/tools/code-server-setup.sh DIR to run it');
+  }
 }
