@@ -16,6 +16,7 @@ import { fenceFileName, mapDiagnostics, renderFence, svgIdFor } from './fences.j
 import { findDiagramFences, INLINE_OPEN, splitLines } from './find.js';
 import type { MarkdownDiagnostic } from './fences.js';
 import type { FenceInfo } from './find.js';
+import type { RootContent } from 'mdast';
 
 export type { MarkdownDiagnostic, FenceRenderOptions, RenderedFence } from './fences.js';
 export type { FenceInfo } from './find.js';
@@ -62,6 +63,27 @@ export interface MarkdownOutput {
   diagnostics: MarkdownDiagnostic[];
   /** False when a fence has an error. */
   ok: boolean;
+  /**
+   * Content-hash-named images that a fence's old reference pointed to and that this run no longer
+   * writes (the diagram changed): the caller removes them, so edits leave no orphaned files.
+   */
+  superseded: string[];
+}
+
+const HASH_NAMED = /^fz-[0-9a-f]{16}\.svg$/;
+
+/** The hash-named image an existing reference points to, if any (`imagePrefix` removed). */
+function referencedHashImage(reference: RootContent | undefined, prefix: string): string | undefined {
+  if (reference?.type !== 'paragraph' || reference.children.length !== 1 || reference.children[0]!.type !== 'image') return undefined;
+  let url = reference.children[0]!.url;
+  try {
+    url = decodeURIComponent(url);
+  } catch {
+    return undefined;
+  }
+  if (!url.startsWith(prefix)) return undefined;
+  const name = url.slice(prefix.length);
+  return HASH_NAMED.test(name) ? name : undefined;
 }
 
 /** Whether a fence's last line closes it (a fence on one line is never closed). */
@@ -99,6 +121,7 @@ export async function processMarkdown(markdown: string, options: MarkdownOptions
   const edits: { start: number; end: number; text: string }[] = [];
   const fences: FenceReport[] = [];
   const owner = new Map<string, { value: string; line: number }>();
+  const oldImages = new Set<string>();
   const renderOptions = { ...(options.theme ? { theme: options.theme } : {}), ...(options.direction ? { direction: options.direction } : {}) };
   let ok = true;
 
@@ -137,6 +160,8 @@ export async function processMarkdown(markdown: string, options: MarkdownOptions
       continue;
     }
     if (!options.inline) assets.set(name, { name, svg: `${rendered.svg}\n` });
+    const old = referencedHashImage(f.reference, options.imagePrefix ?? '');
+    if (old !== undefined && old !== name) oldImages.add(old);
     const text = withPrefix(referenceText(name, rendered.title, rendered.svg, options), f.prefix, eol);
     if (f.reference?.position) {
       const start = f.reference.position.start.offset!;
@@ -151,9 +176,9 @@ export async function processMarkdown(markdown: string, options: MarkdownOptions
     }
   }
 
-  if (!ok) return { text: markdown, assets: [], fences, diagnostics, ok };
+  if (!ok) return { text: markdown, assets: [], fences, diagnostics, ok, superseded: [] };
   let text = markdown;
   // Apply from the end so earlier offsets stay valid.
   for (const e of edits.sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
-  return { text, assets: [...assets.values()], fences, diagnostics, ok };
+  return { text, assets: [...assets.values()], fences, diagnostics, ok, superseded: [...oldImages].filter((n) => !assets.has(n)).sort() };
 }

@@ -163,3 +163,25 @@ describe('flowlane md', () => {
     expect(readdirSync(dir)).toEqual(['broken.md']);
   });
 });
+
+describe('flowlane md after a diagram changes', () => {
+  test('removes the hash-named image it wrote before, and keeps id-named and shared ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowlane-md-old-'));
+    const fence = (label: string, info = 'fz') => `\`\`\`${info}\na { # A\n  n1: circle label:"${label}"\n}\n\`\`\`\n`;
+    writeFileSync(join(dir, 'p.md'), `# P\n\n${fence('One')}\n${fence('Named', 'fz id=named')}\n`);
+    writeFileSync(join(dir, 'q.md'), `# Q\n\n${fence('Two')}`);
+    expect(run(['md', 'p.md', 'q.md'], dir).code).toBe(0);
+    const before = readdirSync(dir).filter((f) => f.endsWith('.svg')).sort();
+    expect(before).toHaveLength(3);
+    // p.md's first diagram now reads "Two": its old image goes; q.md's image (the same picture) stays.
+    writeFileSync(join(dir, 'p.md'), readFileSync(join(dir, 'p.md'), 'utf8').replace('"One"', '"Two"').replace('"Named"', '"Renamed"'));
+    const r = run(['md', 'p.md', 'q.md'], dir);
+    expect(r.code).toBe(0);
+    const after = readdirSync(dir).filter((f) => f.endsWith('.svg')).sort();
+    expect(after).toHaveLength(2);
+    expect(after).toContain('named.svg');
+    const page = readFileSync(join(dir, 'p.md'), 'utf8');
+    for (const svg of after.filter((f) => f !== 'named.svg')) expect(page).toContain(`](${svg})`);
+    expect(r.stderr).toMatch(/removed .*fz-[0-9a-f]{16}\.svg/);
+  });
+});

@@ -6,7 +6,7 @@
 // nothing. A file with a broken fence is left untouched and its mistakes are printed as
 // `file.md:line:col`; exit 1. `--check` writes nothing and exits 1 when an image or reference is
 // missing or stale.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -117,6 +117,18 @@ async function processFile(file: string, options: MdCliOptions, written: Map<str
   if (out.text !== read.text) {
     writeFileAtomic(file, out.text);
     console.error(`updated ${read.name}`);
+  }
+  // The page no longer points to the image its changed diagram had before: remove that file, unless
+  // another page of this run writes it.
+  for (const name of out.superseded) {
+    const path = join(imageDir, name);
+    if (written.has(resolve(imageDir, name))) continue;
+    try {
+      unlinkSync(path);
+      console.error(`removed ${path}`);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') console.error(`flowlane: ${path}: could not remove the old image (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
   }
   return false;
 }
