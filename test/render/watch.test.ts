@@ -65,4 +65,20 @@ describe('render --watch', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 60_000);
+
+  test('a watched directory takes the .fz files added to it later', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flowlane-watch-dir-'));
+    writeFileSync(join(dir, 'a.fz'), diagram('Alpha'));
+    child = spawn(process.execPath, [join(ROOT, 'bin/flowlane.js'), 'render', dir, '--watch'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const svg = (name: string): string => (existsSync(join(dir!, name)) ? readFileSync(join(dir!, name), 'utf8') : '');
+    await until('the first render', () => stderr.includes('watching 1 file') && svg('a.svg').includes('>Alpha<'));
+    writeFileSync(join(dir, 'b.fz'), diagram('Beta'));
+    await until('the new file rendered', () => svg('b.svg').includes('>Beta<'));
+    writeFileSync(join(dir, 'b.fz'), diagram('Gamma'));
+    await until('the new file re-rendered after an edit', () => svg('b.svg').includes('>Gamma<'));
+    expect(svg('a.svg')).toContain('>Alpha<');
+    expect(child.exitCode).toBeNull();
+  });
 });

@@ -110,12 +110,13 @@ async function renderAll(inputs: string[], options: RenderCliOptions): Promise<n
  * time. It watches each input's directory, not the file: editors often save by writing a new file
  * and renaming it over the old one, after which a watch on the old file hears nothing more.
  */
-function watchInputs(inputs: string[], render: (changed: string[]) => Promise<number>): void {
+function watchInputs(inputs: string[], directories: string[], render: (changed: string[]) => Promise<number>): void {
   const byDir = new Map<string, Map<string, string>>();
-  for (const input of inputs) {
-    const dir = dirname(input);
-    (byDir.get(dir) ?? byDir.set(dir, new Map()).get(dir)!).set(basename(input), input);
-  }
+  const namesIn = (dir: string): Map<string, string> => byDir.get(dir) ?? byDir.set(dir, new Map()).get(dir)!;
+  for (const input of inputs) namesIn(dirname(input)).set(basename(input), input);
+  // A directory given on the command line also takes the .fz files added to it later.
+  const open = new Set(directories);
+  for (const dir of directories) namesIn(dir);
   const changed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -135,7 +136,13 @@ function watchInputs(inputs: string[], render: (changed: string[]) => Promise<nu
   };
   for (const [dir, names] of byDir) {
     watch(dir, (_event, name) => {
-      const input = name === null ? undefined : names.get(String(name));
+      if (name === null) return;
+      let input = names.get(String(name));
+      if (input === undefined && open.has(dir) && String(name).endsWith('.fz') && !String(name).startsWith('.')) {
+        input = join(dir, String(name));
+        names.set(String(name), input);
+        inputs.push(input);
+      }
       if (input === undefined) return;
       changed.add(input);
       clearTimeout(timer);
@@ -164,12 +171,12 @@ export function register(program: Command): void {
       const inputs = expandInputs(files);
       if (inputs.length === 0) {
         console.error('flowlane: no input files matched');
-        process.exitCode = 1;
+        process.exitCode = 2;
         return;
       }
       if (inputs.length > 1 && options.output !== undefined) {
         console.error('flowlane: -o takes one input; use --out-dir for several');
-        process.exitCode = 1;
+        process.exitCode = 2;
         return;
       }
       // Several files without --watch are a batch: a worker pool, each file failing only itself (src/cli/batch).
@@ -185,7 +192,8 @@ export function register(program: Command): void {
         return;
       }
       console.error(`watching ${inputs.length} file${inputs.length === 1 ? '' : 's'}; Ctrl-C to stop`);
-      watchInputs(inputs, (batch) => renderAll(batch, options));
+      const directories = files.filter((f) => f !== '-' && existsSync(f) && statSync(f).isDirectory());
+      watchInputs(inputs, directories, (batch) => renderAll(batch, options));
       await new Promise<void>(() => undefined);
     });
 }
