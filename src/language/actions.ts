@@ -3,7 +3,7 @@
 // command, because their result (an ASL file) is not an edit of this document.
 // Input: an Analysis, a range, the document's diagnostics. Output: actions with edits or commands.
 import { comparePositions, type Diagnostic, type Range, type TextEdit } from '../core/index.js';
-import { print } from '../print/index.js';
+import { print, UNPRINTABLE } from '../print/index.js';
 import type { Analysis } from './document.js';
 
 export interface CodeAction {
@@ -62,7 +62,7 @@ const SYNTAX_CODES = new Set<string>(['syntax-error', 'unexpected-character', 'u
 /** The canonical text of the document, as one edit; nothing when it has errors or is already canonical. */
 export function formatDocument(a: Analysis): TextEdit[] {
   // As `flowlane fmt`: a text that does not parse cannot be printed without losing what it says.
-  if (a.diagnostics.some((d) => d.severity === 'error' && SYNTAX_CODES.has(d.code))) return [];
+  if (a.diagnostics.some((d) => d.severity === 'error' && (SYNTAX_CODES.has(d.code) || UNPRINTABLE.has(d.code)))) return [];
   let printed: string;
   try {
     printed = print(a.diagram);

@@ -6,7 +6,7 @@
 // JSON; a value too long for the line goes on a continuation line and, if still too long, is laid out
 // over several indented lines. `parse(print(d))` gives back `d` (up to ranges), and printing is
 // idempotent: `print(parse(print(d))) === print(d)`.
-import type { Diagnostic, JsonValue, Result } from '../core/index.js';
+import type { Diagnostic, JsonValue, Range, Result } from '../core/index.js';
 import { parse } from '../parser/index.js';
 import { buildModel, DiagramIndex, type Attribute, type Diagram, type DiagramNode, type Edge, type Lane, type Loop } from '../model/index.js';
 
@@ -73,6 +73,11 @@ function printComments(comments: string[], indent: string, out: string[]): void 
   for (const c of comments) out.push(`${indent}//${c}`);
 }
 
+/** Whether a starts strictly before b (models without source places have all-zero ranges: never). */
+function startsBefore(a: Range, b: Range): boolean {
+  return a.start.line < b.start.line || (a.start.line === b.start.line && a.start.character < b.start.character);
+}
+
 class Printer {
   private readonly index: DiagramIndex;
   private readonly edgesByLane = new Map<string | undefined, Edge[]>();
@@ -100,14 +105,25 @@ class Printer {
   print(): string {
     const printed = new Set<Lane>();
     let first = true;
+    // A top-level edge stays where it was written among the lanes: edge order is meaning in ASL
+    // (a Choice's rules, a state's Catch entries follow it), so an edge written before a lane that
+    // holds a later edge from the same state must not move after it. Edges written after the lanes
+    // (and every edge of a model without source places) still come after them.
+    const topEdges = [...(this.edgesByLane.get(undefined) ?? [])];
+    const topLoops = this.loopsByLane.get(undefined) ?? [];
     for (const lane of this.diagram.lanes) {
       if (lane.parent !== undefined && this.index.node(lane.parent)) continue;
+      const before: Edge[] = [];
+      while (topEdges.length > 0 && startsBefore(topEdges[0]!.range, lane.range)) before.push(topEdges.shift()!);
+      if (before.length > 0) {
+        if (!first) this.out.push('');
+        for (const e of before) this.edge(e, '');
+        first = false;
+      }
       if (!first) this.out.push('');
       first = false;
       this.lane(lane, '', printed);
     }
-    const topEdges = this.edgesByLane.get(undefined) ?? [];
-    const topLoops = this.loopsByLane.get(undefined) ?? [];
     if (topEdges.length + topLoops.length > 0 && !first) this.out.push('');
     for (const e of topEdges) this.edge(e, '');
     for (const l of topLoops) this.loop(l, '');
@@ -181,9 +197,18 @@ export function print(diagram: Diagram): string {
  * The canonical text of `.fz` source, as `flowlane fmt` writes it. Text with syntax errors comes
  * back unchanged, with those errors: formatting it could lose what the parser could not read.
  */
+/**
+ * Mistakes the printer cannot print faithfully: two lanes with one id would each be printed with the
+ * nodes of both (and every run would double them), so such a text is refused, not formatted.
+ */
+export const UNPRINTABLE: ReadonlySet<string> = new Set(['duplicate-lane-id']);
+
 export function formatText(text: string): Result<string> & { ok: boolean } {
   const ast = parse(text);
   const errors: Diagnostic[] = ast.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return { ok: false, value: text, diagnostics: errors };
-  return { ok: true, value: print(buildModel(ast.value).value), diagnostics: [] };
+  const model = buildModel(ast.value);
+  const unfaithful = model.diagnostics.filter((d) => UNPRINTABLE.has(d.code));
+  if (unfaithful.length > 0) return { ok: false, value: text, diagnostics: unfaithful };
+  return { ok: true, value: print(model.value), diagnostics: [] };
 }

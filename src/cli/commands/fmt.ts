@@ -28,7 +28,7 @@ export function register(program: Command): void {
         const result = formatText(read.text);
         if (!result.ok) {
           for (const d of result.diagnostics) console.error(formatDiagnostic(read.name, d));
-          console.error(`flowlane: ${read.name} has syntax errors; not formatted`);
+          console.error(`flowlane: ${read.name} has errors that fmt cannot print faithfully; not formatted`);
           failed = true;
           continue;
         }
