@@ -6,7 +6,7 @@
 // JSON; a value too long for the line goes on a continuation line and, if still too long, is laid out
 // over several indented lines. `parse(print(d))` gives back `d` (up to ranges), and printing is
 // idempotent: `print(parse(print(d))) === print(d)`.
-import type { Diagnostic, JsonValue, Range, Result } from '../core/index.js';
+import { comparePositions, type Diagnostic, type JsonValue, type Result } from '../core/index.js';
 import { parse } from '../parser/index.js';
 import { buildModel, DiagramIndex, type Attribute, type Diagram, type DiagramNode, type Edge, type Lane, type Loop } from '../model/index.js';
 
@@ -73,11 +73,6 @@ function printComments(comments: string[], indent: string, out: string[]): void 
   for (const c of comments) out.push(`${indent}//${c}`);
 }
 
-/** Whether a starts strictly before b (models without source places have all-zero ranges: never). */
-function startsBefore(a: Range, b: Range): boolean {
-  return a.start.line < b.start.line || (a.start.line === b.start.line && a.start.character < b.start.character);
-}
-
 class Printer {
   private readonly index: DiagramIndex;
   private readonly edgesByLane = new Map<string | undefined, Edge[]>();
@@ -114,7 +109,7 @@ class Printer {
     for (const lane of this.diagram.lanes) {
       if (lane.parent !== undefined && this.index.node(lane.parent)) continue;
       const before: Edge[] = [];
-      while (topEdges.length > 0 && startsBefore(topEdges[0]!.range, lane.range)) before.push(topEdges.shift()!);
+      while (topEdges.length > 0 && comparePositions(topEdges[0]!.range.start, lane.range.start) < 0) before.push(topEdges.shift()!);
       if (before.length > 0) {
         if (!first) this.out.push('');
         for (const e of before) this.edge(e, '');
@@ -194,15 +189,15 @@ export function print(diagram: Diagram): string {
 }
 
 /**
- * The canonical text of `.fz` source, as `flowlane fmt` writes it. Text with syntax errors comes
- * back unchanged, with those errors: formatting it could lose what the parser could not read.
- */
-/**
  * Mistakes the printer cannot print faithfully: two lanes with one id would each be printed with the
  * nodes of both (and every run would double them), so such a text is refused, not formatted.
  */
 export const UNPRINTABLE: ReadonlySet<string> = new Set(['duplicate-lane-id']);
 
+/**
+ * The canonical text of `.fz` source, as `flowlane fmt` writes it. Text with syntax errors comes
+ * back unchanged, with those errors (so does text with an UNPRINTABLE mistake): formatting it could lose what the parser could not read.
+ */
 export function formatText(text: string): Result<string> & { ok: boolean } {
   const ast = parse(text);
   const errors: Diagnostic[] = ast.diagnostics.filter((d) => d.severity === 'error');
