@@ -1,6 +1,26 @@
 // File input and output for the CLI: the only place besides the command files that touches node:fs.
 // Reading never throws: a missing file, a directory or a binary file becomes a one-line message.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { constants as osConstants } from 'node:os';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../core/index.js';
 
@@ -116,25 +136,135 @@ export function ensureDir(dir: string): void {
 }
 
 /**
+ * Where a write to `path` must land: a symbolic link is followed to its target (also a dangling
+ * one, whose target is then created), so that the link stays a link and its target is updated.
+ */
+function writeTarget(path: string): string {
+  let link: Stats;
+  try {
+    link = lstatSync(path);
+  } catch {
+    return path;
+  }
+  if (!link.isSymbolicLink()) return path;
+  try {
+    return realpathSync(path);
+  } catch {
+    // A dangling link (or a chain ending in one): follow it one step at a time, a bounded number of times.
+    let target = path;
+    for (let i = 0; i < 40; i++) {
+      try {
+        if (!lstatSync(target).isSymbolicLink()) return target;
+      } catch {
+        return target;
+      }
+      target = resolve(dirname(target), readlinkSync(target));
+    }
+    throw new CliIoError(`${path}: cannot write (too many levels of symbolic links, ELOOP)`);
+  }
+}
+
+/** Temporary files of writes under way, removed if a signal ends the process (see onSignal). */
+const pending = new Set<string>();
+let signalsWatched = false;
+
+/**
+ * Ends the process on SIGINT/SIGTERM/SIGHUP as the default action does (by that signal), after
+ * removing unfinished temporary files. Writes are synchronous, so a handler only ever runs between
+ * them: a write has either replaced its target or cleaned up when the process ends.
+ */
+function watchSignals(): void {
+  if (signalsWatched) return;
+  signalsWatched = true;
+  for (const signal of ['SIGHUP', 'SIGINT', 'SIGTERM'] as const) {
+    const handler = (): void => {
+      for (const tmp of pending) {
+        try {
+          unlinkSync(tmp);
+        } catch {
+          // Already gone.
+        }
+      }
+      process.off(signal, handler);
+      // Ended by the signal itself, so a parent (a shell, the relaunch parent) sees why; with other
+      // handlers still listening the signal would be caught again, so then exit as a shell would.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      else process.exit(128 + osConstants.signals[signal]);
+    };
+    process.on(signal, handler);
+  }
+}
+
+/**
+ * Lets the event loop run between two files of a long run, so that a signal (Ctrl-C) is handled
+ * there instead of after the last file: a loop of synchronous writes would otherwise hold it off.
+ */
+export function betweenFiles(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
  * Writes a file atomically: the content goes to a temporary file beside the target, which then
- * replaces the target in one rename. A reader never sees a half-written file.
+ * replaces the target in one rename. A reader never sees a half-written file. The user's file
+ * keeps what made it theirs: a symbolic link is written through to its target, the mode (and,
+ * where allowed, the owner) stays, and a file marked read-only is refused rather than replaced.
+ * The temporary file is created exclusively under an unpredictable name (no one can plant it).
  */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  watchSignals();
+  const target = writeTarget(path);
+  let existing: Stats | undefined;
+  try {
+    existing = statSync(target);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliIoError(ioMessage(path, 'write', e));
+  }
+  if (existing?.isDirectory()) throw new CliIoError(`${path}: cannot write (it is a directory; name a file)`);
+  if (existing) {
+    // Root may write anything, so the mode bits are asked as well as the system.
+    if ((existing.mode & 0o222) === 0) throw new CliIoError(`${path}: cannot write (the file is read-only; it was left unchanged)`);
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (e) {
+      throw new CliIoError(ioMessage(path, 'write', e));
+    }
+  }
+  let tmp = '';
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'w');
-    writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+    for (let attempt = 0; fd === undefined; attempt++) {
+      tmp = join(dirname(target), `.${basename(target)}.${randomBytes(8).toString('hex')}.tmp`);
+      try {
+        fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, existing ? existing.mode & 0o7777 : 0o666);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 4) throw e;
+      }
+    }
+    pending.add(tmp);
+    if (existing) {
+      // The umask narrowed the mode given to open; the user's file had exactly this one.
+      fchmodSync(fd, existing.mode & 0o7777);
+      try {
+        fchownSync(fd, existing.uid, existing.gid);
+      } catch {
+        // Only root may give a file away; anyone else writes files they own already.
+      }
+    }
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(tmp, path);
+    renameSync(tmp, target);
+    pending.delete(tmp);
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // The temporary file may not exist yet; nothing to clean.
+    if (tmp !== '' && pending.delete(tmp)) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // Nothing to clean.
+      }
     }
     throw new CliIoError(ioMessage(path, 'write', e));
   }

@@ -169,10 +169,20 @@ export async function renderBatch(inputs: BatchInput[], options: BatchCliOptions
   const byIndex = new Map(jobs.map((j) => [j.index, j]));
   await runPool(jobs, settings, {
     workers,
-    onResult: (r: JobResult) => {
+    onResult: (result: JobResult) => {
+      let r = result;
       const job = byIndex.get(r.index)!;
       const key = resolve(job.output);
       for (const m of r.messages) progress.line(m);
+      if (r.ok && r.data !== undefined) {
+        try {
+          ensureDir(dirname(job.output));
+          writeFileAtomic(job.output, r.data);
+        } catch (e) {
+          r = { ...r, ok: false };
+          progress.line(`flowlane: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
       if (r.ok) {
         summary.rendered++;
         cache[key] = hashes.get(r.index)!;

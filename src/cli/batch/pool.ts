@@ -32,9 +32,11 @@ export async function runPool(jobs: RenderJob[], settings: BatchRenderSettings, 
 
   return new Promise<JobResult[]>((resolve) => {
     const finish = (result: JobResult, job: RenderJob): void => {
-      results[job.index] = result;
       done++;
       options.onResult?.(result, job);
+      // The rendered bytes were the caller's to write; the pool keeps only the outcome.
+      const { data: _written, ...kept } = result;
+      results[job.index] = kept;
       if (done === jobs.length) resolve(results);
     };
 
@@ -59,7 +61,7 @@ export async function runPool(jobs: RenderJob[], settings: BatchRenderSettings, 
         }
         const job = current!;
         current = undefined;
-        finish({ index: m.index, ok: m.ok, messages: m.messages, ms: m.ms }, job);
+        finish({ index: m.index, ok: m.ok, messages: m.messages, ms: m.ms, ...(m.data !== undefined ? { data: m.data } : {}) }, job);
         next();
       });
       const died = (reason: string): void => {

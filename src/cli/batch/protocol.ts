@@ -32,6 +32,8 @@ export interface JobResult {
   messages: string[];
   /** Time spent on the job in the worker, in milliseconds. */
   ms: number;
+  /** The rendered file (SVG text or PNG bytes) when ok; the main thread writes it. */
+  data?: string | Uint8Array;
 }
 
 /** Sent by a worker once it has loaded and warmed up its layout engine. */

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { applyAllFixes, type Diagnostic } from '../../core/index.js';
 import { parseDiagram } from '../../model/index.js';
-import { diagnosticRecord, formatDiagnostic, readText, writeFileAtomic } from '../io.js';
+import { betweenFiles, CliIoError, diagnosticRecord, formatDiagnostic, readText, writeFileAtomic } from '../io.js';
 import { expandInputs } from '../inputs.js';
 
 interface CheckOptions {
@@ -31,10 +31,13 @@ export function register(program: Command): void {
     .argument('<files...>', '.fz or ASL files (.json, .yaml, .yml), globs, directories (their .fz files), or - for standard input')
     .option('--format <format>', 'output format: text or json', 'text')
     .option('--fix', 'apply every machine-applicable fix and rewrite the file')
-    .action((files: string[], options: CheckOptions) => {
+    .action(async (files: string[], options: CheckOptions) => {
       let failed = false;
+      // A file that cannot be written fails alone (exit 2, as I/O failures do); the others are still checked.
+      let ioFailed = false;
       const records: Record<string, unknown>[] = [];
       for (const file of expandInputs(files)) {
+        await betweenFiles();
         if (/\.(md|markdown|mdx)$/i.test(file)) {
           console.error(`flowlane: ${file}: a Markdown file; check its diagrams with flowlane md --check ${file}`);
           failed = true;
@@ -51,10 +54,21 @@ export function register(program: Command): void {
         if (options.fix) {
           const fixed = applyAllFixes(text, (t) => check(t, read.name));
           if (fixed.text !== text) {
-            if (file === '-') process.stdout.write(fixed.text);
-            else writeFileAtomic(file, fixed.text);
-            text = fixed.text;
-            if (file !== '-') console.error(`${read.name}: applied ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'}`);
+            if (file === '-') {
+              process.stdout.write(fixed.text);
+              text = fixed.text;
+            } else {
+              try {
+                writeFileAtomic(file, fixed.text);
+                text = fixed.text;
+                console.error(`${read.name}: applied ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'}`);
+              } catch (e) {
+                if (!(e instanceof CliIoError)) throw e;
+                // The findings below are those of the file as it still is.
+                console.error(`flowlane: ${e.message}`);
+                ioFailed = true;
+              }
+            }
           }
         }
         const diagnostics = check(text, read.name);
@@ -64,6 +78,6 @@ export function register(program: Command): void {
         else for (const d of diagnostics) (options.fix && file === '-' ? console.error : console.log)(formatDiagnostic(read.name, d));
       }
       if (options.format === 'json') console.log(JSON.stringify(records, null, 2));
-      process.exitCode = failed ? 1 : 0;
+      process.exitCode = ioFailed ? 2 : failed ? 1 : 0;
     });
 }

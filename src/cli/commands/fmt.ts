@@ -1,7 +1,7 @@
 // `flowlane fmt FILE…`: prints the canonical text; `--write` rewrites in place; `--check` reports drift.
 import type { Command } from 'commander';
 import { formatText } from '../../print/index.js';
-import { formatDiagnostic, readText, writeFileAtomic } from '../io.js';
+import { betweenFiles, CliIoError, formatDiagnostic, readText, writeFileAtomic } from '../io.js';
 import { expandInputs } from '../inputs.js';
 
 interface FmtOptions {
@@ -16,9 +16,12 @@ export function register(program: Command): void {
     .argument('<files...>', '.fz files, globs, directories (their .fz files), or - for standard input')
     .option('--write', 'rewrite the files in place (never a file with syntax errors)')
     .option('--check', 'exit 1 when a file is not formatted')
-    .action((files: string[], options: FmtOptions) => {
+    .action(async (files: string[], options: FmtOptions) => {
       let failed = false;
+      // A file that cannot be written fails alone (exit 2, as I/O failures do); the others are still formatted.
+      let ioFailed = false;
       for (const file of expandInputs(files)) {
+        await betweenFiles();
         const read = readText(file);
         if (!read.ok) {
           console.error(`flowlane: ${read.message}`);
@@ -38,9 +41,17 @@ export function register(program: Command): void {
             failed = true;
           }
         } else if (options.write && file !== '-') {
-          if (result.value !== read.text) writeFileAtomic(file, result.value);
+          if (result.value !== read.text) {
+            try {
+              writeFileAtomic(file, result.value);
+            } catch (e) {
+              if (!(e instanceof CliIoError)) throw e;
+              console.error(`flowlane: ${e.message}`);
+              ioFailed = true;
+            }
+          }
         } else process.stdout.write(result.value);
       }
-      process.exitCode = failed ? 1 : 0;
+      process.exitCode = ioFailed ? 2 : failed ? 1 : 0;
     });
 }
