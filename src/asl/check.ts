@@ -5,6 +5,7 @@
 import { diagnostic, editDistance } from '../core/index.js';
 import type { Diagnostic, DiagnosticCode, JsonValue } from '../core/index.js';
 import { JSONATA_ONLY, JSONPATH_ONLY, MAX_STATE_NAME, STATE_TYPES, isObject } from './fields.js';
+import { MAX_ASL_DEPTH, tooDeepPath } from './limits.js';
 import type { JsonObject, JsonPath, Locator } from './types.js';
 
 export function checkDefinition(definition: JsonValue, locate: Locator): Diagnostic[] {
@@ -12,6 +13,12 @@ export function checkDefinition(definition: JsonValue, locate: Locator): Diagnos
   const report = (code: DiagnosticCode, path: JsonPath, message: string): void => {
     out.push(diagnostic(code, locate(path), message));
   };
+  // The checks below recurse into Parallel and Map scopes: nothing nested without bound may reach them.
+  const deep = tooDeepPath(definition);
+  if (deep !== undefined) {
+    report('asl-too-deep', deep, `The definition is nested deeper than ${MAX_ASL_DEPTH} levels of objects and arrays here; flowlane reads no deeper (a real state machine stays far below).`);
+    return out;
+  }
   if (!isObject(definition)) {
     report('asl-not-state-machine', [], `This is not a state machine: expected an object with "StartAt" and "States", found ${describe(definition)}.`);
     return out;
@@ -169,17 +176,19 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
 
   if (broken || typeof sm.StartAt !== 'string') return;
   // Reachability from StartAt, and whether each reachable state can still reach an end.
+  // Both are searches that visit each state and transition once (linear in the machine's size).
   const reached = new Set<string>([sm.StartAt]);
   const queue = [sm.StartAt];
-  while (queue.length > 0) for (const t of edges.get(queue.shift()!) ?? []) if (!reached.has(t)) reached.add(t), queue.push(t);
+  for (let i = 0; i < queue.length; i++) for (const t of edges.get(queue[i]!) ?? []) if (!reached.has(t)) reached.add(t), queue.push(t);
   for (const name of stateNames) {
     if (!reached.has(name)) report('asl-unreachable-state', [...statesPath, name], `State ${JSON.stringify(name)} is unreachable: no transition of the ${what} leads to it.`);
   }
+  // A state can end when it is terminal or some transition leads to one that can: search backwards from the ends.
+  const comesFrom = new Map<string, string[]>();
+  for (const [name, targets] of edges) for (const t of targets) comesFrom.get(t)?.push(name) ?? comesFrom.set(t, [name]);
   const canEnd = new Set(terminal);
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const [name, targets] of edges) if (!canEnd.has(name) && targets.some((t) => canEnd.has(t))) canEnd.add(name), (changed = true);
-  }
+  const back = [...canEnd];
+  for (let i = 0; i < back.length; i++) for (const s of comesFrom.get(back[i]!) ?? []) if (!canEnd.has(s)) canEnd.add(s), back.push(s);
   const stuck = stateNames.filter((n) => reached.has(n) && !canEnd.has(n));
   for (const name of stuck) {
     const loop = stuck.length > 1 ? ` (a cycle with no exit through ${stuck.slice(0, 5).map((s) => JSON.stringify(s)).join(', ')}${stuck.length > 5 ? ', …' : ''})` : '';

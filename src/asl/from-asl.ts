@@ -47,7 +47,9 @@ type EdgeKind = 'next' | 'choice' | 'default' | 'catch' | 'end' | 'start';
 export function fromAsl(definition: unknown, options: FromAslOptions = {}): Result<Diagram> {
   const locate = options.locate ?? (() => NO_RANGE);
   const diagnostics: Diagnostic[] = checkDefinition(definition as JsonValue, locate);
+  // Too deep to walk: checkDefinition said where; no diagram is built (the builder recurses).
   const builder = new Builder(options.lanes ?? 'single');
+  if (diagnostics.some((d) => d.code === 'asl-too-deep')) return { value: builder.finish(), diagnostics };
   if (isObject(definition) && isObject(definition.States)) {
     builder.buildMachine(definition);
   } else {

@@ -2,14 +2,15 @@
 // Input: the text of a file (the CLI reads it) and its name. Output: the definition as JSON, a
 // Locator from paths in the definition to line/column ranges in that text, and diagnostics for
 // text that is not valid JSON/YAML or holds no state machine. No I/O.
-import { parseDocument, isMap, isSeq, isPair, isScalar, YAMLMap } from 'yaml';
-import type { Document, Node as YamlNode, ScalarTag, CollectionTag } from 'yaml';
+import { parseDocument, isMap, isSeq, isPair, isScalar, visit, YAMLMap } from 'yaml';
+import type { Document, Node as YamlNode, Pair, ScalarTag, CollectionTag } from 'yaml';
 import { LineIndex } from '../core/index.js';
 import { NO_RANGE } from '../model/query.js';
 import { diagnostic } from '../core/index.js';
 import type { Diagnostic, JsonValue, Range, Result } from '../core/index.js';
 import { checkDefinition } from './check.js';
 import { isObject } from './fields.js';
+import { MAX_ASL_DEPTH, jsonDepthOffset, tooDeepPath } from './limits.js';
 import type { JsonObject, JsonPath, Locator } from './types.js';
 import { validateAsl } from './validate.js';
 
@@ -47,7 +48,14 @@ export function loadAsl(text: string, options: LoadOptions = {}): Result<LoadedA
     diagnostics.push(diagnostic('asl-invalid-input', NO_RANGE, 'The file is empty: expected an ASL state machine (JSON or YAML).'));
     return { value: empty, diagnostics };
   }
+  const tooDeep = (at: Range): Result<LoadedAsl> => {
+    diagnostics.push(diagnostic('asl-too-deep', at, `The definition is nested deeper than ${MAX_ASL_DEPTH} levels of objects and arrays here; flowlane reads no deeper (a real state machine stays far below).`));
+    return { value: empty, diagnostics };
+  };
   if (format === 'json') {
+    // Before parsing: nothing that recurses may see a value nested without bound.
+    const deep = jsonDepthOffset(text);
+    if (deep >= 0) return tooDeep(lines.range(deep, deep + 1));
     try {
       value = JSON.parse(text) as JsonValue;
     } catch (e) {
@@ -60,7 +68,14 @@ export function loadAsl(text: string, options: LoadOptions = {}): Result<LoadedA
       return { value: empty, diagnostics };
     }
   } else {
-    const d = getDoc();
+    let d: Document.Parsed;
+    try {
+      d = getDoc();
+    } catch (e) {
+      // The yaml library recurses on nested collections: a deep enough file overflows it.
+      if (e instanceof RangeError) return tooDeep(NO_RANGE);
+      throw e;
+    }
     if (d.errors.length > 0) {
       for (const err of d.errors.slice(0, 5)) {
         const [s, e] = err.pos;
@@ -68,10 +83,28 @@ export function loadAsl(text: string, options: LoadOptions = {}): Result<LoadedA
       }
       return { value: empty, diagnostics };
     }
-    value = d.toJS({ maxAliasCount: 1000 }) as JsonValue;
+    try {
+      value = d.toJS({ maxAliasCount: 1000 }) as JsonValue;
+    } catch (e) {
+      if (e instanceof RangeError) return tooDeep(NO_RANGE);
+      // An alias bomb: aliases that expand to more than the limit allows. Point at the first alias.
+      let at = NO_RANGE;
+      visit(d, {
+        Alias(_, node) {
+          if (node.range) at = lines.range(node.range[0], node.range[1]);
+          return visit.BREAK;
+        },
+      });
+      diagnostics.push(diagnostic('asl-invalid-input', at, `Invalid YAML: its aliases expand to too much data (${e instanceof Error ? e.message.replace(/\.$/, '') : String(e)}); write the repeated parts out or use fewer aliases.`));
+      return { value: empty, diagnostics };
+    }
+    const deepPath = tooDeepPath(value);
+    if (deepPath !== undefined) return tooDeep(locateIn(d, lines, deepPath));
   }
 
-  const baseLocate = (prefix: JsonPath): Locator => (path) => locateIn(getDoc(), lines, [...prefix, ...path]);
+  // The whole text needs no parse to locate (a large file is then not parsed a second time).
+  const whole = (): Range => lines.range(text.length - text.trimStart().length, text.trimEnd().length);
+  const baseLocate = (prefix: JsonPath): Locator => (path) => (prefix.length + path.length === 0 ? whole() : locateIn(getDoc(), lines, [...prefix, ...path]));
   if (isObject(value) && isObject(value.States)) {
     return { value: { definition: value, locate: baseLocate([]), source: 'definition' }, diagnostics };
   }
@@ -118,6 +151,11 @@ function fromTemplate(resources: JsonObject, options: LoadOptions, baseLocate: (
       return { value: empty, diagnostics };
     }
     try {
+      const deep = jsonDepthOffset(joined);
+      if (deep >= 0) {
+        diagnostics.push(diagnostic('asl-too-deep', here(), `The DefinitionString of "${id}" is nested deeper than ${MAX_ASL_DEPTH} levels of objects and arrays; flowlane reads no deeper.`));
+        return { value: empty, diagnostics };
+      }
       const definition = JSON.parse(joined) as JsonValue;
       // Positions inside the string are not kept: everything points at the DefinitionString.
       return { value: { definition, locate: () => here(), source: 'cloudformation', resource: id }, diagnostics };
@@ -158,12 +196,30 @@ function joinIntrinsic(v: JsonValue): string | undefined {
 }
 
 /** The range of the value at `path` (from its key, for an object member); the deepest part found. */
+// Each map's pairs by key, built on first use: locating thousands of findings in a large file
+// would otherwise search the same long maps again and again.
+const pairIndex = new WeakMap<YAMLMap, Map<unknown, Pair>>();
+function pairsOf(map: YAMLMap): Map<unknown, Pair> {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) {
+      if (!isPair(p)) continue;
+      const key = isScalar(p.key) ? p.key.value : p.key;
+      // The first pair of a key, as Array.find gave.
+      if (!index.has(key)) index.set(key, p);
+    }
+    pairIndex.set(map, index);
+  }
+  return index;
+}
+
 function locateIn(doc: Document.Parsed, lines: LineIndex, path: JsonPath): Range {
   let node: unknown = doc.contents;
   let best: [number, number] | undefined = rangeOf(node);
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === seg);
+      const pair = pairsOf(node).get(seg);
       if (!pair) break;
       const k = rangeOf(pair.key);
       const v = rangeOf(pair.value);

@@ -111,6 +111,10 @@ export const DIAGNOSTIC_CODES = {
   'asl-validator': 'error',
   'asl-inferred': 'warning',
   'asl-unknown-lane': 'error',
+  'asl-too-deep': 'error',
+  'asl-too-large': 'error',
+  // Layout.
+  'layout-limit': 'error',
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -1,0 +1,60 @@
+// The bounds every ASL definition is held to before anything recursive (asl-validator, the checks,
+// the conversions) touches it, so that no input can overflow the stack or run for minutes.
+// Input: JSON text or a parsed value. Output: where a limit is crossed. No I/O, no recursion.
+import type { JsonValue } from '../core/index.js';
+import type { JsonPath } from './types.js';
+
+/**
+ * Deepest nesting of objects and arrays a definition may have. A Parallel or Map level takes four
+ * (state, Branches, branch, States), so this allows 50 nested levels, far beyond real machines;
+ * the diagram from-asl writes for it stays within the `.fz` parser's 256 braces, so both
+ * directions agree on what they accept.
+ */
+export const MAX_ASL_DEPTH = 200;
+
+/** AWS's hard quota for a state machine definition (CreateStateMachine refuses larger ones). */
+export const MAX_DEFINITION_BYTES = 1_048_576;
+
+/** The offset in JSON text of the bracket that opens level `max + 1`, or -1 when the text stays within `max`. */
+export function jsonDepthOffset(text: string, max = MAX_ASL_DEPTH): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip a string, with its escapes.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return i;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return -1;
+}
+
+/** The path of the first value nested deeper than `max` levels, or undefined. Iterative, linear. */
+export function tooDeepPath(value: JsonValue, max = MAX_ASL_DEPTH): JsonPath | undefined {
+  // Each entry knows its parent, so a path is built only for the value that crosses the limit.
+  interface Entry {
+    v: JsonValue;
+    depth: number;
+    key: string | number;
+    parent: Entry | undefined;
+  }
+  const stack: Entry[] = [{ v: value, depth: 0, key: '', parent: undefined }];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (e.v === null || typeof e.v !== 'object') continue;
+    if (e.depth >= max) {
+      const path: (string | number)[] = [];
+      for (let at: Entry | undefined = e; at?.parent !== undefined; at = at.parent) path.push(at.key);
+      return path.reverse();
+    }
+    if (Array.isArray(e.v)) e.v.forEach((x, i) => stack.push({ v: x, depth: e.depth + 1, key: i, parent: e }));
+    else for (const [k, x] of Object.entries(e.v)) stack.push({ v: x, depth: e.depth + 1, key: k, parent: e });
+  }
+  return undefined;
+}
+
+/** The definition's size as AWS counts it: the bytes of its JSON text (compact, as tools deploy it). */
+export function definitionBytes(definition: JsonValue): number {
+  return new TextEncoder().encode(JSON.stringify(definition)).length;
+}
