@@ -43,7 +43,9 @@ export const EdgeHead = createToken({
 // a head, since only blanks may come before one on its line.
 // The head also takes the `key:"text"` attributes that follow it on its line, blank-separated: the
 // whole of most node lines is then one token.
-const QUOTED = '"(?:[^"\\\\\\n\\r]|\\\\[^\\n\\r])*"';
+// Quoted text as an "unrolled loop" (runs of plain characters between escapes): an alternation
+// inside `*` makes V8's regexp engine recurse per character, overflowing on a multi-megabyte label.
+const QUOTED = '"[^"\\\\\\n\\r]*(?:\\\\[^\\n\\r][^"\\\\\\n\\r]*)*"';
 const NODE_HEAD = new RegExp(`(${NAME}):[ \\t]*(${NAME})(?:[ \\t]+${NAME}[:=]${QUOTED})*(?=[ \\t\\r\\n{]|$)`, 'y');
 const matchNodeHead: CustomPatternMatcherFunc = (text, offset) => {
   for (let i = offset - 1; i >= 0; i--) {
@@ -61,7 +63,7 @@ export const NodeHead = createToken({ name: 'NodeHead', pattern: matchNodeHead, 
 /** `key:"text"` or `key="text"`. */
 export const KeyString = createToken({
   name: 'KeyString',
-  pattern: new RegExp(`${NAME}[:=]"(?:[^"\\\\\\n\\r]|\\\\[^\\n\\r])*"`),
+  pattern: new RegExp(`${NAME}[:=]"[^"\\\\\\n\\r]*(?:\\\\[^\\n\\r][^"\\\\\\n\\r]*)*"`),
   start_chars_hint: IDENT_START,
 });
 
@@ -79,9 +81,10 @@ export const Null = keyword('Null', 'null');
 export const KEYWORDS = ['loop', 'handle', 'true', 'false', 'null'] as const;
 const KEYWORD_SET = new Set<string>(KEYWORDS);
 
-export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/ });
+// Unrolled loops like QUOTED, for the same reason.
+export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"[^"\\\n\r]*(?:\\[^\n\r][^"\\\n\r]*)*"/ });
 /** A string that reaches the end of its line without a closing quote; reported, then read as if closed. */
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*\\?/ });
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"[^"\\\n\r]*(?:\\[^\n\r][^"\\\n\r]*)*\\?/ });
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/ });
 
 export const Arrow = createToken({ name: 'Arrow', pattern: /->/ });
