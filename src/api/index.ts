@@ -9,7 +9,7 @@ import type { Diagnostic } from '../core/index.js';
 import { parseDiagram } from '../model/index.js';
 import type { Diagram } from '../model/index.js';
 import { formatText, print } from '../print/index.js';
-import { layout } from '../layout/index.js';
+import { layout, layoutLimit } from '../layout/index.js';
 import type { LaidOutDiagram, LayoutDirection } from '../layout/types.js';
 import { renderPng, renderSvg } from '../render/index.js';
 import type { ThemeName } from '../render/index.js';
@@ -126,12 +126,16 @@ export async function renderWithTitle(input: string | Diagram, options?: RenderO
 export async function renderWithTitle(input: string | Diagram, options: RenderOptions = {}): Promise<Outcome<Rendered<string | Uint8Array>>> {
   const source = typeof input === 'string' ? diagramOf(input, options) : outcome<Diagram>(input, []);
   if (!source.ok || source.value === undefined) return outcome(undefined, source.diagnostics);
+  const tooBig = layoutLimit(source.value);
+  if (tooBig) return outcome(undefined, [...source.diagnostics, tooBig]);
   let laid: LaidOutDiagram;
   try {
     laid = await layout(source.value, options.direction ? { direction: options.direction } : {});
   } catch (e) {
-    // Layout never throws for a diagram built by the model stage; a hand-made Diagram may still be malformed.
-    return outcome(undefined, [...source.diagnostics, diagnostic('syntax-error', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, `the diagram could not be laid out (${e instanceof Error ? e.message : String(e)})`)]);
+    // Layout never throws for a diagram built by the model stage within the limit; a hand-made
+    // Diagram may still be malformed, and a shape the limit did not foresee may exhaust the stack.
+    const code = e instanceof RangeError ? 'layout-limit' : 'syntax-error';
+    return outcome(undefined, [...source.diagnostics, diagnostic(code, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, `the diagram could not be laid out (${e instanceof Error ? e.message : String(e)})`)]);
   }
   const id = options.id ?? 'fz';
   const meta = { title: laid.title, description: laid.description };

@@ -6,7 +6,7 @@ import type { Diagram } from '../model/types.js';
 
 type ToAsl = (diagram: Diagram, options?: Record<string, unknown>) => Result<unknown>;
 type FromAsl = (definition: unknown, options?: Record<string, unknown>) => Result<Diagram>;
-type Render = (diagram: Diagram, options?: Record<string, unknown>) => Promise<Result<string | Uint8Array>>;
+type Render = (diagram: Diagram, options?: Record<string, unknown>) => Promise<Result<string | Uint8Array | undefined>>;
 type Print = (diagram: Diagram) => string;
 
 interface AslStage {
@@ -66,5 +66,7 @@ export async function renderSvg(diagram: Diagram, options: Record<string, unknow
   const stage = await loadRender();
   if (!stage.renderDiagram) return { diagnostics: [], error: 'the renderer is not available' };
   const r = await stage.renderDiagram(diagram, { ...options, format: 'svg' });
-  return typeof r.value === 'string' ? { svg: r.value, diagnostics: r.diagnostics } : { diagnostics: r.diagnostics, error: 'the renderer returned no SVG' };
+  if (typeof r.value === 'string') return { svg: r.value, diagnostics: r.diagnostics };
+  // Past the layout limit: the preview shows why instead of a blank.
+  return { diagnostics: r.diagnostics, error: r.diagnostics.find((d) => d.severity === 'error')?.message ?? 'the renderer returned no SVG' };
 }

@@ -22,6 +22,7 @@ export type * from './types.js';
 export type { LayoutOptions } from './options.js';
 export { runElk, elkRuns } from './elk.js';
 export { defaultFonts, textWidth, wrapText, lineHeight } from './fonts.js';
+export { layoutLimit, MAX_LAYOUT_NODES, MAX_LAYOUT_EDGES } from './limit.js';
 export type { Font } from './fonts.js';
 
 /** Lays out a whole diagram. Never throws for a well-typed Diagram, however broken its content. */

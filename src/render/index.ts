@@ -1,9 +1,11 @@
 // The render stage: LaidOutDiagram -> SVG text, SVG -> PNG bytes, and the whole way from a Diagram.
 // Input: a LaidOutDiagram (src/layout) or a Diagram (src/model). Output: SVG text or PNG bytes.
 // Pure: no file system, no process state.
+import { diagnostic } from '../core/index.js';
 import type { Result } from '../core/index.js';
+import { NO_RANGE } from '../model/query.js';
 import type { Diagram } from '../model/types.js';
-import { layout } from '../layout/index.js';
+import { layout, layoutLimit } from '../layout/index.js';
 import type { LaidOutDiagram, LayoutDirection } from '../layout/types.js';
 import { renderPng } from './png.js';
 import type { PngOptions } from './png.js';
@@ -29,11 +31,20 @@ export interface RenderOptions extends SvgOptions, PngOptions {
 }
 
 /**
- * Lays out and renders a diagram in one call. The diagnostics are those of rendering itself (none
- * today); the caller reports the model's own diagnostics before deciding to render.
+ * Lays out and renders a diagram in one call. The diagnostics are those of rendering itself: a
+ * diagram past the layout limit (or one that exhausts the stack all the same) gives `layout-limit`
+ * and no value; the caller reports the model's own diagnostics before deciding to render.
  */
-export async function renderDiagram(diagram: Diagram, options: RenderOptions = {}): Promise<Result<string | Uint8Array>> {
-  const laid = await layout(diagram, options.direction ? { direction: options.direction } : {});
+export async function renderDiagram(diagram: Diagram, options: RenderOptions = {}): Promise<Result<string | Uint8Array | undefined>> {
+  const tooBig = layoutLimit(diagram);
+  if (tooBig) return { value: undefined, diagnostics: [tooBig] };
+  let laid: LaidOutDiagram;
+  try {
+    laid = await layout(diagram, options.direction ? { direction: options.direction } : {});
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return { value: undefined, diagnostics: [diagnostic('layout-limit', NO_RANGE, `the diagram could not be laid out (${e.message}); split it into smaller diagrams`)] };
+  }
   if (options.format === 'png') {
     const svg = renderSvg(laid, { ...options, theme: options.theme === 'dark' ? 'dark' : 'light', embedFont: false, resolvedColors: true });
     return { value: renderPng(svg, options), diagnostics: [] };

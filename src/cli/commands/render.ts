@@ -87,6 +87,11 @@ async function renderAll(inputs: string[], options: RenderCliOptions): Promise<n
       scale: Number.isFinite(scale) && scale > 0 ? scale : 1,
       id: input === '-' ? 'fz' : `fz-${basename(input).replace(/\..*$/, '')}`,
     });
+    for (const d of rendered.diagnostics) console.error(formatDiagnostic(read.name, d));
+    if (rendered.value === undefined) {
+      failed = true;
+      continue;
+    }
     outputs.push({ path: outputPath(input, options, single), data: rendered.value });
   }
   if (failed) {
