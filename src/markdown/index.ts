@@ -91,9 +91,13 @@ function closed(lastLine: string, multiline: boolean): boolean {
   return multiline && /^[\s>]*(`{3,}|~{3,})\s*$/.test(lastLine);
 }
 
-/** Escapes text for an image's alt text. */
+/**
+ * Escapes text for an image's alt text: Markdown parses it as inline content, so `<` would open raw
+ * HTML (a page built with HTML allowed would run it), brackets would end it, backticks, `*`, `_`
+ * and `&` would turn into code, emphasis and entities. Every one gets a backslash.
+ */
 function altText(text: string): string {
-  return text.replace(/[\\[\]]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
+  return text.replace(/[\\[\]`<>&*_!]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
 }
 
 /** Encodes a URL for Markdown, keeping `/`. */

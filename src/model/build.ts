@@ -6,6 +6,10 @@ import { endpointTokens, keyToken, pointRange, rangeOf, type AstAttribute, type 
 import { isAslKey } from './query.js';
 import { DIRECTIONS, EDGE_KEYS, NODE_KEYS, SHAPES, type Attribute, type Diagram, type DiagramNode, type Edge, type EdgeEnd, type Lane, type Loop } from './types.js';
 
+/** Characters no state type (and no XML document) may hold: controls, lone surrogates, non-characters. */
+// eslint-disable-next-line no-control-regex
+const NOT_A_NAME = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** The candidate closest to `word`, when it is close enough to be what was meant. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   const w = word.toLowerCase();
@@ -301,6 +305,8 @@ class ModelBuilder {
       }
       if (key === 'Type' && typeof a.value.value !== 'string') {
         this.diagnostics.push(diagnostic('invalid-attribute-value', rangeOf(a.value), '`Type` takes a string such as `"Task"`'));
+      } else if (key === 'Type' && NOT_A_NAME.test(a.value.value as string)) {
+        this.diagnostics.push(diagnostic('invalid-attribute-value', rangeOf(a.value), '`Type` holds a control or non-character code point: a state type is a word such as `"Task"`'));
       }
       out.push({ key, value: a.value.value, keyRange, valueRange: rangeOf(a.value) });
     }

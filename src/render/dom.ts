@@ -41,12 +41,31 @@ interface SerialNode {
   childNodes?: SerialNode[];
 }
 
+/** Removes characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/FFFF). */
+export function xmlSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
+}
+
 /** Thrown inside serializeSvg when the tree holds something only svgdom's serialiser handles. */
 class NotPlain extends Error {}
 
-const ESCAPE = /[&<>"]/;
+// Every value reaches the document through these two, so none can make it ill-formed: characters
+// XML 1.0 forbids (controls, lone surrogates, U+FFFE/FFFF) are dropped, markup characters escaped,
+// and a carriage return is written as a reference (a raw CR in a text node ends the HTML block of
+// an SVG inlined in Markdown). In attributes, tab and newline are references too, so that an XML
+// parser's attribute normalisation does not turn them into spaces.
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /[&<>"\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/;
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE_IN_ATTRIBUTE = /[&<>"\t\n\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/;
 function escapeText(s: string): string {
-  return ESCAPE.test(s) ? s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;') : s;
+  if (!NEEDS_ESCAPE.test(s)) return s;
+  return xmlSafe(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r/g, '&#13;');
+}
+function escapeAttribute(s: string): string {
+  if (!NEEDS_ESCAPE_IN_ATTRIBUTE.test(s)) return s;
+  return escapeText(s).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
 }
 
 /**
@@ -67,7 +86,7 @@ export function serializeSvg(root: Svg): string {
     for (const a of node.attrs!) {
       if (a.namespaceURI === XMLNS_NS && a.prefix === null && a.localName === 'xmlns' && isRoot) continue;
       if (a.namespaceURI !== null || a.prefix !== null) throw new NotPlain();
-      out += ` ${a.localName}="${escapeText(String(a.value))}"`;
+      out += ` ${a.localName}="${escapeAttribute(String(a.value))}"`;
     }
     out += '>';
     for (const c of node.childNodes!) {
@@ -81,7 +100,8 @@ export function serializeSvg(root: Svg): string {
     element(top, true);
     return out;
   } catch (e) {
-    if (e instanceof NotPlain) return top.outerHTML;
+    // svgdom's serialiser does not drop what XML forbids: do it on its output.
+    if (e instanceof NotPlain) return xmlSafe(top.outerHTML);
     throw e;
   }
 }

@@ -12,7 +12,9 @@ import type { Dom, G, Svg } from '@svgdotjs/svg.js';
 import { defaultFonts } from '../layout/fonts.js';
 import type { Font } from '../layout/fonts.js';
 import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from '../layout/types.js';
-import { createSvgRoot, serializeSvg } from './dom.js';
+import { createSvgRoot, serializeSvg, xmlSafe } from './dom.js';
+
+export { xmlSafe } from './dom.js';
 import { subsetFont, toBase64 } from './font-subset.js';
 import { stylesheet } from './theme.js';
 import type { ThemeName } from './theme.js';
@@ -42,12 +44,6 @@ export function safeId(text: string): string {
 function n(v: number): string {
   const r = Math.round(v * 100) / 100;
   return Object.is(r, -0) ? '0' : String(r);
-}
-
-/** Removes characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/FFFF). */
-export function xmlSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
 }
 
 /** Escapes text for element content and attribute values. */
