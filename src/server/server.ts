@@ -23,6 +23,7 @@ import {
   MarkupKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { diagnostic } from '../core/index.js';
 import type { Diagnostic, Range } from '../core/index.js';
 import { codeActions, COMMANDS, formatDocument } from '../language/actions.js';
 import { complete, type CompletionItem, type CompletionKind } from '../language/completion.js';
@@ -44,6 +45,8 @@ export const REQUESTS = {
   toAsl: 'flowlane/toAsl',
   /** `{ text }` (ASL JSON) → `{ text?, error?, diagnostics }` (.fz text) */
   fromAsl: 'flowlane/fromAsl',
+  /** `{}` → `{ collected }`: a full garbage collection when Node runs with --expose-gc (memory measurements). */
+  collectGarbage: 'flowlane/collectGarbage',
 } as const;
 
 export interface ServerOptions {
@@ -236,6 +239,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     lastChange.delete(uri);
     analysisTimes.delete(uri);
     published.delete(uri);
+    asl.forget(uri);
     connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
   });
 
@@ -371,6 +375,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
+  connection.onRequest(REQUESTS.collectGarbage, () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    return { collected: gc !== undefined };
+  });
+
   connection.onRequest(
     REQUESTS.renderSvg,
     guard('renderSvg', null as unknown, async (p: { textDocument?: { uri?: unknown }; options?: Record<string, unknown> }) => {
@@ -412,6 +422,9 @@ const BURST_MS = 30;
 /** How long a document must stay unchanged before its ASL checks start. */
 const ASL_QUIET_MS = 120;
 
+/** How long the ASL worker may take over one document before it is restarted. */
+const ASL_TIMEOUT_MS = 15_000;
+
 /**
  * Runs the ASL checks off the main thread (src/server/asl-worker.ts), or in it when no worker can be
  * started. Only the newest text of a document is checked: a request made while a job runs replaces
@@ -423,6 +436,7 @@ class AslChecks {
   private busy: { id: number; uri: string; version: number } | undefined;
   private waiting = new Map<string, { version: number; text: string }>();
   private nextId = 1;
+  private deadline: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly done: (uri: string, version: number, diagnostics: Diagnostic[]) => Promise<void>,
@@ -477,6 +491,16 @@ class AslChecks {
     const worker = this.start();
     if (worker) {
       worker.postMessage({ id, text: job.text });
+      // Validation is bounded (src/asl/limits.ts), but a worker that still runs past this is ended
+      // and started afresh for the next job: the editor gets a word instead of waiting forever.
+      this.deadline = setTimeout(() => {
+        if (this.busy?.id !== id) return;
+        this.log('ASL checks', new Error(`no answer within ${ASL_TIMEOUT_MS / 1000} s; the worker was restarted`));
+        void worker.terminate();
+        this.worker = undefined;
+        this.finish(id, [diagnostic('asl-validator', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, `The ASL checks did not finish within ${ASL_TIMEOUT_MS / 1000} s; run flowlane check on the file to see them.`, { severity: 'warning' })]);
+      }, ASL_TIMEOUT_MS);
+      this.deadline.unref();
       return;
     }
     // No worker: check in this thread, after the current message is answered.
@@ -494,10 +518,20 @@ class AslChecks {
     });
   }
 
+  /** Forgets a closed document: its queued check and its timer. */
+  forget(uri: string): void {
+    const t = this.timers.get(uri);
+    if (t) clearTimeout(t);
+    this.timers.delete(uri);
+    this.waiting.delete(uri);
+  }
+
   private finish(id: number, diagnostics: Diagnostic[]): void {
     const b = this.busy;
     if (!b || b.id !== id) return;
     this.busy = undefined;
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = undefined;
     this.done(b.uri, b.version, diagnostics).catch((e: unknown) => this.log('ASL diagnostics', e)).finally(() => this.pump());
   }
 }
