@@ -30,8 +30,25 @@ export function jsonDepthOffset(text: string, max = MAX_ASL_DEPTH): number {
   return -1;
 }
 
+// Definitions already found within MAX_ASL_DEPTH: the checks and the validator each ask about the
+// same value, and a walk of a 100,000-state definition is not free.
+const withinDepth = new WeakSet<object>();
+
+/** Marks a value as known to be within MAX_ASL_DEPTH (its text was scanned before parsing). */
+export function markWithinDepth(value: JsonValue): void {
+  if (value !== null && typeof value === 'object') withinDepth.add(value);
+}
+
 /** The path of the first value nested deeper than `max` levels, or undefined. Iterative, linear. */
 export function tooDeepPath(value: JsonValue, max = MAX_ASL_DEPTH): JsonPath | undefined {
+  const known = max === MAX_ASL_DEPTH && value !== null && typeof value === 'object';
+  if (known && withinDepth.has(value)) return undefined;
+  const found = walkDepth(value, max);
+  if (known && found === undefined) withinDepth.add(value);
+  return found;
+}
+
+function walkDepth(value: JsonValue, max: number): JsonPath | undefined {
   // Each entry knows its parent, so a path is built only for the value that crosses the limit.
   interface Entry {
     v: JsonValue;
@@ -56,5 +73,15 @@ export function tooDeepPath(value: JsonValue, max = MAX_ASL_DEPTH): JsonPath | u
 
 /** The definition's size as AWS counts it: the bytes of its JSON text (compact, as tools deploy it). */
 export function definitionBytes(definition: JsonValue): number {
-  return new TextEncoder().encode(JSON.stringify(definition)).length;
+  const text = JSON.stringify(definition);
+  // UTF-8 length counted in place: encoding a 4 MB string only to measure it costs a copy.
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) (bytes += 4), i++;
+    else bytes += 3;
+  }
+  return bytes;
 }

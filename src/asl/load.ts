@@ -10,7 +10,8 @@ import { diagnostic } from '../core/index.js';
 import type { Diagnostic, JsonValue, Range, Result } from '../core/index.js';
 import { checkDefinition } from './check.js';
 import { isObject } from './fields.js';
-import { MAX_ASL_DEPTH, jsonDepthOffset, tooDeepPath } from './limits.js';
+import { jsonLocator } from './json-locate.js';
+import { MAX_ASL_DEPTH, jsonDepthOffset, markWithinDepth, tooDeepPath } from './limits.js';
 import type { JsonObject, JsonPath, Locator } from './types.js';
 import { validateAsl } from './validate.js';
 
@@ -58,6 +59,7 @@ export function loadAsl(text: string, options: LoadOptions = {}): Result<LoadedA
     if (deep >= 0) return tooDeep(lines.range(deep, deep + 1));
     try {
       value = JSON.parse(text) as JsonValue;
+      markWithinDepth(value);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       const m = /position (\d+)/.exec(message);
@@ -104,7 +106,14 @@ export function loadAsl(text: string, options: LoadOptions = {}): Result<LoadedA
 
   // The whole text needs no parse to locate (a large file is then not parsed a second time).
   const whole = (): Range => lines.range(text.length - text.trimStart().length, text.trimEnd().length);
-  const baseLocate = (prefix: JsonPath): Locator => (path) => (prefix.length + path.length === 0 ? whole() : locateIn(getDoc(), lines, [...prefix, ...path]));
+  // JSON is located by a scan of its own text: a YAML parse of a large JSON file cost more than checking it.
+  const inJson = format === 'json' ? jsonLocator(text) : undefined;
+  const locateAt = (path: JsonPath): Range => {
+    if (!inJson) return locateIn(getDoc(), lines, path);
+    const at = inJson(path);
+    return at ? lines.range(at[0], at[1]) : NO_RANGE;
+  };
+  const baseLocate = (prefix: JsonPath): Locator => (path) => (prefix.length + path.length === 0 ? whole() : locateAt([...prefix, ...path]));
   if (isObject(value) && isObject(value.States)) {
     return { value: { definition: value, locate: baseLocate([]), source: 'definition' }, diagnostics };
   }
