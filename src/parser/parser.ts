@@ -38,6 +38,11 @@ import {
   UnterminatedString,
 } from './tokens.js';
 
+// Chevrotain validates a grammar (ambiguities, left recursion) every time a parser is built: a
+// fifth of a cold start. The grammar is fixed, and the tests build it with validation on
+// (FLOWLANE_VALIDATE_GRAMMAR=1 in test/setup), so a user's run skips it.
+const SKIP_GRAMMAR_VALIDATION = typeof process === 'undefined' || process.env?.FLOWLANE_VALIDATE_GRAMMAR !== '1';
+
 let sourceText = '';
 
 /** Sets the text the line gates look at; parse() calls it before running the parser. */
@@ -108,7 +113,7 @@ export class FlowZapParser extends CstParser {
   private readonly memo: Record<string, any> = {};
 
   constructor() {
-    super(allTokens, { recoveryEnabled: true, nodeLocationTracking: 'none', maxLookahead: 3 });
+    super(allTokens, { recoveryEnabled: true, nodeLocationTracking: 'none', maxLookahead: 3, skipValidations: SKIP_GRAMMAR_VALIDATION });
     this.performSelfAnalysis();
   }
 

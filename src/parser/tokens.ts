@@ -231,6 +231,8 @@ export const allTokens: TokenType[] = [
 
 export const lexer = new Lexer(allTokens, {
   positionTracking: 'onlyOffset',
+  // The token definitions are fixed; the tests validate them (see parser.ts).
+  skipValidations: typeof process === 'undefined' || process.env?.FLOWLANE_VALIDATE_GRAMMAR !== '1',
   ensureOptimizations: false,
   // Errors are collected and reported as diagnostics; the lexer skips the bad character and goes on.
   recoveryEnabled: true,
