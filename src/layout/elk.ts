@@ -4,7 +4,7 @@
 // request and the reply with setTimeout(0): about 2.7 ms of idle time per layout in Node, a quarter
 // of a warm render in a batch. That stand-in holds ELK's own message dispatcher, which is
 // synchronous; we call it directly. elkjs is pinned, and a test checks this shape.
-import { elkWorkerModule } from './elk-module.js';
+import * as elkModule from './elk-module.js';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 
 interface Answer {
@@ -27,12 +27,15 @@ export const elkRuns = { count: 0 };
 export function runElk(graph: ElkNode): ElkNode {
   layoutGraph ??= createEngine();
   elkRuns.count++;
-  return layoutGraph(graph);
+  const laid = layoutGraph(graph);
+  // Bundles that replace elk-module.ts keep no code cache.
+  if (elkRuns.count === 1) (elkModule as { saveCodeCache?: () => void }).saveCodeCache?.();
+  return laid;
 }
 
 /** Creates ELK once: it keeps no state between layouts. */
 function createEngine(): (graph: ElkNode) => ElkNode {
-  const { Worker } = elkWorkerModule as { Worker?: FakeWorkerClass };
+  const { Worker } = elkModule.elkWorkerModule as { Worker?: FakeWorkerClass };
   const worker = Worker ? new Worker() : undefined;
   if (typeof worker?.dispatcher?.saveDispatch !== 'function') throw new Error('flowlane: this elkjs has no synchronous dispatcher (elkjs/lib/elk-worker.min.js changed)');
   let answer: Answer | undefined;
