@@ -2,13 +2,25 @@
 // parsing: the server publishes the syntax and FlowZap diagnostics at once and merges these in when
 // they arrive, so typing, completion and hover never wait for them.
 // Input: messages `{ id, text }`. Output: messages `{ id, diagnostics }`.
+// Also, for the `flowlane/toAsl` request: `{ id, text, kind: 'toAsl' }` → `{ id, result }`, the
+// converted ASL text (a large machine's validation must not block the server's thread either).
 import { parentPort } from 'node:worker_threads';
 import type { Diagnostic } from '../core/index.js';
 import { parseDiagram } from '../model/index.js';
-import { aslChecks } from '../language/stages.js';
+import { aslChecks, diagramToAslText } from '../language/stages.js';
 
-parentPort?.on('message', (m: { id: number; text: string }) => {
+parentPort?.on('message', (m: { id: number; text: string; kind?: 'checks' | 'toAsl' }) => {
   void (async () => {
+    if (m.kind === 'toAsl') {
+      let result: Awaited<ReturnType<typeof diagramToAslText>>;
+      try {
+        result = await diagramToAslText(parseDiagram(m.text).value);
+      } catch (e) {
+        result = { diagnostics: [], error: `the conversion failed (${e instanceof Error ? e.message : String(e)})` };
+      }
+      parentPort?.postMessage({ id: m.id, result });
+      return;
+    }
     let diagnostics: Diagnostic[] = [];
     try {
       const r = parseDiagram(m.text);

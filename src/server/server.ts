@@ -35,6 +35,7 @@ import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from '../language/semant
 import { aslChecks, aslTextToFz, diagramToAslText, renderSvg } from '../language/stages.js';
 import { Worker } from 'node:worker_threads';
 import { parseDiagram } from '../model/index.js';
+import type { Diagram } from '../model/index.js';
 import { print } from '../print/index.js';
 
 /** Custom requests, for previews and the editor's commands. */
@@ -400,7 +401,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
       const a = analysisOf(uri);
       if (!doc || !a) return null;
-      return { uri, version: doc.version, ...(await diagramToAslText(a.diagram)) };
+      return { uri, version: doc.version, ...(await toAslOffThread(doc.getText(), a.diagram, log)) };
     }),
   );
 
@@ -533,6 +534,40 @@ class AslChecks {
     if (this.deadline) clearTimeout(this.deadline);
     this.deadline = undefined;
     this.done(b.uri, b.version, diagnostics).catch((e: unknown) => this.log('ASL diagnostics', e)).finally(() => this.pump());
+  }
+}
+
+/** How long a `flowlane/toAsl` conversion may take before its worker is ended. */
+const TO_ASL_TIMEOUT_MS = 30_000;
+
+/**
+ * `flowlane/toAsl` in a worker of its own (conversions are rare, user-requested), so that hover and
+ * completion are answered while a large machine is validated; in this thread when no worker starts.
+ */
+async function toAslOffThread(text: string, diagram: Diagram, log: (what: string, e: unknown) => void): Promise<Awaited<ReturnType<typeof diagramToAslText>>> {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./asl-worker.js', import.meta.url));
+  } catch (e) {
+    log('starting the ASL worker', e);
+    return diagramToAslText(diagram);
+  }
+  try {
+    return await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve({ diagnostics: [], error: `the conversion did not finish within ${TO_ASL_TIMEOUT_MS / 1000} s` }), TO_ASL_TIMEOUT_MS);
+      worker.once('message', (m: { result: Awaited<ReturnType<typeof diagramToAslText>> }) => {
+        clearTimeout(timer);
+        resolve(m.result);
+      });
+      worker.once('error', (e) => {
+        clearTimeout(timer);
+        log('ASL conversion', e);
+        resolve({ diagnostics: [], error: `the conversion failed (${e.message})` });
+      });
+      worker.postMessage({ id: 1, kind: 'toAsl', text });
+    });
+  } finally {
+    void worker.terminate();
   }
 }
 
