@@ -49,26 +49,38 @@ export function tooDeepPath(value: JsonValue, max = MAX_ASL_DEPTH): JsonPath | u
 }
 
 function walkDepth(value: JsonValue, max: number): JsonPath | undefined {
-  // Each entry knows its parent, so a path is built only for the value that crosses the limit.
-  interface Entry {
-    v: JsonValue;
-    depth: number;
-    key: string | number;
-    parent: Entry | undefined;
-  }
-  const stack: Entry[] = [{ v: value, depth: 0, key: '', parent: undefined }];
-  while (stack.length > 0) {
-    const e = stack.pop()!;
-    if (e.v === null || typeof e.v !== 'object') continue;
-    if (e.depth >= max) {
-      const path: (string | number)[] = [];
-      for (let at: Entry | undefined = e; at?.parent !== undefined; at = at.parent) path.push(at.key);
-      return path.reverse();
-    }
-    if (Array.isArray(e.v)) e.v.forEach((x, i) => stack.push({ v: x, depth: e.depth + 1, key: i, parent: e }));
-    else for (const [k, x] of Object.entries(e.v)) stack.push({ v: x, depth: e.depth + 1, key: k, parent: e });
+  // Containers only, with their depths on a parallel stack: no object per value. Only when the
+  // limit is crossed is the walk repeated along the way down, to name the path.
+  const values: object[] = [];
+  const depths: number[] = [];
+  if (value !== null && typeof value === 'object') values.push(value), depths.push(0);
+  while (values.length > 0) {
+    const v = values.pop()!;
+    const depth = depths.pop()!;
+    if (depth >= max) return pathTo(value, v);
+    const children = Array.isArray(v) ? v : Object.values(v);
+    for (const x of children) if (x !== null && typeof x === 'object') values.push(x), depths.push(depth + 1);
   }
   return undefined;
+}
+
+/** The path from `root` to the container `target` (found by a second walk, only on failure). */
+function pathTo(root: JsonValue, target: object): JsonPath {
+  const parents = new Map<object, { parent: object; key: string | number }>();
+  const stack: object[] = [root as object];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (v === target) break;
+    const entries: [string | number, JsonValue][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+    for (const [k, x] of entries) {
+      if (x === null || typeof x !== 'object' || parents.has(x)) continue;
+      parents.set(x, { parent: v, key: k });
+      stack.push(x);
+    }
+  }
+  const path: (string | number)[] = [];
+  for (let at = parents.get(target); at; at = parents.get(at.parent)) path.push(at.key);
+  return path.reverse();
 }
 
 /** The definition's size as AWS counts it: the bytes of its JSON text (compact, as tools deploy it). */

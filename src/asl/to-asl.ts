@@ -107,13 +107,22 @@ function dedupe(list: Diagnostic[]): Diagnostic[] {
 const REPEAT_VARIABLE = '$.repeat';
 const CHOICE_VARIABLE = '$.choice';
 
+interface PathNode {
+  range?: Range;
+  children?: Map<string | number, PathNode>;
+}
+
 class Converter {
   readonly diagnostics: Diagnostic[] = [];
   failed = false;
   private readonly idx: DiagramIndex;
   private readonly rank = new Map<string, number>();
   private readonly names = new Map<string, VState>();
-  private readonly paths = new Map<string, Range>();
+  // Where each emitted path came from, as a trie of path segments (no key strings to build).
+  private readonly paths: PathNode = {};
+  // Each lane's nodes, in source order: a scope takes its lanes' nodes without a pass over all nodes.
+  private readonly nodesByLane = new Map<string, DiagramNode[]>();
+  private readonly position = new Map<DiagramNode, number>();
 
   constructor(
     private readonly diagram: Diagram,
@@ -122,6 +131,10 @@ class Converter {
     this.idx = new DiagramIndex(diagram);
     const numbered = diagram.nodes.every((n) => /^n[0-9]+$/.test(n.id));
     diagram.nodes.forEach((n, i) => this.rank.set(n.id, numbered ? Number(n.id.slice(1)) : i));
+    diagram.nodes.forEach((n, i) => {
+      this.position.set(n, i);
+      this.nodesByLane.get(n.lane)?.push(n) ?? this.nodesByLane.set(n.lane, [n]);
+    });
   }
 
   run(): AslStateMachine {
@@ -147,12 +160,16 @@ class Converter {
   }
 
   locator(): Locator {
+    // The range of the longest registered prefix of the path.
     return (path: JsonPath) => {
-      for (let n = path.length; n >= 0; n--) {
-        const r = this.paths.get(JSON.stringify(path.slice(0, n)));
-        if (r) return r;
+      let node: PathNode | undefined = this.paths;
+      let best = node.range ?? NO_RANGE;
+      for (const seg of path) {
+        node = node.children?.get(seg);
+        if (!node) break;
+        if (node.range) best = node.range;
       }
-      return NO_RANGE;
+      return best;
     };
   }
 
@@ -187,7 +204,8 @@ class Converter {
 
   /** Builds one scope from the nodes of the given lanes. */
   private buildScope(laneIds: Set<string>, range: Range, top: boolean): VScope {
-    const nodes = this.diagram.nodes.filter((n) => laneIds.has(n.lane)).sort((a, b) => this.rank.get(a.id)! - this.rank.get(b.id)!);
+    // Ties in rank (n1 and n01) keep source order, as a filter of all nodes would.
+    const nodes = [...laneIds].flatMap((l) => this.nodesByLane.get(l) ?? []).sort((a, b) => this.rank.get(a.id)! - this.rank.get(b.id)! || this.position.get(a)! - this.position.get(b)!);
     const inScope = new Set(nodes.map((n) => n.id));
     const ins = (id: string): Edge[] => this.idx.in(id).filter((e) => inScope.has(e.from.node));
     const outs = (id: string): Edge[] => this.idx.out(id);
@@ -577,7 +595,15 @@ class Converter {
   }
 
   private register(path: JsonPath, range: Range): void {
-    if (range !== NO_RANGE) this.paths.set(JSON.stringify(path), range);
+    if (range === NO_RANGE) return;
+    let node = this.paths;
+    for (const seg of path) {
+      node.children ??= new Map();
+      let next = node.children.get(seg);
+      if (!next) node.children.set(seg, (next = {}));
+      node = next;
+    }
+    node.range = range;
   }
 
   private emitScope(scope: VScope, path: JsonPath): JsonObject {
