@@ -14,7 +14,7 @@ import type { MeasuredNode } from './measure.js';
 import { METRICS } from './options.js';
 import type { LayoutOptions } from './options.js';
 import { runElk } from './elk.js';
-import { asSide, assignLayers, presetAcross, toElk } from './to-elk.js';
+import { asSide, assignLayers, screenSide, presetAcross, toElk } from './to-elk.js';
 import type { Margins, ScopeEdge, ScopeInput } from './to-elk.js';
 import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutLoop, LaidOutNode, LayoutDirection, TextBlock } from './types.js';
 
@@ -102,7 +102,7 @@ class Context {
       if (!inScope.has(edge.from.node) || !inScope.has(edge.to.node)) return;
       const kind = edgeKind(edge);
       const text = edgeText(edge, kind);
-      const e: ScopeEdge = { index: i, edge, fromSide: asSide(edge.from.handle, 'right'), toSide: asSide(edge.to.handle, 'left') };
+      const e: ScopeEdge = { index: i, edge, fromSide: screenSide(asSide(edge.from.handle, 'right'), direction), toSide: screenSide(asSide(edge.to.handle, 'left'), direction) };
       if (text !== undefined) {
         const t = measureText(text, METRICS.smallFontSize, 400, METRICS.wrap.edge);
         if (t.lines.length > 0) e.label = t;

@@ -29,6 +29,18 @@ export function asSide(handle: string | undefined, fallback: Side): Side {
   return handle === 'left' || handle === 'right' || handle === 'top' || handle === 'bottom' ? handle : fallback;
 }
 
+/**
+ * The screen side a handle names in a direction. Handles are written for the flow, not the screen:
+ * `right` is the downstream side, `left` the upstream one, `bottom` and `top` the two sides across
+ * the flow. In direction right that is what they say; in direction down the flow is turned a
+ * quarter clockwise, so right -> bottom, left -> top, bottom -> right, top -> left (SPEC section
+ * "Direction"). A step `a.handle(right) -> b.handle(left)` therefore stays a straight arrow.
+ */
+export function screenSide(side: Side, direction: LayoutDirection): Side {
+  if (direction === 'right') return side;
+  return side === 'right' ? 'bottom' : side === 'left' ? 'top' : side === 'bottom' ? 'right' : 'left';
+}
+
 /** An edge of the scope as ELK sees it. */
 export interface ScopeEdge {
   index: number;

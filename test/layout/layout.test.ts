@@ -72,6 +72,32 @@ describe('layout', () => {
     checkBands(laid);
   });
 
+  test('direction down turns the handles with the flow: steps are straight vertical arrows', async () => {
+    const laid = await layout(parseDiagram(TWO_LANES).value, { direction: 'down' });
+    const edge = (from: string): (typeof laid.edges)[number] => laid.edges.find((e) => e.from === from)!;
+    // right -> left becomes bottom -> top, drawn as one vertical segment.
+    const step = edge('n1');
+    expect([step.fromHandle, step.toHandle]).toEqual(['bottom', 'top']);
+    expect(step.points).toHaveLength(2);
+    expect(step.points[0]!.x).toBeCloseTo(step.points[1]!.x);
+    expect(step.points[1]!.y).toBeGreaterThan(step.points[0]!.y);
+    // bottom -> top (the handoff to the next lane) becomes right -> left: towards the next column.
+    const handoff = edge('n2');
+    expect([handoff.fromHandle, handoff.toHandle]).toEqual(['right', 'left']);
+    expect(handoff.points[handoff.points.length - 1]!.x).toBeGreaterThan(handoff.points[0]!.x);
+  });
+
+  test('a down drawing is about as big as the right one turned, for every example', async () => {
+    for (const { name, diagram } of examples()) {
+      const right = await layout(diagram);
+      const down = await layout(diagram, { direction: 'down' });
+      const side = (l: LaidOutDiagram): number => Math.max(l.width, l.height);
+      expect(side(down), name).toBeLessThanOrEqual(4 * side(right));
+      const straight = (l: LaidOutDiagram): number => l.edges.filter((e) => e.points.length === 2).length;
+      expect(straight(down), name).toBeGreaterThanOrEqual(straight(right) - 1);
+    }
+  });
+
   for (const { name, diagram } of examples()) {
     test(`bands hold for ${name} (both directions)`, async () => {
       checkBands(await layout(diagram));
