@@ -3,6 +3,7 @@
 // Usage: node bench/quality.mjs [--asl-step N] [--json] [--worst K]
 //   --asl-step N  every Nth distinct ASL state machine of at least 6 states (default 1: all 97)
 //   --worst K     also list the K drawings with the most bends per corpus and direction
+//   --rows        print every drawing's figures as one JSON line instead (to diff two builds)
 // Runs the compiled code in dist/ (npm run quality builds it first).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,6 +22,7 @@ const opt = (name, fallback) => {
 const aslStep = Number(opt('--asl-step', '1'));
 const worst = Number(opt('--worst', '0'));
 const asJson = args.includes('--json');
+const perRow = args.includes('--rows');
 
 /** Sources per corpus: { corpus, name, text, language, lanes? }. */
 function sources() {
@@ -78,7 +80,9 @@ for (const [k, list] of groups) {
   table.push({ corpus, direction, ...t, maxDownOverRight: ratios.length ? Math.round(Math.max(...ratios) * 100) / 100 : undefined, ms: Math.round(list.reduce((s, r) => s + r.ms, 0)) });
 }
 
-if (asJson) {
+if (perRow) {
+  for (const r of rows) console.log(JSON.stringify({ corpus: r.corpus, name: r.name, direction: r.direction, bends: r.bends, jogs: r.jogs, crossings: r.crossings, overlaps: r.overlaps, straight: r.straight, intrusions: r.intrusions, width: r.width, height: r.height }));
+} else if (asJson) {
   console.log(JSON.stringify(table, null, 2));
 } else {
   console.log('| corpus | dir | drawings | edges | bends/edge | jogs<12 | crossings | overlaps>20 | straight | handoffs straight | loop intrusions | median aspect | max side | down/right max | median node area | layout ms |');

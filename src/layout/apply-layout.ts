@@ -107,11 +107,30 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   });
   const edges: LaidOutEdge[] = [];
   const elkEdges = new Map((result.edges ?? []).map((e) => [e.id, e]));
+  // Everything a route must not be moved onto: the nodes and the label nodes.
+  const obstacles = new BoxGrid([
+    ...nodes.map((n) => n.box),
+    ...input.edges.flatMap((e) => {
+      const c = e.label ? byId.get(labelNodeId(e.index)) : undefined;
+      return c ? [{ x: c.x!, y: c.y!, width: c.width!, height: c.height! }] : [];
+    }),
+  ]);
+  const straightened = new Map<string, Point[]>();
   const sectionPoints = (id: string): Point[] => {
+    const done = straightened.get(id);
+    if (done) return done.map((p) => ({ ...p }));
     const section = elkEdges.get(id)?.sections?.[0];
-    return section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x, y: p.y })) : [];
+    const points = section ? straighten([section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x, y: p.y })), obstacles) : [];
+    straightened.set(id, points);
+    return points.map((p) => ({ ...p }));
   };
   for (const e of input.edges) {
+    if (e.bundle !== undefined && e.bundle !== e.index) {
+      // A bundle member: its own run to the shared label, then the leader's run to the target.
+      const points = [...sectionPoints(`e${e.index}:a`), ...sectionPoints(`e${e.bundle}:b`)];
+      edges.push(ctx.makeEdge(e.index, dedupe(points), undefined));
+      continue;
+    }
     if (!e.label) {
       edges.push(ctx.makeEdge(e.index, dedupe(sectionPoints(`e${e.index}`)), undefined));
       continue;
@@ -265,6 +284,119 @@ class NodeGrid {
     for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) for (const n of this.cells.get(`${x},${y}`) ?? []) found.add(n);
     return [...found];
   }
+}
+
+/** Boxes bucketed by a coarse grid, to find those near a segment in time independent of the graph's size. */
+export class BoxGrid {
+  private readonly cells = new Map<string, Box[]>();
+  private static readonly CELL = 256;
+
+  constructor(boxes: Box[]) {
+    for (const b of boxes) {
+      const [x0, y0, x1, y1] = BoxGrid.span(b.x, b.y, b.x + b.width, b.y + b.height);
+      for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) (this.cells.get(`${x},${y}`) ?? this.cells.set(`${x},${y}`, []).get(`${x},${y}`)!).push(b);
+    }
+  }
+
+  private static span(ax: number, ay: number, bx: number, by: number): [number, number, number, number] {
+    const c = BoxGrid.CELL;
+    return [Math.floor(Math.min(ax, bx) / c), Math.floor(Math.min(ay, by) / c), Math.floor(Math.max(ax, bx) / c), Math.floor(Math.max(ay, by) / c)];
+  }
+
+  /** Whether the segment from a to b runs through the inside of any box. */
+  hits(a: Point, b: Point): boolean {
+    const [x0, y0, x1, y1] = BoxGrid.span(a.x, a.y, b.x, b.y);
+    const lo = { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y) };
+    const hi = { x: Math.max(a.x, b.x), y: Math.max(a.y, b.y) };
+    for (let x = x0; x <= x1; x++) {
+      for (let y = y0; y <= y1; y++) {
+        for (const o of this.cells.get(`${x},${y}`) ?? []) {
+          if (hi.x > o.x + 0.5 && lo.x < o.x + o.width - 0.5 && hi.y > o.y + 0.5 && lo.y < o.y + o.height - 0.5) return true;
+        }
+      }
+    }
+    return false;
+  }
+}
+
+/** Shortest segment between two bends that a route keeps: anything shorter reads as a stutter. */
+export const MIN_JOG = 12;
+
+/**
+ * Takes the small steps out of an orthogonal route. ELK's interactive node placement puts the
+ * dummy nodes of a long edge at slightly different heights in each layer it crosses, so the edge
+ * becomes a staircase of 1–10 px steps (17 bends on one edge of lottery.fz). A step (a segment
+ * shorter than MIN_JOG between two bends, with its neighbours running the same way: a Z) is
+ * removed by moving the shorter neighbouring run onto the other's line, unless that run is the
+ * first or the last (they hold the ports) or would then cross a node or a label. The route stays
+ * orthogonal and ends where it ended.
+ */
+export function straighten(points: Point[], obstacles: BoxGrid): Point[] {
+  let pts = dedupe(points);
+  for (let guard = 0; guard < 4 * points.length; guard++) {
+    pts = dropCollinear(pts);
+    const n = pts.length;
+    let changed = false;
+    for (let i = 1; i + 2 < n && !changed; i++) {
+      const a = pts[i]!;
+      const b = pts[i + 1]!;
+      const len = Math.abs(a.x - b.x) + Math.abs(a.y - b.y);
+      if (len >= MIN_JOG) continue;
+      const axis: 'x' | 'y' = Math.abs(a.x - b.x) > 0.01 ? 'x' : 'y';
+      const before = pts[i - 1]!;
+      const after = pts[i + 2]!;
+      // A Z: the runs on both sides head the same way along the other axis.
+      const other: 'x' | 'y' = axis === 'x' ? 'y' : 'x';
+      if (Math.sign(a[other] - before[other]) !== Math.sign(after[other] - b[other])) continue;
+      const runBefore = Math.abs(a[other] - before[other]);
+      const runAfter = Math.abs(after[other] - b[other]);
+      // Move the run after the step onto the line before it (i + 2 must not be the last point), or the
+      // run before onto the line after (i - 1 must not be the first).
+      const tries: ('after' | 'before')[] = runAfter <= runBefore ? ['after', 'before'] : ['before', 'after'];
+      for (const which of tries) {
+        if (which === 'after' && i + 2 < n - 1) {
+          const next = pts[i + 3]!;
+          const moved = { ...after, [axis]: a[axis] } as Point;
+          // The segment after the run must keep its direction.
+          if (Math.sign(next[axis] - moved[axis]) !== Math.sign(next[axis] - after[axis]) && Math.abs(next[axis] - moved[axis]) > 0.01) continue;
+          if (obstacles.hits(a, moved) || obstacles.hits(moved, next)) continue;
+          pts[i + 2] = moved;
+          pts.splice(i + 1, 1);
+          changed = true;
+          break;
+        }
+        if (which === 'before' && i - 1 > 0) {
+          const prev = pts[i - 2]!;
+          const moved = { ...before, [axis]: b[axis] } as Point;
+          if (Math.sign(moved[axis] - prev[axis]) !== Math.sign(before[axis] - prev[axis]) && Math.abs(moved[axis] - prev[axis]) > 0.01) continue;
+          if (obstacles.hits(prev, moved) || obstacles.hits(moved, b)) continue;
+          pts[i - 1] = moved;
+          pts.splice(i, 1);
+          changed = true;
+          break;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  return dropCollinear(pts);
+}
+
+/** Removes the middle one of three points on one line. */
+function dropCollinear(points: Point[]): Point[] {
+  const out: Point[] = [];
+  for (const p of points) {
+    const last = out[out.length - 1];
+    if (last && Math.abs(last.x - p.x) < 0.01 && Math.abs(last.y - p.y) < 0.01) continue;
+    out.push(p);
+    while (out.length >= 3) {
+      const [u, v, w] = out.slice(-3) as [Point, Point, Point];
+      const straight = (Math.abs(u.x - v.x) < 0.01 && Math.abs(v.x - w.x) < 0.01) || (Math.abs(u.y - v.y) < 0.01 && Math.abs(v.y - w.y) < 0.01);
+      if (!straight) break;
+      out.splice(out.length - 2, 1);
+    }
+  }
+  return out;
 }
 
 /** Moves a node and everything it carries (label, rows). */

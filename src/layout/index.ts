@@ -16,7 +16,7 @@ import type { LayoutOptions } from './options.js';
 import { runElk } from './elk.js';
 import { asSide, assignLayers, screenSide, presetAcross, toElk } from './to-elk.js';
 import type { Margins, ScopeEdge, ScopeInput } from './to-elk.js';
-import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutLoop, LaidOutNode, LayoutDirection, TextBlock } from './types.js';
+import type { Box, EdgeKind, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutLoop, LaidOutNode, LayoutDirection, TextBlock } from './types.js';
 
 export type * from './types.js';
 export type { LayoutOptions } from './options.js';
@@ -98,9 +98,11 @@ class Context {
       }
     }
     const edges: ScopeEdge[] = [];
+    const kindOf = new Map<number, EdgeKind>();
     index.diagram.edges.forEach((edge, i) => {
       if (!inScope.has(edge.from.node) || !inScope.has(edge.to.node)) return;
       const kind = edgeKind(edge);
+      kindOf.set(i, kind);
       const text = edgeText(edge, kind);
       const e: ScopeEdge = { index: i, edge, fromSide: screenSide(asSide(edge.from.handle, 'right'), direction), toSide: screenSide(asSide(edge.to.handle, 'left'), direction) };
       if (text !== undefined) {
@@ -110,6 +112,7 @@ class Context {
       edges.push(e);
     });
     const layers = assignLayers(laneNodes.flat(), edges);
+    bundleCatches(edges, layers, kindOf);
     const edgeByIndex = new Map(edges.map((e) => [e.index, e]));
     const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction, margins: loopMargins(index.diagram, this.reaches, inScope, sizes, layers, direction) };
     // Plan the bands, let ELK place and route, and deepen any band a push overflowed (see to-elk.ts).
@@ -178,6 +181,35 @@ class Context {
     this.allEdges.push(...scope.edges);
     // Nested scopes pushed their own elements when they were laid out; they were translated in place.
     return scope;
+  }
+}
+
+/**
+ * Catch edges into the same handle of one node (the error paths of several states to one Fail
+ * state, say) are drawn as one bundle: they share one label, which lists their error names once
+ * each, and the run from that label to the target. The first of them leads the bundle (carries the
+ * label); only edges that go forward (against the layering) join, so the label can sit in the
+ * layer just before the target, where every member arrives from behind.
+ */
+function bundleCatches(edges: ScopeEdge[], layers: Map<string, number>, kindOf: Map<number, EdgeKind>): void {
+  const groups = new Map<string, ScopeEdge[]>();
+  for (const e of edges) {
+    if (kindOf.get(e.index) !== 'catch' || e.edge.from.node === e.edge.to.node) continue;
+    if ((layers.get(e.edge.from.node) ?? 0) >= (layers.get(e.edge.to.node) ?? 0)) continue;
+    const key = `${e.edge.to.node}\u0000${e.toSide}`;
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(e);
+  }
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const leader = members[0]!;
+    const names: string[] = [];
+    for (const m of members) for (const name of (edgeText(m.edge, 'catch') ?? '').split(/,\s*/)) if (name && !names.includes(name)) names.push(name);
+    const label = measureText(names.join(', '), METRICS.smallFontSize, 400, METRICS.wrap.edge);
+    for (const m of members) {
+      m.bundle = leader.index;
+      delete m.label;
+    }
+    if (label.lines.length > 0) leader.label = label;
   }
 }
 

@@ -48,6 +48,8 @@ export interface ScopeEdge {
   fromSide: Side;
   toSide: Side;
   label?: TextBlock;
+  /** For the Catch edges drawn as one bundle: the index of the bundle's leader (itself included). */
+  bundle?: number;
 }
 
 export interface ScopeInput {
@@ -272,6 +274,23 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   return { pos, bandStart, corridor };
 }
 
+/**
+ * Where a Catch bundle's label goes across the flow: next to its target, on the side the bundle
+ * enters, so the members gather there and one short run reaches the handle (halfway between
+ * the ends, the members would cross the main line to meet). Undefined for a handle on the
+ * downstream side, which the label cannot sit before.
+ */
+function bundleAcross(toSide: Side, centre: { x: number; y: number }, size: { width: number; height: number }, label: { w: number; h: number }, horizontal: boolean): number | undefined {
+  const c = horizontal ? centre.y : centre.x;
+  const half = (horizontal ? size.height : size.width) / 2;
+  const depth = horizontal ? label.h : label.w;
+  const [upstream, before, after] = horizontal ? (['left', 'top', 'bottom'] as const) : (['top', 'left', 'right'] as const);
+  if (toSide === upstream) return c - depth / 2;
+  if (toSide === before) return c - half - METRICS.edgeNode - depth;
+  if (toSide === after) return c + half + METRICS.edgeNode;
+  return undefined;
+}
+
 export function toElk(input: ScopeInput, layers: Map<string, number>, plan: AcrossPlan): ElkNode {
   const { direction } = input;
   const horizontal = direction === 'right';
@@ -327,7 +346,10 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
   };
   const hint = (id: string, from: { x: number; y: number }, to: { x: number; y: number }, bends: { x: number; y: number }[]): ElkExtendedEdge['sections'] =>
     bends.length === 0 ? undefined : [{ id: `${id}:hint`, startPoint: from, endPoint: to, bendPoints: bends }];
-  for (const e of input.edges) {
+  // A bundle's leader makes the shared label node, so its members come after it.
+  const bundleLabel = new Map<number, { id: string; mid: { x: number; y: number } }>();
+  const ordered = [...input.edges].sort((x, y) => Number(x.bundle !== undefined && x.bundle !== x.index) - Number(y.bundle !== undefined && y.bundle !== y.index));
+  for (const e of ordered) {
     const source = portId(e.edge.from.node, e.fromSide);
     const target = portId(e.edge.to.node, e.toSide);
     const lane = plan.corridor.get(e.index);
@@ -343,6 +365,15 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     const inverted = (side: Side, out: boolean): boolean => side === (out ? (horizontal ? 'left' : 'top') : horizontal ? 'right' : 'bottom');
     const startHint = inverted(e.fromSide, true) ? [point(alongOf(e.edge.from.node), beside(e.edge.from.node))] : [];
     const endHint = inverted(e.toSide, false) ? [point(alongOf(e.edge.to.node), beside(e.edge.to.node))] : [];
+    const joined = e.bundle !== undefined && e.bundle !== e.index ? bundleLabel.get(e.bundle) : undefined;
+    if (joined) {
+      // A bundle member runs to the leader's label node; the leader's edge from there is shared.
+      const first: ElkExtendedEdge = { id: `e${e.index}:a`, sources: [source], targets: [`${joined.id}:in`] };
+      const s1 = hint(first.id, a0, joined.mid, lane !== undefined ? [point(alongOf(e.edge.from.node), lane)] : startHint);
+      if (s1) first.sections = s1;
+      edges.push(first);
+      continue;
+    }
     if (!e.label) {
       const edge: ElkExtendedEdge = { id: `e${e.index}`, sources: [source], targets: [target] };
       const bends = lane === undefined ? [...startHint, ...endHint] : [point(alongOf(e.edge.from.node), lane), point(alongOf(e.edge.to.node), lane)];
@@ -358,7 +389,8 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     // them all to the top of their layers.)
     const ls = 2 * (layers.get(e.edge.from.node) ?? 0);
     const lt = 2 * (layers.get(e.edge.to.node) ?? 0);
-    let layer = Math.floor((ls + lt) / 2);
+    // A bundle's label sits just before its target, where all the members have arrived.
+    let layer = e.bundle !== undefined ? lt - 1 : Math.floor((ls + lt) / 2);
     if (layer % 2 === 0) layer += lt >= ls ? -1 : 1;
     if (layer < 0) layer = 1;
     const a = preset.get(e.edge.from.node)!;
@@ -366,7 +398,8 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     const forward = lt >= ls;
     const w = e.label.width + 12;
     const h = e.label.height + 6;
-    const across = lane !== undefined ? lane - (horizontal ? h : w) / 2 : horizontal ? (a.y + b.y) / 2 - h / 2 : (a.x + b.x) / 2 - w / 2;
+    let across = lane !== undefined ? lane - (horizontal ? h : w) / 2 : horizontal ? (a.y + b.y) / 2 - h / 2 : (a.x + b.x) / 2 - w / 2;
+    if (e.bundle !== undefined) across = bundleAcross(e.toSide, b, input.sizes.get(e.edge.to.node)!, { w, h }, horizontal) ?? across;
     const id = labelNodeId(e.index);
     const inSide = horizontal ? (forward ? 'WEST' : 'EAST') : forward ? 'NORTH' : 'SOUTH';
     const outSide = horizontal ? (forward ? 'EAST' : 'WEST') : forward ? 'SOUTH' : 'NORTH';
@@ -386,6 +419,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     const first: ElkExtendedEdge = { id: `e${e.index}:a`, sources: [source], targets: [`${id}:in`] };
     const second: ElkExtendedEdge = { id: `e${e.index}:b`, sources: [`${id}:out`], targets: [target] };
     const mid = point(layer * stride, lane ?? across + (horizontal ? h : w) / 2);
+    if (e.bundle !== undefined) bundleLabel.set(e.index, { id, mid });
     const s1 = hint(first.id, a, mid, lane !== undefined ? [point(alongOf(e.edge.from.node), lane)] : startHint);
     const s2 = hint(second.id, mid, b, lane !== undefined ? [point(alongOf(e.edge.to.node), lane)] : endHint);
     if (s1) first.sections = s1;

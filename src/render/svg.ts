@@ -275,7 +275,9 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
     const edges = edgesByScope.get(scope) ?? [];
     if (edges.length === 0) return;
     const group = parent.group().attr('class', 'fz-edges');
-    for (const e of edges) {
+    // Labelled edges last, so that no route is drawn over a label (the Catch edges of a bundle run
+    // through their shared label, which its leader carries).
+    for (const e of [...edges.filter((x) => !x.label), ...edges.filter((x) => x.label)]) {
       const g = group.group().attr({
         class: `fz-edge fz-edge-${e.kind}`,
         'data-from': e.from,

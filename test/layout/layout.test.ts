@@ -6,6 +6,7 @@ import { parseDiagram } from '../../src/model/index.js';
 import { defaultFonts, elkRuns, layout, runElk, textWidth, wrapText } from '../../src/layout/index.js';
 import type { Box, LaidOutDiagram } from '../../src/layout/index.js';
 import { assignLayers } from '../../src/layout/to-elk.js';
+import { BoxGrid, straighten } from '../../src/layout/apply-layout.js';
 import { examples, generatedDiagram } from '../render/helpers.js';
 
 const TWO_LANES = `a { # Alpha
@@ -219,5 +220,65 @@ describe('text', () => {
     const long = wrapText(regular, 'x'.repeat(200), 13, 100);
     for (const l of long) expect(textWidth(regular, l, 13)).toBeLessThanOrEqual(100);
     expect(long.join('')).toBe('x'.repeat(200));
+  });
+});
+
+describe('catch bundles and straight runs', () => {
+  const CATCHES = `a { # Work
+n1: circle label:"Start"
+n2: rectangle label:"One"
+n3: rectangle label:"Two"
+n4: rectangle label:"Three"
+n5: circle label:"Failed" Type:"Fail"
+n1.handle(right) -> n2.handle(left)
+n2.handle(right) -> n3.handle(left)
+n3.handle(right) -> n4.handle(left)
+n2.handle(bottom) -> n5.handle(bottom) [Catch={"ErrorEquals":["States.Timeout"]}]
+n3.handle(bottom) -> n5.handle(bottom) [Catch={"ErrorEquals":["States.ALL"]}]
+n4.handle(bottom) -> n5.handle(bottom) [Catch={"ErrorEquals":["States.Timeout","States.ALL"]}]
+}`;
+
+  for (const direction of ['right', 'down'] as const) {
+    test(`catch edges into one handle share one label listing each error once (${direction})`, async () => {
+      const laid = await layout(parseDiagram(CATCHES).value, { direction });
+      const catches = laid.edges.filter((e) => e.kind === 'catch');
+      expect(catches).toHaveLength(3);
+      const labelled = catches.filter((e) => e.label);
+      expect(labelled).toHaveLength(1);
+      expect(labelled[0]!.label!.text.lines.join(' ')).toBe('States.Timeout, States.ALL');
+      // Every member ends at the same point on the target, by the same last run.
+      const ends = catches.map((e) => e.points.slice(-2).map((p) => `${Math.round(p.x)},${Math.round(p.y)}`).join(' '));
+      expect(new Set(ends).size).toBe(1);
+      const fail = laid.nodes.find((n) => n.id === 'n5')!.box;
+      const end = catches[0]!.points[catches[0]!.points.length - 1]!;
+      if (direction === 'right') expect(end.y).toBeCloseTo(fail.y + fail.height);
+      else expect(end.x).toBeCloseTo(fail.x + fail.width);
+    });
+  }
+
+  test('straighten takes a staircase out of a route but keeps its ends and avoids boxes', () => {
+    const stairs = [
+      { x: 0, y: 0 },
+      { x: 10, y: 0 },
+      { x: 10, y: 40 },
+      { x: 100, y: 40 },
+      { x: 100, y: 41.3 },
+      { x: 200, y: 41.3 },
+      { x: 200, y: 43 },
+      { x: 300, y: 43 },
+      { x: 300, y: 80 },
+      { x: 310, y: 80 },
+    ];
+    const out = straighten(stairs, new BoxGrid([]));
+    expect(out[0]).toEqual({ x: 0, y: 0 });
+    expect(out[out.length - 1]).toEqual({ x: 310, y: 80 });
+    expect(out).toHaveLength(6);
+    for (let i = 1; i < out.length; i++) expect(out[i]!.x === out[i - 1]!.x || out[i]!.y === out[i - 1]!.y).toBe(true);
+    // Boxes right where either run would move to keep the step.
+    const short = stairs.slice(0, 6).concat([{ x: 200, y: 80 }, { x: 210, y: 80 }]);
+    expect(straighten(short, new BoxGrid([]))).toHaveLength(6);
+    const blocked = straighten(short, new BoxGrid([{ x: 20, y: 40.5, width: 60, height: 3 }, { x: 120, y: 38, width: 60, height: 3 }]));
+    expect(blocked).toContainEqual({ x: 100, y: 40 });
+    expect(blocked).toContainEqual({ x: 100, y: 41.3 });
   });
 });
