@@ -61,7 +61,8 @@ const bundled = (e, f) => e.kind === 'catch' && f.kind === 'catch' && e.to === f
  * The figures of one drawing. Bends: corners of a route. Jogs: segments under 12 px between two
  * corners. Crossings: proper crossings over all pairs of edges (pairs sharing a node included).
  * Overlaps: pairs of edges (not one bundle) sharing a run longer than 20 px. Straight: edges with
- * no corner. Handoffs: edges to a node in the next lane of the same scope, and how many are
+ * no corner. Crooked: edges with more than 4 corners. Handoffs: edges across the flow (bottom ->
+ * top in direction right) to a node in the neighbouring lane of the same scope, and how many are
  * straight. Intrusions: nodes inside a loop frame that are not in the loop, plus edges through a
  * loop's tab. Node area: nodes (containers excluded, their contents counted) over the canvas.
  */
@@ -70,11 +71,13 @@ export function measureDrawing(laid) {
   let bends = 0;
   let jogs = 0;
   let straight = 0;
+  let crooked = 0;
   const segs = routes.map(segmentsOf);
   routes.forEach((pts, i) => {
     const b = Math.max(0, pts.length - 2);
     bends += b;
     if (b === 0) straight++;
+    if (b > 4) crooked++;
     segs[i].forEach(([a, c], k) => {
       if (k > 0 && k < segs[i].length - 1 && Math.hypot(a.x - c.x, a.y - c.y) < 12) jogs++;
     });
@@ -110,6 +113,10 @@ export function measureDrawing(laid) {
     const a = laneIndex.get(laneOfNode.get(e.from));
     const b = laneIndex.get(laneOfNode.get(e.to));
     if (!a || !b || a.parent !== b.parent || Math.abs(a.i - b.i) !== 1) return;
+    // A handoff leaves across the flow towards the other lane and enters from that side.
+    const [after, before] = laid.direction === 'down' ? ['right', 'left'] : ['bottom', 'top'];
+    const across = b.i > a.i ? e.fromHandle === after && e.toHandle === before : e.fromHandle === before && e.toHandle === after;
+    if (!across) return;
     handoffs++;
     if (routes[i].length === 2) straightHandoffs++;
   });
@@ -136,6 +143,7 @@ export function measureDrawing(laid) {
     crossings,
     overlaps,
     straight,
+    crooked,
     handoffs,
     straightHandoffs,
     intrusions,
@@ -167,6 +175,7 @@ export function totals(figures) {
     crossings: sum('crossings'),
     overlaps: sum('overlaps'),
     straightShare: round(edges ? sum('straight') / edges : 1),
+    crooked: sum('crooked'),
     handoffs: sum('handoffs'),
     straightHandoffShare: round(sum('handoffs') ? sum('straightHandoffs') / sum('handoffs') : 1),
     intrusions: sum('intrusions'),
@@ -184,6 +193,7 @@ export const BETTER_WHEN_LARGER = {
   crossings: false,
   overlaps: false,
   straightShare: true,
+  crooked: false,
   straightHandoffShare: true,
   intrusions: false,
   medianNodeShare: true,

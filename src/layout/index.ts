@@ -114,7 +114,8 @@ class Context {
     const layers = assignLayers(laneNodes.flat(), edges);
     bundleCatches(edges, layers, kindOf);
     const edgeByIndex = new Map(edges.map((e) => [e.index, e]));
-    const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction, margins: loopMargins(index.diagram, this.reaches, inScope, sizes, layers, direction) };
+    const straightSides = new Set([...inScope].filter((id) => children.has(id) || ['rectangle', 'taskbox'].includes(normalShape(index.node(id)!.shape))));
+    const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction, margins: loopMargins(index.diagram, this.reaches, inScope, sizes, layers, direction), straightSides };
     // Plan the bands, let ELK place and route, and deepen any band a push overflowed (see to-elk.ts).
     const slack = lanes.map(() => 0);
     let plan = presetAcross(input, layers, slack);

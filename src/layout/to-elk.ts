@@ -61,6 +61,8 @@ export interface ScopeInput {
   direction: LayoutDirection;
   /** Room to keep clear around some nodes (loop frames). */
   margins?: Map<string, Margins>;
+  /** Nodes with straight sides (rectangles, taskboxes, containers), whose ports may move off centre. */
+  straightSides?: Set<string>;
 }
 
 export const portId = (node: string, side: Side): string => `${node}:${side}`;
@@ -291,6 +293,39 @@ function bundleAcross(toSide: Side, centre: { x: number; y: number }, size: { wi
   return undefined;
 }
 
+/**
+ * The sides where edges both leave and arrive (a request and its reply, say) get two ports, so the
+ * two routes do not start on one point and retrace each other. The port whose edges go towards
+ * the lower coordinate along the side (left, or up) comes first. Only straight sides: on a circle
+ * or a diamond a port off the centre would float beside the outline.
+ */
+function splitPorts(input: ScopeInput, layers: Map<string, number>, plan: AcrossPlan): Map<string, { outFirst: boolean }> {
+  const horizontal = input.direction === 'right';
+  // Where the other end lies, per screen axis: layer index along the flow, planned position across it.
+  const at = (id: string): { x: number; y: number } => {
+    const along = layers.get(id) ?? 0;
+    const across = plan.pos.get(id) ?? 0;
+    return horizontal ? { x: along, y: across } : { x: across, y: along };
+  };
+  const ends = new Map<string, { outs: number[]; ins: number[] }>();
+  const note = (node: string, side: Side, other: string, out: boolean): void => {
+    if (!input.straightSides?.has(node)) return;
+    const key = portId(node, side);
+    const e = ends.get(key) ?? ends.set(key, { outs: [], ins: [] }).get(key)!;
+    const p = at(other);
+    (out ? e.outs : e.ins).push(side === 'top' || side === 'bottom' ? p.x : p.y);
+  };
+  for (const e of input.edges) {
+    if (e.edge.from.node === e.edge.to.node) continue;
+    note(e.edge.from.node, e.fromSide, e.edge.to.node, true);
+    note(e.edge.to.node, e.toSide, e.edge.from.node, false);
+  }
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const out = new Map<string, { outFirst: boolean }>();
+  for (const [key, { outs, ins }] of ends) if (outs.length > 0 && ins.length > 0) out.set(key, { outFirst: mean(outs) <= mean(ins) });
+  return out;
+}
+
 export function toElk(input: ScopeInput, layers: Map<string, number>, plan: AcrossPlan): ElkNode {
   const { direction } = input;
   const horizontal = direction === 'right';
@@ -301,6 +336,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     (usedSides.get(e.edge.from.node) ?? usedSides.set(e.edge.from.node, new Set()).get(e.edge.from.node)!).add(e.fromSide);
     (usedSides.get(e.edge.to.node) ?? usedSides.set(e.edge.to.node, new Set()).get(e.edge.to.node)!).add(e.toSide);
   }
+  const ports = splitPorts(input, layers, plan);
   // Our layers go to even ELK layers; the odd ones in between hold the edge label nodes, so a label
   // never shares a layer (and so never competes for room across the flow) with a node.
   const preset = new Map<string, { x: number; y: number }>();
@@ -308,12 +344,22 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     for (const id of input.laneNodes[i]!) {
       const size = input.sizes.get(id)!;
       const l = 2 * (layers.get(id) ?? 0);
-      const ports: ElkPort[] = [];
+      const nodePorts: ElkPort[] = [];
       for (const side of ['top', 'left', 'right', 'bottom'] as Side[]) {
         if (!usedSides.get(id)?.has(side)) continue;
         const x = side === 'left' ? 0 : side === 'right' ? size.width : size.width / 2;
         const y = side === 'top' ? 0 : side === 'bottom' ? size.height : size.height / 2;
-        ports.push({ id: portId(id, side), x, y, width: 0, height: 0, layoutOptions: { 'elk.port.side': ELK_SIDE[side] } });
+        const split = ports.get(portId(id, side));
+        if (!split) {
+          nodePorts.push({ id: portId(id, side), x, y, width: 0, height: 0, layoutOptions: { 'elk.port.side': ELK_SIDE[side] } });
+          continue;
+        }
+        // In and out apart, by up to one edge spacing either side of the centre.
+        const along = side === 'top' || side === 'bottom';
+        const d = Math.min(METRICS.edgeEdge, (along ? size.width : size.height) / 6);
+        for (const [end, sign] of [['out', split.outFirst ? -1 : 1], ['in', split.outFirst ? 1 : -1]] as const) {
+          nodePorts.push({ id: `${portId(id, side)}:${end}`, x: along ? x + sign * d : x, y: along ? y : y + sign * d, width: 0, height: 0, layoutOptions: { 'elk.port.side': ELK_SIDE[side] } });
+        }
       }
       const across = plan.pos.get(id)!;
       const at = horizontal ? { x: l * stride, y: across } : { x: across, y: l * stride };
@@ -321,7 +367,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
       const layoutOptions: Record<string, string> = { 'elk.portConstraints': 'FIXED_POS' };
       const m = input.margins?.get(id);
       if (m) layoutOptions['elk.margins'] = `[top=${m.top},left=${m.left},bottom=${m.bottom},right=${m.right}]`;
-      children.push({ id, width: size.width, height: size.height, ...at, ports, layoutOptions });
+      children.push({ id, width: size.width, height: size.height, ...at, ports: nodePorts, layoutOptions });
       // ELK routes an edge into a top handle (a left one in direction down: the side across the
       // flow that comes first) through a dummy node that its interactive placer
       // puts right after whatever precedes the node in its layer, or at the very top of the
@@ -350,8 +396,8 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
   const bundleLabel = new Map<number, { id: string; mid: { x: number; y: number } }>();
   const ordered = [...input.edges].sort((x, y) => Number(x.bundle !== undefined && x.bundle !== x.index) - Number(y.bundle !== undefined && y.bundle !== y.index));
   for (const e of ordered) {
-    const source = portId(e.edge.from.node, e.fromSide);
-    const target = portId(e.edge.to.node, e.toSide);
+    const source = ports.has(portId(e.edge.from.node, e.fromSide)) ? `${portId(e.edge.from.node, e.fromSide)}:out` : portId(e.edge.from.node, e.fromSide);
+    const target = ports.has(portId(e.edge.to.node, e.toSide)) ? `${portId(e.edge.to.node, e.toSide)}:in` : portId(e.edge.to.node, e.toSide);
     const lane = plan.corridor.get(e.index);
     const a0 = preset.get(e.edge.from.node)!;
     const b0 = preset.get(e.edge.to.node)!;
