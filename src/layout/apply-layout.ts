@@ -115,15 +115,21 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
       return c ? [{ x: c.x!, y: c.y!, width: c.width!, height: c.height! }] : [];
     }),
   ]);
+  // Each ELK section (an edge, or one half of a labelled edge) is straightened on its own, so the
+  // route keeps running through its label: first the stutters, then, with every section known, the
+  // longer detours whose removal crosses no more routes than before.
   const straightened = new Map<string, Point[]>();
-  const sectionPoints = (id: string): Point[] => {
-    const done = straightened.get(id);
-    if (done) return done.map((p) => ({ ...p }));
-    const section = elkEdges.get(id)?.sections?.[0];
-    const points = section ? straighten([section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x, y: p.y })), obstacles) : [];
-    straightened.set(id, points);
-    return points.map((p) => ({ ...p }));
-  };
+  for (const [id, edge] of elkEdges) {
+    const section = edge.sections?.[0];
+    if (section) straightened.set(id, straighten([section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x, y: p.y })), obstacles));
+  }
+  const routes = new SegmentIndex(straightened);
+  for (const [id, points] of straightened) {
+    const better = straighten(points, obstacles, { limit: Infinity, clear: METRICS.edgeNode / 2, accept: (before, after) => routes.crossings(after, id) <= routes.crossings(before, id) });
+    straightened.set(id, better);
+    routes.set(id, better);
+  }
+  const sectionPoints = (id: string): Point[] => (straightened.get(id) ?? []).map((p) => ({ ...p }));
   for (const e of input.edges) {
     if (e.bundle !== undefined && e.bundle !== e.index) {
       // A bundle member: its own run to the shared label, then the leader's run to the target.
@@ -303,20 +309,103 @@ export class BoxGrid {
     return [Math.floor(Math.min(ax, bx) / c), Math.floor(Math.min(ay, by) / c), Math.floor(Math.max(ax, bx) / c), Math.floor(Math.max(ay, by) / c)];
   }
 
-  /** Whether the segment from a to b runs through the inside of any box. */
-  hits(a: Point, b: Point): boolean {
-    const [x0, y0, x1, y1] = BoxGrid.span(a.x, a.y, b.x, b.y);
+  /** Whether the segment from a to b runs through the inside of any box grown by `clear` on every side. */
+  hits(a: Point, b: Point, clear = 0): boolean {
+    const [x0, y0, x1, y1] = BoxGrid.span(a.x - clear, a.y - clear, b.x + clear, b.y + clear);
     const lo = { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y) };
     const hi = { x: Math.max(a.x, b.x), y: Math.max(a.y, b.y) };
+    // With a clearance, the segment's own ends do not count (one may be a port on a node's side).
+    if (clear > 0) {
+      const along: 'x' | 'y' = hi.x - lo.x >= hi.y - lo.y ? 'x' : 'y';
+      if (hi[along] - lo[along] <= 2 * (clear + 1)) return false;
+      lo[along] += clear + 1;
+      hi[along] -= clear + 1;
+    }
     for (let x = x0; x <= x1; x++) {
       for (let y = y0; y <= y1; y++) {
         for (const o of this.cells.get(`${x},${y}`) ?? []) {
-          if (hi.x > o.x + 0.5 && lo.x < o.x + o.width - 0.5 && hi.y > o.y + 0.5 && lo.y < o.y + o.height - 0.5) return true;
+          if (hi.x > o.x + 0.5 - clear && lo.x < o.x + o.width - 0.5 + clear && hi.y > o.y + 0.5 - clear && lo.y < o.y + o.height - 0.5 + clear) return true;
         }
       }
     }
     return false;
   }
+}
+
+export interface StraightenOptions {
+  /** Steps shorter than this are taken out (default MIN_JOG: the stutters only). */
+  limit?: number;
+  /** Room a moved run keeps from nodes and labels, for steps of MIN_JOG and more. */
+  clear?: number;
+  /** For steps of MIN_JOG and more: whether the new stretch of route (after) may replace the old one (before). */
+  accept?: (before: Point[], after: Point[]) => boolean;
+}
+
+/**
+ * The segments of every route in a coarse grid, to count how many routes a stretch of one route
+ * crosses in time independent of the diagram's size.
+ */
+class SegmentIndex {
+  private static readonly CELL = 256;
+  private readonly cells = new Map<string, Set<Segment>>();
+  private readonly byRoute = new Map<string, Segment[]>();
+
+  constructor(routes: Map<string, Point[]>) {
+    for (const [id, points] of routes) this.set(id, points);
+  }
+
+  private static keys(a: Point, b: Point, pad = 0): string[] {
+    const c = SegmentIndex.CELL;
+    const out: string[] = [];
+    for (let x = Math.floor((Math.min(a.x, b.x) - pad) / c); x <= Math.floor((Math.max(a.x, b.x) + pad) / c); x++) {
+      for (let y = Math.floor((Math.min(a.y, b.y) - pad) / c); y <= Math.floor((Math.max(a.y, b.y) + pad) / c); y++) out.push(`${x},${y}`);
+    }
+    return out;
+  }
+
+  set(id: string, points: Point[]): void {
+    for (const seg of this.byRoute.get(id) ?? []) for (const k of SegmentIndex.keys(seg.a, seg.b)) this.cells.get(k)?.delete(seg);
+    const segs: Segment[] = [];
+    for (let i = 1; i < points.length; i++) {
+      const seg = { route: id, a: { ...points[i - 1]! }, b: { ...points[i]! } };
+      segs.push(seg);
+      for (const k of SegmentIndex.keys(seg.a, seg.b)) (this.cells.get(k) ?? this.cells.set(k, new Set()).get(k)!).add(seg);
+    }
+    this.byRoute.set(id, segs);
+  }
+
+  /** Proper crossings of the polyline with every route but `own`. */
+  crossings(poly: Point[], own: string): number {
+    let count = 0;
+    for (let i = 1; i < poly.length; i++) {
+      const seen = new Set<Segment>();
+      for (const k of SegmentIndex.keys(poly[i - 1]!, poly[i]!)) {
+        for (const seg of this.cells.get(k) ?? []) {
+          if (seg.route === own || seen.has(seg)) continue;
+          seen.add(seg);
+          if (properCross(poly[i - 1]!, poly[i]!, seg.a, seg.b)) count++;
+        }
+      }
+    }
+    return count;
+  }
+}
+
+interface Segment {
+  route: string;
+  a: Point;
+  b: Point;
+}
+
+/** Whether a horizontal and a vertical segment cross inside both (touching at an end does not count). */
+function properCross(a: Point, b: Point, c: Point, d: Point): boolean {
+  const abH = Math.abs(a.y - b.y) < 0.01;
+  const cdH = Math.abs(c.y - d.y) < 0.01;
+  if (abH === cdH) return false;
+  const [h0, h1, v0, v1] = abH ? [a, b, c, d] : [c, d, a, b];
+  const x = v0.x;
+  const y = h0.y;
+  return x > Math.min(h0.x, h1.x) + 0.5 && x < Math.max(h0.x, h1.x) - 0.5 && y > Math.min(v0.y, v1.y) + 0.5 && y < Math.max(v0.y, v1.y) - 0.5;
 }
 
 /** Shortest segment between two bends that a route keeps: anything shorter reads as a stutter. */
@@ -331,7 +420,8 @@ export const MIN_JOG = 12;
  * first or the last (they hold the ports) or would then cross a node or a label. The route stays
  * orthogonal and ends where it ended.
  */
-export function straighten(points: Point[], obstacles: BoxGrid): Point[] {
+export function straighten(points: Point[], obstacles: BoxGrid, options: StraightenOptions = {}): Point[] {
+  const limit = options.limit ?? MIN_JOG;
   let pts = dedupe(points);
   for (let guard = 0; guard < 4 * points.length; guard++) {
     pts = dropCollinear(pts);
@@ -341,8 +431,10 @@ export function straighten(points: Point[], obstacles: BoxGrid): Point[] {
       const a = pts[i]!;
       const b = pts[i + 1]!;
       const len = Math.abs(a.x - b.x) + Math.abs(a.y - b.y);
-      if (len >= MIN_JOG) continue;
+      if (len >= limit) continue;
       const axis: 'x' | 'y' = Math.abs(a.x - b.x) > 0.01 ? 'x' : 'y';
+      // A run moved further than a stutter keeps clear of nodes and labels, as ELK's routes do.
+      const clear = len < MIN_JOG ? 0 : (options.clear ?? 0);
       const before = pts[i - 1]!;
       const after = pts[i + 2]!;
       // A Z: the runs on both sides head the same way along the other axis.
@@ -359,7 +451,8 @@ export function straighten(points: Point[], obstacles: BoxGrid): Point[] {
           const moved = { ...after, [axis]: a[axis] } as Point;
           // The segment after the run must keep its direction.
           if (Math.sign(next[axis] - moved[axis]) !== Math.sign(next[axis] - after[axis]) && Math.abs(next[axis] - moved[axis]) > 0.01) continue;
-          if (obstacles.hits(a, moved) || obstacles.hits(moved, next)) continue;
+          if (obstacles.hits(a, moved, clear) || obstacles.hits(moved, next, clear)) continue;
+          if (len >= MIN_JOG && options.accept && !options.accept([a, b, after, next], [a, moved, next])) continue;
           pts[i + 2] = moved;
           pts.splice(i + 1, 1);
           changed = true;
@@ -369,7 +462,8 @@ export function straighten(points: Point[], obstacles: BoxGrid): Point[] {
           const prev = pts[i - 2]!;
           const moved = { ...before, [axis]: b[axis] } as Point;
           if (Math.sign(moved[axis] - prev[axis]) !== Math.sign(before[axis] - prev[axis]) && Math.abs(moved[axis] - prev[axis]) > 0.01) continue;
-          if (obstacles.hits(prev, moved) || obstacles.hits(moved, b)) continue;
+          if (obstacles.hits(prev, moved, clear) || obstacles.hits(moved, b, clear)) continue;
+          if (len >= MIN_JOG && options.accept && !options.accept([prev, before, a, b], [prev, moved, b])) continue;
           pts[i - 1] = moved;
           pts.splice(i, 1);
           changed = true;

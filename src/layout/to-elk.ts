@@ -446,6 +446,15 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     const h = e.label.height + 6;
     let across = lane !== undefined ? lane - (horizontal ? h : w) / 2 : horizontal ? (a.y + b.y) / 2 - h / 2 : (a.x + b.x) / 2 - w / 2;
     if (e.bundle !== undefined) across = bundleAcross(e.toSide, b, input.sizes.get(e.edge.to.node)!, { w, h }, horizontal) ?? across;
+    else if (lane === undefined && forward) {
+      // On the line of an end whose handle faces along the flow, the label costs no bends: a
+      // Choice's bottom -> left branch drops, turns and runs through its label into the target,
+      // instead of climbing back to a label halfway between the two.
+      const [upstream, downstream] = horizontal ? (['left', 'right'] as const) : (['top', 'bottom'] as const);
+      const depth = horizontal ? h : w;
+      if (e.toSide === upstream) across = (horizontal ? b.y : b.x) - depth / 2;
+      else if (e.fromSide === downstream) across = (horizontal ? a.y : a.x) - depth / 2;
+    }
     const id = labelNodeId(e.index);
     const inSide = horizontal ? (forward ? 'WEST' : 'EAST') : forward ? 'NORTH' : 'SOUTH';
     const outSide = horizontal ? (forward ? 'EAST' : 'WEST') : forward ? 'SOUTH' : 'NORTH';
