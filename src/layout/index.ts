@@ -189,7 +189,7 @@ class Context {
  * Catch edges into the same handle of one node (the error paths of several states to one Fail
  * state, say) are drawn as one bundle: they share one label, which lists their error names once
  * each, and the run from that label to the target. The first of them leads the bundle (carries the
- * label); only edges that go forward (against the layering) join, so the label can sit in the
+ * label); only edges that go forward (to a later layer) join, so the label can sit in the
  * layer just before the target, where every member arrives from behind.
  */
 function bundleCatches(edges: ScopeEdge[], layers: Map<string, number>, kindOf: Map<number, EdgeKind>): void {
@@ -206,11 +206,13 @@ function bundleCatches(edges: ScopeEdge[], layers: Map<string, number>, kindOf: 
     const names: string[] = [];
     for (const m of members) for (const name of (edgeText(m.edge, 'catch') ?? '').split(/,\s*/)) if (name && !names.includes(name)) names.push(name);
     const label = measureText(names.join(', '), METRICS.smallFontSize, 400, METRICS.wrap.edge);
+    // The members meet at the leader's label node: no label, no bundle.
+    if (label.lines.length === 0) continue;
     for (const m of members) {
       m.bundle = leader.index;
       delete m.label;
     }
-    if (label.lines.length > 0) leader.label = label;
+    leader.label = label;
   }
 }
 
