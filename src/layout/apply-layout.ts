@@ -148,6 +148,35 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     edges.push(ctx.makeEdge(e.index, dedupe(points), labelBox));
   }
 
+  // A stutter beside a label (the two halves of a labelled edge meet it a few pixels apart) goes
+  // too: the whole route is straightened, and the label moves with the run that carries it.
+  const laidByIndex = new Map(edges.map((x) => [x.index, x]));
+  for (const e of input.edges) {
+    if (e.bundle !== undefined) continue;
+    const laid = laidByIndex.get(e.index);
+    if (!laid?.label) continue;
+    const box = laid.label.box;
+    const route = straighten(laid.points, obstacles, { ignore: box });
+    if (route.length >= laid.points.length) continue;
+    const carrier = route.findIndex((p, i) => {
+      const q = route[i + 1];
+      if (!q) return false;
+      return horizontal
+        ? Math.abs(p.y - q.y) < 0.01 && Math.min(p.x, q.x) <= box.x + 0.5 && Math.max(p.x, q.x) >= box.x + box.width - 0.5
+        : Math.abs(p.x - q.x) < 0.01 && Math.min(p.y, q.y) <= box.y + 0.5 && Math.max(p.y, q.y) >= box.y + box.height - 0.5;
+    });
+    if (carrier < 0) continue;
+    const moved = horizontal ? { ...box, y: route[carrier]!.y - box.height / 2 } : { ...box, x: route[carrier]!.x - box.width / 2 };
+    if (Math.abs(moved.x - box.x) + Math.abs(moved.y - box.y) >= MIN_JOG) continue;
+    const corners = [
+      { x: moved.x, y: moved.y },
+      { x: moved.x + moved.width, y: moved.y + moved.height },
+    ];
+    if (obstacles.hits(corners[0]!, { x: corners[1]!.x, y: corners[0]!.y }, 0, box) || obstacles.hits({ x: corners[0]!.x, y: corners[1]!.y }, corners[1]!, 0, box)) continue;
+    laid.points = route;
+    laid.label.box = moved;
+  }
+
   // ELK routes an edge into the far side of a node through the node stacked next to it in the same
   // layer (north/south port dummies end up on the wrong side of that neighbour). Such an end is
   // moved into the gap between the two nodes.
@@ -310,7 +339,7 @@ export class BoxGrid {
   }
 
   /** Whether the segment from a to b runs through the inside of any box grown by `clear` on every side. */
-  hits(a: Point, b: Point, clear = 0): boolean {
+  hits(a: Point, b: Point, clear = 0, ignore?: Box): boolean {
     const [x0, y0, x1, y1] = BoxGrid.span(a.x - clear, a.y - clear, b.x + clear, b.y + clear);
     const lo = { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y) };
     const hi = { x: Math.max(a.x, b.x), y: Math.max(a.y, b.y) };
@@ -324,6 +353,7 @@ export class BoxGrid {
     for (let x = x0; x <= x1; x++) {
       for (let y = y0; y <= y1; y++) {
         for (const o of this.cells.get(`${x},${y}`) ?? []) {
+          if (ignore && sameBox(o, ignore)) continue;
           if (hi.x > o.x + 0.5 - clear && lo.x < o.x + o.width - 0.5 + clear && hi.y > o.y + 0.5 - clear && lo.y < o.y + o.height - 0.5 + clear) return true;
         }
       }
@@ -339,6 +369,8 @@ export interface StraightenOptions {
   clear?: number;
   /** For steps of MIN_JOG and more: whether the new stretch of route (after) may replace the old one (before). */
   accept?: (before: Point[], after: Point[]) => boolean;
+  /** A box that is no obstacle (the route's own label, which moves with its run). */
+  ignore?: Box;
 }
 
 /**
@@ -408,6 +440,8 @@ function properCross(a: Point, b: Point, c: Point, d: Point): boolean {
   return x > Math.min(h0.x, h1.x) + 0.5 && x < Math.max(h0.x, h1.x) - 0.5 && y > Math.min(v0.y, v1.y) + 0.5 && y < Math.max(v0.y, v1.y) - 0.5;
 }
 
+const sameBox = (a: Box, b: Box): boolean => Math.abs(a.x - b.x) < 0.01 && Math.abs(a.y - b.y) < 0.01 && Math.abs(a.width - b.width) < 0.01 && Math.abs(a.height - b.height) < 0.01;
+
 /** Shortest segment between two bends that a route keeps: anything shorter reads as a stutter. */
 export const MIN_JOG = 12;
 
@@ -451,7 +485,7 @@ export function straighten(points: Point[], obstacles: BoxGrid, options: Straigh
           const moved = { ...after, [axis]: a[axis] } as Point;
           // The segment after the run must keep its direction.
           if (Math.sign(next[axis] - moved[axis]) !== Math.sign(next[axis] - after[axis]) && Math.abs(next[axis] - moved[axis]) > 0.01) continue;
-          if (obstacles.hits(a, moved, clear) || obstacles.hits(moved, next, clear)) continue;
+          if (obstacles.hits(a, moved, clear, options.ignore) || obstacles.hits(moved, next, clear, options.ignore)) continue;
           if (len >= MIN_JOG && options.accept && !options.accept([a, b, after, next], [a, moved, next])) continue;
           pts[i + 2] = moved;
           pts.splice(i + 1, 1);
@@ -462,7 +496,7 @@ export function straighten(points: Point[], obstacles: BoxGrid, options: Straigh
           const prev = pts[i - 2]!;
           const moved = { ...before, [axis]: b[axis] } as Point;
           if (Math.sign(moved[axis] - prev[axis]) !== Math.sign(before[axis] - prev[axis]) && Math.abs(moved[axis] - prev[axis]) > 0.01) continue;
-          if (obstacles.hits(prev, moved, clear) || obstacles.hits(moved, b, clear)) continue;
+          if (obstacles.hits(prev, moved, clear, options.ignore) || obstacles.hits(moved, b, clear, options.ignore)) continue;
           if (len >= MIN_JOG && options.accept && !options.accept([prev, before, a, b], [prev, moved, b])) continue;
           pts[i - 1] = moved;
           pts.splice(i, 1);

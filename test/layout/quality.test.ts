@@ -57,6 +57,12 @@ describe('drawing quality of the examples', () => {
       result[direction] = totals(figures);
     }
     const updating = (expect.getState().snapshotState as unknown as { _updateSnapshot?: string })._updateSnapshot === 'all';
+    // Targets of issue 13 that the examples meet outright.
+    for (const direction of ['right', 'down'] as const) {
+      expect(result[direction]!.jogs, `${direction}: jogs under 12 px`).toBe(0);
+      expect(result[direction]!.overlaps, `${direction}: runs shared over 20 px`).toBe(0);
+      expect(result[direction]!.bendsPerEdge, `${direction}: bends per edge`).toBeLessThanOrEqual(1.5);
+    }
     if (existsSync(GOLDEN)) {
       const golden = JSON.parse(readFileSync(GOLDEN, 'utf8')) as Record<string, Record<string, number>>;
       const worse: string[] = [];
