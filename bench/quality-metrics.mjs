@@ -54,6 +54,17 @@ function segmentMeetsBox([a, b], box) {
   return boxesMeet(s, { x: box.x + 0.5, y: box.y + 0.5, width: box.width - 1, height: box.height - 1 });
 }
 
+/** Whether a point lies inside a polygon (even-odd rule). */
+function insidePolygon(p, poly) {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const a = poly[i];
+    const b = poly[j];
+    if (a.y > p.y !== b.y > p.y && p.x < ((b.x - a.x) * (p.y - a.y)) / (b.y - a.y) + a.x) inside = !inside;
+  }
+  return inside;
+}
+
 /** Edges drawn as one bundle on purpose: Catch edges into the same port. Their shared run is no defect. */
 const bundled = (e, f) => e.kind === 'catch' && f.kind === 'catch' && e.to === f.to && e.toHandle === f.toHandle;
 
@@ -63,8 +74,8 @@ const bundled = (e, f) => e.kind === 'catch' && f.kind === 'catch' && e.to === f
  * Overlaps: pairs of edges (not one bundle) sharing a run longer than 20 px. Straight: edges with
  * no corner. Crooked: edges with more than 4 corners. Handoffs: edges across the flow (bottom ->
  * top in direction right) to a node in the neighbouring lane of the same scope, and how many are
- * straight. Intrusions: nodes inside a loop frame that are not in the loop, plus edges through a
- * loop's tab. Node area: nodes (containers excluded, their contents counted) over the canvas.
+ * straight. Intrusions: nodes inside a loop frame (its outline when notched) that are not in the
+ * loop, plus edges through a loop's tab. Node area: nodes (containers excluded, their contents counted) over the canvas.
  */
 export function measureDrawing(laid) {
   const routes = laid.edges.map((e) => simplify(e.points));
@@ -128,6 +139,8 @@ export function measureDrawing(laid) {
     const memberBoxes = loop.nodes.map((id) => nodeById.get(id)?.box).filter(Boolean);
     for (const n of laid.nodes) {
       if (members.has(n.id) || !boxesMeet(n.box, loop.box) || holds(n.box, loop.box)) continue;
+      // A notched frame (an orthogonal polygon) leaves out what lies in a notch.
+      if (loop.outline && !insidePolygon({ x: n.box.x + n.box.width / 2, y: n.box.y + n.box.height / 2 }, loop.outline)) continue;
       // Inside a member container: part of the loop.
       if (memberBoxes.some((m) => holds(m, n.box))) continue;
       intrusions++;

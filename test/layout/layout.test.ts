@@ -282,3 +282,36 @@ n4.handle(bottom) -> n5.handle(bottom) [Catch={"ErrorEquals":["States.Timeout","
     expect(blocked).toContainEqual({ x: 100, y: 41.3 });
   });
 });
+
+describe('loop frames', () => {
+  const insidePolygon = (p: { x: number; y: number }, poly: { x: number; y: number }[]): boolean => {
+    let inside = false;
+    for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+      const a = poly[i]!;
+      const b = poly[j]!;
+      if (a.y > p.y !== b.y > p.y && p.x < ((b.x - a.x) * (p.y - a.y)) / (b.y - a.y) + a.x) inside = !inside;
+    }
+    return inside;
+  };
+  for (const direction of ['right', 'down'] as const) {
+    test(`a frame over nodes that are not in its loop is notched around them (${direction})`, async () => {
+      const ex = examples().find((e) => e.name === 'feature-loops')!;
+      const laid = await layout(ex.diagram, { direction });
+      const notched = laid.loops.filter((l) => l.outline);
+      expect(notched.length).toBeGreaterThan(0);
+      for (const loop of notched) {
+        const outline = loop.outline!;
+        // Orthogonal, and within the frame's box.
+        outline.forEach((p, i) => {
+          const q = outline[(i + 1) % outline.length]!;
+          expect(p.x === q.x || p.y === q.y).toBe(true);
+          expect(inside({ x: p.x, y: p.y, width: 0, height: 0 }, loop.box)).toBe(true);
+        });
+        for (const n of laid.nodes) {
+          const centre = { x: n.box.x + n.box.width / 2, y: n.box.y + n.box.height / 2 };
+          expect(insidePolygon(centre, outline), `${n.id} and loop ${loop.index}`).toBe(loop.nodes.includes(n.id));
+        }
+      }
+    });
+  }
+});
