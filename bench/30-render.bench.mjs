@@ -62,7 +62,9 @@ function elkGraphOf(diagram) {
     if (edge.label) e.label = measureText(edge.label, 11, 400, 140);
     return e;
   });
-  const input = { lanes, laneNodes, sizes, edges, direction: 'right' };
+  // As layout() does: rectangles and taskboxes may get split in/out ports.
+  const straightSides = new Set(diagram.nodes.filter((node) => node.shape === 'rectangle' || node.shape === 'taskbox').map((node) => node.id));
+  const input = { lanes, laneNodes, sizes, edges, direction: 'right', straightSides };
   const layers = assignLayers(laneNodes.flat(), edges);
   return toElk(input, layers, presetAcross(input, layers, lanes.map(() => 0)));
 }

@@ -107,11 +107,36 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   });
   const edges: LaidOutEdge[] = [];
   const elkEdges = new Map((result.edges ?? []).map((e) => [e.id, e]));
-  const sectionPoints = (id: string): Point[] => {
-    const section = elkEdges.get(id)?.sections?.[0];
-    return section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x, y: p.y })) : [];
-  };
+  // Everything a route must not be moved onto: the nodes and the label nodes.
+  const obstacles = new BoxGrid([
+    ...nodes.map((n) => n.box),
+    ...input.edges.flatMap((e) => {
+      const c = e.label ? byId.get(labelNodeId(e.index)) : undefined;
+      return c ? [{ x: c.x!, y: c.y!, width: c.width!, height: c.height! }] : [];
+    }),
+  ]);
+  // Each ELK section (an edge, or one half of a labelled edge) is straightened on its own, so the
+  // route keeps running through its label: first the stutters, then, with every section known, the
+  // longer detours whose removal crosses no more routes than before.
+  const straightened = new Map<string, Point[]>();
+  for (const [id, edge] of elkEdges) {
+    const section = edge.sections?.[0];
+    if (section) straightened.set(id, straighten([section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x, y: p.y })), obstacles));
+  }
+  const routes = new SegmentIndex(straightened);
+  for (const [id, points] of straightened) {
+    const better = straighten(points, obstacles, { limit: Infinity, clear: METRICS.edgeNode / 2, accept: (before, after) => routes.crossings(after, id) <= routes.crossings(before, id) });
+    straightened.set(id, better);
+    routes.set(id, better);
+  }
+  const sectionPoints = (id: string): Point[] => (straightened.get(id) ?? []).map((p) => ({ ...p }));
   for (const e of input.edges) {
+    if (e.bundle !== undefined && e.bundle !== e.index) {
+      // A bundle member: its own run to the shared label, then the leader's run to the target.
+      const points = [...sectionPoints(`e${e.index}:a`), ...sectionPoints(`e${e.bundle}:b`)];
+      edges.push(ctx.makeEdge(e.index, dedupe(points), undefined));
+      continue;
+    }
     if (!e.label) {
       edges.push(ctx.makeEdge(e.index, dedupe(sectionPoints(`e${e.index}`)), undefined));
       continue;
@@ -121,6 +146,35 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     const points = [...sectionPoints(`e${e.index}:a`), ...sectionPoints(`e${e.index}:b`)];
     const labelBox = node ? { x: node.x!, y: node.y!, width: node.width!, height: node.height! } : undefined;
     edges.push(ctx.makeEdge(e.index, dedupe(points), labelBox));
+  }
+
+  // A stutter beside a label (the two halves of a labelled edge meet it a few pixels apart) goes
+  // too: the whole route is straightened, and the label moves with the run that carries it.
+  const laidByIndex = new Map(edges.map((x) => [x.index, x]));
+  for (const e of input.edges) {
+    if (e.bundle !== undefined) continue;
+    const laid = laidByIndex.get(e.index);
+    if (!laid?.label) continue;
+    const box = laid.label.box;
+    const route = straighten(laid.points, obstacles, { ignore: box });
+    if (route.length >= laid.points.length) continue;
+    const carrier = route.findIndex((p, i) => {
+      const q = route[i + 1];
+      if (!q) return false;
+      return horizontal
+        ? Math.abs(p.y - q.y) < 0.01 && Math.min(p.x, q.x) <= box.x + 0.5 && Math.max(p.x, q.x) >= box.x + box.width - 0.5
+        : Math.abs(p.x - q.x) < 0.01 && Math.min(p.y, q.y) <= box.y + 0.5 && Math.max(p.y, q.y) >= box.y + box.height - 0.5;
+    });
+    if (carrier < 0) continue;
+    const moved = horizontal ? { ...box, y: route[carrier]!.y - box.height / 2 } : { ...box, x: route[carrier]!.x - box.width / 2 };
+    if (Math.abs(moved.x - box.x) + Math.abs(moved.y - box.y) >= MIN_JOG) continue;
+    const corners = [
+      { x: moved.x, y: moved.y },
+      { x: moved.x + moved.width, y: moved.y + moved.height },
+    ];
+    if (obstacles.hits(corners[0]!, { x: corners[1]!.x, y: corners[0]!.y }, 0, box) || obstacles.hits({ x: corners[0]!.x, y: corners[1]!.y }, corners[1]!, 0, box)) continue;
+    laid.points = route;
+    laid.label.box = moved;
   }
 
   // ELK routes an edge into the far side of a node through the node stacked next to it in the same
@@ -265,6 +319,212 @@ class NodeGrid {
     for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) for (const n of this.cells.get(`${x},${y}`) ?? []) found.add(n);
     return [...found];
   }
+}
+
+/** Boxes bucketed by a coarse grid, to find those near a segment in time independent of the graph's size. */
+export class BoxGrid {
+  private readonly cells = new Map<string, Box[]>();
+  private static readonly CELL = 256;
+
+  constructor(boxes: Box[]) {
+    for (const b of boxes) {
+      const [x0, y0, x1, y1] = BoxGrid.span(b.x, b.y, b.x + b.width, b.y + b.height);
+      for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) (this.cells.get(`${x},${y}`) ?? this.cells.set(`${x},${y}`, []).get(`${x},${y}`)!).push(b);
+    }
+  }
+
+  private static span(ax: number, ay: number, bx: number, by: number): [number, number, number, number] {
+    const c = BoxGrid.CELL;
+    return [Math.floor(Math.min(ax, bx) / c), Math.floor(Math.min(ay, by) / c), Math.floor(Math.max(ax, bx) / c), Math.floor(Math.max(ay, by) / c)];
+  }
+
+  /** Whether the segment from a to b runs through the inside of any box grown by `clear` on every side. */
+  hits(a: Point, b: Point, clear = 0, ignore?: Box): boolean {
+    const [x0, y0, x1, y1] = BoxGrid.span(a.x - clear, a.y - clear, b.x + clear, b.y + clear);
+    const lo = { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y) };
+    const hi = { x: Math.max(a.x, b.x), y: Math.max(a.y, b.y) };
+    // With a clearance, the segment's own ends do not count (one may be a port on a node's side).
+    if (clear > 0) {
+      const along: 'x' | 'y' = hi.x - lo.x >= hi.y - lo.y ? 'x' : 'y';
+      if (hi[along] - lo[along] <= 2 * (clear + 1)) return false;
+      lo[along] += clear + 1;
+      hi[along] -= clear + 1;
+    }
+    for (let x = x0; x <= x1; x++) {
+      for (let y = y0; y <= y1; y++) {
+        for (const o of this.cells.get(`${x},${y}`) ?? []) {
+          if (ignore && sameBox(o, ignore)) continue;
+          if (hi.x > o.x + 0.5 - clear && lo.x < o.x + o.width - 0.5 + clear && hi.y > o.y + 0.5 - clear && lo.y < o.y + o.height - 0.5 + clear) return true;
+        }
+      }
+    }
+    return false;
+  }
+}
+
+export interface StraightenOptions {
+  /** Steps shorter than this are taken out (default MIN_JOG: the stutters only). */
+  limit?: number;
+  /** Room a moved run keeps from nodes and labels, for steps of MIN_JOG and more. */
+  clear?: number;
+  /** For steps of MIN_JOG and more: whether the new stretch of route (after) may replace the old one (before). */
+  accept?: (before: Point[], after: Point[]) => boolean;
+  /** A box that is no obstacle (the route's own label, which moves with its run). */
+  ignore?: Box;
+}
+
+/**
+ * The segments of every route in a coarse grid, to count how many routes a stretch of one route
+ * crosses in time independent of the diagram's size.
+ */
+class SegmentIndex {
+  private static readonly CELL = 256;
+  private readonly cells = new Map<string, Set<Segment>>();
+  private readonly byRoute = new Map<string, Segment[]>();
+
+  constructor(routes: Map<string, Point[]>) {
+    for (const [id, points] of routes) this.set(id, points);
+  }
+
+  private static keys(a: Point, b: Point, pad = 0): string[] {
+    const c = SegmentIndex.CELL;
+    const out: string[] = [];
+    for (let x = Math.floor((Math.min(a.x, b.x) - pad) / c); x <= Math.floor((Math.max(a.x, b.x) + pad) / c); x++) {
+      for (let y = Math.floor((Math.min(a.y, b.y) - pad) / c); y <= Math.floor((Math.max(a.y, b.y) + pad) / c); y++) out.push(`${x},${y}`);
+    }
+    return out;
+  }
+
+  set(id: string, points: Point[]): void {
+    for (const seg of this.byRoute.get(id) ?? []) for (const k of SegmentIndex.keys(seg.a, seg.b)) this.cells.get(k)?.delete(seg);
+    const segs: Segment[] = [];
+    for (let i = 1; i < points.length; i++) {
+      const seg = { route: id, a: { ...points[i - 1]! }, b: { ...points[i]! } };
+      segs.push(seg);
+      for (const k of SegmentIndex.keys(seg.a, seg.b)) (this.cells.get(k) ?? this.cells.set(k, new Set()).get(k)!).add(seg);
+    }
+    this.byRoute.set(id, segs);
+  }
+
+  /** Proper crossings of the polyline with every route but `own`. */
+  crossings(poly: Point[], own: string): number {
+    let count = 0;
+    for (let i = 1; i < poly.length; i++) {
+      const seen = new Set<Segment>();
+      for (const k of SegmentIndex.keys(poly[i - 1]!, poly[i]!)) {
+        for (const seg of this.cells.get(k) ?? []) {
+          if (seg.route === own || seen.has(seg)) continue;
+          seen.add(seg);
+          if (properCross(poly[i - 1]!, poly[i]!, seg.a, seg.b)) count++;
+        }
+      }
+    }
+    return count;
+  }
+}
+
+interface Segment {
+  route: string;
+  a: Point;
+  b: Point;
+}
+
+/** Whether a horizontal and a vertical segment cross inside both (touching at an end does not count). */
+function properCross(a: Point, b: Point, c: Point, d: Point): boolean {
+  const abH = Math.abs(a.y - b.y) < 0.01;
+  const cdH = Math.abs(c.y - d.y) < 0.01;
+  if (abH === cdH) return false;
+  const [h0, h1, v0, v1] = abH ? [a, b, c, d] : [c, d, a, b];
+  const x = v0.x;
+  const y = h0.y;
+  return x > Math.min(h0.x, h1.x) + 0.5 && x < Math.max(h0.x, h1.x) - 0.5 && y > Math.min(v0.y, v1.y) + 0.5 && y < Math.max(v0.y, v1.y) - 0.5;
+}
+
+const sameBox = (a: Box, b: Box): boolean => Math.abs(a.x - b.x) < 0.01 && Math.abs(a.y - b.y) < 0.01 && Math.abs(a.width - b.width) < 0.01 && Math.abs(a.height - b.height) < 0.01;
+
+/** Shortest segment between two bends that a route keeps: anything shorter reads as a stutter. */
+export const MIN_JOG = 12;
+
+/**
+ * Takes the small steps out of an orthogonal route. ELK's interactive node placement puts the
+ * dummy nodes of a long edge at slightly different heights in each layer it crosses, so the edge
+ * becomes a staircase of 1–10 px steps (17 bends on one edge of lottery.fz). A step (a segment
+ * shorter than MIN_JOG between two bends, with its neighbours running the same way: a Z) is
+ * removed by moving the shorter neighbouring run onto the other's line, unless that run is the
+ * first or the last (they hold the ports) or would then cross a node or a label. The route stays
+ * orthogonal and ends where it ended.
+ */
+export function straighten(points: Point[], obstacles: BoxGrid, options: StraightenOptions = {}): Point[] {
+  const limit = options.limit ?? MIN_JOG;
+  let pts = dedupe(points);
+  for (let guard = 0; guard < 4 * points.length; guard++) {
+    pts = dropCollinear(pts);
+    const n = pts.length;
+    let changed = false;
+    for (let i = 1; i + 2 < n && !changed; i++) {
+      const a = pts[i]!;
+      const b = pts[i + 1]!;
+      const len = Math.abs(a.x - b.x) + Math.abs(a.y - b.y);
+      if (len >= limit) continue;
+      const axis: 'x' | 'y' = Math.abs(a.x - b.x) > 0.01 ? 'x' : 'y';
+      // A run moved further than a stutter keeps clear of nodes and labels, as ELK's routes do.
+      const clear = len < MIN_JOG ? 0 : (options.clear ?? 0);
+      const before = pts[i - 1]!;
+      const after = pts[i + 2]!;
+      // A Z: the runs on both sides head the same way along the other axis.
+      const other: 'x' | 'y' = axis === 'x' ? 'y' : 'x';
+      if (Math.sign(a[other] - before[other]) !== Math.sign(after[other] - b[other])) continue;
+      const runBefore = Math.abs(a[other] - before[other]);
+      const runAfter = Math.abs(after[other] - b[other]);
+      // Move the run after the step onto the line before it (i + 2 must not be the last point), or the
+      // run before onto the line after (i - 1 must not be the first).
+      const tries: ('after' | 'before')[] = runAfter <= runBefore ? ['after', 'before'] : ['before', 'after'];
+      for (const which of tries) {
+        if (which === 'after' && i + 2 < n - 1) {
+          const next = pts[i + 3]!;
+          const moved = { ...after, [axis]: a[axis] } as Point;
+          // The segment after the run must keep its direction.
+          if (Math.sign(next[axis] - moved[axis]) !== Math.sign(next[axis] - after[axis]) && Math.abs(next[axis] - moved[axis]) > 0.01) continue;
+          if (obstacles.hits(a, moved, clear, options.ignore) || obstacles.hits(moved, next, clear, options.ignore)) continue;
+          if (len >= MIN_JOG && options.accept && !options.accept([a, b, after, next], [a, moved, next])) continue;
+          pts[i + 2] = moved;
+          pts.splice(i + 1, 1);
+          changed = true;
+          break;
+        }
+        if (which === 'before' && i - 1 > 0) {
+          const prev = pts[i - 2]!;
+          const moved = { ...before, [axis]: b[axis] } as Point;
+          if (Math.sign(moved[axis] - prev[axis]) !== Math.sign(before[axis] - prev[axis]) && Math.abs(moved[axis] - prev[axis]) > 0.01) continue;
+          if (obstacles.hits(prev, moved, clear, options.ignore) || obstacles.hits(moved, b, clear, options.ignore)) continue;
+          if (len >= MIN_JOG && options.accept && !options.accept([prev, before, a, b], [prev, moved, b])) continue;
+          pts[i - 1] = moved;
+          pts.splice(i, 1);
+          changed = true;
+          break;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  return dropCollinear(pts);
+}
+
+/** Removes the middle one of three points on one line. */
+function dropCollinear(points: Point[]): Point[] {
+  const out: Point[] = [];
+  for (const p of points) {
+    const last = out[out.length - 1];
+    if (last && Math.abs(last.x - p.x) < 0.01 && Math.abs(last.y - p.y) < 0.01) continue;
+    out.push(p);
+    while (out.length >= 3) {
+      const [u, v, w] = out.slice(-3) as [Point, Point, Point];
+      const straight = (Math.abs(u.x - v.x) < 0.01 && Math.abs(v.x - w.x) < 0.01) || (Math.abs(u.y - v.y) < 0.01 && Math.abs(v.y - w.y) < 0.01);
+      if (!straight) break;
+      out.splice(out.length - 2, 1);
+    }
+  }
+  return out;
 }
 
 /** Moves a node and everything it carries (label, rows). */

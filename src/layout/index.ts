@@ -14,9 +14,9 @@ import type { MeasuredNode } from './measure.js';
 import { METRICS } from './options.js';
 import type { LayoutOptions } from './options.js';
 import { runElk } from './elk.js';
-import { asSide, assignLayers, presetAcross, toElk } from './to-elk.js';
+import { asSide, assignLayers, screenSide, presetAcross, toElk } from './to-elk.js';
 import type { Margins, ScopeEdge, ScopeInput } from './to-elk.js';
-import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutLoop, LaidOutNode, LayoutDirection, TextBlock } from './types.js';
+import type { Box, EdgeKind, LaidOutDiagram, Point, LaidOutEdge, LaidOutLane, LaidOutLoop, LaidOutNode, LayoutDirection, TextBlock } from './types.js';
 
 export type * from './types.js';
 export type { LayoutOptions } from './options.js';
@@ -99,11 +99,13 @@ class Context {
       }
     }
     const edges: ScopeEdge[] = [];
+    const kindOf = new Map<number, EdgeKind>();
     index.diagram.edges.forEach((edge, i) => {
       if (!inScope.has(edge.from.node) || !inScope.has(edge.to.node)) return;
       const kind = edgeKind(edge);
+      kindOf.set(i, kind);
       const text = edgeText(edge, kind);
-      const e: ScopeEdge = { index: i, edge, fromSide: asSide(edge.from.handle, 'right'), toSide: asSide(edge.to.handle, 'left') };
+      const e: ScopeEdge = { index: i, edge, fromSide: screenSide(asSide(edge.from.handle, 'right'), direction), toSide: screenSide(asSide(edge.to.handle, 'left'), direction) };
       if (text !== undefined) {
         const t = measureText(text, METRICS.smallFontSize, 400, METRICS.wrap.edge);
         if (t.lines.length > 0) e.label = t;
@@ -111,8 +113,10 @@ class Context {
       edges.push(e);
     });
     const layers = assignLayers(laneNodes.flat(), edges);
+    bundleCatches(edges, layers, kindOf);
     const edgeByIndex = new Map(edges.map((e) => [e.index, e]));
-    const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction, margins: loopMargins(index.diagram, this.reaches, inScope, sizes, layers, direction) };
+    const straightSides = new Set([...inScope].filter((id) => children.has(id) || ['rectangle', 'taskbox'].includes(normalShape(index.node(id)!.shape))));
+    const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction, margins: loopMargins(index.diagram, this.reaches, inScope, sizes, layers, direction), straightSides };
     // Plan the bands, let ELK place and route, and deepen any band a push overflowed (see to-elk.ts).
     const slack = lanes.map(() => 0);
     let plan = presetAcross(input, layers, slack);
@@ -179,6 +183,37 @@ class Context {
     this.allEdges.push(...scope.edges);
     // Nested scopes pushed their own elements when they were laid out; they were translated in place.
     return scope;
+  }
+}
+
+/**
+ * Catch edges into the same handle of one node (the error paths of several states to one Fail
+ * state, say) are drawn as one bundle: they share one label, which lists their error names once
+ * each, and the run from that label to the target. The first of them leads the bundle (carries the
+ * label); only edges that go forward (to a later layer) join, so the label can sit in the
+ * layer just before the target, where every member arrives from behind.
+ */
+function bundleCatches(edges: ScopeEdge[], layers: Map<string, number>, kindOf: Map<number, EdgeKind>): void {
+  const groups = new Map<string, ScopeEdge[]>();
+  for (const e of edges) {
+    if (kindOf.get(e.index) !== 'catch' || e.edge.from.node === e.edge.to.node) continue;
+    if ((layers.get(e.edge.from.node) ?? 0) >= (layers.get(e.edge.to.node) ?? 0)) continue;
+    const key = `${e.edge.to.node}\u0000${e.toSide}`;
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(e);
+  }
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const leader = members[0]!;
+    const names: string[] = [];
+    for (const m of members) for (const name of (edgeText(m.edge, 'catch') ?? '').split(/,\s*/)) if (name && !names.includes(name)) names.push(name);
+    const label = measureText(names.join(', '), METRICS.smallFontSize, 400, METRICS.wrap.edge);
+    // The members meet at the leader's label node: no label, no bundle.
+    if (label.lines.length === 0) continue;
+    for (const m of members) {
+      m.bundle = leader.index;
+      delete m.label;
+    }
+    leader.label = label;
   }
 }
 
@@ -313,9 +348,113 @@ function layoutLoops(diagram: Diagram, reaches: LoopReach[], nodes: Map<string, 
     for (let x = x0; x + tab.width <= x1 && !clear(tabBox); x += 4) tabBox.x = x;
     if (!clear(tabBox)) tabBox.x = x0;
     tabs.push(tabBox);
-    out.push({ index, text: tab.text, box, tab: tabBox, nodes: [...loop.nodes] });
+    const laidLoop: LaidOutLoop = { index, text: tab.text, box, tab: tabBox, nodes: [...loop.nodes] };
+    const members = new Set(loop.nodes);
+    const kept = [...boxes.map((b) => grow(b, side)), tabBox];
+    const inFrame = [...nodes.values()].filter((n) => !members.has(n.id) && contains(box, n.box) && !insideAny(n.box, boxes));
+    // A container's own nodes go with it.
+    const strangers = inFrame.filter((n) => !kept.some((k) => overlaps(k, n.box)) && !inFrame.some((o) => o !== n && contains(o.box, n.box)));
+    const outline = notchedOutline(box, strangers.map((n) => grow(n.box, METRICS.loopMargin / 2)), kept);
+    if (outline) laidLoop.outline = outline;
+    out.push(laidLoop);
   });
   return out;
+}
+
+const grow = (b: Box, m: number): Box => ({ x: b.x - m, y: b.y - m, width: b.width + 2 * m, height: b.height + 2 * m });
+/** Inside a member (a container in the loop holds its own nodes). */
+const insideAny = (b: Box, boxes: Box[]): boolean => boxes.some((m) => contains(m, b));
+
+/**
+ * A loop frame with a notch for each node that is not in the loop: each notch runs in from the
+ * frame side nearest that node, as long as it keeps clear of the members (with their margin) and
+ * the tab. Returns the clockwise corners, or undefined when no notch was cut.
+ */
+function notchedOutline(frame: Box, strangers: Box[], kept: Box[]): Point[] | undefined {
+  const notches: Box[] = [];
+  const x1 = frame.x + frame.width;
+  const y1 = frame.y + frame.height;
+  for (const s of strangers) {
+    const candidates: Box[] = [
+      { x: frame.x, y: s.y, width: s.x + s.width - frame.x, height: s.height },
+      { x: s.x, y: s.y, width: x1 - s.x, height: s.height },
+      { x: s.x, y: frame.y, width: s.width, height: s.y + s.height - frame.y },
+      { x: s.x, y: s.y, width: s.width, height: y1 - s.y },
+    ].filter((c) => !kept.some((k) => overlaps(c, k)));
+    candidates.sort((a, b) => a.width * a.height - b.width * b.height);
+    const notch = candidates[0];
+    if (notch) notches.push({ x: Math.max(frame.x, notch.x), y: Math.max(frame.y, notch.y), width: Math.min(x1, notch.x + notch.width) - Math.max(frame.x, notch.x), height: Math.min(y1, notch.y + notch.height) - Math.max(frame.y, notch.y) });
+  }
+  if (notches.length === 0) return undefined;
+  // Notches close together become one, rather than leaving a sliver of frame between them.
+  for (let merged = true; merged; ) {
+    merged = false;
+    for (let i = 0; i < notches.length && !merged; i++) {
+      for (let j = i + 1; j < notches.length && !merged; j++) {
+        const [a, b] = [notches[i]!, notches[j]!];
+        if (!overlaps(grow(a, 3 * METRICS.loopMargin), b)) continue;
+        const x = Math.min(a.x, b.x);
+        const y = Math.min(a.y, b.y);
+        const u = { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
+        if (kept.some((k) => overlaps(u, k))) continue;
+        notches.splice(j, 1);
+        notches[i] = u;
+        merged = true;
+      }
+    }
+  }
+  const loops = outlineOf(frame, notches);
+  // A notch that cuts the frame in two would leave members outside one outline: keep the rectangle.
+  return loops.length === 1 ? loops[0] : undefined;
+}
+
+/** The boundary of a rectangle minus some rectangles, as clockwise corner lists (one per piece). */
+function outlineOf(frame: Box, holes: Box[]): Point[][] {
+  const xs = [...new Set([frame.x, frame.x + frame.width, ...holes.flatMap((h) => [h.x, h.x + h.width])])].sort((a, b) => a - b);
+  const ys = [...new Set([frame.y, frame.y + frame.height, ...holes.flatMap((h) => [h.y, h.y + h.height])])].sort((a, b) => a - b);
+  const covered = (i: number, j: number): boolean => {
+    if (i < 0 || j < 0 || i >= xs.length - 1 || j >= ys.length - 1) return false;
+    const cx = (xs[i]! + xs[i + 1]!) / 2;
+    const cy = (ys[j]! + ys[j + 1]!) / 2;
+    return !holes.some((h) => cx > h.x && cx < h.x + h.width && cy > h.y && cy < h.y + h.height);
+  };
+  // Directed boundary edges, clockwise around covered cells (screen coordinates, y down).
+  const next = new Map<string, Point>();
+  const key = (p: Point): string => `${p.x},${p.y}`;
+  const add = (a: Point, b: Point): void => void next.set(key(a), b);
+  for (let i = 0; i < xs.length - 1; i++) {
+    for (let j = 0; j < ys.length - 1; j++) {
+      if (!covered(i, j)) continue;
+      const [l, r, t, b] = [xs[i]!, xs[i + 1]!, ys[j]!, ys[j + 1]!];
+      if (!covered(i, j - 1)) add({ x: l, y: t }, { x: r, y: t });
+      if (!covered(i + 1, j)) add({ x: r, y: t }, { x: r, y: b });
+      if (!covered(i, j + 1)) add({ x: r, y: b }, { x: l, y: b });
+      if (!covered(i - 1, j)) add({ x: l, y: b }, { x: l, y: t });
+    }
+  }
+  const loops: Point[][] = [];
+  const used = new Set<string>();
+  for (const start of next.keys()) {
+    if (used.has(start)) continue;
+    const pts: Point[] = [];
+    let at = start;
+    while (!used.has(at)) {
+      used.add(at);
+      const [x, y] = at.split(',').map(Number) as [number, number];
+      pts.push({ x, y });
+      const to = next.get(at);
+      if (!to) break;
+      at = key(to);
+    }
+    // Keep the corners only.
+    const corners = pts.filter((p, k) => {
+      const a = pts[(k + pts.length - 1) % pts.length]!;
+      const b = pts[(k + 1) % pts.length]!;
+      return !((a.x === p.x && p.x === b.x) || (a.y === p.y && p.y === b.y));
+    });
+    loops.push(corners);
+  }
+  return loops;
 }
 
 function describe(diagram: Diagram, index: DiagramIndex): { title: string; description: string } {

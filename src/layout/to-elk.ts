@@ -29,6 +29,18 @@ export function asSide(handle: string | undefined, fallback: Side): Side {
   return handle === 'left' || handle === 'right' || handle === 'top' || handle === 'bottom' ? handle : fallback;
 }
 
+/**
+ * The screen side a handle names in a direction. Handles are written for the flow, not the screen:
+ * `right` is the downstream side, `left` the upstream one, `bottom` and `top` the two sides across
+ * the flow. In direction right that is what they say; in direction down the flow is turned a
+ * quarter clockwise, so right -> bottom, left -> top, bottom -> right, top -> left (SPEC section
+ * "Direction"). A step `a.handle(right) -> b.handle(left)` therefore stays a straight arrow.
+ */
+export function screenSide(side: Side, direction: LayoutDirection): Side {
+  if (direction === 'right') return side;
+  return side === 'right' ? 'bottom' : side === 'left' ? 'top' : side === 'bottom' ? 'right' : 'left';
+}
+
 /** An edge of the scope as ELK sees it. */
 export interface ScopeEdge {
   index: number;
@@ -36,6 +48,8 @@ export interface ScopeEdge {
   fromSide: Side;
   toSide: Side;
   label?: TextBlock;
+  /** For the Catch edges drawn as one bundle: the index of the bundle's leader (itself included). */
+  bundle?: number;
 }
 
 export interface ScopeInput {
@@ -47,6 +61,8 @@ export interface ScopeInput {
   direction: LayoutDirection;
   /** Room to keep clear around some nodes (loop frames). */
   margins?: Map<string, Margins>;
+  /** Nodes with straight sides (rectangles, taskboxes, containers), whose ports may move off centre. */
+  straightSides?: Set<string>;
 }
 
 export const portId = (node: string, side: Side): string => `${node}:${side}`;
@@ -260,6 +276,56 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   return { pos, bandStart, corridor };
 }
 
+/**
+ * Where a Catch bundle's label goes across the flow: next to its target, on the side the bundle
+ * enters, so the members gather there and one short run reaches the handle (halfway between
+ * the ends, the members would cross the main line to meet). Undefined for a handle on the
+ * downstream side, which the label cannot sit before.
+ */
+function bundleAcross(toSide: Side, centre: { x: number; y: number }, size: { width: number; height: number }, label: { w: number; h: number }, horizontal: boolean): number | undefined {
+  const c = horizontal ? centre.y : centre.x;
+  const half = (horizontal ? size.height : size.width) / 2;
+  const depth = horizontal ? label.h : label.w;
+  const [upstream, before, after] = horizontal ? (['left', 'top', 'bottom'] as const) : (['top', 'left', 'right'] as const);
+  if (toSide === upstream) return c - depth / 2;
+  if (toSide === before) return c - half - METRICS.edgeNode - depth;
+  if (toSide === after) return c + half + METRICS.edgeNode;
+  return undefined;
+}
+
+/**
+ * The sides where edges both leave and arrive (a request and its reply, say) get two ports, so the
+ * two routes do not start on one point and retrace each other. The port whose edges go towards
+ * the lower coordinate along the side (left, or up) comes first. Only straight sides: on a circle
+ * or a diamond a port off the centre would float beside the outline.
+ */
+function splitPorts(input: ScopeInput, layers: Map<string, number>, plan: AcrossPlan): Map<string, { outFirst: boolean }> {
+  const horizontal = input.direction === 'right';
+  // Where the other end lies, per screen axis: layer index along the flow, planned position across it.
+  const at = (id: string): { x: number; y: number } => {
+    const along = layers.get(id) ?? 0;
+    const across = plan.pos.get(id) ?? 0;
+    return horizontal ? { x: along, y: across } : { x: across, y: along };
+  };
+  const ends = new Map<string, { outs: number[]; ins: number[] }>();
+  const note = (node: string, side: Side, other: string, out: boolean): void => {
+    if (!input.straightSides?.has(node)) return;
+    const key = portId(node, side);
+    const e = ends.get(key) ?? ends.set(key, { outs: [], ins: [] }).get(key)!;
+    const p = at(other);
+    (out ? e.outs : e.ins).push(side === 'top' || side === 'bottom' ? p.x : p.y);
+  };
+  for (const e of input.edges) {
+    if (e.edge.from.node === e.edge.to.node) continue;
+    note(e.edge.from.node, e.fromSide, e.edge.to.node, true);
+    note(e.edge.to.node, e.toSide, e.edge.from.node, false);
+  }
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const out = new Map<string, { outFirst: boolean }>();
+  for (const [key, { outs, ins }] of ends) if (outs.length > 0 && ins.length > 0) out.set(key, { outFirst: mean(outs) <= mean(ins) });
+  return out;
+}
+
 export function toElk(input: ScopeInput, layers: Map<string, number>, plan: AcrossPlan): ElkNode {
   const { direction } = input;
   const horizontal = direction === 'right';
@@ -270,6 +336,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     (usedSides.get(e.edge.from.node) ?? usedSides.set(e.edge.from.node, new Set()).get(e.edge.from.node)!).add(e.fromSide);
     (usedSides.get(e.edge.to.node) ?? usedSides.set(e.edge.to.node, new Set()).get(e.edge.to.node)!).add(e.toSide);
   }
+  const ports = splitPorts(input, layers, plan);
   // Our layers go to even ELK layers; the odd ones in between hold the edge label nodes, so a label
   // never shares a layer (and so never competes for room across the flow) with a node.
   const preset = new Map<string, { x: number; y: number }>();
@@ -277,12 +344,22 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     for (const id of input.laneNodes[i]!) {
       const size = input.sizes.get(id)!;
       const l = 2 * (layers.get(id) ?? 0);
-      const ports: ElkPort[] = [];
+      const nodePorts: ElkPort[] = [];
       for (const side of ['top', 'left', 'right', 'bottom'] as Side[]) {
         if (!usedSides.get(id)?.has(side)) continue;
         const x = side === 'left' ? 0 : side === 'right' ? size.width : size.width / 2;
         const y = side === 'top' ? 0 : side === 'bottom' ? size.height : size.height / 2;
-        ports.push({ id: portId(id, side), x, y, width: 0, height: 0, layoutOptions: { 'elk.port.side': ELK_SIDE[side] } });
+        const split = ports.get(portId(id, side));
+        if (!split) {
+          nodePorts.push({ id: portId(id, side), x, y, width: 0, height: 0, layoutOptions: { 'elk.port.side': ELK_SIDE[side] } });
+          continue;
+        }
+        // In and out apart, by up to one edge spacing either side of the centre.
+        const along = side === 'top' || side === 'bottom';
+        const d = Math.min(METRICS.edgeEdge, (along ? size.width : size.height) / 6);
+        for (const [end, sign] of [['out', split.outFirst ? -1 : 1], ['in', split.outFirst ? 1 : -1]] as const) {
+          nodePorts.push({ id: `${portId(id, side)}:${end}`, x: along ? x + sign * d : x, y: along ? y : y + sign * d, width: 0, height: 0, layoutOptions: { 'elk.port.side': ELK_SIDE[side] } });
+        }
       }
       const across = plan.pos.get(id)!;
       const at = horizontal ? { x: l * stride, y: across } : { x: across, y: l * stride };
@@ -290,7 +367,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
       const layoutOptions: Record<string, string> = { 'elk.portConstraints': 'FIXED_POS' };
       const m = input.margins?.get(id);
       if (m) layoutOptions['elk.margins'] = `[top=${m.top},left=${m.left},bottom=${m.bottom},right=${m.right}]`;
-      children.push({ id, width: size.width, height: size.height, ...at, ports, layoutOptions });
+      children.push({ id, width: size.width, height: size.height, ...at, ports: nodePorts, layoutOptions });
       // ELK routes an edge into a top handle (a left one in direction down: the side across the
       // flow that comes first) through a dummy node that its interactive placer
       // puts right after whatever precedes the node in its layer, or at the very top of the
@@ -315,9 +392,12 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
   };
   const hint = (id: string, from: { x: number; y: number }, to: { x: number; y: number }, bends: { x: number; y: number }[]): ElkExtendedEdge['sections'] =>
     bends.length === 0 ? undefined : [{ id: `${id}:hint`, startPoint: from, endPoint: to, bendPoints: bends }];
-  for (const e of input.edges) {
-    const source = portId(e.edge.from.node, e.fromSide);
-    const target = portId(e.edge.to.node, e.toSide);
+  // A bundle's leader makes the shared label node, so its members come after it.
+  const bundleLabel = new Map<number, { id: string; mid: { x: number; y: number } }>();
+  const ordered = [...input.edges].sort((x, y) => Number(x.bundle !== undefined && x.bundle !== x.index) - Number(y.bundle !== undefined && y.bundle !== y.index));
+  for (const e of ordered) {
+    const source = ports.has(portId(e.edge.from.node, e.fromSide)) ? `${portId(e.edge.from.node, e.fromSide)}:out` : portId(e.edge.from.node, e.fromSide);
+    const target = ports.has(portId(e.edge.to.node, e.toSide)) ? `${portId(e.edge.to.node, e.toSide)}:in` : portId(e.edge.to.node, e.toSide);
     const lane = plan.corridor.get(e.index);
     const a0 = preset.get(e.edge.from.node)!;
     const b0 = preset.get(e.edge.to.node)!;
@@ -331,6 +411,15 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     const inverted = (side: Side, out: boolean): boolean => side === (out ? (horizontal ? 'left' : 'top') : horizontal ? 'right' : 'bottom');
     const startHint = inverted(e.fromSide, true) ? [point(alongOf(e.edge.from.node), beside(e.edge.from.node))] : [];
     const endHint = inverted(e.toSide, false) ? [point(alongOf(e.edge.to.node), beside(e.edge.to.node))] : [];
+    const joined = e.bundle !== undefined && e.bundle !== e.index ? bundleLabel.get(e.bundle) : undefined;
+    if (joined) {
+      // A bundle member runs to the leader's label node; the leader's edge from there is shared.
+      const first: ElkExtendedEdge = { id: `e${e.index}:a`, sources: [source], targets: [`${joined.id}:in`] };
+      const s1 = hint(first.id, a0, joined.mid, lane !== undefined ? [point(alongOf(e.edge.from.node), lane)] : startHint);
+      if (s1) first.sections = s1;
+      edges.push(first);
+      continue;
+    }
     if (!e.label) {
       const edge: ElkExtendedEdge = { id: `e${e.index}`, sources: [source], targets: [target] };
       const bends = lane === undefined ? [...startHint, ...endHint] : [point(alongOf(e.edge.from.node), lane), point(alongOf(e.edge.to.node), lane)];
@@ -346,7 +435,8 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     // them all to the top of their layers.)
     const ls = 2 * (layers.get(e.edge.from.node) ?? 0);
     const lt = 2 * (layers.get(e.edge.to.node) ?? 0);
-    let layer = Math.floor((ls + lt) / 2);
+    // A bundle's label sits just before its target, where all the members have arrived.
+    let layer = e.bundle !== undefined ? lt - 1 : Math.floor((ls + lt) / 2);
     if (layer % 2 === 0) layer += lt >= ls ? -1 : 1;
     if (layer < 0) layer = 1;
     const a = preset.get(e.edge.from.node)!;
@@ -354,7 +444,17 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     const forward = lt >= ls;
     const w = e.label.width + 12;
     const h = e.label.height + 6;
-    const across = lane !== undefined ? lane - (horizontal ? h : w) / 2 : horizontal ? (a.y + b.y) / 2 - h / 2 : (a.x + b.x) / 2 - w / 2;
+    let across = lane !== undefined ? lane - (horizontal ? h : w) / 2 : horizontal ? (a.y + b.y) / 2 - h / 2 : (a.x + b.x) / 2 - w / 2;
+    if (e.bundle !== undefined) across = bundleAcross(e.toSide, b, input.sizes.get(e.edge.to.node)!, { w, h }, horizontal) ?? across;
+    else if (lane === undefined && forward) {
+      // On the line of an end whose handle faces along the flow, the label costs no bends: a
+      // Choice's bottom -> left branch drops, turns and runs through its label into the target,
+      // instead of climbing back to a label halfway between the two.
+      const [upstream, downstream] = horizontal ? (['left', 'right'] as const) : (['top', 'bottom'] as const);
+      const depth = horizontal ? h : w;
+      if (e.toSide === upstream) across = (horizontal ? b.y : b.x) - depth / 2;
+      else if (e.fromSide === downstream) across = (horizontal ? a.y : a.x) - depth / 2;
+    }
     const id = labelNodeId(e.index);
     const inSide = horizontal ? (forward ? 'WEST' : 'EAST') : forward ? 'NORTH' : 'SOUTH';
     const outSide = horizontal ? (forward ? 'EAST' : 'WEST') : forward ? 'SOUTH' : 'NORTH';
@@ -374,6 +474,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     const first: ElkExtendedEdge = { id: `e${e.index}:a`, sources: [source], targets: [`${id}:in`] };
     const second: ElkExtendedEdge = { id: `e${e.index}:b`, sources: [`${id}:out`], targets: [target] };
     const mid = point(layer * stride, lane ?? across + (horizontal ? h : w) / 2);
+    if (e.bundle !== undefined) bundleLabel.set(e.index, { id, mid });
     const s1 = hint(first.id, a, mid, lane !== undefined ? [point(alongOf(e.edge.from.node), lane)] : startHint);
     const s2 = hint(second.id, mid, b, lane !== undefined ? [point(alongOf(e.edge.to.node), lane)] : endHint);
     if (s1) first.sections = s1;

@@ -97,8 +97,13 @@ export interface LaidOutEdge {
 export interface LaidOutLoop {
   index: number;
   text: TextBlock;
-  /** The frame around the loop's nodes. */
+  /** The frame around the loop's nodes (the bounding box of `outline` when there is one). */
   box: Box;
+  /**
+   * When nodes that are not in the loop lie inside `box`: the frame as an orthogonal polygon
+   * (clockwise corner points) with notches that leave those nodes out.
+   */
+  outline?: Point[];
   /** The tab holding the text, at the frame's top-left corner. */
   tab: Box;
   nodes: string[];

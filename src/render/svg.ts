@@ -271,7 +271,9 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
     const edges = edgesByScope.get(scope) ?? [];
     if (edges.length === 0) return;
     const group = parent.group().attr('class', 'fz-edges');
-    for (const e of edges) {
+    // Labelled edges last, so that no route is drawn over a label (the Catch edges of a bundle run
+    // through their shared label, which its leader carries).
+    for (const e of [...edges.filter((x) => !x.label), ...edges.filter((x) => x.label)]) {
       const g = group.group().attr({
         class: `fz-edge fz-edge-${e.kind}`,
         'data-from': e.from,
@@ -296,7 +298,9 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
   const loops = root.group().attr('class', 'fz-loops');
   for (const loop of laid.loops) {
     const g = loops.group().attr({ class: 'fz-loop', 'data-index': String(loop.index), 'data-nodes': loop.nodes.join(' ') });
-    rect(g, loop.box, 'fz-loop-frame', 8);
+    // A frame with notches (nodes inside its box that are not in the loop) is a polygon.
+    if (loop.outline) g.element('polygon').attr({ class: 'fz-loop-frame', points: loop.outline.map((p) => `${n(p.x)},${n(p.y)}`).join(' ') });
+    else rect(g, loop.box, 'fz-loop-frame', 8);
     rect(g, loop.tab, 'fz-loop-tab', 4);
     painter.text(g, loop.text, { x: loop.tab.x + loop.tab.width / 2, y: loop.tab.y + loop.tab.height / 2 }, 'fz-loop-label');
   }

@@ -6,6 +6,7 @@ import { parseDiagram } from '../../src/model/index.js';
 import { defaultFonts, elkRuns, layout, runElk, textWidth, wrapText } from '../../src/layout/index.js';
 import type { Box, LaidOutDiagram } from '../../src/layout/index.js';
 import { assignLayers } from '../../src/layout/to-elk.js';
+import { BoxGrid, straighten } from '../../src/layout/apply-layout.js';
 import { examples, generatedDiagram } from '../render/helpers.js';
 
 const TWO_LANES = `a { # Alpha
@@ -70,6 +71,32 @@ describe('layout', () => {
     const laid = await layout(parseDiagram(TWO_LANES).value, { direction: 'down' });
     expect(laid.lanes[1]!.box.x).toBeGreaterThan(laid.lanes[0]!.box.x);
     checkBands(laid);
+  });
+
+  test('direction down turns the handles with the flow: steps are straight vertical arrows', async () => {
+    const laid = await layout(parseDiagram(TWO_LANES).value, { direction: 'down' });
+    const edge = (from: string): (typeof laid.edges)[number] => laid.edges.find((e) => e.from === from)!;
+    // right -> left becomes bottom -> top, drawn as one vertical segment.
+    const step = edge('n1');
+    expect([step.fromHandle, step.toHandle]).toEqual(['bottom', 'top']);
+    expect(step.points).toHaveLength(2);
+    expect(step.points[0]!.x).toBeCloseTo(step.points[1]!.x);
+    expect(step.points[1]!.y).toBeGreaterThan(step.points[0]!.y);
+    // bottom -> top (the handoff to the next lane) becomes right -> left: towards the next column.
+    const handoff = edge('n2');
+    expect([handoff.fromHandle, handoff.toHandle]).toEqual(['right', 'left']);
+    expect(handoff.points[handoff.points.length - 1]!.x).toBeGreaterThan(handoff.points[0]!.x);
+  });
+
+  test('a down drawing is about as big as the right one turned, for every example', async () => {
+    for (const { name, diagram } of examples()) {
+      const right = await layout(diagram);
+      const down = await layout(diagram, { direction: 'down' });
+      const side = (l: LaidOutDiagram): number => Math.max(l.width, l.height);
+      expect(side(down), name).toBeLessThanOrEqual(4 * side(right));
+      const straight = (l: LaidOutDiagram): number => l.edges.filter((e) => e.points.length === 2).length;
+      expect(straight(down), name).toBeGreaterThanOrEqual(straight(right) - 1);
+    }
   });
 
   for (const { name, diagram } of examples()) {
@@ -194,4 +221,97 @@ describe('text', () => {
     for (const l of long) expect(textWidth(regular, l, 13)).toBeLessThanOrEqual(100);
     expect(long.join('')).toBe('x'.repeat(200));
   });
+});
+
+describe('catch bundles and straight runs', () => {
+  const CATCHES = `a { # Work
+n1: circle label:"Start"
+n2: rectangle label:"One"
+n3: rectangle label:"Two"
+n4: rectangle label:"Three"
+n5: circle label:"Failed" Type:"Fail"
+n1.handle(right) -> n2.handle(left)
+n2.handle(right) -> n3.handle(left)
+n3.handle(right) -> n4.handle(left)
+n2.handle(bottom) -> n5.handle(bottom) [Catch={"ErrorEquals":["States.Timeout"]}]
+n3.handle(bottom) -> n5.handle(bottom) [Catch={"ErrorEquals":["States.ALL"]}]
+n4.handle(bottom) -> n5.handle(bottom) [Catch={"ErrorEquals":["States.Timeout","States.ALL"]}]
+}`;
+
+  for (const direction of ['right', 'down'] as const) {
+    test(`catch edges into one handle share one label listing each error once (${direction})`, async () => {
+      const laid = await layout(parseDiagram(CATCHES).value, { direction });
+      const catches = laid.edges.filter((e) => e.kind === 'catch');
+      expect(catches).toHaveLength(3);
+      const labelled = catches.filter((e) => e.label);
+      expect(labelled).toHaveLength(1);
+      expect(labelled[0]!.label!.text.lines.join(' ')).toBe('States.Timeout, States.ALL');
+      // Every member ends at the same point on the target, by the same last run.
+      const ends = catches.map((e) => e.points.slice(-2).map((p) => `${Math.round(p.x)},${Math.round(p.y)}`).join(' '));
+      expect(new Set(ends).size).toBe(1);
+      const fail = laid.nodes.find((n) => n.id === 'n5')!.box;
+      const end = catches[0]!.points[catches[0]!.points.length - 1]!;
+      if (direction === 'right') expect(end.y).toBeCloseTo(fail.y + fail.height);
+      else expect(end.x).toBeCloseTo(fail.x + fail.width);
+    });
+  }
+
+  test('straighten takes a staircase out of a route but keeps its ends and avoids boxes', () => {
+    const stairs = [
+      { x: 0, y: 0 },
+      { x: 10, y: 0 },
+      { x: 10, y: 40 },
+      { x: 100, y: 40 },
+      { x: 100, y: 41.3 },
+      { x: 200, y: 41.3 },
+      { x: 200, y: 43 },
+      { x: 300, y: 43 },
+      { x: 300, y: 80 },
+      { x: 310, y: 80 },
+    ];
+    const out = straighten(stairs, new BoxGrid([]));
+    expect(out[0]).toEqual({ x: 0, y: 0 });
+    expect(out[out.length - 1]).toEqual({ x: 310, y: 80 });
+    expect(out).toHaveLength(6);
+    for (let i = 1; i < out.length; i++) expect(out[i]!.x === out[i - 1]!.x || out[i]!.y === out[i - 1]!.y).toBe(true);
+    // Boxes right where either run would move to keep the step.
+    const short = stairs.slice(0, 6).concat([{ x: 200, y: 80 }, { x: 210, y: 80 }]);
+    expect(straighten(short, new BoxGrid([]))).toHaveLength(6);
+    const blocked = straighten(short, new BoxGrid([{ x: 20, y: 40.5, width: 60, height: 3 }, { x: 120, y: 38, width: 60, height: 3 }]));
+    expect(blocked).toContainEqual({ x: 100, y: 40 });
+    expect(blocked).toContainEqual({ x: 100, y: 41.3 });
+  });
+});
+
+describe('loop frames', () => {
+  const insidePolygon = (p: { x: number; y: number }, poly: { x: number; y: number }[]): boolean => {
+    let inside = false;
+    for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+      const a = poly[i]!;
+      const b = poly[j]!;
+      if (a.y > p.y !== b.y > p.y && p.x < ((b.x - a.x) * (p.y - a.y)) / (b.y - a.y) + a.x) inside = !inside;
+    }
+    return inside;
+  };
+  for (const direction of ['right', 'down'] as const) {
+    test(`a frame over nodes that are not in its loop is notched around them (${direction})`, async () => {
+      const ex = examples().find((e) => e.name === 'feature-loops')!;
+      const laid = await layout(ex.diagram, { direction });
+      const notched = laid.loops.filter((l) => l.outline);
+      expect(notched.length).toBeGreaterThan(0);
+      for (const loop of notched) {
+        const outline = loop.outline!;
+        // Orthogonal, and within the frame's box.
+        outline.forEach((p, i) => {
+          const q = outline[(i + 1) % outline.length]!;
+          expect(p.x === q.x || p.y === q.y).toBe(true);
+          expect(inside({ x: p.x, y: p.y, width: 0, height: 0 }, loop.box)).toBe(true);
+        });
+        for (const n of laid.nodes) {
+          const centre = { x: n.box.x + n.box.width / 2, y: n.box.y + n.box.height / 2 };
+          expect(insidePolygon(centre, outline), `${n.id} and loop ${loop.index}`).toBe(loop.nodes.includes(n.id));
+        }
+      }
+    });
+  }
 });

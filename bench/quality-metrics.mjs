@@ -1,0 +1,214 @@
+// Drawing-quality figures of one LaidOutDiagram (src/layout/types.ts), and their sum over many.
+// Input: a laid-out diagram. Output: plain counts. Used by `npm run quality` (bench/quality.mjs)
+// and by test/layout/quality.test.ts (totals on examples/ against a golden file). Pure: no I/O.
+
+/** A route with its collinear and repeated points removed: what a reader sees as bends. */
+export function simplify(points) {
+  const out = [];
+  for (const p of points) {
+    const last = out[out.length - 1];
+    if (last && Math.abs(last.x - p.x) < 0.5 && Math.abs(last.y - p.y) < 0.5) continue;
+    out.push({ x: p.x, y: p.y });
+    while (out.length >= 3) {
+      const [a, b, c] = out.slice(-3);
+      const collinear = (Math.abs(a.x - b.x) < 0.5 && Math.abs(b.x - c.x) < 0.5) || (Math.abs(a.y - b.y) < 0.5 && Math.abs(b.y - c.y) < 0.5);
+      if (!collinear) break;
+      out.splice(out.length - 2, 1);
+    }
+  }
+  return out;
+}
+
+const segmentsOf = (pts) => {
+  const s = [];
+  for (let i = 1; i < pts.length; i++) s.push([pts[i - 1], pts[i]]);
+  return s;
+};
+const isVertical = ([a, b]) => Math.abs(a.x - b.x) < 0.5;
+const isHorizontal = ([a, b]) => Math.abs(a.y - b.y) < 0.5;
+
+/** A proper crossing of a horizontal and a vertical segment (touching at an end does not count). */
+function crosses(h, v) {
+  const [x0, x1] = [Math.min(h[0].x, h[1].x), Math.max(h[0].x, h[1].x)];
+  const [y0, y1] = [Math.min(v[0].y, v[1].y), Math.max(v[0].y, v[1].y)];
+  const x = v[0].x;
+  const y = h[0].y;
+  return x > x0 + 0.5 && x < x1 - 0.5 && y > y0 + 0.5 && y < y1 - 0.5;
+}
+
+/** Length that two parallel segments run on one line (within 1 px). */
+function overlap(s, t) {
+  if (isHorizontal(s) && isHorizontal(t) && Math.abs(s[0].y - t[0].y) < 1) {
+    return Math.min(Math.max(s[0].x, s[1].x), Math.max(t[0].x, t[1].x)) - Math.max(Math.min(s[0].x, s[1].x), Math.min(t[0].x, t[1].x));
+  }
+  if (isVertical(s) && isVertical(t) && Math.abs(s[0].x - t[0].x) < 1) {
+    return Math.min(Math.max(s[0].y, s[1].y), Math.max(t[0].y, t[1].y)) - Math.max(Math.min(s[0].y, s[1].y), Math.min(t[0].y, t[1].y));
+  }
+  return 0;
+}
+
+const boxesMeet = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const holds = (a, b) => b.x >= a.x - 0.5 && b.y >= a.y - 0.5 && b.x + b.width <= a.x + a.width + 0.5 && b.y + b.height <= a.y + a.height + 0.5;
+function segmentMeetsBox([a, b], box) {
+  const s = { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), width: Math.abs(a.x - b.x) || 0.01, height: Math.abs(a.y - b.y) || 0.01 };
+  return boxesMeet(s, { x: box.x + 0.5, y: box.y + 0.5, width: box.width - 1, height: box.height - 1 });
+}
+
+/** Whether a point lies inside a polygon (even-odd rule). */
+function insidePolygon(p, poly) {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const a = poly[i];
+    const b = poly[j];
+    if (a.y > p.y !== b.y > p.y && p.x < ((b.x - a.x) * (p.y - a.y)) / (b.y - a.y) + a.x) inside = !inside;
+  }
+  return inside;
+}
+
+/** Edges drawn as one bundle on purpose: Catch edges into the same port. Their shared run is no defect. */
+const bundled = (e, f) => e.kind === 'catch' && f.kind === 'catch' && e.to === f.to && e.toHandle === f.toHandle;
+
+/**
+ * The figures of one drawing. Bends: corners of a route. Jogs: segments under 12 px between two
+ * corners. Crossings: proper crossings over all pairs of edges (pairs sharing a node included).
+ * Overlaps: pairs of edges (not one bundle) sharing a run longer than 20 px. Straight: edges with
+ * no corner. Crooked: edges with more than 4 corners. Handoffs: edges across the flow (bottom ->
+ * top in direction right) to a node in the neighbouring lane of the same scope, and how many are
+ * straight. Intrusions: nodes inside a loop frame (its outline when notched) that are not in the
+ * loop, plus edges through a loop's tab. Node area: nodes (containers excluded, their contents counted) over the canvas.
+ */
+export function measureDrawing(laid) {
+  const routes = laid.edges.map((e) => simplify(e.points));
+  let bends = 0;
+  let jogs = 0;
+  let straight = 0;
+  let crooked = 0;
+  const segs = routes.map(segmentsOf);
+  routes.forEach((pts, i) => {
+    const b = Math.max(0, pts.length - 2);
+    bends += b;
+    if (b === 0) straight++;
+    if (b > 4) crooked++;
+    segs[i].forEach(([a, c], k) => {
+      if (k > 0 && k < segs[i].length - 1 && Math.hypot(a.x - c.x, a.y - c.y) < 12) jogs++;
+    });
+  });
+  let crossings = 0;
+  let overlaps = 0;
+  for (let i = 0; i < segs.length; i++) {
+    for (let j = i + 1; j < segs.length; j++) {
+      let shared = 0;
+      for (const s of segs[i]) {
+        for (const t of segs[j]) {
+          if (isHorizontal(s) && isVertical(t) && crosses(s, t)) crossings++;
+          else if (isVertical(s) && isHorizontal(t) && crosses(t, s)) crossings++;
+          else shared = Math.max(shared, overlap(s, t));
+        }
+      }
+      if (shared > 20 && !bundled(laid.edges[i], laid.edges[j])) overlaps++;
+    }
+  }
+  // Handoffs to the next lane of the same scope.
+  const laneIndex = new Map();
+  const byParent = new Map();
+  for (const l of laid.lanes) {
+    const list = byParent.get(l.parent) ?? [];
+    list.push(l.id);
+    byParent.set(l.parent, list);
+    laneIndex.set(l.id, { parent: l.parent, i: list.length - 1 });
+  }
+  const laneOfNode = new Map(laid.nodes.map((n) => [n.id, n.lane]));
+  let handoffs = 0;
+  let straightHandoffs = 0;
+  laid.edges.forEach((e, i) => {
+    const a = laneIndex.get(laneOfNode.get(e.from));
+    const b = laneIndex.get(laneOfNode.get(e.to));
+    if (!a || !b || a.parent !== b.parent || Math.abs(a.i - b.i) !== 1) return;
+    // A handoff leaves across the flow towards the other lane and enters from that side.
+    const [after, before] = laid.direction === 'down' ? ['right', 'left'] : ['bottom', 'top'];
+    const across = b.i > a.i ? e.fromHandle === after && e.toHandle === before : e.fromHandle === before && e.toHandle === after;
+    if (!across) return;
+    handoffs++;
+    if (routes[i].length === 2) straightHandoffs++;
+  });
+  // Loop frames.
+  let intrusions = 0;
+  const nodeById = new Map(laid.nodes.map((n) => [n.id, n]));
+  for (const loop of laid.loops) {
+    const members = new Set(loop.nodes);
+    const memberBoxes = loop.nodes.map((id) => nodeById.get(id)?.box).filter(Boolean);
+    for (const n of laid.nodes) {
+      if (members.has(n.id) || !boxesMeet(n.box, loop.box) || holds(n.box, loop.box)) continue;
+      // A notched frame (an orthogonal polygon) leaves out what lies in a notch.
+      if (loop.outline && !insidePolygon({ x: n.box.x + n.box.width / 2, y: n.box.y + n.box.height / 2 }, loop.outline)) continue;
+      // Inside a member container: part of the loop.
+      if (memberBoxes.some((m) => holds(m, n.box))) continue;
+      intrusions++;
+    }
+    for (const s of segs) if (s.some((seg) => segmentMeetsBox(seg, loop.tab))) intrusions++;
+  }
+  const canvas = Math.max(1, laid.width) * Math.max(1, laid.height);
+  const nodeArea = laid.nodes.filter((n) => n.kind !== 'container').reduce((sum, n) => sum + n.box.width * n.box.height, 0);
+  return {
+    edges: laid.edges.length,
+    bends,
+    jogs,
+    crossings,
+    overlaps,
+    straight,
+    crooked,
+    handoffs,
+    straightHandoffs,
+    intrusions,
+    width: laid.width,
+    height: laid.height,
+    aspect: Math.max(laid.width, laid.height) / Math.max(1, Math.min(laid.width, laid.height)),
+    nodeShare: nodeArea / canvas,
+  };
+}
+
+const median = (xs) => {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (x, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Sums (counts) and medians (aspect, node share) over many drawings. */
+export function totals(figures) {
+  const sum = (k) => figures.reduce((s, f) => s + f[k], 0);
+  const edges = sum('edges');
+  return {
+    drawings: figures.length,
+    edges,
+    bends: sum('bends'),
+    bendsPerEdge: round(edges ? sum('bends') / edges : 0),
+    jogs: sum('jogs'),
+    crossings: sum('crossings'),
+    overlaps: sum('overlaps'),
+    straightShare: round(edges ? sum('straight') / edges : 1),
+    crooked: sum('crooked'),
+    handoffs: sum('handoffs'),
+    straightHandoffShare: round(sum('handoffs') ? sum('straightHandoffs') / sum('handoffs') : 1),
+    intrusions: sum('intrusions'),
+    medianAspect: round(median(figures.map((f) => f.aspect)), 2),
+    maxSide: Math.max(0, ...figures.map((f) => Math.max(f.width, f.height))),
+    medianNodeShare: round(median(figures.map((f) => f.nodeShare))),
+  };
+}
+
+/** For each total, whether a larger value is better (true), worse (false), or neither (absent). */
+export const BETTER_WHEN_LARGER = {
+  bendsPerEdge: false,
+  bends: false,
+  jogs: false,
+  crossings: false,
+  overlaps: false,
+  straightShare: true,
+  crooked: false,
+  straightHandoffShare: true,
+  intrusions: false,
+  medianNodeShare: true,
+  maxSide: false,
+};

@@ -1,0 +1,82 @@
+// Drawing quality on examples/, both directions: the totals of bench/quality-metrics.mjs must not get
+// worse than the golden file test/golden/quality/examples.json. A better figure fails too, until it
+// is recorded with `npx vitest run test/layout/quality.test.ts --update` (which also accepts a worse
+// one, on purpose). Also checks the metrics themselves on routes
+// drawn by hand, so a broken counter cannot make every drawing look perfect.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { layout } from '../../src/layout/index.js';
+import type { LaidOutDiagram, LaidOutEdge } from '../../src/layout/index.js';
+import { BETTER_WHEN_LARGER, measureDrawing, simplify, totals } from '../../bench/quality-metrics.mjs';
+import { ROOT, examples } from '../render/helpers.js';
+
+const GOLDEN = join(ROOT, 'test/golden/quality/examples.json');
+
+const edge = (points: [number, number][], extra: Partial<LaidOutEdge> = {}): LaidOutEdge => ({
+  index: 0,
+  from: 'a',
+  to: 'b',
+  fromHandle: 'right',
+  toHandle: 'left',
+  kind: 'next',
+  points: points.map(([x, y]) => ({ x, y })),
+  ...extra,
+});
+const drawing = (edges: LaidOutEdge[]): LaidOutDiagram => ({ direction: 'right', width: 400, height: 200, fontFamily: 'Inter', lanes: [], nodes: [], edges, loops: [], title: '', description: '' });
+
+describe('quality metrics', () => {
+  test('bends, jogs, crossings, overlaps and straight edges are counted on hand-drawn routes', () => {
+    expect(simplify([{ x: 0, y: 0 }, { x: 5, y: 0 }, { x: 10, y: 0 }, { x: 10, y: 10 }])).toHaveLength(3);
+    const f = measureDrawing(
+      drawing([
+        edge([[0, 50], [300, 50]]),
+        // A staircase with a 4 px jog, crossing the first edge once.
+        edge([[100, 0], [100, 20], [104, 20], [104, 100]]),
+        // Runs 60 px on the first edge's line.
+        edge([[20, 50], [80, 50], [80, 120]]),
+        // A catch bundle: two catch edges into one port share their last run without counting.
+        edge([[0, 150], [200, 150], [200, 180]], { kind: 'catch', from: 'x', to: 'z', toHandle: 'top' }),
+        edge([[0, 160], [190, 160], [190, 150], [200, 150], [200, 180]], { kind: 'catch', from: 'y', to: 'z', toHandle: 'top' }),
+      ]),
+    );
+    expect(f.bends).toBe(0 + 2 + 1 + 1 + 3);
+    expect(f.jogs).toBe(3);
+    expect(f.crossings).toBe(1);
+    expect(f.overlaps).toBe(1);
+    expect(f.straight).toBe(1);
+  });
+});
+
+describe('drawing quality of the examples', () => {
+  test('totals are no worse than the golden file', async () => {
+    const result: Record<string, ReturnType<typeof totals>> = {};
+    for (const direction of ['right', 'down'] as const) {
+      const figures = [];
+      for (const { diagram } of examples()) figures.push(measureDrawing(await layout(diagram, { direction })));
+      result[direction] = totals(figures);
+    }
+    const updating = (expect.getState().snapshotState as unknown as { _updateSnapshot?: string })._updateSnapshot === 'all';
+    // Targets of issue 13 that the examples meet outright.
+    for (const direction of ['right', 'down'] as const) {
+      expect(result[direction]!.jogs, `${direction}: jogs under 12 px`).toBe(0);
+      expect(result[direction]!.overlaps, `${direction}: runs shared over 20 px`).toBe(0);
+      expect(result[direction]!.bendsPerEdge, `${direction}: bends per edge`).toBeLessThanOrEqual(1.5);
+    }
+    if (existsSync(GOLDEN)) {
+      const golden = JSON.parse(readFileSync(GOLDEN, 'utf8')) as Record<string, Record<string, number>>;
+      const worse: string[] = [];
+      for (const direction of Object.keys(result)) {
+        for (const [key, larger] of Object.entries(BETTER_WHEN_LARGER)) {
+          const was = golden[direction]?.[key];
+          const now = (result[direction] as unknown as Record<string, number>)[key]!;
+          if (was === undefined) continue;
+          if (larger ? now < was - 1e-9 : now > was + 1e-9) worse.push(`${direction} ${key}: ${was} → ${now}`);
+        }
+      }
+      // `-u` accepts a worse figure on purpose (say so in the commit); otherwise it fails here.
+      if (!updating) expect(worse, 'drawings got worse').toEqual([]);
+    }
+    await expect(`${JSON.stringify(result, null, 2)}\n`).toMatchFileSnapshot(GOLDEN);
+  });
+});
