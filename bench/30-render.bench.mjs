@@ -1,7 +1,8 @@
 // Render benchmark: layout + SVG for generated diagrams of 10, 50, 200 and 1,000 nodes (several
 // lanes, decisions, cross-lane edges, labels), with ELK's own time on the very graph we hand it,
 // so our overhead (measuring, transform, apply, SVG) can be read off; and the cold time of
-// `flowlane render examples/orchestration.fz`, as a docs pipeline runs it.
+// `flowlane render examples/orchestration.fz`, as a docs pipeline runs it; and wrapping one
+// unbroken word of 10,000 to 1,000,000 characters (linear: each 10x longer should take about 10x).
 // Input: dist/ (npm run build). Output: a table on stdout.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { layout, runElk } from '../dist/layout/index.js';
 import { assignLayers, presetAcross, toElk, asSide } from '../dist/layout/to-elk.js';
 import { measureNode, measureText } from '../dist/layout/measure.js';
 import { renderSvg } from '../dist/render/index.js';
+import { defaultFonts, wrapText } from '../dist/layout/fonts.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -116,6 +118,18 @@ export default async function bench() {
     const { a: total, b: elk, ratio } = await timePair(async () => renderSvg(await layout(diagram)), () => runElk(copies.pop()), runs);
     const pct = (x, y) => `${(((x - y) / y) * 100).toFixed(0)} %`;
     console.log(`| ${diagram.nodes.length} | ${diagram.edges.length} | ${graph.children.length} | ${total.wall.toFixed(1)} | ${elk.wall.toFixed(1)} | ${pct(total.wall, elk.wall)} | ${((ratio - 1) * 100).toFixed(0)} % | ${total.cpu.toFixed(1)} | ${elk.cpu.toFixed(1)} | ${pct(total.cpu, elk.cpu)} |`);
+  }
+  console.log('\n| unbroken label, characters | wrap ms (median of 5) | x previous |');
+  console.log('| ---: | ---: | ---: |');
+  let previous;
+  for (let i = 0; i < 3; i++) wrapText(defaultFonts().regular, 'x'.repeat(100_000), 13, 150, { widest: 240 });
+  for (const n of [10_000, 100_000, 1_000_000]) {
+    const word = 'x'.repeat(n);
+    const times = [];
+    for (let i = 0; i < 5; i++) times.push((await once(() => wrapText(defaultFonts().regular, word, 13, 150, { widest: 240 }))).wall);
+    const ms = median(times);
+    console.log(`| ${n} | ${ms.toFixed(2)} | ${previous ? (ms / previous).toFixed(1) : ''} |`);
+    previous = ms;
   }
   const example = join(root, 'examples/orchestration.fz');
   if (!existsSync(example)) {

@@ -11,7 +11,7 @@ import type { Diagram } from '../model/index.js';
 import { formatText, print } from '../print/index.js';
 import { layout, layoutLimit } from '../layout/index.js';
 import type { LaidOutDiagram, LayoutDirection } from '../layout/types.js';
-import { renderPng, renderSvg } from '../render/index.js';
+import { DEFAULT_PNG_SCALE, renderPng, renderSvg, truncationWarnings } from '../render/index.js';
 import type { ThemeName } from '../render/index.js';
 
 /**
@@ -139,13 +139,14 @@ export async function renderWithTitle(input: string | Diagram, options: RenderOp
   }
   const id = options.id ?? 'fz';
   const meta = { title: laid.title, description: laid.description };
+  const diagnostics = sortDiagnostics([...source.diagnostics, ...truncationWarnings(source.value, laid)]);
   if (options.format === 'png') {
     const svg = renderSvg(laid, { id, theme: options.theme === 'dark' ? 'dark' : 'light', embedFont: false, resolvedColors: true });
-    const scale = options.scale !== undefined && Number.isFinite(options.scale) && options.scale > 0 ? options.scale : 1;
-    return outcome({ output: renderPng(svg, { scale }), ...meta }, source.diagnostics);
+    const scale = options.scale !== undefined && Number.isFinite(options.scale) && options.scale > 0 ? options.scale : DEFAULT_PNG_SCALE;
+    return outcome({ output: renderPng(svg, { scale }), ...meta }, diagnostics);
   }
   const svg = renderSvg(laid, { id, theme: options.theme ?? 'light', ...(options.embedFont === false ? { embedFont: false } : {}) });
-  return outcome({ output: svg, ...meta }, source.diagnostics);
+  return outcome({ output: svg, ...meta }, diagnostics);
 }
 
 /**

@@ -113,8 +113,9 @@ export const DIAGNOSTIC_CODES = {
   'asl-unknown-lane': 'error',
   'asl-too-deep': 'error',
   'asl-too-large': 'error',
-  // Layout.
+  // Layout and rendering (src/layout, src/render).
   'layout-limit': 'error',
+  'label-truncated': 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

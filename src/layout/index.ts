@@ -9,7 +9,7 @@ import { DiagramIndex } from '../model/query.js';
 import { applyLayout, laneBorders, moveEdge, moveNode } from './apply-layout.js';
 import type { Scope } from './apply-layout.js';
 import { defaultFonts } from './fonts.js';
-import { edgeKind, edgeText, measureNode, measureText, nodeKind, normalShape, retryInfo, stateType } from './measure.js';
+import { circleSizes, loadFontsFor, edgeKind, edgeText, measureNode, measureText, nodeKind, normalShape, retryInfo, stateType } from './measure.js';
 import type { MeasuredNode } from './measure.js';
 import { METRICS } from './options.js';
 import type { LayoutOptions } from './options.js';
@@ -28,6 +28,7 @@ export type { Font } from './fonts.js';
 /** Lays out a whole diagram. Never throws for a well-typed Diagram, however broken its content. */
 export async function layout(diagram: Diagram, options: LayoutOptions = {}): Promise<LaidOutDiagram> {
   const direction: LayoutDirection = options.direction === 'down' ? 'down' : 'right';
+  await loadFontsFor(diagram);
   const index = new DiagramIndex(diagram);
   const ctx = new Context(index, direction);
   const top = index.topLanes();
@@ -66,12 +67,15 @@ class Context {
   readonly allEdges: LaidOutEdge[] = [];
   /** How far each loop's frame reaches beyond its nodes (the same numbers reserve and draw it). */
   readonly reaches: LoopReach[];
+  /** One diameter for the circles of the diagram where their labels allow (measure.ts). */
+  readonly circles: Map<string, number>;
 
   constructor(
     readonly index: DiagramIndex,
     readonly direction: LayoutDirection,
   ) {
     this.reaches = loopReaches(index.diagram);
+    this.circles = circleSizes(index.diagram.nodes);
   }
 
   /** Lays out lanes stacked as one scope; `visiting` guards against a block that contains itself. */
@@ -94,6 +98,8 @@ class Context {
         children.set(id, { scope: inner, label, header });
       } else {
         const m = measureNode(node);
+        const d = this.circles.get(id);
+        if (d !== undefined && d > m.width) m.width = m.height = d;
         measured.set(id, m);
         sizes.set(id, { width: m.width, height: m.height });
       }

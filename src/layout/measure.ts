@@ -4,9 +4,9 @@
 // diagonal, a diamond's half-diagonals are twice the text's half-extents (so the text's corners lie
 // on or inside its edges), and a taskbox stacks its rows.
 import type { JsonValue } from '../core/index.js';
-import type { DiagramNode, Edge } from '../model/types.js';
+import type { Diagram, DiagramNode, Edge } from '../model/types.js';
 import { attributeValue } from '../model/query.js';
-import { defaultFonts, lineHeight, textWidth, wrapText } from './fonts.js';
+import { defaultFonts, fontGeneration, lineHeight, loadFallbacks, textWidth, wrapText } from './fonts.js';
 import type { Font } from './fonts.js';
 import { METRICS } from './options.js';
 import type { EdgeKind, NodeKind, TextBlock } from './types.js';
@@ -35,32 +35,64 @@ export function fontFor(weight: number): Font {
 const measured = new Map<string, TextBlock>();
 const MEASURED_MAX = 20_000;
 
-/** Wraps and measures a text. */
-export function measureText(text: string, size: number, weight: number, maxWidth: number): TextBlock {
-  const key = `${size}|${weight}|${maxWidth}|${text}`;
+/**
+ * Longest text that is wrapped at all, in UTF-16 units: more than `maxLines` lines of the widest
+ * line can hold, so cutting here never changes what is drawn, and a 5 MB label costs no more to
+ * draw than a 4 kB one.
+ */
+export const MAX_WRAPPED_LENGTH = 4000;
+
+/** How far a node widens (times its wrap width) before a word that cannot break is cut. */
+export const WIDEN = 1.6;
+
+/**
+ * Loads the fallback fonts the diagram's texts need, so that they are measured with the faces that
+ * draw them. Every text the layout measures comes from the lanes, nodes (labels and attributes),
+ * edges (labels and Catch errors) and loops.
+ */
+export function loadFontsFor(diagram: Diagram): Promise<void> {
+  const parts: string[] = [];
+  for (const l of diagram.lanes) parts.push(l.label ?? '', l.id);
+  for (const x of diagram.nodes) parts.push(x.label ?? '', x.id, JSON.stringify(x.attributes));
+  for (const e of diagram.edges) parts.push(e.label ?? '', JSON.stringify(e.attributes));
+  for (const l of diagram.loops) parts.push(l.text);
+  return loadFallbacks(parts.join('\n'));
+}
+
+/** Wraps and measures a text; `widest` bounds the widening for unbreakable words (default maxWidth × WIDEN). */
+export function measureText(text: string, size: number, weight: number, maxWidth: number, widest = Math.round(maxWidth * WIDEN)): TextBlock {
+  const key = `${fontGeneration()}|${size}|${weight}|${maxWidth}|${widest}|${text}`;
   let block = measured.get(key);
   if (!block) {
     if (measured.size >= MEASURED_MAX) measured.clear();
-    block = measureUncached(text, size, weight, maxWidth);
+    block = measureUncached(text, size, weight, maxWidth, widest);
     measured.set(key, block);
   }
   // A copy: callers own what they get.
   return { ...block, lines: [...block.lines] };
 }
 
-function measureUncached(text: string, size: number, weight: number, maxWidth: number): TextBlock {
+function measureUncached(text: string, size: number, weight: number, maxWidth: number, widest: number): TextBlock {
   const font = fontFor(weight);
   const clean = cleanText(text).trim();
-  let lines = clean ? wrapText(font, clean, size, maxWidth) : [];
+  let cut = clean.length > MAX_WRAPPED_LENGTH;
+  const wrapped = cut ? clean.slice(0, MAX_WRAPPED_LENGTH) : clean;
+  let lines = wrapped ? wrapText(font, wrapped, size, maxWidth, { widest }) : [];
+  const limit = Math.max(maxWidth, ...lines.map((l) => textWidth(font, l, size)));
   if (lines.length > METRICS.maxLines) {
     lines = lines.slice(0, METRICS.maxLines);
-    let last = `${lines[METRICS.maxLines - 1]!}…`;
-    while (textWidth(font, last, size) > maxWidth && last.length > 1) last = `${Array.from(last).slice(0, -2).join('')}…`;
-    lines[METRICS.maxLines - 1] = last;
+    cut = true;
+  }
+  if (cut && lines.length > 0) {
+    let last = lines[lines.length - 1]!.replace(/…$/, '');
+    while (last.length > 0 && textWidth(font, `${last}…`, size) > limit) last = Array.from(last).slice(0, -1).join('');
+    lines[lines.length - 1] = `${last.trimEnd()}…`;
   }
   const lh = lineHeight(font, size);
   const width = Math.ceil(Math.max(0, ...lines.map((l) => textWidth(font, l, size))));
-  return { lines, size, weight, width, height: lines.length * lh, lineHeight: lh };
+  const block: TextBlock = { lines, size, weight, width, height: lines.length * lh, lineHeight: lh };
+  if (cut) block.full = clean;
+  return block;
 }
 
 function stringAttr(node: DiagramNode, key: string): string | undefined {
@@ -142,6 +174,35 @@ export function measureNode(node: DiagramNode): MeasuredNode {
   return m;
 }
 
+/** Space between a circle's ring and the farthest corner of its label's box (rings are up to 3.5 px thick). */
+export const CIRCLE_PADDING = 8;
+
+/** How far inside a Succeed circle its second ring is drawn. */
+export const SUCCEED_RING_INSET = 4;
+
+/** A circle grows to the size of another circle of its diagram at most this many times its own. */
+export const CIRCLE_SPREAD = 1.85;
+
+/**
+ * One size for the start, end, succeed and fail circles of a diagram, where their labels allow it:
+ * sorted by the size their labels need, circles within CIRCLE_SPREAD of the smallest of a run take
+ * the run's largest size, so "Start" and "End" match while a long label does not inflate every
+ * marker. Input: the diagram's leaf nodes. Output: diameter by node id (circles only).
+ */
+export function circleSizes(nodes: DiagramNode[]): Map<string, number> {
+  const own = nodes.filter((x) => normalShape(x.shape) === 'circle' && !x.block).map((x) => ({ id: x.id, d: measureNode(x).width }));
+  own.sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : 1));
+  const out = new Map<string, number>();
+  for (let i = 0; i < own.length; ) {
+    let j = i;
+    while (j < own.length && own[j]!.d <= own[i]!.d * CIRCLE_SPREAD) j++;
+    const size = own[j - 1]!.d;
+    for (let k = i; k < j; k++) out.set(own[k]!.id, size);
+    i = j;
+  }
+  return out;
+}
+
 /** Width of the retry badge drawn by src/render, plus its margin. */
 export const RETRY_BADGE_WIDTH = 44;
 
@@ -173,12 +234,15 @@ function measureShape(node: DiagramNode): MeasuredNode {
     return { width: Math.ceil(width), height: Math.ceil(Math.max(min.rectangle.height, y + padding.y / 2)), label: rows[0]!.text, rows };
   }
   if (shape === 'circle') {
+    // The label's box lies inside the circle: its diagonal is a chord, plus padding on both ends.
+    // A Succeed state's inner ring (drawn 4 px inside, src/render/svg.ts) must clear the label too.
     const label = measureText(labelText, fontSize, 400, wrap.circle);
-    const d = Math.max(min.circle, Math.hypot(label.width, label.height) + 12);
+    const inset = stateType(node) === 'Succeed' ? SUCCEED_RING_INSET : 0;
+    const d = Math.max(min.circle, Math.hypot(label.width, label.height) + 2 * (CIRCLE_PADDING + inset));
     return { width: Math.ceil(d), height: Math.ceil(d), label, rows: [] };
   }
   if (shape === 'diamond') {
-    const label = measureText(labelText, fontSize, 400, wrap.diamond);
+    const label = measureText(labelText, fontSize, 400, wrap.diamond, Math.round(wrap.diamond * 1.25));
     const w = Math.max(min.diamond.width, 2 * label.width + 2 * padding.x);
     const h = Math.max(min.diamond.height, 2 * label.height + 2 * padding.y);
     return { width: Math.ceil(w), height: Math.ceil(h), label, rows: [] };

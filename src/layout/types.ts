@@ -30,6 +30,8 @@ export interface TextBlock {
   height: number;
   /** Height of one line, in pixels. */
   lineHeight: number;
+  /** The whole text, when the lines show only part of it (too long: cut with an ellipsis). */
+  full?: string;
 }
 
 /** A lane band (or a nested lane inside a container). */

@@ -9,8 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { defaultFonts } from '../layout/fonts.js';
 import { DARK, LIGHT } from './theme.js';
 
+/**
+ * Pixels per SVG unit when none is asked for: labels are 13 px (edge labels 11 px) in SVG units, too
+ * small to read in a wide picture shown at screen width at 1.
+ */
+export const DEFAULT_PNG_SCALE = 2;
+
 export interface PngOptions {
-  /** Pixels per SVG unit; default 1. Clamped to [0.1, 8]. */
+  /** Pixels per SVG unit; default DEFAULT_PNG_SCALE (2). Clamped to [0.1, 8]. */
   scale?: number;
 }
 
@@ -24,8 +30,18 @@ function Resvg(): typeof ResvgClass {
   return resvg;
 }
 
+const FONT_FILES = ['Inter-Regular.ttf', 'Inter-SemiBold.ttf'];
+/** The fallback faces of src/layout/fonts.ts: family (as the SVG names it) and file. */
+const FALLBACK_FILES = [
+  ['Noto Sans SC', 'NotoSansSC-Regular.ttf'],
+  ['Noto Sans KR', 'NotoSansKR-Regular.ttf'],
+  ['Noto Sans Hebrew', 'NotoSansHebrew-Regular.ttf'],
+  ['Noto Sans Arabic', 'NotoSansArabic-Regular.ttf'],
+  ['Noto Emoji', 'NotoEmoji-Regular.ttf'],
+] as const;
+
 export function renderPng(svg: string, options: PngOptions = {}): Uint8Array {
-  const scale = Math.min(8, Math.max(0.1, Number.isFinite(options.scale) ? options.scale! : 1));
+  const scale = Math.min(8, Math.max(0.1, Number.isFinite(options.scale) ? options.scale! : DEFAULT_PNG_SCALE));
   const palette = /class="[^"]*fz-theme-dark/.test(svg) ? DARK : LIGHT;
   const resolved = svg
     .replace(/@media \(prefers-color-scheme: dark\)\{[^{}]*\{[^{}]*\}\}/g, '')
@@ -37,7 +53,8 @@ export function renderPng(svg: string, options: PngOptions = {}): Uint8Array {
       loadSystemFonts: false,
       // The one font-loading spot of render: resvg-js 2.6 takes font files by path only, so it reads
       // the shipped TTFs (the same bytes as font-data.ts) from assets/fonts beside src/ and dist/.
-      fontFiles: [fileURLToPath(new URL('../../assets/fonts/Inter-Regular.ttf', import.meta.url)), fileURLToPath(new URL('../../assets/fonts/Inter-SemiBold.ttf', import.meta.url))],
+      // A fallback face (the CJK one is 3.7 MB, parsed by resvg for each picture) only when the SVG names it.
+      fontFiles: [...FONT_FILES, ...FALLBACK_FILES.filter(([family]) => svg.includes(`'${family}'`)).map(([, file]) => file)].map((f) => fileURLToPath(new URL(`../../assets/fonts/${f}`, import.meta.url))),
       defaultFontFamily: fonts.regular.family,
       sansSerifFamily: fonts.regular.family,
     },

@@ -9,13 +9,13 @@
 //   g.fz-edge[data-from][data-to][data-from-handle][data-to-handle] > path.fz-edge-path, g.fz-edge-label
 // Every id is `${diagram id}-…` built from model ids, so two diagrams on one page never clash.
 import type { Dom, G, Svg } from '@svgdotjs/svg.js';
-import { defaultFonts } from '../layout/fonts.js';
+import { defaultFonts, faceFor, fallbackFonts } from '../layout/fonts.js';
 import type { Font } from '../layout/fonts.js';
 import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from '../layout/types.js';
 import { createSvgRoot, serializeSvg, xmlSafe } from './dom.js';
 
 export { xmlSafe } from './dom.js';
-import { subsetFont, toBase64 } from './font-subset.js';
+import { compactSubset, subsetFont, toBase64 } from './font-subset.js';
 import { stylesheet } from './theme.js';
 import type { ThemeName } from './theme.js';
 
@@ -53,7 +53,8 @@ export function escapeXml(text: string): string {
 
 class Painter {
   readonly fonts = defaultFonts();
-  readonly used = { 400: new Set<string>(), 600: new Set<string>() };
+  /** The characters drawn, by the face that draws them (Inter's two weights, or a fallback). */
+  readonly used = new Map<Font, Set<string>>();
 
   constructor(readonly prefix: string) {}
 
@@ -64,6 +65,8 @@ class Painter {
   /** A text block centred on a point: one tspan per line, baselines from the font's metrics. */
   text(parent: G, block: TextBlock, center: Point, cls: string, anchor: 'middle' | 'start' = 'middle', left = 0): void {
     if (block.lines.length === 0) return;
+    // A cut text keeps its whole wording as the element's tooltip and accessible name.
+    if (block.full !== undefined) parent.element('title').words(xmlSafe(block.full));
     const font = this.font(block.weight);
     const scale = block.size / font.unitsPerEm;
     const ascent = font.ascender * scale;
@@ -71,8 +74,12 @@ class Painter {
     const top = center.y - block.height / 2;
     const x = anchor === 'middle' ? center.x : left;
     const baseline = (i: number): number => top + i * block.lineHeight + (block.lineHeight - content) / 2 + ascent;
-    const set = block.weight >= 600 ? this.used[600] : this.used[400];
-    for (const line of block.lines) for (const ch of line) set.add(ch);
+    for (const line of block.lines) {
+      for (const ch of line) {
+        const face = faceFor(font, ch.codePointAt(0)!);
+        (this.used.get(face) ?? this.used.set(face, new Set()).get(face)!).add(ch);
+      }
+    }
     const t = parent.element('text');
     // Most labels are one line: that line goes in the text element itself, with no tspan (a
     // sixth of the elements of a large diagram, and its drawing time with them).
@@ -128,15 +135,25 @@ export function routePath(points: Point[], radius = 6): string {
 const subsets = new Map<string, string>();
 const SUBSETS_MAX = 256;
 
-function embeddedFont(font: Font, weight: number, chars: string): string {
+function embeddedFont(font: Font, weight: number, chars: string, compact: boolean): string {
   const key = `${font.family}|${weight}|${chars}`;
   let data = subsets.get(key);
   if (data === undefined) {
     if (subsets.size >= SUBSETS_MAX) subsets.clear();
-    data = toBase64(subsetFont(font, chars));
+    data = toBase64(compact ? compactSubset(font, chars) : subsetFont(font, chars));
     subsets.set(key, data);
   }
   return data;
+}
+
+/** A short name for a glyph set (FNV-1a, 32 bits, base 36): equal sets share it, others almost never do. */
+export function glyphSetHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36).padStart(7, '0');
 }
 
 export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}): string {
@@ -306,18 +323,33 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
   }
   drawEdges(root as unknown as G, undefined);
 
-  // The font: named always, embedded (as a subset of the characters drawn) by default.
+  // The font: named always, embedded (as a subset of the characters drawn) by default. An embedded
+  // subset gets a family name of its own, derived from its glyph sets: @font-face rules are global
+  // to a page, so several inline SVGs naming one family would all draw with the last subset.
   let faces = '';
   const family = laid.fontFamily.replace(/[^A-Za-z0-9 _-]/g, '');
-  if (embed) {
-    for (const weight of [400, 600] as const) {
-      const chars = [...painter.used[weight]].sort().join('');
-      if (!chars) continue;
-      const data = embeddedFont(painter.font(weight), weight, chars);
-      faces += `@font-face{font-family:'${family}';font-weight:${weight};font-style:normal;src:url(data:font/ttf;base64,${data}) format('truetype')}\n`;
+  const charsOf = (face: Font): string => [...(painter.used.get(face) ?? [])].sort().join('');
+  const primary = [painter.fonts.regular, painter.fonts.semibold].map((face) => ({ face, chars: charsOf(face) })).filter((x) => x.chars !== '');
+  // Fallback faces draw every weight with their one face (no synthesised bold, as in the PNG).
+  const fallback = fallbackFonts().map((face) => ({ face, chars: charsOf(face) })).filter((x) => x.chars !== '');
+  const fallbackFamily = (face: Font): string => face.family.replace(/[^A-Za-z0-9 _-]/g, '');
+  let families = [`'${family}'`, ...fallback.map((x) => `'${fallbackFamily(x.face)}'`)].join(',');
+  if (embed && primary.length + fallback.length > 0) {
+    const hash = glyphSetHash([...primary, ...fallback].map((x) => `${x.face.family}:${x.face.weight}:${x.chars}`).join('\u0000'));
+    const subsetFamily = `${family}-${hash}`;
+    for (const { face, chars } of primary) {
+      const data = embeddedFont(face, face.weight, chars, false);
+      faces += `@font-face{font-family:'${subsetFamily}';font-weight:${face.weight};font-style:normal;src:url(data:font/ttf;base64,${data}) format('truetype')}\n`;
     }
+    const names = fallback.map(({ face, chars }) => {
+      const name = `${fallbackFamily(face)}-${hash}`;
+      const data = embeddedFont(face, face.weight, chars, true);
+      faces += `@font-face{font-family:'${name}';font-weight:100 900;font-style:normal;src:url(data:font/ttf;base64,${data}) format('truetype')}\n`;
+      return `'${name}'`;
+    });
+    families = [...(primary.length > 0 ? [`'${subsetFamily}'`] : []), ...names, families].join(',');
   }
-  style.words(stylesheet(`#${id}`, theme, `'${family}'`, faces, options.resolvedColors === true));
+  style.words(stylesheet(`#${id}`, theme, families, faces, options.resolvedColors === true));
   // Not svg.js's svg(): it first walks the whole tree to write its own data attributes (we keep
   // none), which cost a quarter of the render at a thousand nodes. See serializeSvg.
   return `<?xml version="1.0" encoding="UTF-8"?>\n${serializeSvg(root)}\n`;

@@ -50,10 +50,12 @@ async function inspect(svgText: string): Promise<Report> {
   const scripts = svg.querySelectorAll('script').length;
   let eventAttributes = 0;
   for (const el of Array.from(svg.querySelectorAll('*'))) for (const a of Array.from(el.attributes)) if (/^on/i.test(a.name)) eventAttributes++;
-  await document.fonts.load('400 13px Inter', 'Ab');
-  await document.fonts.load('600 13px Inter', 'Ab');
+  // Each embedded subset has a family of its own (Inter-<hash of its glyphs>).
+  const family = /@font-face\{font-family:'([^']+)'/.exec(svgText)?.[1] ?? 'Inter';
+  await document.fonts.load(`400 13px '${family}'`, 'Ab');
+  await document.fonts.load(`600 13px '${family}'`, 'Ab');
   await document.fonts.ready;
-  const fontLoaded = document.fonts.check('400 13px Inter') && [...document.fonts].some((f) => f.family.replace(/['"]/g, '') === 'Inter' && f.status === 'loaded');
+  const fontLoaded = family.startsWith('Inter-') && document.fonts.check(`400 13px '${family}'`) && [...document.fonts].some((f) => f.family.replace(/['"]/g, '') === family && f.status === 'loaded');
 
   type B = { x: number; y: number; width: number; height: number };
   const bbox = (el: Element): B => {

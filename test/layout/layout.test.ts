@@ -219,7 +219,7 @@ describe('text', () => {
     expect(lines.join(' ')).toBe(text);
     const long = wrapText(regular, 'x'.repeat(200), 13, 100);
     for (const l of long) expect(textWidth(regular, l, 13)).toBeLessThanOrEqual(100);
-    expect(long.join('')).toBe('x'.repeat(200));
+    expect(long.join('').replaceAll('…', '')).toBe('x'.repeat(200));
   });
 });
 

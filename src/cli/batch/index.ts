@@ -117,7 +117,7 @@ export async function renderBatch(inputs: BatchInput[], options: BatchCliOptions
     theme: options.theme,
     direction: options.direction,
     lanes: options.lanes,
-    scale: Number.isFinite(scale) && scale > 0 ? scale : 1,
+    scale: Number.isFinite(scale) && scale > 0 ? scale : 2,
   };
   const requested = options.jobs === undefined ? defaultWorkers() : Number.parseInt(options.jobs, 10);
   const workers = Number.isFinite(requested) && requested > 0 ? requested : defaultWorkers();

@@ -84,7 +84,7 @@ async function renderAll(inputs: string[], options: RenderCliOptions): Promise<n
       format: options.format,
       theme: options.theme,
       direction: options.direction,
-      scale: Number.isFinite(scale) && scale > 0 ? scale : 1,
+      scale: Number.isFinite(scale) && scale > 0 ? scale : 2,
       id: input === '-' ? 'fz' : `fz-${basename(input).replace(/\..*$/, '')}`,
     });
     for (const d of rendered.diagnostics) console.error(formatDiagnostic(read.name, d));
@@ -165,7 +165,7 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'output file for a single input (- for standard output)')
     .option('--out-dir <dir>', 'directory for the outputs (one per input, named after it)')
     .addOption(new Option('--format <format>', 'output format').choices(['svg', 'png']).default('svg'))
-    .option('--scale <n>', 'PNG pixels per SVG unit, a number above 0 (e.g. --scale 3 for print)', positiveNumber, '1')
+    .option('--scale <n>', 'PNG pixels per SVG unit, a number above 0 (default 2; e.g. --scale 1 for a small file, --scale 4 for print)', positiveNumber, '2')
     .addOption(new Option('--theme <theme>', 'colour theme; auto follows prefers-color-scheme').choices(['light', 'dark', 'auto']).default('light'))
     .addOption(new Option('--direction <dir>', 'flow direction: right (lanes as rows) or down (lanes as columns)').choices(['right', 'down']).default('right'))
     .addOption(new Option('--lanes <mode>', 'for ASL input: single lane, or one lane per AWS service').choices(['single', 'service']).default('single'))
