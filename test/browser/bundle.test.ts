@@ -1,0 +1,220 @@
+// The browser build (src/browser, dist/browser) in real Chromium: built once with
+// `node scripts/build-browser.mjs`, served from a made-up origin to pages that load it as a docs site
+// would (one script tag). Checks: the browser's SVG is byte for byte the library's for every example
+// (light, dark, auto, direction down); run() on a static page with three fences draws three diagrams
+// whose texts and boxes are the library's; a broken fence shows its error's line and column in place;
+// the auto theme follows prefers-color-scheme; no request leaves the page's own files; renderPng.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { check, format, fromAsl, render, toAsl } from '../../src/api/index.js';
+import { DARK, LIGHT } from '../../src/render/theme.js';
+import { launchChromium } from '../helpers/browser.js';
+import { exampleFiles, examplesDir, repoRoot } from '../helpers/paths.js';
+
+const ORIGIN = 'http://flowlane.test';
+const DIST = join(repoRoot, 'dist', 'browser');
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build-browser.mjs')], { cwd: repoRoot, stdio: 'pipe' });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A page whose origin serves `pages` (path -> HTML) and the two bundles; anything else is a 404. */
+type Site = Page & { errors: string[]; requested: string[] };
+async function openSite(pages: Record<string, string>, colorScheme: 'light' | 'dark' = 'light'): Promise<Site> {
+  const page = (await browser!.newPage({ colorScheme })) as Site;
+  // Uncaught exceptions in the page, and every URL it asked for.
+  page.errors = [];
+  page.requested = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  page.on('request', (r) => page.requested.push(r.url()));
+  await page.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    const file = url.pathname.replace(/^\//, '');
+    if (url.origin === ORIGIN && pages[file] !== undefined) return route.fulfill({ contentType: 'text/html', body: pages[file] });
+    if (url.origin === ORIGIN && (file === 'flowlane.mjs' || file === 'flowlane.iife.js')) {
+      return route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(DIST, file), 'utf8') });
+    }
+    return route.fulfill({ status: 404, body: '' });
+  });
+  return page;
+}
+
+const pageWith = (body: string, script = '<script src="/flowlane.iife.js"></script>'): string =>
+  `<!doctype html><html><head><meta charset="utf-8"><title>docs</title></head><body>${body}${script}</body></html>`;
+
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const fence = (language: string, text: string): string => `<pre><code class="language-${language}">${escapeHtml(text)}</code></pre>`;
+
+const example = (name: string): string => readFileSync(join(examplesDir, name), 'utf8');
+
+describe('the same SVG bytes as the library', () => {
+  test('every example, and themes and direction', async () => {
+    const page = await openSite({ 'api.html': pageWith('', '<script src="/flowlane.iife.js" data-manual></script>') });
+    await page.goto(`${ORIGIN}/api.html`);
+    const cases = exampleFiles().map((f) => ({ name: f, text: example(f), options: { id: `fz-${f.replace(/\.fz$/, '')}` } as Record<string, string> }));
+    cases.push({ name: 'orchestration dark down', text: example('orchestration.fz'), options: { id: 'o', theme: 'dark', direction: 'down' } });
+    cases.push({ name: 'lottery auto, no font', text: example('lottery.fz'), options: { id: 'l', theme: 'auto', embedFont: false } as never });
+    expect(cases.length).toBeGreaterThan(8);
+    for (const c of cases) {
+      const inPage = await page.evaluate(async ({ text, options }) => {
+        const r = await (window as unknown as { flowlane: typeof import('../../src/browser/index.js') }).flowlane.render(text, options);
+        return { ok: r.ok, value: r.value };
+      }, c);
+      const inNode = await render(c.text, c.options);
+      expect(inNode.ok, c.name).toBe(true);
+      expect(inPage.ok, c.name).toBe(true);
+      // Compared as strings: the whole document, embedded font subset included.
+      expect(inPage.value === inNode.value, `${c.name}: browser SVG differs from the library's`).toBe(true);
+    }
+    // The other stages answer as in Node too.
+    const messy = 'L1 {   # One\n  a: rectangle label:"A"\n  b: hexagon label:"B"\n  a.handle(right) -> b.handle(left)\n  c.handle(right) -> a.handle(left)\n}\n';
+    const orchestration = example('orchestration.fz');
+    const stages = await page.evaluate(({ messy, orchestration }) => {
+      const f = (window as unknown as { flowlane: typeof import('../../src/browser/index.js') }).flowlane;
+      const asl = f.toAsl(orchestration).value;
+      return { check: f.check(messy).diagnostics, format: f.format(messy).value, asl, back: f.fromAsl(JSON.stringify(asl)).value?.text };
+    }, { messy, orchestration });
+    expect(stages.check.length).toBeGreaterThan(0);
+    expect(stages.check).toEqual(check(messy).diagnostics);
+    expect(stages.format).toBe(format(messy).value);
+    expect(stages.asl).toEqual(toAsl(orchestration).value);
+    expect(stages.back).toBe(fromAsl(JSON.stringify(toAsl(orchestration).value)).value?.text);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+});
+
+/** What a reader sees of each diagram on a page: its texts, and each node's and lane's box, measured. */
+interface Seen {
+  texts: string[];
+  boxes: string[];
+}
+async function seen(page: Page, selector: string): Promise<Seen[]> {
+  return page.evaluate(async (selector) => {
+    await document.fonts.ready;
+    return Array.from(document.querySelectorAll(selector)).map((svg) => {
+      const box = (el: Element): string => {
+        const b = (el as SVGGraphicsElement).getBBox();
+        return `${b.x.toFixed(2)},${b.y.toFixed(2)} ${b.width.toFixed(2)}x${b.height.toFixed(2)}`;
+      };
+      const texts = Array.from(svg.querySelectorAll('text')).map((t) => t.textContent ?? '');
+      const boxes = Array.from(svg.querySelectorAll('g.fz-node, g.fz-lane')).map((g) => {
+        const shape = g.querySelector(':scope > .fz-shape, :scope > .fz-lane-body');
+        return `${g.getAttribute('class')} ${g.getAttribute('data-id')}: ${shape ? box(shape) : 'no shape'}`;
+      });
+      return { texts, boxes };
+    });
+  }, selector);
+}
+
+describe('run() on a static page', () => {
+  const sources = [example('orchestration.fz'), example('lottery.fz'), example('feature-loops.fz')];
+  const broken = 'L1 { # One\n  a: rectangle label:"A"\n  a.handle(right) -> \n}\n';
+
+  test('one script tag: three fences become three diagrams with the library\'s texts and boxes; a broken fence shows its error', async () => {
+    const body = `<h1>Docs</h1>${fence('fz', sources[0]!)}<p>between</p>${fence('flowzap', sources[1]!)}${fence('fz', broken)}${fence('fz', sources[2]!)}${fence('js', 'let x = 1;')}`;
+    const page = await openSite({ 'docs.html': pageWith(body) });
+    await page.goto(`${ORIGIN}/docs.html`);
+    await page.waitForFunction(() => document.querySelectorAll('.flowlane-diagram svg').length === 3 && document.querySelector('.flowlane-error'));
+    const got = await seen(page, '.flowlane-diagram > svg');
+    expect(got).toHaveLength(3);
+
+    // The library's SVG for the same blocks (ids fz-1, fz-2, fz-4 on the page: the broken block was third), shown on a blank page.
+    const reference = await openSite({ 'blank.html': '<!doctype html><html><body></body></html>' });
+    await reference.goto(`${ORIGIN}/blank.html`);
+    const ids = ['fz-1', 'fz-2', 'fz-4'];
+    for (const [i, text] of sources.entries()) {
+      const svg = (await render(text, { id: ids[i]!, theme: 'auto' })).value!;
+      await reference.evaluate((svg) => {
+        const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+        document.body.appendChild(document.importNode(doc.documentElement, true));
+      }, svg);
+    }
+    const want = await seen(reference, 'body > svg');
+    for (let i = 0; i < 3; i++) {
+      expect(got[i]!.texts.length).toBeGreaterThan(3);
+      expect(got[i]!.boxes.length).toBeGreaterThan(3);
+      expect(got[i]).toEqual(want[i]);
+    }
+    // The page's diagrams are the library's SVG itself, ids included.
+    const pageIds = await page.evaluate(() => Array.from(document.querySelectorAll('.flowlane-diagram > svg')).map((s) => s.id));
+    expect(pageIds).toEqual(ids);
+
+    // The broken fence: an error box in its place, naming line and column, its source kept below.
+    const expected = check(broken).diagnostics.find((d) => d.severity === 'error')!;
+    const error = await page.evaluate(() => {
+      const box = document.querySelector('.flowlane-error')!;
+      const first = box.querySelector('li')!;
+      return { text: first.textContent, line: first.getAttribute('data-line'), column: first.getAttribute('data-column'), source: box.querySelector('pre code')?.textContent, after: box.previousElementSibling?.className, role: box.getAttribute('role') };
+    });
+    expect(error.line).toBe(String(expected.range.start.line + 1));
+    expect(error.column).toBe(String(expected.range.start.character + 1));
+    expect(error.text).toBe(`line ${expected.range.start.line + 1}, column ${expected.range.start.character + 1}: ${expected.message}`);
+    expect(error.source).toBe(broken);
+    expect(error.after).toBe('flowlane-diagram');
+    expect(error.role).toBe('alert');
+    // The other code block is left alone, and a second run() changes nothing.
+    expect(await page.evaluate(() => document.querySelector('pre code.language-js')?.textContent)).toBe('let x = 1;');
+    const again = await page.evaluate(async () => (await (window as unknown as { flowlane: typeof import('../../src/browser/index.js') }).flowlane.run()).length);
+    expect(again).toBe(0);
+    expect(await page.evaluate(() => document.querySelectorAll('.flowlane-diagram, .flowlane-error').length)).toBe(4);
+    // Nothing but the page and its script was fetched.
+    expect([...new Set(page.requested)].sort()).toEqual([`${ORIGIN}/docs.html`, `${ORIGIN}/flowlane.iife.js`]);
+    expect(page.errors).toEqual([]);
+    await page.close();
+    await reference.close();
+  });
+
+  test('the ES module: import { run } and call it', async () => {
+    const page = await openSite({ 'esm.html': pageWith(fence('fz', sources[1]!), `<script type="module">import { run } from '/flowlane.mjs'; window.results = await run();</script>`) });
+    await page.goto(`${ORIGIN}/esm.html`);
+    await page.waitForFunction(() => (window as unknown as { results?: unknown[] }).results?.length === 1);
+    const svg = await page.evaluate(() => new XMLSerializer().serializeToString(document.querySelector('.flowlane-diagram > svg')!));
+    expect(svg).toContain('class="fz-diagram fz-theme-auto');
+    expect(await page.evaluate(() => document.querySelectorAll('pre').length)).toBe(0);
+    await page.close();
+  });
+
+  test('the auto theme follows prefers-color-scheme', async () => {
+    const page = await openSite({ 'theme.html': pageWith(fence('fz', sources[1]!)) }, 'dark');
+    await page.goto(`${ORIGIN}/theme.html`);
+    await page.waitForSelector('.flowlane-diagram svg');
+    const fill = (): Promise<string> => page.evaluate(() => getComputedStyle(document.querySelector('.flowlane-diagram .fz-background')!).fill);
+    const rgb = (hex: string): string => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+    expect(await fill()).toBe(rgb(DARK['bg']!));
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await fill()).toBe(rgb(LIGHT['bg']!));
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await fill()).toBe(rgb(DARK['bg']!));
+    await page.close();
+  });
+
+  test('run({ theme, selector }) and renderPng', async () => {
+    const page = await openSite({ 'opts.html': pageWith(`<div class="diagram">${escapeHtml(sources[1]!)}</div>`, '<script src="/flowlane.iife.js" data-manual></script>') }, 'dark');
+    await page.goto(`${ORIGIN}/opts.html`);
+    expect(await page.evaluate(() => document.querySelectorAll('svg').length)).toBe(0);
+    const out = await page.evaluate(async (text) => {
+      const f = (window as unknown as { flowlane: typeof import('../../src/browser/index.js') }).flowlane;
+      const results = await f.run({ selector: 'div.diagram', theme: 'light' });
+      const png = await f.renderPng(text, { scale: 2 });
+      const bytes = new Uint8Array(await png.value!.arrayBuffer());
+      const bitmap = await createImageBitmap(png.value!);
+      const svg = (await f.render(text)).value!;
+      return { results: results.length, cls: document.querySelector('.flowlane-diagram svg')!.getAttribute('class'), signature: Array.from(bytes.slice(0, 8)), width: bitmap.width, svgWidth: Number(/ width="([0-9.]+)"/.exec(svg)![1]) };
+    }, sources[1]!);
+    expect(out.results).toBe(1);
+    expect(out.cls).toContain('fz-theme-light');
+    expect(out.signature).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+    expect(out.width).toBe(Math.ceil(out.svgWidth * 2));
+    await page.close();
+  });
+});
