@@ -35,6 +35,7 @@ const DONE = 'data-flowlane';
 
 export async function run(options: RunOptions = {}): Promise<RunResult[]> {
   const root = options.root ?? document;
+  addStylesheet();
   const results: RunResult[] = [];
   for (const code of Array.from(root.querySelectorAll<HTMLElement>(options.selector ?? DEFAULT_SELECTOR))) {
     if (code.hasAttribute(DONE) || !code.isConnected) continue;
@@ -71,6 +72,22 @@ function diagramElement(svg: string, title: string): HTMLElement {
 }
 
 const MAX_SHOWN = 5;
+
+// A few rules for the error box, inside :where() so that any rule of the site's own wins.
+const STYLE_ID = 'flowlane-run-style';
+const STYLE = [
+  ':where(.flowlane-error){border:1px solid #dc2626;border-left-width:4px;border-radius:4px;padding:.5em 1em;margin:1em 0;color:inherit}',
+  ':where(.flowlane-error) > :where(p){margin:0 0 .25em;font-weight:600;color:#dc2626}',
+  ':where(.flowlane-error) > :where(ul){margin:0 0 .5em;padding-left:1.25em;font-family:ui-monospace,monospace;font-size:.9em}',
+  ':where(.flowlane-diagram) > :where(svg){max-width:100%;height:auto}',
+].join('\n');
+function addStylesheet(): void {
+  if (document.getElementById(STYLE_ID)) return;
+  const style = document.createElement('style');
+  style.id = STYLE_ID;
+  style.textContent = STYLE;
+  document.head.appendChild(style);
+}
 
 /** "line 3, column 7: unknown shape …", 1-based as an editor shows them, for the first errors. */
 function errorElement(diagnostics: Diagnostic[]): HTMLElement {
