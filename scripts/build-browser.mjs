@@ -52,7 +52,7 @@ const common = {
 
 execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'tsconfig.browser.json')], { stdio: 'inherit' });
 mkdirSync(out, { recursive: true });
-const esm = await esbuild.build({ ...common, entryPoints: [join(root, 'src/browser/index.ts')], format: 'esm', outfile: join(out, 'flowlane.mjs') });
+const esm = await esbuild.build({ ...common, entryPoints: [join(root, 'src/browser/esm.ts')], format: 'esm', outfile: join(out, 'flowlane.mjs') });
 const iife = await esbuild.build({ ...common, entryPoints: [join(root, 'src/browser/iife.ts')], format: 'iife', globalName: 'flowlane', outfile: join(out, 'flowlane.iife.js') });
 if (process.argv.includes('--metafile')) writeFileSync(join(out, 'meta.json'), JSON.stringify(esm.metafile));
 void iife;

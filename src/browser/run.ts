@@ -2,7 +2,7 @@
 // its diagram, like mermaid.run(). Input: the page's code blocks matching a selector. Output: each
 // block replaced, in place, by an inline SVG, or by a box that names the first errors' line and
 // column and keeps the source beneath; and a list of what was done, for callers that want it.
-import { renderWithTitle } from '../api/index.js';
+import { renderWithTitle } from './render.js';
 import type { Diagnostic } from '../core/index.js';
 import type { LayoutDirection } from '../layout/types.js';
 import type { ThemeName } from '../render/index.js';
@@ -15,6 +15,8 @@ export interface RunOptions {
   direction?: LayoutDirection;
   /** Where to look; default the whole document. */
   root?: ParentNode;
+  /** Lay out in a Web Worker (default true), when the bundle's script can be started as one. */
+  worker?: boolean;
 }
 
 export interface RunResult {
@@ -44,7 +46,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult[]> {
     const block = code.parentElement?.tagName === 'PRE' && code.parentElement.children.length === 1 ? code.parentElement : code;
     const text = code.textContent ?? '';
     const id = `fz-${++diagramsOnPage}`;
-    const r = await renderWithTitle(text, { theme: options.theme ?? 'auto', id, ...(options.direction ? { direction: options.direction } : {}) });
+    const r = await renderWithTitle(text, { theme: options.theme ?? 'auto', id, ...(options.direction ? { direction: options.direction } : {}), ...(options.worker === false ? { worker: false } : {}) });
     if (r.ok) {
       const figure = diagramElement(r.value.output, r.value.title);
       block.replaceWith(figure);

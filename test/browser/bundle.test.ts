@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import type * as FlowlaneBrowser from '../../src/browser/index.js';
 import { check, format, fromAsl, render, toAsl } from '../../src/api/index.js';
 import { DARK, LIGHT } from '../../src/render/theme.js';
 import { launchChromium } from '../helpers/browser.js';
@@ -29,7 +30,7 @@ afterAll(async () => {
 
 /** A page whose origin serves `pages` (path -> HTML) and the two bundles; anything else is a 404. */
 type Site = Page & { errors: string[]; requested: string[] };
-async function openSite(pages: Record<string, string>, colorScheme: 'light' | 'dark' = 'light'): Promise<Site> {
+async function openSite(pages: Record<string, string>, colorScheme: 'light' | 'dark' = 'light', serveBundle: (file: string, nth: number) => boolean = () => true): Promise<Site> {
   const page = (await browser!.newPage({ colorScheme })) as Site;
   // Uncaught exceptions in the page, and every URL it asked for.
   page.errors = [];
@@ -40,7 +41,7 @@ async function openSite(pages: Record<string, string>, colorScheme: 'light' | 'd
     const url = new URL(route.request().url());
     const file = url.pathname.replace(/^\//, '');
     if (url.origin === ORIGIN && pages[file] !== undefined) return route.fulfill({ contentType: 'text/html', body: pages[file] });
-    if (url.origin === ORIGIN && (file === 'flowlane.mjs' || file === 'flowlane.iife.js')) {
+    if (url.origin === ORIGIN && (file === 'flowlane.mjs' || file === 'flowlane.iife.js') && serveBundle(file, page.requested.filter((u) => u.endsWith(`/${file}`)).length)) {
       return route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(DIST, file), 'utf8') });
     }
     return route.fulfill({ status: 404, body: '' });
@@ -65,21 +66,24 @@ describe('the same SVG bytes as the library', () => {
     cases.push({ name: 'lottery auto, no font', text: example('lottery.fz'), options: { id: 'l', theme: 'auto', embedFont: false } as never });
     expect(cases.length).toBeGreaterThan(8);
     for (const c of cases) {
-      const inPage = await page.evaluate(async ({ text, options }) => {
-        const r = await (window as unknown as { flowlane: typeof import('../../src/browser/index.js') }).flowlane.render(text, options);
-        return { ok: r.ok, value: r.value };
+      // Laid out in the layout worker, and in the page itself.
+      const [inPage, withoutWorker] = await page.evaluate(async ({ text, options }) => {
+        const f = (window as unknown as { flowlane: typeof FlowlaneBrowser }).flowlane;
+        return [await f.render(text, options), await f.render(text, { ...options, worker: false })];
       }, c);
       const inNode = await render(c.text, c.options);
       expect(inNode.ok, c.name).toBe(true);
       expect(inPage.ok, c.name).toBe(true);
       // Compared as strings: the whole document, embedded font subset included.
       expect(inPage.value === inNode.value, `${c.name}: browser SVG differs from the library's`).toBe(true);
+      expect(withoutWorker.value === inNode.value, `${c.name}: browser SVG (no worker) differs from the library's`).toBe(true);
     }
+    expect(await page.evaluate(() => (window as unknown as { flowlane: typeof FlowlaneBrowser }).flowlane.layoutWorker())).toEqual({ state: 'running', layouts: cases.length });
     // The other stages answer as in Node too.
     const messy = 'L1 {   # One\n  a: rectangle label:"A"\n  b: hexagon label:"B"\n  a.handle(right) -> b.handle(left)\n  c.handle(right) -> a.handle(left)\n}\n';
     const orchestration = example('orchestration.fz');
     const stages = await page.evaluate(({ messy, orchestration }) => {
-      const f = (window as unknown as { flowlane: typeof import('../../src/browser/index.js') }).flowlane;
+      const f = (window as unknown as { flowlane: typeof FlowlaneBrowser }).flowlane;
       const asl = f.toAsl(orchestration).value;
       return { check: f.check(messy).diagnostics, format: f.format(messy).value, asl, back: f.fromAsl(JSON.stringify(asl)).value?.text };
     }, { messy, orchestration });
@@ -164,7 +168,7 @@ describe('run() on a static page', () => {
     expect(error.role).toBe('alert');
     // The other code block is left alone, and a second run() changes nothing.
     expect(await page.evaluate(() => document.querySelector('pre code.language-js')?.textContent)).toBe('let x = 1;');
-    const again = await page.evaluate(async () => (await (window as unknown as { flowlane: typeof import('../../src/browser/index.js') }).flowlane.run()).length);
+    const again = await page.evaluate(async () => (await (window as unknown as { flowlane: typeof FlowlaneBrowser }).flowlane.run()).length);
     expect(again).toBe(0);
     expect(await page.evaluate(() => document.querySelectorAll('.flowlane-diagram, .flowlane-error').length)).toBe(4);
     // Nothing but the page and its script was fetched.
@@ -203,7 +207,7 @@ describe('run() on a static page', () => {
     await page.goto(`${ORIGIN}/opts.html`);
     expect(await page.evaluate(() => document.querySelectorAll('svg').length)).toBe(0);
     const out = await page.evaluate(async (text) => {
-      const f = (window as unknown as { flowlane: typeof import('../../src/browser/index.js') }).flowlane;
+      const f = (window as unknown as { flowlane: typeof FlowlaneBrowser }).flowlane;
       const results = await f.run({ selector: 'div.diagram', theme: 'light' });
       const png = await f.renderPng(text, { scale: 2 });
       const bytes = new Uint8Array(await png.value!.arrayBuffer());
@@ -215,6 +219,77 @@ describe('run() on a static page', () => {
     expect(out.cls).toContain('fz-theme-light');
     expect(out.signature).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
     expect(out.width).toBe(Math.ceil(out.svgWidth * 2));
+    await page.close();
+  });
+});
+
+describe('the layout worker', () => {
+  type Api = typeof FlowlaneBrowser;
+  const text = example('orchestration.fz');
+
+  /** Renders in the page with and without the worker; says where layouts went. */
+  async function renderBoth(page: Page): Promise<{ withWorker: string; inPage: string; state: string; stateBefore: string; layouts: number[] }> {
+    return page.evaluate(async (text) => {
+      const f = (window as unknown as { flowlane: Api }).flowlane;
+      const stateBefore = f.layoutWorker().state;
+      const withWorker = (await f.render(text, { id: 'w' })).value!;
+      const { state, layouts } = f.layoutWorker();
+      const inPage = (await f.render(text, { id: 'w', worker: false })).value!;
+      return { withWorker, inPage, state, stateBefore, layouts: [layouts, f.layoutWorker().layouts] };
+    }, text);
+  }
+
+  test('the IIFE starts itself as a classic worker; the same bytes as in the page and in Node', async () => {
+    const page = await openSite({ 'w.html': pageWith('', '<script src="/flowlane.iife.js" data-manual></script>') });
+    await page.goto(`${ORIGIN}/w.html`);
+    const r = await renderBoth(page);
+    expect(r.stateBefore).toBe('none');
+    expect(r.state).toBe('running');
+    // The worker answered the first; the second, with worker: false, did not go to it.
+    expect(r.layouts).toEqual([1, 1]);
+    const want = (await render(text, { id: 'w' })).value!;
+    expect(r.withWorker === want).toBe(true);
+    expect(r.inPage === want).toBe(true);
+    // The worker's script is the page's own bundle, fetched a second time.
+    expect(page.requested.filter((u) => u === `${ORIGIN}/flowlane.iife.js`)).toHaveLength(2);
+    // Errors come back from the worker with their places.
+    const broken = 'L1 { # One\n  a: rectangle label:"A"\n  a.handle(right) -> \n}\n';
+    const diagnostics = await page.evaluate(async (t) => (await (window as unknown as { flowlane: Api }).flowlane.render(t)).diagnostics, broken);
+    expect(diagnostics).toEqual(check(broken).diagnostics);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  test('the ES module starts itself as a module worker', async () => {
+    const page = await openSite({ 'm.html': pageWith('', `<script type="module">import * as f from '/flowlane.mjs'; window.flowlane = f; window.ready = true;</script>`) });
+    await page.goto(`${ORIGIN}/m.html`);
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    const r = await renderBoth(page);
+    expect(r.state).toBe('running');
+    expect(r.layouts).toEqual([1, 1]);
+    expect(r.withWorker === (await render(text, { id: 'w' })).value).toBe(true);
+    expect(page.requested.filter((u) => u === `${ORIGIN}/flowlane.mjs`)).toHaveLength(2);
+    await page.close();
+  });
+
+  test('a worker script that does not load: the layout runs in the page, same bytes', async () => {
+    // The page gets the bundle; the worker's request for it gets a 404.
+    const page = await openSite({ 'f.html': pageWith('', '<script src="/flowlane.iife.js" data-manual></script>') }, 'light', (_file, nth) => nth <= 1);
+    await page.goto(`${ORIGIN}/f.html`);
+    const r = await renderBoth(page);
+    expect(r.state).toBe('failed');
+    expect(r.layouts).toEqual([0, 0]);
+    expect(r.withWorker === (await render(text, { id: 'w' })).value).toBe(true);
+    await page.close();
+  });
+
+  test('an inline copy of the bundle (no script URL) lays out in the page', async () => {
+    const page = await openSite({ 'i.html': '<!doctype html><html><body></body></html>' });
+    await page.goto(`${ORIGIN}/i.html`);
+    await page.addScriptTag({ content: readFileSync(join(DIST, 'flowlane.iife.js'), 'utf8') });
+    const r = await renderBoth(page);
+    expect(r.state).toBe('none');
+    expect(r.withWorker === r.inPage).toBe(true);
     await page.close();
   });
 });
