@@ -2,8 +2,9 @@
 // out off the page's main thread (ELK is most of a render), and the page draws the SVG (svg.js needs
 // a DOM, which a worker has not). Input (page -> worker): { id, input, options }; output (worker ->
 // page): { id, result } with the Outcome of layoutOf, plain data that crosses by structured clone.
-// Without a usable worker (a bundle served from another origin, a CSP that forbids workers, a
-// worker that fails to load) the layout runs in the page, with the same result.
+// A bundle served from another origin (a CDN) is started through a blob: script that loads it.
+// Without a usable worker (an inline bundle, a CSP that forbids workers, a worker that fails to
+// load) the layout runs in the page, with the same result.
 import { layoutOf } from '../api/index.js';
 import type { Outcome } from '../api/index.js';
 import type { Diagram } from '../model/index.js';
@@ -73,7 +74,7 @@ function startWorker(): Worker | undefined {
   if (worker || broken) return worker;
   if (!source || typeof Worker === 'undefined') return undefined;
   try {
-    const w = new Worker(source.url, { type: source.type });
+    const w = createWorker(source.url, source.type);
     w.onmessage = (event: MessageEvent<Reply>) => {
       const waiting = pending.get(event.data.id);
       if (!waiting) return;
@@ -92,9 +93,25 @@ function startWorker(): Worker | undefined {
     worker = w;
     return w;
   } catch {
-    // A cross-origin script URL or a page that forbids workers: no worker, silently.
+    // A page that forbids workers: no worker, silently.
     broken = true;
     return undefined;
+  }
+}
+
+/**
+ * A worker runs only a script of the page's origin; a bundle from a CDN is started through a
+ * one-line script of the page's own (a blob: URL) that loads it, as a <script> tag would.
+ */
+function createWorker(url: string, type: 'module' | 'classic'): Worker {
+  try {
+    return new Worker(url, { type });
+  } catch (e) {
+    if (new URL(url, location.href).origin === location.origin) throw e;
+    const boot = type === 'module' ? `import ${JSON.stringify(url)};` : `importScripts(${JSON.stringify(url)});`;
+    // Kept for the page's life (one, of a few bytes): revoked before the worker fetched it, it
+    // would stop the worker.
+    return new Worker(URL.createObjectURL(new Blob([boot], { type: 'text/javascript' })), { type });
   }
 }
 

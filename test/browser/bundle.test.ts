@@ -16,6 +16,8 @@ import { launchChromium } from '../helpers/browser.js';
 import { exampleFiles, examplesDir, repoRoot } from '../helpers/paths.js';
 
 const ORIGIN = 'http://flowlane.test';
+/** Another origin serving the bundles, as a CDN would (with CORS, as jsDelivr and unpkg send). */
+const CDN = 'http://cdn.test';
 const DIST = join(repoRoot, 'dist', 'browser');
 let browser: Browser | undefined;
 
@@ -41,8 +43,8 @@ async function openSite(pages: Record<string, string>, colorScheme: 'light' | 'd
     const url = new URL(route.request().url());
     const file = url.pathname.replace(/^\//, '');
     if (url.origin === ORIGIN && pages[file] !== undefined) return route.fulfill({ contentType: 'text/html', body: pages[file] });
-    if (url.origin === ORIGIN && (file === 'flowlane.mjs' || file === 'flowlane.iife.js') && serveBundle(file, page.requested.filter((u) => u.endsWith(`/${file}`)).length)) {
-      return route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(DIST, file), 'utf8') });
+    if ((url.origin === ORIGIN || url.origin === CDN) && (file === 'flowlane.mjs' || file === 'flowlane.iife.js') && serveBundle(file, page.requested.filter((u) => u.endsWith(`/${file}`)).length)) {
+      return route.fulfill({ contentType: 'text/javascript', headers: { 'access-control-allow-origin': '*' }, body: readFileSync(join(DIST, file), 'utf8') });
     }
     return route.fulfill({ status: 404, body: '' });
   });
@@ -270,6 +272,24 @@ describe('the layout worker', () => {
     expect(r.withWorker === (await render(text, { id: 'w' })).value).toBe(true);
     expect(page.requested.filter((u) => u === `${ORIGIN}/flowlane.mjs`)).toHaveLength(2);
     await page.close();
+  });
+
+  test('a bundle from another origin (a CDN) still gets its worker, through a blob: script', async () => {
+    for (const [file, script] of [
+      ['flowlane.iife.js', `<script src="${CDN}/flowlane.iife.js" data-manual></script>`],
+      ['flowlane.mjs', `<script type="module">import * as f from '${CDN}/flowlane.mjs'; window.flowlane = f; window.ready = true;</script>`],
+    ] as const) {
+      const page = await openSite({ 'cdn.html': pageWith('', script) });
+      await page.goto(`${ORIGIN}/cdn.html`);
+      if (file === 'flowlane.mjs') await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+      const r = await renderBoth(page);
+      expect(r.state, file).toBe('running');
+      expect(r.layouts, file).toEqual([1, 1]);
+      expect(r.withWorker === (await render(text, { id: 'w' })).value, file).toBe(true);
+      expect(page.requested.filter((u) => u === `${CDN}/${file}`), file).toHaveLength(2);
+      expect(page.errors).toEqual([]);
+      await page.close();
+    }
   });
 
   test('a worker script that does not load: the layout runs in the page, same bytes', async () => {
