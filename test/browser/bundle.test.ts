@@ -14,6 +14,7 @@ import { check, format, fromAsl, render, toAsl } from '../../src/api/index.js';
 import { DARK, LIGHT } from '../../src/render/theme.js';
 import { launchChromium } from '../helpers/browser.js';
 import { exampleFiles, examplesDir, repoRoot } from '../helpers/paths.js';
+import { corpusSample } from '../render/helpers.js';
 
 const ORIGIN = 'http://flowlane.test';
 /** Another origin serving the bundles, as a CDN would (with CORS, as jsDelivr and unpkg send). */
@@ -94,6 +95,43 @@ describe('the same SVG bytes as the library', () => {
     expect(stages.format).toBe(format(messy).value);
     expect(stages.asl).toEqual(toAsl(orchestration).value);
     expect(stages.back).toBe(fromAsl(JSON.stringify(toAsl(orchestration).value)).value?.text);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the same SVG bytes on harder input', () => {
+  // Strings that test the serialiser's escapes (written as JSON escapes in the .fz text, so that
+  // every code unit reaches the page intact), and a Diagram object rather than text.
+  const hostile = ['x\u0000y', '\r\r', 'a\rb', '"quoted"', "it's", '<b>bold</b>', '&amp;', ']]>', '\ufffe', '\ud800 lone', '\udc00x', 'tab\tnew\nline', '<!--', '\u2028', 'émoji 🚀 𝔘', 'a very long label that has to wrap over several lines of the node'];
+  const q = (i: number): string => JSON.stringify(hostile[i % hostile.length]!);
+  const hostileText = [
+    'a { # Lane A',
+    ...Array.from({ length: 8 }, (_, i) => `  n${i + 1}: ${['circle', 'rectangle', 'diamond', 'taskbox'][i % 4]} label:${q(i)}`),
+    ...Array.from({ length: 7 }, (_, i) => `  n${i + 1}.handle(right) -> n${i + 2}.handle(left) [label=${q(i + 8)}]`),
+    '  loop [again] n2 n3',
+    '}',
+    '',
+  ].join('\n');
+
+  test('hostile strings, and the corpus sample as Diagram objects', async () => {
+    const page = await openSite({ 'h.html': pageWith('', '<script src="/flowlane.iife.js" data-manual></script>') });
+    await page.goto(`${ORIGIN}/h.html`);
+    const inNode = await render(hostileText, { id: 'h' });
+    expect(inNode.ok, JSON.stringify(inNode.diagnostics)).toBe(true);
+    const inPage = await page.evaluate(async (t) => (await (window as unknown as { flowlane: typeof FlowlaneBrowser }).flowlane.render(t, { id: 'h' })).value, hostileText);
+    expect(inPage === inNode.value).toBe(true);
+    const sample = corpusSample(24);
+    for (const { name, diagram } of sample) {
+      const want = await render(diagram, { id: 'c', theme: 'dark' });
+      const got = await page.evaluate(async (d) => {
+        const r = await (window as unknown as { flowlane: typeof FlowlaneBrowser }).flowlane.render(d, { id: 'c', theme: 'dark' });
+        return { ok: r.ok, value: r.value };
+      }, diagram);
+      expect(got.ok, name).toBe(want.ok);
+      expect(got.value === want.value, `${name}: browser SVG differs from the library's`).toBe(true);
+    }
+    console.log(`browser = library, byte for byte: the hostile diagram and ${sample.length} corpus diagrams`);
     expect(page.errors).toEqual([]);
     await page.close();
   });
