@@ -49,10 +49,15 @@ export function serveLayouts(): void {
   const scope = globalThis as unknown as WorkerScope;
   scope.onmessage = (event) => {
     const { id, input, options } = event.data;
-    layoutOf(input, options).then(
-      (result) => scope.postMessage({ id, result }),
-      (e: unknown) => scope.postMessage({ id, error: e instanceof Error ? e.message : String(e) }),
-    );
+    const fail = (e: unknown): void => scope.postMessage({ id, error: e instanceof Error ? e.message : String(e) });
+    // An error reply sends the page to lay out itself; a reply that cannot be cloned is one too.
+    layoutOf(input, options).then((result) => {
+      try {
+        scope.postMessage({ id, result });
+      } catch (e) {
+        fail(e);
+      }
+    }, fail);
   };
 }
 
