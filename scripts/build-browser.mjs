@@ -46,16 +46,16 @@ const common = {
   logLevel: 'warning',
   plugins: [standIns],
   metafile: true,
-  // elkjs's worker module tests `typeof module` and `typeof global`; neither may reach a page.
+  // elkjs's worker module takes `window`, else Node's `global`, else `self` as its global object: in
+  // the layout worker (no window) that is globalThis, whichever name it finds.
   define: { global: 'globalThis' },
 };
 
 execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'tsconfig.browser.json')], { stdio: 'inherit' });
 mkdirSync(out, { recursive: true });
 const esm = await esbuild.build({ ...common, entryPoints: [join(root, 'src/browser/esm.ts')], format: 'esm', outfile: join(out, 'flowlane.mjs') });
-const iife = await esbuild.build({ ...common, entryPoints: [join(root, 'src/browser/iife.ts')], format: 'iife', globalName: 'flowlane', outfile: join(out, 'flowlane.iife.js') });
+await esbuild.build({ ...common, entryPoints: [join(root, 'src/browser/iife.ts')], format: 'iife', globalName: 'flowlane', outfile: join(out, 'flowlane.iife.js') });
 if (process.argv.includes('--metafile')) writeFileSync(join(out, 'meta.json'), JSON.stringify(esm.metafile));
-void iife;
 
 for (const file of ['flowlane.mjs', 'flowlane.iife.js']) {
   const bytes = readFileSync(join(out, file));
