@@ -119,11 +119,11 @@ export function diagramOf(text: string, options: SourceOptions = {}): Outcome<Di
   return outcome<Diagram>(parsed.diagnostics.some((d) => d.severity === 'error') ? undefined : parsed.value, parsed.diagnostics);
 }
 
-/** Lays out and draws a diagram, keeping the title and description of the layout. */
-export async function renderWithTitle(input: string | Diagram, options: RenderOptions & { format: 'png' }): Promise<Outcome<Rendered<Uint8Array>>>;
-export async function renderWithTitle(input: string | Diagram, options?: RenderOptions & { format?: 'svg' }): Promise<Outcome<Rendered<string>>>;
-export async function renderWithTitle(input: string | Diagram, options?: RenderOptions): Promise<Outcome<Rendered<string | Uint8Array>>>;
-export async function renderWithTitle(input: string | Diagram, options: RenderOptions = {}): Promise<Outcome<Rendered<string | Uint8Array>>> {
+/**
+ * The first half of render: the diagram of a text (or the Diagram itself) laid out, or the
+ * diagnostics that stop it. The browser build runs this half in a Web Worker and draws in the page.
+ */
+export async function layoutOf(input: string | Diagram, options: SourceOptions & { direction?: LayoutDirection } = {}): Promise<Outcome<LaidOutDiagram>> {
   const source = typeof input === 'string' ? diagramOf(input, options) : outcome<Diagram>(input, []);
   if (!source.ok || source.value === undefined) return outcome(undefined, source.diagnostics);
   const tooBig = layoutLimit(source.value);
@@ -137,16 +137,29 @@ export async function renderWithTitle(input: string | Diagram, options: RenderOp
     const code = e instanceof RangeError ? 'layout-limit' : 'syntax-error';
     return outcome(undefined, [...source.diagnostics, diagnostic(code, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, `the diagram could not be laid out (${e instanceof Error ? e.message : String(e)})`)]);
   }
-  const id = options.id ?? 'fz';
-  const meta = { title: laid.title, description: laid.description };
-  const diagnostics = sortDiagnostics([...source.diagnostics, ...truncationWarnings(source.value, laid)]);
+  return outcome(laid, sortDiagnostics([...source.diagnostics, ...truncationWarnings(source.value, laid)]));
+}
+
+/** The second half of render, for SVG: the drawing of a laid-out diagram with render's options. */
+export function svgOf(laid: LaidOutDiagram, options: Pick<RenderOptions, 'id' | 'theme' | 'embedFont'> = {}): Rendered<string> {
+  const svg = renderSvg(laid, { id: options.id ?? 'fz', theme: options.theme ?? 'light', ...(options.embedFont === false ? { embedFont: false } : {}) });
+  return { output: svg, title: laid.title, description: laid.description };
+}
+
+/** Lays out and draws a diagram, keeping the title and description of the layout. */
+export async function renderWithTitle(input: string | Diagram, options: RenderOptions & { format: 'png' }): Promise<Outcome<Rendered<Uint8Array>>>;
+export async function renderWithTitle(input: string | Diagram, options?: RenderOptions & { format?: 'svg' }): Promise<Outcome<Rendered<string>>>;
+export async function renderWithTitle(input: string | Diagram, options?: RenderOptions): Promise<Outcome<Rendered<string | Uint8Array>>>;
+export async function renderWithTitle(input: string | Diagram, options: RenderOptions = {}): Promise<Outcome<Rendered<string | Uint8Array>>> {
+  const laidOut = await layoutOf(input, options);
+  if (!laidOut.ok) return outcome(undefined, laidOut.diagnostics);
+  const laid = laidOut.value;
   if (options.format === 'png') {
-    const svg = renderSvg(laid, { id, theme: options.theme === 'dark' ? 'dark' : 'light', embedFont: false, resolvedColors: true });
+    const svg = renderSvg(laid, { id: options.id ?? 'fz', theme: options.theme === 'dark' ? 'dark' : 'light', embedFont: false, resolvedColors: true });
     const scale = options.scale !== undefined && Number.isFinite(options.scale) && options.scale > 0 ? options.scale : DEFAULT_PNG_SCALE;
-    return outcome({ output: renderPng(svg, { scale }), ...meta }, diagnostics);
+    return outcome({ output: renderPng(svg, { scale }), title: laid.title, description: laid.description }, laidOut.diagnostics);
   }
-  const svg = renderSvg(laid, { id, theme: options.theme ?? 'light', ...(options.embedFont === false ? { embedFont: false } : {}) });
-  return outcome({ output: svg, ...meta }, diagnostics);
+  return outcome(svgOf(laid, options), laidOut.diagnostics);
 }
 
 /**

@@ -6,9 +6,15 @@
 import { createSVGWindow } from 'svgdom';
 import { SVG, registerWindow } from '@svgdotjs/svg.js';
 import type { Svg } from '@svgdotjs/svg.js';
+import { SVG_NS, XMLNS_NS, serializePlainSvg, xmlSafe } from './xml.js';
+import type { SerialAttribute, SerialNode } from './xml.js';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+export { xmlSafe } from './xml.js';
+
+/** svgdom keeps an element's attributes in a Set, cheaper to walk than its NamedNodeMap. */
+interface SvgdomNode extends SerialNode {
+  attrs: Set<SerialAttribute>;
+}
 
 interface MinimalElement {
   removeAttribute(name: string): void;
@@ -18,7 +24,7 @@ interface MinimalElement {
 
 export function createSvgRoot(): Svg {
   const window = (createSVGWindow as () => { document: { documentElement: MinimalElement } })();
-  registerWindow(window, window.document);
+  registerWindow(window as never, window.document as never);
   const el = window.document.documentElement;
   const root = SVG(el as never) as unknown as Svg;
   // svg.js writes `xmlns` as a plain attribute, which svgdom's (correctly strict) XML serialiser
@@ -31,43 +37,6 @@ export function createSvgRoot(): Svg {
   return root;
 }
 
-interface SerialNode {
-  nodeType: number;
-  data?: string;
-  localName?: string;
-  namespaceURI?: string | null;
-  prefix?: string | null;
-  attrs?: Set<{ localName: string; prefix: string | null; namespaceURI: string | null; value: string }>;
-  childNodes?: SerialNode[];
-}
-
-/** Removes characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/FFFF). */
-export function xmlSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
-}
-
-/** Thrown inside serializeSvg when the tree holds something only svgdom's serialiser handles. */
-class NotPlain extends Error {}
-
-// Every value reaches the document through these two, so none can make it ill-formed: characters
-// XML 1.0 forbids (controls, lone surrogates, U+FFFE/FFFF) are dropped, markup characters escaped,
-// and a carriage return is written as a reference (a raw CR in a text node ends the HTML block of
-// an SVG inlined in Markdown). In attributes, tab and newline are references too, so that an XML
-// parser's attribute normalisation does not turn them into spaces.
-// eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE = /[&<>"\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/;
-// eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE_IN_ATTRIBUTE = /[&<>"\t\n\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/;
-function escapeText(s: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return s;
-  return xmlSafe(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r/g, '&#13;');
-}
-function escapeAttribute(s: string): string {
-  if (!NEEDS_ESCAPE_IN_ATTRIBUTE.test(s)) return s;
-  return escapeText(s).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
-}
-
 /**
  * Serialises the document made by createSvgRoot. Byte for byte what svgdom's outerHTML writes for
  * our trees (SVG elements only, plain attributes, the default namespace declared on the root),
@@ -75,33 +44,7 @@ function escapeAttribute(s: string): string {
  * else (a prefixed or namespaced name, a comment) falls back to svgdom's own serialiser.
  */
 export function serializeSvg(root: Svg): string {
-  const top = root.node as unknown as SerialNode & { outerHTML: string };
-  // One string grown in place: V8 keeps it as a rope and flattens it once, cheaper than an array of
-  // small pieces joined at the end.
-  let out = '';
-  const element = (node: SerialNode, isRoot: boolean): void => {
-    if (node.namespaceURI !== SVG_NS || node.prefix) throw new NotPlain();
-    const name = node.localName!;
-    out += isRoot ? `<${name} xmlns="${SVG_NS}"` : `<${name}`;
-    for (const a of node.attrs!) {
-      if (a.namespaceURI === XMLNS_NS && a.prefix === null && a.localName === 'xmlns' && isRoot) continue;
-      if (a.namespaceURI !== null || a.prefix !== null) throw new NotPlain();
-      out += ` ${a.localName}="${escapeAttribute(String(a.value))}"`;
-    }
-    out += '>';
-    for (const c of node.childNodes!) {
-      if (c.nodeType === 3) out += escapeText(c.data!);
-      else if (c.nodeType === 1) element(c, false);
-      else throw new NotPlain();
-    }
-    out += `</${name}>`;
-  };
-  try {
-    element(top, true);
-    return out;
-  } catch (e) {
-    // svgdom's serialiser does not drop what XML forbids: do it on its output.
-    if (e instanceof NotPlain) return xmlSafe(top.outerHTML);
-    throw e;
-  }
+  const top = root.node as unknown as SvgdomNode & { outerHTML: string };
+  // svgdom's serialiser does not drop what XML forbids: do it on its output.
+  return serializePlainSvg(top, (node) => node.attrs) ?? xmlSafe(top.outerHTML);
 }

@@ -88,8 +88,8 @@ describe('library API', () => {
 });
 
 describe('the package', () => {
-  test('the API, Markdown and remark code is pure: no file system, no process, no threads', () => {
-    for (const dir of ['api', 'markdown', 'remark']) {
+  test('the API, Markdown, remark and browser code is pure: no file system, no process, no threads', () => {
+    for (const dir of ['api', 'markdown', 'remark', 'browser']) {
       for (const file of readdirSync(join(repoRoot, 'src', dir))) {
         const code = readFileSync(join(repoRoot, 'src', dir, file), 'utf8');
         expect(code, `src/${dir}/${file}`).not.toMatch(/from 'node:|\bprocess\.|\bBuffer\b/);

@@ -54,7 +54,7 @@ afterAll(() => {
 
 describe('the tarball', () => {
   test('holds what a user needs', () => {
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/flowlane.js', 'dist/index.js', 'dist/index.d.ts', 'dist/remark/index.js', 'dist/cli/main.js', 'dist/server/asl-worker.js', 'assets/fonts/Inter-Regular.ttf', 'assets/fonts/Inter-SemiBold.ttf', 'assets/fonts/NotoSansSC-Regular.ttf', 'assets/fonts/NotoSansKR-Regular.ttf', 'assets/fonts/NotoSansHebrew-Regular.ttf', 'assets/fonts/NotoSansArabic-Regular.ttf', 'assets/fonts/NotoEmoji-Regular.ttf', 'dist/layout/font-data-fallback.js']) {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/flowlane.js', 'dist/index.js', 'dist/index.d.ts', 'dist/remark/index.js', 'dist/cli/main.js', 'dist/server/asl-worker.js', 'dist/browser/flowlane.mjs', 'dist/browser/flowlane.iife.js', 'dist/browser/index.d.ts', 'assets/fonts/Inter-Regular.ttf', 'assets/fonts/Inter-SemiBold.ttf', 'assets/fonts/NotoSansSC-Regular.ttf', 'assets/fonts/NotoSansKR-Regular.ttf', 'assets/fonts/NotoSansHebrew-Regular.ttf', 'assets/fonts/NotoSansArabic-Regular.ttf', 'assets/fonts/NotoEmoji-Regular.ttf', 'dist/layout/font-data-fallback.js']) {
       expect(packed).toContain(f);
     }
   });
@@ -201,6 +201,31 @@ export const typed: Outcome<number> = { ok: true, value: 1, diagnostics: [] };
     let out = '';
     try {
       execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(project, 'tsconfig.json')], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      out = `${(e as { stdout?: string }).stdout ?? ''}${(e as { stderr?: string }).stderr ?? ''}` || String(e);
+    }
+    expect(out).toBe('');
+  });
+
+  test('flowlane/browser: resolves to the self-contained ES module, and type-checks in a strict DOM consumer', () => {
+    writeFileSync(join(project, 'use-browser.mjs'), `import { parse, check, run } from 'flowlane/browser';\nconsole.log(JSON.stringify({ nodes: parse(${JSON.stringify(ORDER)}).value.nodes.length, check: check('a {').ok, run: typeof run }));`);
+    const r = sh('node use-browser.mjs');
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ nodes: 2, check: false, run: 'function' });
+    const code = `import { render, run, renderPng, type RunResult } from 'flowlane/browser';
+const r = await render('a { # A\\n}\\n', { theme: 'auto', worker: false });
+if (r.ok) document.body.insertAdjacentHTML('beforeend', r.value);
+const done: RunResult[] = await run({ selector: 'pre code.language-fz', theme: 'dark' });
+const png = await renderPng('a { # A\\n}\\n', { scale: 2 });
+if (png.ok) console.log(png.value.size, done.length);
+// @ts-expect-error PNG is renderPng's, not render's
+await render('a {', { format: 'png' });
+`;
+    writeFileSync(join(project, 'page.mts'), code);
+    writeFileSync(join(project, 'tsconfig.browser.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2023', 'dom'], noEmit: true, skipLibCheck: false, types: [] }, files: ['page.mts'] }));
+    let out = '';
+    try {
+      execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(project, 'tsconfig.browser.json')], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
     } catch (e) {
       out = `${(e as { stdout?: string }).stdout ?? ''}${(e as { stderr?: string }).stderr ?? ''}` || String(e);
     }

@@ -1,0 +1,32 @@
+// The browser's stand-in for src/render/dom.ts (swapped in when the browser bundle is built, see
+// scripts/build-browser.mjs): svg.js draws into an element of the page's own DOM instead of an
+// svgdom window, and the same serialiser as on the server writes it, so the bytes are the same.
+// Input: nothing. Output: a fresh, empty svg.js root for each call, never attached to the page.
+import { SVG, registerWindow } from '@svgdotjs/svg.js';
+import type { Svg } from '@svgdotjs/svg.js';
+import { SVG_NS, XMLNS_NS, serializePlainSvg, xmlSafe } from '../render/xml.js';
+import type { SerialNode } from '../render/xml.js';
+
+export { xmlSafe } from '../render/xml.js';
+
+export function createSvgRoot(): Svg {
+  // A document of its own per diagram, like the server's fresh svgdom window: nothing drawn for one
+  // diagram can be found or reused by the next, and the page's document is never touched.
+  const doc = document.implementation.createDocument(SVG_NS, 'svg', null);
+  registerWindow(window, doc);
+  const el = doc.documentElement;
+  const root = SVG(el) as Svg;
+  // As on the server: the namespace as a namespace attribute, no xlink, no version.
+  el.removeAttribute('xmlns');
+  el.removeAttributeNS(XMLNS_NS, 'xlink');
+  el.removeAttribute('xmlns:xlink');
+  el.removeAttribute('version');
+  el.setAttributeNS(XMLNS_NS, 'xmlns', SVG_NS);
+  return root;
+}
+
+/** Serialises the document made by createSvgRoot: the walk of render/xml.ts over the DOM's attributes. */
+export function serializeSvg(root: Svg): string {
+  const top = root.node as unknown as Element & SerialNode;
+  return serializePlainSvg(top, (node) => (node as unknown as Element).attributes) ?? xmlSafe(new XMLSerializer().serializeToString(top));
+}
