@@ -4,6 +4,7 @@
 import { svgOf } from '../api/index.js';
 import type { Outcome, RenderOptions, Rendered } from '../api/index.js';
 import type { Diagram } from '../model/index.js';
+import { loadFallbacks } from '../layout/fonts.js';
 import { layoutSomewhere } from './worker.js';
 
 /** The render options of the browser: those of the library, SVG only (PNG is `renderPng`). */
@@ -19,6 +20,9 @@ export async function renderWithTitle(input: string | Diagram, options: BrowserR
   const sourceOptions = { ...(language ? { language } : {}), ...(name !== undefined ? { name } : {}), ...(lanes ? { lanes } : {}), ...(direction ? { direction } : {}) };
   const laid = await layoutSomewhere(input, sourceOptions, options.worker !== false);
   if (!laid.ok) return { ok: false, value: undefined, diagnostics: laid.diagnostics };
+  // A layout made in the worker loaded the fallback fonts there; the drawing embeds their subsets
+  // here, so the page needs them too (a no-op for Latin text, or when they are loaded already).
+  await loadFallbacks(JSON.stringify(laid.value));
   return { ok: true, value: svgOf(laid.value, options), diagnostics: laid.diagnostics };
 }
 

@@ -209,11 +209,28 @@ export function needsFallback(text: string): boolean {
  */
 export function loadFallbacks(text: string): Promise<void> {
   if (fallbacks.length > 0 || !needsFallback(text)) return Promise.resolve();
-  cjkLoading ??= import('./font-data-fallback.js').then((m) => {
-    fallbacks = [m.NOTO_SANS_SC_REGULAR_TTF_BASE64, m.NOTO_SANS_KR_REGULAR_TTF_BASE64, m.NOTO_SANS_HEBREW_REGULAR_TTF_BASE64, m.NOTO_SANS_ARABIC_REGULAR_TTF_BASE64, m.NOTO_EMOJI_REGULAR_TTF_BASE64].map((data) => parseFont(fromBase64(data), 400));
-    fallbackGeneration++;
-  });
+  cjkLoading ??= loadFallbackData().then(
+    (m) => {
+      fallbacks = [m.NOTO_SANS_SC_REGULAR_TTF_BASE64, m.NOTO_SANS_KR_REGULAR_TTF_BASE64, m.NOTO_SANS_HEBREW_REGULAR_TTF_BASE64, m.NOTO_SANS_ARABIC_REGULAR_TTF_BASE64, m.NOTO_EMOJI_REGULAR_TTF_BASE64].map((data) => parseFont(fromBase64(data), 400));
+      fallbackGeneration++;
+    },
+    () => {
+      // Fonts that cannot be loaded (a browser page without the fonts file): Inter alone measures,
+      // and the viewer's own fonts draw what it lacks.
+    },
+  );
   return cjkLoading;
+}
+
+type FallbackData = typeof import('./font-data-fallback.js');
+let loadFallbackData = (): Promise<FallbackData> => import('./font-data-fallback.js');
+
+/**
+ * Where the fallback fonts come from: the browser build keeps them (6 MB) in a file of their own,
+ * dist/browser/flowlane-fonts.mjs, loaded from beside the bundle only when a text needs them.
+ */
+export function setFallbackFontSource(load: () => Promise<FallbackData>): void {
+  loadFallbackData = load;
 }
 
 /** The face that draws a code point: the font itself, else the first fallback that has it. */

@@ -31,7 +31,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** A page whose origin serves `pages` (path -> HTML) and the two bundles; anything else is a 404. */
+/** A page whose origin serves `pages` (path -> HTML), the two bundles and the fallback fonts beside them; anything else is a 404. */
 type Site = Page & { errors: string[]; requested: string[] };
 async function openSite(pages: Record<string, string>, colorScheme: 'light' | 'dark' = 'light', serveBundle: (file: string, nth: number) => boolean = () => true): Promise<Site> {
   const page = (await browser!.newPage({ colorScheme })) as Site;
@@ -44,7 +44,7 @@ async function openSite(pages: Record<string, string>, colorScheme: 'light' | 'd
     const url = new URL(route.request().url());
     const file = url.pathname.replace(/^\//, '');
     if (url.origin === ORIGIN && pages[file] !== undefined) return route.fulfill({ contentType: 'text/html', body: pages[file] });
-    if ((url.origin === ORIGIN || url.origin === CDN) && (file === 'flowlane.mjs' || file === 'flowlane.iife.js') && serveBundle(file, page.requested.filter((u) => u.endsWith(`/${file}`)).length)) {
+    if ((url.origin === ORIGIN || url.origin === CDN) && (file === 'flowlane.mjs' || file === 'flowlane.iife.js' || file === 'flowlane-fonts.mjs') && serveBundle(file, page.requested.filter((u) => u.endsWith(`/${file}`)).length)) {
       return route.fulfill({ contentType: 'text/javascript', headers: { 'access-control-allow-origin': '*' }, body: readFileSync(join(DIST, file), 'utf8') });
     }
     return route.fulfill({ status: 404, body: '' });
