@@ -34,14 +34,8 @@ class Scope {
     for (let s: Scope | undefined = this; s; s = s.parent) if (s.own.has(name)) return { found: true, value: s.own.get(name) };
     return { found: false };
   }
-  /** AWS assigns to the variable where it is declared if an outer scope has it, else here. */
+  /** Assignments land in this scope: a branch or iteration never changes its parent's variables. */
   set(name: string, value: unknown): void {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      if (s.own.has(name)) {
-        s.own.set(name, value);
-        return;
-      }
-    }
     this.own.set(name, value);
   }
   all(): Record<string, unknown> {
@@ -123,10 +117,10 @@ class Execution {
     if (!isObj(machine) || typeof machine.StartAt !== 'string' || !isObj(machine.States)) {
       throw new RunSetupError('the definition has no StartAt and States');
     }
-    const inputText = this.checkSize(input, 'the execution input');
-    this.event('ExecutionStarted', { executionStartedEventDetails: { input: inputText, inputDetails: { truncated: false }, roleArn: (this.context.Execution as Obj).RoleArn } });
     const language = typeof machine.QueryLanguage === 'string' ? machine.QueryLanguage : 'JSONPath';
+    this.event('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(input), inputDetails: { truncated: false }, roleArn: (this.context.Execution as Obj).RoleArn } });
     try {
+      this.checkSize(input, 'the execution input');
       const output = await this.runMachine({ machine: machine as unknown as Machine, scope: new Scope(), language, depth: 0 }, input);
       this.event('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(output), outputDetails: { truncated: false } } });
       return this.result({ status: 'SUCCEEDED', output });
