@@ -15,6 +15,8 @@ import type { QueryEnv, StatesBinding } from './query.js';
 import type { HistoryEvent, RunOptions, RunResult } from './types.js';
 
 type Obj = Record<string, unknown>;
+/** What a state gives the next one: its output, the next state's name (none at an end), its assignments. */
+type Step = { output: unknown; next?: string | undefined; assign?: Obj | undefined };
 type State = Obj & { Type: string };
 interface Machine {
   StartAt: string;
@@ -58,6 +60,20 @@ interface Frame {
 
 class ExecutionTimedOut extends Error {}
 
+class LazyScope implements PathScope {
+  private ctx: Obj | undefined;
+  constructor(
+    private readonly scope: Scope,
+    private readonly make: () => Obj,
+  ) {}
+  get context(): Obj {
+    return (this.ctx ??= this.make());
+  }
+  variable(name: string): { found: boolean; value?: unknown } {
+    return this.scope.get(name);
+  }
+}
+
 /** Runs a state machine definition to its end. Never throws for the machine's own errors: see RunResult. */
 export async function runStateMachine(definition: unknown, options: RunOptions = {}): Promise<RunResult> {
   return new Execution(definition, options).run();
@@ -77,6 +93,11 @@ class Execution {
   private readonly resolveTask: TaskResolver;
   private readonly timeoutSeconds: number | undefined;
   private readonly context: Obj;
+  private nowClock = NaN;
+  private nowText = '';
+  // The JSON text of the last state output: the next state's input is usually the same value.
+  private lastOutput: unknown = undefined;
+  private lastOutputText = '';
 
   constructor(
     private readonly definition: unknown,
@@ -143,7 +164,7 @@ class Execution {
   private event(type: string, details: Obj): void {
     if (!this.recording) return;
     const id = this.events.length + 1;
-    this.events.push({ timestamp: new Date(this.clock).toISOString(), type, id, previousEventId: id - 1, ...details });
+    this.events.push({ timestamp: this.now(), type, id, previousEventId: id - 1, ...details });
   }
 
   /** JSON text of a payload, refusing one over the size limit with AWS's error. */
@@ -179,15 +200,26 @@ class Execution {
       }
       this.checkTimeout();
       this.states.push(name);
-      const step = await this.runState(name, state as State, data, frame);
+      // Most JSONPath states finish synchronously; awaiting only real promises keeps loops fast.
+      const pending = this.runState(name, state as State, data, frame);
+      const step = pending instanceof Promise ? await pending : pending;
       if (step.next === undefined) return step.output;
       name = step.next;
       data = step.output;
     }
   }
 
+  /** The clock as ISO 8601, computed once per clock value (it changes only at Waits and retries). */
+  private now(): string {
+    if (this.nowClock !== this.clock) {
+      this.nowClock = this.clock;
+      this.nowText = new Date(this.clock).toISOString();
+    }
+    return this.nowText;
+  }
+
   private contextFor(name: string, frame: Frame, retryCount: number, extra?: Obj): Obj {
-    const ctx: Obj = { ...this.context, State: { EnteredTime: new Date(this.clock).toISOString(), Name: name, RetryCount: retryCount } };
+    const ctx: Obj = { ...this.context, State: { EnteredTime: this.now(), Name: name, RetryCount: retryCount } };
     if (frame.mapItem) ctx.Map = { Item: frame.mapItem };
     if (extra) Object.assign(ctx, extra);
     return ctx;
@@ -197,23 +229,34 @@ class Execution {
     return { context, variable: (n) => frame.scope.get(n) };
   }
 
+  /** A scope whose context object is built only if a path reads `$$` (most states never do). */
+  private lazyScope(frame: Frame, make: () => Obj): PathScope {
+    return new LazyScope(frame.scope, make);
+  }
+
   private queryEnv(frame: Frame, name: string, states: StatesBinding): QueryEnv {
     return { states, variables: frame.scope.all(), random: this.random, now: this.clock, where: name };
   }
 
-  private async runState(name: string, state: State, raw: unknown, frame: Frame): Promise<{ output: unknown; next?: string }> {
+  private runState(name: string, state: State, raw: unknown, frame: Frame): Step | Promise<Step> {
     const type = state.Type;
     const jsonata = (typeof state.QueryLanguage === 'string' ? state.QueryLanguage : frame.language) === 'JSONata';
-    const inputText = this.checkSize(raw, `the input to state '${name}'`);
+    const inputText = raw === this.lastOutput && raw !== undefined ? this.lastOutputText : this.checkSize(raw, `the input to state '${name}'`);
     this.event(`${type}StateEntered`, { stateEnteredEventDetails: { name, input: inputText, inputDetails: { truncated: false } } });
     const run = jsonata ? this.jsonataState(name, state, raw, frame) : this.jsonPathState(name, state, raw, frame);
-    const { output, next, assign } = await run;
+    return run instanceof Promise ? run.then((step) => this.exitState(name, type, step, frame)) : this.exitState(name, type, run, frame);
+  }
+
+  private exitState(name: string, type: string, step: Step, frame: Frame): Step {
+    const { output, assign } = step;
     if (assign) for (const [k, v] of Object.entries(assign)) frame.scope.set(k, v);
     const outputText = this.checkSize(output, `the output of state '${name}'`);
+    this.lastOutput = output;
+    this.lastOutputText = outputText;
     if (type !== 'Fail') {
       this.event(`${type}StateExited`, { stateExitedEventDetails: { name, output: outputText, outputDetails: { truncated: false } } });
     }
-    return next === undefined ? { output } : { output, next };
+    return step;
   }
 
   // ---- JSONPath states -------------------------------------------------------------------------
@@ -250,9 +293,8 @@ class Execution {
     return setPath(raw, String(path), result, name);
   }
 
-  private async jsonPathState(name: string, state: State, raw: unknown, frame: Frame): Promise<{ output: unknown; next?: string; assign?: Obj }> {
-    const context = this.contextFor(name, frame, 0);
-    const scope = this.pathScope(frame, context);
+  private jsonPathState(name: string, state: State, raw: unknown, frame: Frame): Step | Promise<Step> {
+    const scope = this.lazyScope(frame, () => this.contextFor(name, frame, 0));
     const next = state.End === true ? undefined : (state.Next as string | undefined);
     const assignWith = (data: unknown, assign: unknown): Obj | undefined => (isObj(assign) ? (this.template(assign, data, scope, name) as Obj) : undefined);
     switch (state.Type) {
@@ -267,9 +309,9 @@ class Execution {
       case 'Succeed':
       case 'Wait': {
         const effective = this.selectPath(state.InputPath, raw, scope, name);
-        if (state.Type === 'Wait') await this.advance(this.waitSeconds(state, effective, scope, name));
-        const assign = assignWith(effective, state.Assign);
-        return { output: this.selectPath(state.OutputPath, effective, scope, name), next: state.Type === 'Wait' ? next : undefined, assign };
+        const finish = (): Step => ({ output: this.selectPath(state.OutputPath, effective, scope, name), next: state.Type === 'Wait' ? next : undefined, assign: assignWith(effective, state.Assign) });
+        if (state.Type === 'Succeed') return finish();
+        return this.advance(this.waitSeconds(state, effective, scope, name)).then(finish);
       }
       case 'Fail':
         throw this.failError(state, raw, scope, name);
@@ -568,7 +610,7 @@ class Execution {
     return this.runIterations(name, state, frame, batched, (item, index) => {
       if (selector === undefined || batched.batched) return item;
       const ctx: Obj = { ...scope.context as Obj, Map: { Item: { Index: index, Value: item } } };
-      return this.template(selector, effective, { context: ctx, variable: scope.variable }, name);
+      return this.template(selector, effective, { context: ctx, variable: (n) => scope.variable(n) }, name);
     });
   }
 
