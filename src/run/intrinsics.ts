@@ -291,15 +291,16 @@ const FUNCTIONS: Record<string, Fn> = {
     const s = str(args[0], env, name);
     const delimiters = str(args[1], env, name);
     if (delimiters === '') return [s];
+    // Splits at every delimiter character; empty pieces between two delimiters are kept.
     const out: string[] = [];
     let cur = '';
     for (const ch of s) {
       if (delimiters.includes(ch)) {
-        if (cur !== '') out.push(cur);
+        out.push(cur);
         cur = '';
       } else cur += ch;
     }
-    if (cur !== '') out.push(cur);
+    out.push(cur);
     return out;
   },
   'States.UUID': (args, env, name) => {
