@@ -169,7 +169,13 @@ class Execution {
 
   /** JSON text of a payload, refusing one over the size limit with AWS's error. */
   private checkSize(value: unknown, what: string): string {
-    const text = JSON.stringify(value) ?? 'null';
+    let text: string;
+    try {
+      text = JSON.stringify(value) ?? 'null';
+    } catch {
+      // Only a payload nested deeper than the JavaScript stack allows gets here.
+      throw new StatesError('States.Runtime', `${what} is nested too deeply to be serialised as JSON.`);
+    }
     // UTF-8 bytes: only count exactly when the text could be near the limit.
     if (text.length * 3 > this.maxPayload && Buffer.byteLength(text, 'utf8') > this.maxPayload) {
       throw new StatesError('States.DataLimitExceeded', `The size of ${what} exceeds the maximum number of bytes service limit (${this.maxPayload}).`);

@@ -1,6 +1,6 @@
 // `flowlane run` and `flowlane test` as a user runs them: real files, stdout, exit codes.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -108,5 +108,38 @@ describe('flowlane test', () => {
     expect(lines[1]).toBe('FAIL RetryPath: states LambdaState → SQSState, expected LambdaState');
     expect(lines[2]).toBe('FAIL HybridPath: no mock for state "SQSState"');
     expect(lines[3]).toBe('0 of 3 test cases passed');
+  });
+});
+
+describe('flowlane run --bucket-dir (a distributed Map reading and writing S3 as folders)', () => {
+  test('ItemReader reads DIR/<bucket>/<key> (CSV), ResultWriter writes DIR/<bucket>/<prefix>/', () => {
+    const dir = temp();
+    const buckets = join(dir, 's3');
+    mkdirSync(join(buckets, 'orders'), { recursive: true });
+    writeFileSync(join(buckets, 'orders', 'list.csv'), 'id,amount\n1,10\n2,"1,5"\n');
+    const file = join(dir, 'dmap.asl.json');
+    writeFileSync(file, JSON.stringify({
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }, Parameters: { Bucket: 'orders', Key: 'list.csv' } },
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Tag', States: { Tag: { Type: 'Pass', Parameters: { 'id.$': '$.id', seen: true }, End: true } } },
+          ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'results', Prefix: 'run1' } },
+          End: true,
+        },
+      },
+    }));
+    const r = run(['run', file, '--bucket-dir', buckets, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.status).toBe('SUCCEEDED');
+    expect(out.states).toEqual(['Each', 'Tag', 'Tag']);
+    expect(out.output.ResultWriterDetails).toEqual({ Bucket: 'results', Key: 'run1/manifest.json' });
+    const succeeded = JSON.parse(readFileSync(join(buckets, 'results', 'run1', 'SUCCEEDED_0.json'), 'utf8'));
+    expect(succeeded.map((x: { Output: string }) => JSON.parse(x.Output))).toEqual([{ id: '1', seen: true }, { id: '2', seen: true }]);
+    const missing = run(['run', file]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/reads s3:\/\/orders\/list\.csv, which the run has no local file for/);
   });
 });
