@@ -164,7 +164,8 @@ class Execution {
   private event(type: string, details: Obj): void {
     if (!this.recording) return;
     const id = this.events.length + 1;
-    this.events.push({ timestamp: this.now(), type, id, previousEventId: id - 1, ...details });
+    // AWS links the first state's entry to event 0, not to ExecutionStarted (seen in recorded histories).
+    this.events.push({ timestamp: this.now(), type, id, previousEventId: id === 2 ? 0 : id - 1, ...details });
   }
 
   /** JSON text of a payload, refusing one over the size limit with AWS's error. */

@@ -291,16 +291,17 @@ const FUNCTIONS: Record<string, Fn> = {
     const s = str(args[0], env, name);
     const delimiters = str(args[1], env, name);
     if (delimiters === '') return [s];
-    // Splits at every delimiter character; empty pieces between two delimiters are kept.
+    // Splits at every delimiter character and drops empty pieces: executions recorded on AWS give
+    // [] for ",,,," split at ",", and [" ", " "] for " , ".
     const out: string[] = [];
     let cur = '';
     for (const ch of s) {
       if (delimiters.includes(ch)) {
-        out.push(cur);
+        if (cur !== '') out.push(cur);
         cur = '';
       } else cur += ch;
     }
-    out.push(cur);
+    if (cur !== '') out.push(cur);
     return out;
   },
   'States.UUID': (args, env, name) => {

@@ -107,6 +107,27 @@ const JSONATA: Case[] = [
   { page: 'transforming-data.html', name: 'a failing expression is States.QueryEvaluationError', definition: jsonata({ S: { Type: 'Pass', Output: '{% $states.input.a.b %}', End: true } }), input: {}, expected: { status: 'FAILED', error: 'States.QueryEvaluationError' } },
 ];
 
+// Executions recorded on AWS itself: LocalStack's Step Functions suite keeps the histories real AWS
+// returned (tests/aws/services/stepfunctions/v2/intrinsic_functions/test_string_operations.snapshot.json,
+// test_string_split: one Pass state "State_0" whose Parameters call States.StringSplit on the input).
+const splitMachine = { StartAt: 'State_0', States: { State_0: { Type: 'Pass', Parameters: { 'FunctionResult.$': 'States.StringSplit($.FunctionInput.fst, $.FunctionInput.snd)' }, End: true } } };
+const RECORDED_SPLITS: [string, string, string[]][] = [
+  [' ', ',', [' ']],
+  [' , ', ',', [' ', ' ']],
+  [', , ,', ',', [' ', ' ']],
+  [',,,,', ',', []],
+  ['1,2,3,4,5', ',', ['1', '2', '3', '4', '5']],
+  ['This.is+a,test=string', '.+,=', ['This', 'is', 'a', 'test', 'string']],
+  ['split on T and \nnew line', 'T\n', ['split on ', ' and ', 'new line']],
+];
+const RECORDED: Case[] = RECORDED_SPLITS.map(([fst, snd, out]) => ({
+  page: 'recorded on AWS (LocalStack snapshot)',
+  name: `States.StringSplit(${JSON.stringify(fst)}, ${JSON.stringify(snd)})`,
+  definition: splitMachine,
+  input: { FunctionInput: { fst, snd } },
+  expected: { status: 'SUCCEEDED', output: { FunctionResult: out } },
+}));
+
 function matches(c: Case, status: string, output: unknown, error: unknown): boolean {
   if (status !== c.expected.status) return false;
   return c.expected.status === 'SUCCEEDED' ? JSON.stringify(output) === JSON.stringify(c.expected.output) : error === c.expected.error;
@@ -134,6 +155,25 @@ describe('conformance with the AWS documentation examples', () => {
     else expect([r.status, r.error]).toEqual(['FAILED', c.expected.error]);
   });
 
+  test.each(RECORDED.map((c) => [c.name, c] as const))('recorded on AWS: %s', async (_n, c) => {
+    const r = await runStateMachine(c.definition, { input: c.input });
+    expect([r.status, r.output]).toEqual(['SUCCEEDED', (c.expected as { output: Json }).output]);
+  });
+
+  test('the history has the shape AWS recorded: ids, previousEventIds, types and details', async () => {
+    const input = { FunctionInput: { fst: '1,2,3,4,5', snd: ',' } };
+    const r = await runStateMachine(splitMachine, { input });
+    // As the snapshot stores it: JSON texts parsed, timestamps and the role masked.
+    const seen = r.history.map((e) => JSON.parse(JSON.stringify(e), (k, v) => (k === 'timestamp' ? 'timestamp' : k === 'roleArn' ? 'snf_role_arn' : (k === 'input' || k === 'output') && typeof v === 'string' ? JSON.parse(v) : v)));
+    const output = { FunctionResult: ['1', '2', '3', '4', '5'] };
+    expect(seen).toEqual([
+      { executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: 'snf_role_arn' }, id: 1, previousEventId: 0, timestamp: 'timestamp', type: 'ExecutionStarted' },
+      { id: 2, previousEventId: 0, stateEnteredEventDetails: { input, inputDetails: { truncated: false }, name: 'State_0' }, timestamp: 'timestamp', type: 'PassStateEntered' },
+      { id: 3, previousEventId: 2, stateExitedEventDetails: { name: 'State_0', output, outputDetails: { truncated: false } }, timestamp: 'timestamp', type: 'PassStateExited' },
+      { executionSucceededEventDetails: { output, outputDetails: { truncated: false } }, id: 4, previousEventId: 3, timestamp: 'timestamp', type: 'ExecutionSucceeded' },
+    ]);
+  });
+
   test('side by side on the JSONPath subset: flowlane matches all, aws-local-stepfunctions fewer', async () => {
     let ours = 0;
     const missed: string[] = [];
@@ -142,12 +182,19 @@ describe('conformance with the AWS documentation examples', () => {
       if (matches(c, r.status, r.output, r.error)) ours++;
       if (!(await theirs(c))) missed.push(`${c.name} ${JSON.stringify(c.input)}`);
     }
+    let libRecorded = 0;
+    for (const c of RECORDED) if (await theirs(c)) libRecorded++;
+    console.log(`recorded AWS executions: flowlane ${RECORDED.length}/${RECORDED.length}, aws-local-stepfunctions ${libRecorded}/${RECORDED.length}`);
+    expect(libRecorded).toBe(EXPECTED_LIBRARY_RECORDED);
     const lib = JSONPATH.length - missed.length;
     console.log(`conformance, JSONPath subset: flowlane ${ours}/${JSONPATH.length}, aws-local-stepfunctions ${lib}/${JSONPATH.length} (misses: ${missed.join('; ')}); JSONata: flowlane ${JSONATA.length}/${JSONATA.length}, aws-local-stepfunctions does not run JSONata`);
     expect(ours).toBe(JSONPATH.length);
     expect(missed).toEqual(EXPECTED_LIBRARY_MISSES);
   });
 });
+
+/** How many recorded executions aws-local-stepfunctions 3.0.0 matches (it keeps empty split pieces). */
+const EXPECTED_LIBRARY_RECORDED = 3;
 
 /** What aws-local-stepfunctions 3.0.0 gets wrong here (pinned: a new version that fixes one shows up). */
 const EXPECTED_LIBRARY_MISSES: string[] = [

@@ -1,7 +1,7 @@
 // Differential test: on generated JSONPath state machines without Tasks (Pass with Parameters, Result,
 // ResultPath, InputPath/OutputPath and intrinsic functions; Choice with comparisons, And/Not; inline Map
 // with ItemSelector and $$.Map.Item; Parallel; Succeed/Fail), flowlane's interpreter gives the same
-// status and output as aws-local-stepfunctions 3.0.0, on features that library implements.
+// status and output as aws-local-stepfunctions 3.0.0, on features that library implements as AWS does.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { runStateMachine } from '../../src/run/index.js';
@@ -39,7 +39,7 @@ const valueExpr = fc.constantFrom(...VALUE_EXPRESSIONS);
 const parameters = fc.dictionary(fc.constantFrom('p', 'q', 'r'), valueExpr, { minKeys: 1, maxKeys: 3 }).map((d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [`${k}.$`, v])));
 const rule = fc.oneof(
   fc.record({ Variable: fc.constant('$.a'), op: fc.constantFrom('NumericEquals', 'NumericLessThan', 'NumericGreaterThanEquals'), v: fc.integer({ min: -3, max: 3 }) }).map((r) => ({ Variable: r.Variable, [r.op]: r.v })),
-  fc.record({ v: fc.constantFrom('a', 'b', 'a,b', '') }).map((r) => ({ Variable: '$.b', StringEquals: r.v })),
+  fc.record({ v: fc.constantFrom('a', 'b', 'a,b', 'x') }).map((r) => ({ Variable: '$.b', StringEquals: r.v })),
   fc.constant({ Variable: '$.o.x', NumericLessThanPath: '$.a' }),
   fc.constant({ Not: { Variable: '$.b', StringMatches: 'a*' } }),
   fc.constant({ And: [{ Variable: '$.a', NumericGreaterThan: -2 }, { Variable: '$.arr', IsPresent: true }] }),
@@ -91,7 +91,9 @@ function machine(steps: Step[], end: 'succeed' | 'fail', outputPath: string | un
 
 const input = fc.record({
   a: fc.integer({ min: -3, max: 3 }),
-  b: fc.constantFrom('a', 'b', 'a,b', 'ab,,c', ''),
+  // No string with empty pieces between commas: AWS drops them in States.StringSplit (recorded
+  // executions, see conformance.test.ts), aws-local-stepfunctions keeps them.
+  b: fc.constantFrom('a', 'b', 'a,b', 'ab,c', ' , '),
   arr: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }),
   o: fc.record({ x: fc.integer({ min: -3, max: 3 }) }),
 });

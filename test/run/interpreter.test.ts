@@ -343,7 +343,7 @@ describe('guards and determinism', () => {
   });
   test('history: ids chain, types as GetExecutionHistory names them', async () => {
     const r = await one({}, { a: 1 });
-    expect(r.history.map((e) => [e.id, e.previousEventId, e.type])).toEqual([[1, 0, 'ExecutionStarted'], [2, 1, 'PassStateEntered'], [3, 2, 'PassStateExited'], [4, 3, 'ExecutionSucceeded']]);
+    expect(r.history.map((e) => [e.id, e.previousEventId, e.type])).toEqual([[1, 0, 'ExecutionStarted'], [2, 0, 'PassStateEntered'], [3, 2, 'PassStateExited'], [4, 3, 'ExecutionSucceeded']]);
     expect(r.history[2]!.stateExitedEventDetails).toEqual({ name: 'S', output: '{"a":1}', outputDetails: { truncated: false } });
   });
 });
