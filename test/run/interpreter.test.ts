@@ -244,6 +244,18 @@ describe(`Retry and Catch: ${DOCS}/concepts-error-handling.html`, () => {
   });
 });
 
+describe(`callback tasks: ${DOCS}/connect-to-resource.html`, () => {
+  test('.waitForTaskToken gets a generated token at $$.Task.Token; the mock answers as the callback would', async () => {
+    const state = { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { 'MessageBody.$': '$$.Task.Token' } };
+    const seen: unknown[] = [];
+    const a = await one(state, {}, handlers({ S: (input: Json) => (seen.push(input.MessageBody), { ok: 1 }) }));
+    expect(a.output).toEqual({ ok: 1 });
+    expect(seen[0]).toMatch(/^flowlane-token-[0-9a-f]{48}$/);
+    await one(state, {}, handlers({ S: (input: Json) => (seen.push(input.MessageBody), {}) }));
+    expect(seen[1]).toBe(seen[0]);
+  });
+});
+
 describe('Step Functions Local mock files (per-invocation numbering, retries included)', () => {
   const mocks = parseMockFile({
     StateMachines: { M: { TestCases: { Retry: { S: 'Flaky' } } } },

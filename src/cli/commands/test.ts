@@ -29,7 +29,6 @@ interface TestCliOptions {
   expect?: string;
   stateMachine?: string;
   handlers?: string;
-  format?: string;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
