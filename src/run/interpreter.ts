@@ -94,6 +94,8 @@ class Execution {
   private readonly timeoutSeconds: number | undefined;
   private readonly context: Obj;
   private nowClock = NaN;
+  // Inside a distributed Map's iterations: child executions, whose events AWS keeps out of this history.
+  private childDepth = 0;
   private nowText = '';
   // The JSON text of the last state output: the next state's input is usually the same value.
   private lastOutput: unknown = undefined;
@@ -162,7 +164,7 @@ class Execution {
   }
 
   private event(type: string, details: Obj): void {
-    if (!this.recording) return;
+    if (!this.recording || this.childDepth > 0) return;
     const id = this.events.length + 1;
     // AWS links the first state's entry to event 0, not to ExecutionStarted (seen in recorded histories).
     this.events.push({ timestamp: this.now(), type, id, previousEventId: id === 2 ? 0 : id - 1, ...details });
@@ -261,7 +263,9 @@ class Execution {
     this.lastOutput = output;
     this.lastOutputText = outputText;
     if (type !== 'Fail') {
-      this.event(`${type}StateExited`, { stateExitedEventDetails: { name, output: outputText, outputDetails: { truncated: false } } });
+      // AWS records the variables a state assigns, each as JSON text, on its exit event.
+      const assigned = assign && this.recording ? { assignedVariables: Object.fromEntries(Object.entries(assign).map(([k, v]) => [k, JSON.stringify(v)])), assignedVariablesDetails: { truncated: false } } : {};
+      this.event(`${type}StateExited`, { stateExitedEventDetails: { ...assigned, name, output: outputText, outputDetails: { truncated: false } } });
     }
     return step;
   }
@@ -702,32 +706,39 @@ class Execution {
     const toleratedPercent = typeof state.ToleratedFailurePercentage === 'number' ? state.ToleratedFailurePercentage : 0;
     const language = typeof processor.QueryLanguage === 'string' ? processor.QueryLanguage : frame.language;
     this.event('MapStateStarted', { mapStateStartedEventDetails: { length: items.length } });
+    const mapRunArn = `${(this.context.Execution as Obj).Id}:${name}`.replace(':execution:', ':mapRun:');
+    if (distributed) this.event('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn } });
     const results: unknown[] = [];
     let failures = 0;
     for (let index = 0; index < items.length; index++) {
       const item = items[index];
-      this.event('MapIterationStarted', { mapIterationStartedEventDetails: { name, index } });
+      if (!distributed) this.event('MapIterationStarted', { mapIterationStartedEventDetails: { name, index } });
       // A distributed Map's child executions do not see the parent's variables.
       const scope = distributed ? new Scope() : new Scope(frame.scope);
+      if (distributed) this.childDepth++;
       try {
         const input = itemInput(item, index);
         results.push(await this.runMachine({ machine: processor, scope, language, mapItem: { Index: index, Value: item }, depth: frame.depth + 1 }, input));
-        this.event('MapIterationSucceeded', { mapIterationSucceededEventDetails: { name, index } });
+        if (distributed) this.childDepth--;
+        else this.event('MapIterationSucceeded', { mapIterationSucceededEventDetails: { name, index } });
       } catch (e) {
+        if (distributed) this.childDepth--;
         if (!(e instanceof StatesError)) throw e;
-        this.event('MapIterationFailed', { mapIterationFailedEventDetails: { name, index } });
+        if (!distributed) this.event('MapIterationFailed', { mapIterationFailedEventDetails: { name, index } });
         if (!distributed || TERMINAL_ERRORS.has(e.error)) {
           this.event('MapStateFailed', {});
           throw e;
         }
         failures++;
         if (failures > toleratedCount && (failures / items.length) * 100 > toleratedPercent) {
+          this.event('MapRunFailed', { mapRunFailedEventDetails: { error: 'States.ExceedToleratedFailureThreshold' } });
           this.event('MapStateFailed', {});
           throw new StatesError('States.ExceedToleratedFailureThreshold', `The Map state '${name}' had ${failures} failed item(s), more than its tolerated failure threshold.`);
         }
         results.push({ Error: e.error, Cause: e.cause });
       }
     }
+    if (distributed) this.event('MapRunSucceeded', {});
     this.event('MapStateSucceeded', {});
     if (distributed && isObj(state.ResultWriter)) return this.writeResults(name, state.ResultWriter, results);
     return results;

@@ -73,6 +73,12 @@ function simpleSegments(p: string, start: number): Segment[] | undefined {
   return out;
 }
 
+/** Whether a path can select several values: outside quotes it has `*`, `..`, `?(`, or `:`/`,` in brackets. */
+function isIndefinite(path: string): boolean {
+  const bare = path.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, "''");
+  return /\*|\.\.|\?\(|\[[^\]]*[:,][^\]]*\]/.test(bare);
+}
+
 const MISSING = Symbol('missing');
 
 /** Walks segments; MISSING when a step does not exist (as opposed to existing and being null). */
@@ -122,8 +128,10 @@ export function readPath(path: string, data: unknown, scope: PathScope): { found
     throw new StatesError('States.Runtime', `Invalid path '${path}': ${e instanceof Error ? e.message : String(e)}`);
   }
   const list = Array.isArray(matches) ? matches : [];
-  // A path that names one element through a single slice or union still selects a list, as AWS does.
-  return { found: true, value: list };
+  // Wildcards, recursive descent, filters, slices and unions select a list (even of one); a path that
+  // needed the engine only for its quoting (`$['a\\'b']`) selects one value.
+  if (isIndefinite(parsed.rest)) return { found: true, value: list };
+  return list.length === 0 ? { found: false } : { found: true, value: list[0] };
 }
 
 /** Reads a path that must select something: a missing value is `States.Runtime`, as AWS reports it. */

@@ -29,7 +29,8 @@ export interface QueryEnv {
   where: string;
 }
 
-const TEMPLATE = /^\s*\{%([\s\S]*)%\}\s*$/;
+// Exactly `{%` … `%}`: AWS takes " {% x %} " (with spaces outside) as a plain string (recorded executions).
+const TEMPLATE = /^\{%([\s\S]*)%\}$/;
 
 /** The expression of a `{% … %}` string; undefined for other values. */
 export function templateExpression(value: unknown): string | undefined {

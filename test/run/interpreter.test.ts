@@ -359,3 +359,27 @@ describe('guards and determinism', () => {
     expect(r.history[2]!.stateExitedEventDetails).toEqual({ name: 'S', output: '{"a":1}', outputDetails: { truncated: false } });
   });
 });
+
+// Behaviours taken from executions recorded on AWS (LocalStack's Step Functions snapshots; see
+// scripts/conformance-recorded.mjs).
+describe('as recorded on AWS', () => {
+  test('" {% x %} " with spaces outside the braces is a plain string, not an expression', async () => {
+    const r = await runStateMachine({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: { a: ' {% states.input %} ', b: '{% 1 + 1 %}' }, End: true } } });
+    expect(r.output).toEqual({ a: ' {% states.input %} ', b: 2 });
+  });
+  test('States.MathAdd drops fractions: 59 + 4.3 = 63', async () => {
+    expect(await output({ Parameters: { 'v.$': 'States.MathAdd($.a, $.b)' } }, { a: 59, b: 4.3 })).toEqual({ v: 63 });
+  });
+  test('a quoted-key path selects one value, not a list; a backslash in quotes is a plain character', async () => {
+    expect(await output({ Parameters: { 'v.$': "$['Test\\\"\"Name\"']" } }, { 'Test\\""Name"': 'x' })).toEqual({ v: 'x' });
+  });
+  test('the exit event lists the variables a state assigns, as JSON text', async () => {
+    const r = await one({ Assign: { n: 1, s: 'a' } }, {});
+    expect(r.history[2]!.stateExitedEventDetails).toEqual({ assignedVariables: { n: '1', s: '"a"' }, assignedVariablesDetails: { truncated: false }, name: 'S', output: '{}', outputDetails: { truncated: false } });
+  });
+  test("a distributed Map's iterations are child executions: MapRun events, none of theirs in this history", async () => {
+    const r = await one({ Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } }, [1, 2]);
+    expect(r.history.map((e) => e.type)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+    expect(r.states).toEqual(['S', 'P', 'P']);
+  });
+});
