@@ -1,5 +1,7 @@
-// Every example's ASL runs to the end in aws-local-stepfunctions, with each Task stubbed by a local
-// handler: it reaches a Succeed (or End) or a Fail state of the diagram, never an interpreter error.
+// Every example's ASL runs to the end in flowlane's own interpreter (src/run), with each Task answered
+// by a local handler: it reaches a Succeed (or End) or a Fail state of the diagram, never an
+// interpreter error. (aws-local-stepfunctions, used here before, implements neither JSONata nor
+// variables: it ran feature-jsonata's Choice into its Fail state.)
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -7,15 +9,7 @@ import { toAsl } from '../../src/asl/index.js';
 import { parseDiagram } from '../../src/model/index.js';
 import { repoRoot, seedsDir } from './corpus-helpers.js';
 
-// aws-local-stepfunctions 3 calls Promise.withResolvers, which Node 20 lacks.
-const P = Promise as unknown as { withResolvers?: () => unknown };
-P.withResolvers ??= function withResolvers<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-  return { promise, resolve, reject };
-};
-const { StateMachine } = await import('aws-local-stepfunctions');
+import { runStateMachine } from '../../src/run/index.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -44,6 +38,8 @@ function universalInput(definition: Json): Json {
   const walk = (v: Json, key: string): void => {
     if (typeof v === 'string') {
       for (const m of v.matchAll(/(?<![$\w])\$((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) add(`$${m[1]}`, key === 'ItemsPath' ? [] : 0);
+      // JSONata expressions read the input as $states.input.a.b.
+      for (const m of v.matchAll(/\$states\.input((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) add(`$${m[1]}`, 0);
     } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
     else if (v && typeof v === 'object') {
       if (typeof v.Variable === 'string') {
@@ -79,26 +75,11 @@ function statesOfType(sm: Json, type: string, out: string[] = []): string[] {
   return out;
 }
 
-export async function runMachine(definition: Json): Promise<{ ok: true; output: unknown } | { ok: false; failState: boolean; error: unknown }> {
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
+/** Runs a definition with every Task answering the universal input; the run's result and the Fail states' names. */
+export async function runMachine(definition: Json) {
   const input = universalInput(definition);
-  const stub = () => structuredClone(input);
-  const overrides = {
-    taskResourceLocalHandlers: Object.fromEntries(statesOfType(definition, 'Task').map((n) => [n, stub])),
-    waitTimeOverrides: Object.fromEntries(statesOfType(definition, 'Wait').map((n) => [n, 0])),
-    retryIntervalOverrides: Object.fromEntries([...statesOfType(definition, 'Task'), ...statesOfType(definition, 'Parallel'), ...statesOfType(definition, 'Map')].map((n) => [n, 0])),
-  };
-  const execution = machine.run(structuredClone(input) as never, { overrides });
-  const timer = setTimeout(() => execution.abort(), 10_000);
-  try {
-    return { ok: true, output: await execution.result };
-  } catch (error) {
-    const cause = (error as { cause?: object }).cause;
-    const failState = cause !== undefined && Object.getPrototypeOf(cause)?.constructor?.name === 'FailStateError';
-    return { ok: false, failState, error };
-  } finally {
-    clearTimeout(timer);
-  }
+  const result = await runStateMachine(definition, { input: structuredClone(input), resolveTask: async () => structuredClone(input) });
+  return { result, failStates: statesOfType(definition, 'Fail') };
 }
 
 function exampleFiles(): string[] {
@@ -110,7 +91,7 @@ function exampleFiles(): string[] {
 
 const files = exampleFiles();
 
-describe.skipIf(files.length === 0)('examples run in aws-local-stepfunctions', () => {
+describe.skipIf(files.length === 0)('examples run in flowlane run', () => {
   test.each(files.map((f) => [f.split('/').slice(-2).join('/'), f]))('%s', async (_name, file) => {
     const parsed = parseDiagram(readFileSync(file, 'utf8'));
     const syntaxErrors = parsed.diagnostics.filter((d) => d.severity === 'error');
@@ -118,7 +99,10 @@ describe.skipIf(files.length === 0)('examples run in aws-local-stepfunctions', (
     const converted = toAsl(parsed.value);
     const errors = converted.diagnostics.filter((d) => d.severity === 'error');
     expect(errors.map((d) => `${d.range.start.line + 1}: ${d.message}`)).toEqual([]);
-    const result = await runMachine(converted.value as Json);
-    if (!result.ok) expect(result.failState, String((result.error as Error).message)).toBe(true);
+    const { result, failStates } = await runMachine(converted.value as Json);
+    const last = result.states.at(-1);
+    // It ends where the diagram draws an end: succeeded, or failed in one of the diagram's Fail states.
+    if (result.status !== 'SUCCEEDED') expect({ status: result.status, error: result.error, cause: result.cause, failedIn: failStates.includes(last ?? '') ? 'a Fail state' : last }).toMatchObject({ status: 'FAILED', failedIn: 'a Fail state' });
+    expect(result.states.length).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,9 @@
+// The run stage: executes an ASL state machine offline (see interpreter.ts), with Task results from
+// AWS Step Functions Local mock files or handler functions (mocks.ts).
+// Input: the ASL definition (the ASL stage's output, or a loaded ASL file) and RunOptions.
+// Output: RunResult (status, output/error, states entered, GetExecutionHistory events).
+export { runStateMachine, describeResource } from './interpreter.js';
+export { parseMockFile, taskResolver, testCases, machineNames } from './mocks.js';
+export type { MockFile, MockResponse, TaskCall, TaskResolver, ResolverOptions } from './mocks.js';
+export { StatesError, RunSetupError } from './errors.js';
+export type { ExecutionStatus, HistoryEvent, RunOptions, RunResult } from './types.js';
