@@ -57,7 +57,7 @@ const elkRequire = {
   name: 'elk-require',
   setup(build) {
     build.onLoad({ filter: /[\\/]src[\\/]layout[\\/]elk-module\.ts$/ }, () => ({
-      contents: "export const elkWorkerModule = require('elkjs/lib/elk-worker.min.js');",
+      contents: "export const elkWorkerModule = require('elkjs/lib/elk-worker.min.js'); export function saveCodeCache() {}",
       loader: 'ts',
       resolveDir: join(root, 'src', 'layout'),
     }));

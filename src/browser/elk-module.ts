@@ -7,3 +7,6 @@
 import elkWorker from 'elkjs/lib/elk-worker.min.js';
 
 export const elkWorkerModule: unknown = elkWorker;
+
+/** The Node build keeps a V8 code cache of ELK (src/layout/elk-module.ts); a page has none to keep. */
+export function saveCodeCache(): void {}

@@ -36,7 +36,9 @@ function sh(command: string, input?: string): { status: number; stdout: string; 
 beforeAll(() => {
   const work = mkdtempSync(join(tmpdir(), 'flowlane-pack-'));
   const out = npm(['pack', '--json', '--pack-destination', work], repoRoot);
-  const info = JSON.parse(out.slice(out.indexOf('['), out.lastIndexOf(']') + 1)) as { filename: string; files: { path: string }[] }[];
+  // The JSON array is the part of the output from a line `[` to a line `]` (build logs come around it).
+  const json = /^\[\n[\s\S]*?^\]$/m.exec(out)?.[0] ?? '';
+  const info = JSON.parse(json) as { filename: string; files: { path: string }[] }[];
   tarball = join(work, info[0]!.filename);
   packed = info[0]!.files.map((f) => f.path);
   project = join(work, 'consumer');
