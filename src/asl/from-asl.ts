@@ -1,7 +1,7 @@
 // ASL -> diagram.
 // Input: a state machine definition as parsed JSON (any value: bad input is reported, not thrown).
-// Output: a Diagram in the ASL profile of grammar/SPEC.md section 4, plus the diagnostics of
-// checkDefinition. The diagram is lossless: toAsl(fromAsl(x).value).value deep-equals x, because
+// Output: a Diagram in the ASL profile of grammar/SPEC.md section 4, plus the judgement of the
+// definition that `check` makes (validity.ts). The diagram is lossless: toAsl(fromAsl(x).value).value deep-equals x, because
 // everything the diagram cannot draw (a Next to a missing state, End:false, a field whose name is
 // not a `.fz` key, a States entry that is not a state) is carried verbatim as an attribute.
 //
@@ -17,6 +17,7 @@ import type { Diagnostic, JsonValue, Result } from '../core/index.js';
 import type { Attribute, Diagram, DiagramNode, Edge, Lane } from '../model/types.js';
 import { makeAttribute, NO_RANGE } from '../model/query.js';
 import { checkDefinition } from './check.js';
+import { judgeDefinition } from './validity.js';
 import {
   ESCAPED_FIELDS,
   VERBATIM_VALUE,
@@ -46,7 +47,7 @@ type EdgeKind = 'next' | 'choice' | 'default' | 'catch' | 'end' | 'start';
 
 export function fromAsl(definition: unknown, options: FromAslOptions = {}): Result<Diagram> {
   const locate = options.locate ?? (() => NO_RANGE);
-  const diagnostics: Diagnostic[] = checkDefinition(definition as JsonValue, locate);
+  const diagnostics: Diagnostic[] = options.validate === false ? checkDefinition(definition as JsonValue, locate) : judgeDefinition(definition as JsonValue, locate);
   const builder = new Builder(options.lanes ?? 'single');
   if (isObject(definition) && isObject(definition.States)) {
     builder.buildMachine(definition);

@@ -34,10 +34,10 @@ import { diagnostic, sortDiagnostics } from '../core/index.js';
 import type { Diagnostic, DiagnosticCode, JsonValue, Range, Result } from '../core/index.js';
 import { DiagramIndex, NO_RANGE, isAslKey } from '../model/query.js';
 import type { Diagram, DiagramNode, Edge, Lane, Loop } from '../model/types.js';
-import { checkDefinition } from './check.js';
 import { ESCAPED_FIELDS, VERBATIM_VALUE, isObject, setKey } from './fields.js';
 import type { AslStateMachine, JsonObject, JsonPath, Locator, ToAslOptions } from './types.js';
-import { validateAsl } from './validate.js';
+import { judgeDefinition } from './validity.js';
+import { checkDefinition } from './check.js';
 
 /** A state being assembled: from a node, or made up by inference (then `node` is the node that caused it). */
 interface VState {
@@ -89,8 +89,10 @@ export function toAslWithLocator(diagram: Diagram, options: ToAslOptions = {}): 
   const value = conv.run();
   const locate = conv.locator();
   const diagnostics = [...conv.diagnostics];
-  if (!conv.failed) diagnostics.push(...checkDefinition(value, locate));
-  if (options.validate !== false && !diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...validateAsl(value, locate));
+  // The judgement check, from-asl and render make of an ASL file (validity.ts), unless the diagram
+  // itself already failed or validation is off.
+  if (!conv.failed && options.validate === false) diagnostics.push(...checkDefinition(value, locate));
+  else if (!conv.failed) diagnostics.push(...judgeDefinition(value, locate));
   return { value, locate, diagnostics: dedupe(sortDiagnostics(diagnostics)) };
 }
 

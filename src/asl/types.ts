@@ -30,6 +30,8 @@ export interface FromAslOptions {
   lanes?: LaneMode;
   /** Where diagnostics about the definition point; without it they carry an empty range at 0:0. */
   locate?: Locator;
+  /** `false`: only flowlane's own checks, without asl-validator (what the language server's quick path needs). */
+  validate?: boolean;
 }
 
 export interface ToAslOptions {
@@ -37,6 +39,6 @@ export interface ToAslOptions {
   lane?: string;
   /** Report every inference (a guess about a plain FlowZap node or edge) as an error instead of a warning. */
   strict?: boolean;
-  /** Skip asl-validator (used by the round-trip tests on definitions the validator is known to reject). */
+  /** `false`: only flowlane's own checks, without asl-validator. */
   validate?: boolean;
 }

@@ -109,6 +109,7 @@ export const DIAGNOSTIC_CODES = {
   'asl-wrong-query-language': 'error',
   'asl-transition-conflict': 'error',
   'asl-validator': 'error',
+  'asl-validator-false-positive': 'warning',
   'asl-inferred': 'warning',
   'asl-unknown-lane': 'error',
 } as const satisfies Record<string, Severity>;
