@@ -1,6 +1,7 @@
 // The ASL conversion stage: Amazon States Language <-> Diagram, the ASL file loader and checks.
 // Input/output of each entry: see the header of the file it comes from.
 export { fromAsl } from './from-asl.js';
+export type { FromAslResult } from './from-asl.js';
 export { toAsl, toAslWithLocator, ruleFromLabel } from './to-asl.js';
 export type { ToAslOutput } from './to-asl.js';
 export { checkDefinition } from './check.js';

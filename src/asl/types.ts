@@ -30,8 +30,13 @@ export interface FromAslOptions {
   lanes?: LaneMode;
   /** Where diagnostics about the definition point; without it they carry an empty range at 0:0. */
   locate?: Locator;
-  /** `false`: only flowlane's own checks, without asl-validator (what the language server's quick path needs). */
+  /** `false`: only flowlane's own checks, without asl-validator. */
   validate?: boolean;
+  /**
+   * Draw a definition AWS would reject anyway: its errors become warnings and the nodes of the
+   * offending states are marked (`invalid` in the result, `// invalid:` comments in the diagram).
+   */
+  allowInvalid?: boolean;
 }
 
 export interface ToAslOptions {

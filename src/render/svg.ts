@@ -26,6 +26,11 @@ export interface SvgOptions {
   embedFont?: boolean;
   /** Write plain colours instead of CSS variables (for rasterisers without CSS variables). */
   resolvedColors?: boolean;
+  /**
+   * Nodes to mark as invalid (`render --allow-invalid` of an ASL definition AWS would reject), by node
+   * id, with the errors about each: class `fz-invalid`, a `!` badge and the errors as its tooltip.
+   */
+  invalid?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Makes a string usable inside an XML id and a CSS id selector. */
@@ -212,8 +217,9 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
   };
 
   const drawNode = (parent: G, node: LaidOutNode, depth: number): void => {
+    const invalid = options.invalid?.get(node.id);
     const g = parent.group().attr({
-      class: `fz-node fz-kind-${node.kind}`,
+      class: `fz-node fz-kind-${node.kind}${invalid ? ' fz-invalid' : ''}`,
       'data-id': node.id,
       'data-shape': node.shape,
       'data-kind': node.kind,
@@ -230,6 +236,7 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
       rect(g, { x: b.x + 1, y: b.y + 1, width: b.width - 2, height: Math.max(0, headerH - 2) }, 'fz-container-header', 9);
       painter.text(g, node.label, node.labelCenter, 'fz-label fz-label-title');
       if (node.retry) drawBadge(g, node);
+      if (invalid) drawInvalidMark(g, node, invalid);
       if (depth < 64) {
         drawLanes(g, node.id, depth + 1);
         drawEdges(g, node.id);
@@ -255,6 +262,17 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
       painter.text(g, node.label, node.labelCenter, 'fz-label');
     }
     if (node.retry) drawBadge(g, node);
+    if (invalid) drawInvalidMark(g, node, invalid);
+  };
+
+  /** A `!` disc on the node's top-left corner; its tooltip lists the errors. */
+  const drawInvalidMark = (g: G, node: LaidOutNode, errors: readonly string[]): void => {
+    const mark = g.group().attr({ class: 'fz-invalid-mark' });
+    const x = node.box.x + 2;
+    const y = node.box.y + 2;
+    mark.element('circle').attr({ cx: n(x), cy: n(y), r: 8 });
+    painter.text(mark, { lines: ['!'], size: 12, weight: 700, width: 0, height: 12, lineHeight: 12 }, { x, y }, 'fz-invalid-text');
+    mark.element('title').words(xmlSafe(errors.join('\n')));
   };
 
   const drawBadge = (g: G, node: LaidOutNode): void => {
