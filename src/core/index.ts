@@ -111,6 +111,7 @@ export const DIAGNOSTIC_CODES = {
   'asl-validator': 'error',
   'asl-validator-false-positive': 'warning',
   'asl-inferred': 'warning',
+  'asl-repeated-label': 'warning',
   'asl-unknown-lane': 'error',
 } as const satisfies Record<string, Severity>;
 
