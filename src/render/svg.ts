@@ -14,7 +14,7 @@ import type { Font } from '../layout/fonts.js';
 import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from '../layout/types.js';
 import { createSvgRoot, serializeSvg } from './dom.js';
 import { subsetFont, toBase64 } from './font-subset.js';
-import { stylesheet } from './theme.js';
+import { invalidRules, stylesheet } from './theme.js';
 import type { ThemeName } from './theme.js';
 
 export interface SvgOptions {
@@ -335,7 +335,8 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
       faces += `@font-face{font-family:'${family}';font-weight:${weight};font-style:normal;src:url(data:font/ttf;base64,${data}) format('truetype')}\n`;
     }
   }
-  style.words(stylesheet(`#${id}`, theme, `'${family}'`, faces, options.resolvedColors === true));
+  const marks = options.invalid !== undefined && options.invalid.size > 0 ? `\n${invalidRules(`#${id}`, theme, options.resolvedColors === true)}` : '';
+  style.words(stylesheet(`#${id}`, theme, `'${family}'`, faces, options.resolvedColors === true) + marks);
   // Not svg.js's svg(): it first walks the whole tree to write its own data attributes (we keep
   // none), which cost a quarter of the render at a thousand nodes. See serializeSvg.
   return `<?xml version="1.0" encoding="UTF-8"?>\n${serializeSvg(root)}\n`;
