@@ -19,6 +19,12 @@ interface RenderResult {
 
 let client: LanguageClient | undefined;
 
+/** `.asl.json`, `.asl.yaml` and `.asl.yml` files, whatever language VS Code gives them. */
+const ASL_PATTERN = '**/*.asl.{json,yaml,yml}';
+const ASL_SELECTOR = [{ scheme: 'file', pattern: ASL_PATTERN }, { scheme: 'untitled', pattern: ASL_PATTERN }];
+const isAslDocument = (d: vscode.TextDocument): boolean => /\.asl\.(json|ya?ml)$/i.test(d.uri.path);
+const previewable = (d: vscode.TextDocument): boolean => d.languageId === 'flowzap' || isAslDocument(d);
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath('dist/flowlane-server.js');
   const serverOptions: ServerOptions = {
@@ -27,7 +33,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const config = vscode.workspace.getConfiguration('flowlane');
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'flowzap' }],
+    // ASL files too: the server checks them as `flowlane check` does and previews them as `render` draws them.
+    documentSelector: [{ language: 'flowzap' }, ...ASL_SELECTOR],
     // The extension contributes its own snippets (grammar/snippets.json); the server's would duplicate them.
     initializationOptions: { completionSnippets: false, diagnosticDelay: config.get<number>('diagnosticDelay', 15) },
   };
@@ -52,6 +59,12 @@ export async function deactivate(): Promise<void> {
 function activeFz(): vscode.TextEditor | undefined {
   const e = vscode.window.activeTextEditor;
   return e?.document.languageId === 'flowzap' ? e : undefined;
+}
+
+/** The active editor when it holds something the preview can draw: a .fz file or an ASL file. */
+function activePreviewable(): vscode.TextEditor | undefined {
+  const e = vscode.window.activeTextEditor;
+  return e && previewable(e.document) ? e : undefined;
 }
 
 function themeName(): 'light' | 'dark' {
@@ -129,7 +142,7 @@ class PreviewManager implements vscode.Disposable {
         if (this.panel && e.document === this.doc) this.schedule();
       }),
       vscode.window.onDidChangeActiveTextEditor((e) => {
-        if (this.panel && e?.document.languageId === 'flowzap' && e.document !== this.doc) {
+        if (this.panel && e && previewable(e.document) && e.document !== this.doc) {
           this.doc = e.document;
           this.panel.title = `Preview ${this.baseName()}`;
           this.schedule(0);
@@ -144,8 +157,8 @@ class PreviewManager implements vscode.Disposable {
   }
 
   async open(): Promise<void> {
-    const editor = activeFz();
-    if (!editor) return void vscode.window.showWarningMessage('Open a .fz file to preview it.');
+    const editor = activePreviewable();
+    if (!editor) return void vscode.window.showWarningMessage('Open a .fz or .asl.json file to preview it.');
     this.doc = editor.document;
     if (!this.panel) {
       const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');

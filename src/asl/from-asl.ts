@@ -1,7 +1,7 @@
 // ASL -> diagram.
 // Input: a state machine definition as parsed JSON (any value: bad input is reported, not thrown).
-// Output: a Diagram in the ASL profile of grammar/SPEC.md section 4, plus the diagnostics of
-// checkDefinition. The diagram is lossless: toAsl(fromAsl(x).value).value deep-equals x, because
+// Output: a Diagram in the ASL profile of grammar/SPEC.md section 4, plus the judgement of the
+// definition that `check` makes (validity.ts). The diagram is lossless: toAsl(fromAsl(x).value).value deep-equals x, because
 // everything the diagram cannot draw (a Next to a missing state, End:false, a field whose name is
 // not a `.fz` key, a States entry that is not a state) is carried verbatim as an attribute.
 //
@@ -13,10 +13,11 @@
 //   n1.handle(right) -> n2.handle(left)
 //   n2.handle(right) -> n3.handle(left)
 //   }
-import type { Diagnostic, JsonValue, Result } from '../core/index.js';
+import type { Diagnostic, JsonValue, Range, Result } from '../core/index.js';
 import type { Attribute, Diagram, DiagramNode, Edge, Lane } from '../model/types.js';
 import { makeAttribute, NO_RANGE } from '../model/query.js';
 import { checkDefinition } from './check.js';
+import { judgeDefinition } from './validity.js';
 import {
   ESCAPED_FIELDS,
   VERBATIM_VALUE,
@@ -44,18 +45,48 @@ interface NodeDraft {
 
 type EdgeKind = 'next' | 'choice' | 'default' | 'catch' | 'end' | 'start';
 
-export function fromAsl(definition: unknown, options: FromAslOptions = {}): Result<Diagram> {
+export interface FromAslResult extends Result<Diagram> {
+  /**
+   * With `allowInvalid`: the nodes of the states AWS would reject, by node id, with the errors about
+   * each (also written as `// invalid:` comments above the node). Empty otherwise.
+   */
+  invalid: Map<string, string[]>;
+}
+
+export function fromAsl(definition: unknown, options: FromAslOptions = {}): FromAslResult {
   const locate = options.locate ?? (() => NO_RANGE);
-  const diagnostics: Diagnostic[] = checkDefinition(definition as JsonValue, locate);
-  // Too deep to walk: checkDefinition said where; no diagram is built (the builder recurses).
+  // Each diagnostic's range is made here, so the path it is about can be found again from it.
+  const pathOf = new Map<Range, JsonPath>();
+  const spy = (path: JsonPath): Range => {
+    const r = { ...locate(path) };
+    pathOf.set(r, path);
+    return r;
+  };
+  let diagnostics: Diagnostic[] = options.validate === false ? checkDefinition(definition as JsonValue, spy) : judgeDefinition(definition as JsonValue, spy);
+  // Too deep to walk: the checks said where; no diagram is built (the builder recurses).
   const builder = new Builder(options.lanes ?? 'single');
-  if (diagnostics.some((d) => d.code === 'asl-too-deep')) return { value: builder.finish(), diagnostics };
+  if (diagnostics.some((d) => d.code === 'asl-too-deep')) return { value: builder.finish(), diagnostics, invalid: new Map() };
   if (isObject(definition) && isObject(definition.States)) {
     builder.buildMachine(definition);
   } else {
     builder.topLane('machine', 'State machine');
   }
-  return { value: builder.finish(), diagnostics };
+  const value = builder.finish();
+  const invalid = new Map<string, string[]>();
+  if (options.allowInvalid) {
+    // Drawn anyway, for debugging a broken machine: each error marks the node of its state (or of
+    // the scope's start marker) and is reported as a warning.
+    diagnostics = diagnostics.map((d) => {
+      if (d.severity !== 'error') return d;
+      const node = builder.nodeFor(pathOf.get(d.range) ?? []);
+      if (node) {
+        invalid.set(node.id, [...(invalid.get(node.id) ?? []), d.message]);
+        node.comments.push(` invalid: ${d.message}`);
+      }
+      return { ...d, severity: 'warning' };
+    });
+  }
+  return { value, diagnostics, invalid };
 }
 
 class Builder {
@@ -64,8 +95,19 @@ class Builder {
   private mapCount = 0;
   private readonly laneIds = new Set<string>();
   private readonly top: LaneDraft[] = [];
+  /** The node drawn for each state (by its path in the definition), and each scope's start marker (by the scope's path). */
+  private readonly nodeAt = new Map<string, DiagramNode>();
 
   constructor(private readonly mode: 'single' | 'service') {}
+
+  /** The node that stands for the deepest state (or scope) on `path`. */
+  nodeFor(path: JsonPath): DiagramNode | undefined {
+    for (let n = path.length; n >= 0; n--) {
+      const node = this.nodeAt.get(JSON.stringify(path.slice(0, n)));
+      if (node) return node;
+    }
+    return undefined;
+  }
 
   topLane(id: string, label: string): LaneDraft {
     const existing = this.top.find((l) => l.lane.id === id);
@@ -78,7 +120,7 @@ class Builder {
   buildMachine(sm: JsonObject): void {
     if (this.mode === 'single') {
       const lane = this.topLane('machine', 'State machine');
-      this.buildScope(sm, () => lane, lane);
+      this.buildScope(sm, [], () => lane, lane);
       return;
     }
     // One lane per service: Task states by the service their Resource calls, every other state
@@ -93,11 +135,11 @@ class Builder {
     const states = sm.States as JsonObject;
     const first = typeof sm.StartAt === 'string' && Object.hasOwn(states, sm.StartAt) ? states[sm.StartAt]! : Object.values(states)[0];
     const markerLane = first === undefined ? this.topLane('flow', 'Step Functions') : laneOf(first);
-    this.buildScope(sm, (_name, state) => laneOf(state), markerLane);
+    this.buildScope(sm, [], (_name, state) => laneOf(state), markerLane);
   }
 
   /** Draws one scope (the machine, a Parallel branch or a Map processor): markers, states, edges. */
-  private buildScope(sm: JsonObject, laneFor: (name: string, state: JsonValue) => LaneDraft, markerLane: LaneDraft): void {
+  private buildScope(sm: JsonObject, path: JsonPath, laneFor: (name: string, state: JsonValue) => LaneDraft, markerLane: LaneDraft): void {
     const states = sm.States as JsonObject;
     const names = Object.keys(states);
     const startAtDrawn = typeof sm.StartAt === 'string' && Object.hasOwn(states, sm.StartAt);
@@ -109,6 +151,7 @@ class Builder {
       setKey(startFields, key, value);
     }
     const start = this.addNode(markerLane, 'circle', 'Start', fieldAttributes(startFields));
+    this.nodeAt.set(JSON.stringify(path), start.node);
 
     const ids = new Map<string, DiagramNode>();
     const order = new Map<string, number>();
@@ -118,8 +161,10 @@ class Builder {
       const state = states[name]!;
       order.set(name, position);
       const lane = laneFor(name, state);
+      const statePath = JSON.stringify([...path, 'States', name]);
       if (!isObject(state) || typeof state.Type !== 'string') {
         ids.set(name, this.addNode(lane, 'rectangle', name, [makeAttribute(VERBATIM_VALUE, state)]).node);
+        this.nodeAt.set(statePath, ids.get(name)!);
         return;
       }
       const type = state.Type;
@@ -167,6 +212,7 @@ class Builder {
       const shape = type === 'Choice' ? 'diamond' : type === 'Succeed' || type === 'Fail' ? 'circle' : 'rectangle';
       const draft = this.addNode(lane, shape, name, fieldAttributes(kept));
       ids.set(name, draft.node);
+      this.nodeAt.set(statePath, draft.node);
       for (const e of edges) transitions.push({ ...e, from: draft.node });
       if (blockField !== undefined) {
         draft.node.block = { lanes: [], range: NO_RANGE };
@@ -178,7 +224,8 @@ class Builder {
           const nested = this.newLane(id, label, draft.node.id);
           draft.block.push(nested);
           draft.node.block!.lanes.push(id);
-          this.buildScope(scope, () => nested, nested);
+          const scopePath = blockField === 'Branches' ? [...path, 'States', name, 'Branches', i] : [...path, 'States', name, blockField!];
+          this.buildScope(scope, scopePath, () => nested, nested);
         });
       }
     });

@@ -8,12 +8,11 @@ import { LineIndex } from '../core/index.js';
 import { NO_RANGE } from '../model/query.js';
 import { diagnostic } from '../core/index.js';
 import type { Diagnostic, JsonValue, Range, Result } from '../core/index.js';
-import { checkDefinition } from './check.js';
 import { isObject } from './fields.js';
 import { jsonLocator } from './json-locate.js';
 import { MAX_ASL_DEPTH, jsonDepthOffset, markWithinDepth, tooDeepPath } from './limits.js';
 import type { JsonObject, JsonPath, Locator } from './types.js';
-import { validateAsl } from './validate.js';
+import { judgeDefinition } from './validity.js';
 
 export interface LoadOptions {
   /** The file name, for choosing JSON or YAML by extension (`.json`, `.yaml`, `.yml`); `-`/absent: by content. */
@@ -129,7 +128,7 @@ export function loadAsl(text: string, options: LoadOptions = {}): Result<LoadedA
     }
     return { value: { definition: machine.definition, locate: baseLocate(['stepFunctions', 'stateMachines', chosen, 'definition']), source: 'serverless', resource: chosen }, diagnostics };
   }
-  // Not recognisably a template: hand it over as a definition; checkDefinition says what is wrong.
+  // Not recognisably a template: hand it over as a definition; the judgement says what is wrong.
   return { value: { definition: value, locate: baseLocate([]), source: 'definition' }, diagnostics };
 }
 
@@ -274,21 +273,12 @@ const CFN_TAGS: Array<ScalarTag | CollectionTag> = (() => {
 })();
 
 /**
- * Checks an ASL file as `flowlane check FILE.asl.json` does: reading, the semantic checks and
- * asl-validator (ARN checks off for placeholder resources).
+ * Checks an ASL file as `flowlane check FILE.asl.json` does: reading, then the shared judgement
+ * (validity.ts: flowlane's checks and asl-validator, its known false positives as warnings).
  */
 export function checkAslText(text: string, options: LoadOptions = {}): Result<LoadedAsl> {
   const loaded = loadAsl(text, options);
-  const diagnostics = [...loaded.diagnostics];
   const { definition, locate } = loaded.value;
-  if (definition === undefined) return { value: loaded.value, diagnostics };
-  const own = checkDefinition(definition, locate);
-  diagnostics.push(...own);
-  if (!own.some((d) => d.code === 'asl-not-state-machine')) {
-    const ownErrors = own.some((d) => d.severity === 'error');
-    // The validator repeats the transition faults checkDefinition already explained.
-    const repeats = /Missing 'StartAt'|is missing a terminal state|MUST contain exactly one of "End", "Next"|\/(Type|QueryLanguage) is invalid\. must be equal to one of the allowed values/;
-    diagnostics.push(...validateAsl(definition, locate).filter((d) => !(ownErrors && repeats.test(d.message))));
-  }
-  return { value: loaded.value, diagnostics };
+  if (definition === undefined) return loaded;
+  return { value: loaded.value, diagnostics: [...loaded.diagnostics, ...judgeDefinition(definition, locate)] };
 }

@@ -14,13 +14,23 @@
 //   (`StringEquals: "L"`). Every rule is guarded by `IsPresent` so that a missing variable falls
 //   through to the Default instead of failing the execution. The Default is the edge labelled
 //   `Default`, `else` or `otherwise`, or the unlabelled edge; without one, the target of the last
-//   edge that goes forward (to a later node) is also the Default, else the last edge's. An edge from a plain diamond to an end marker goes to a Succeed state named
+//   edge that goes forward (to a later node) and does not lead back to the diamond is also the
+//   Default (so an input without the variable reaches an end), else the last forward edge's, else the last edge's. An edge from a plain diamond to an end marker goes to a Succeed state named
 //   after the marker.
+// * State names come from labels. FlowZap labels are not names: a plain node whose label another
+//   node already has is named `Label (2)`, `Label (3)`, … in node order (the first keeps `Label`), and
+//   a label over AWS's 80 characters is cut; each is a warning (`asl-repeated-label`, `asl-inferred`),
+//   an error with `strict`.
+// * A plain node that is not a diamond, with two or more outgoing edges of which one has a label,
+//   is a decision: the node's Task or Pass is followed by a new Choice "<name>?" on those labels,
+//   read as a diamond's, so it never has both Next and End.
 // * A plain node with no outgoing edge ends the machine (`End: true`).
-// * A plain node with several plain outgoing edges forks: it becomes a Parallel state (a Task with a
+// * A plain node with several unlabelled outgoing edges forks: it becomes a Parallel state (a Task with a
 //   Resource is followed by a new Parallel) with one branch per edge. A branch holds the states
 //   reachable from its edge up to the first state all branches reach (the join, the Parallel's Next);
 //   an edge to the join ends the branch. A branch whose edge goes straight to the join is one Pass.
+// * A plain cycle with no way out: its edge back to an earlier node goes through a Choice
+//   "Repeat <node>?" that repeats while `$.repeat` is `true`, else ends in a Succeed `Done`.
 // * `loop [text] a … z`: after `z` comes a Choice named after the text that goes back to `a` while
 //   the documented input variable `$.repeat` is `true`, and otherwise on to z's old successor (a
 //   Succeed `Done` if z ended the machine). A loop already closed by an edge back to `a` adds nothing.
@@ -34,10 +44,10 @@ import { diagnostic, sortDiagnostics } from '../core/index.js';
 import type { Diagnostic, DiagnosticCode, JsonValue, Range, Result } from '../core/index.js';
 import { DiagramIndex, NO_RANGE, isAslKey } from '../model/query.js';
 import type { Diagram, DiagramNode, Edge, Lane, Loop } from '../model/types.js';
-import { checkDefinition } from './check.js';
-import { ESCAPED_FIELDS, VERBATIM_VALUE, isObject, setKey } from './fields.js';
+import { ESCAPED_FIELDS, MAX_STATE_NAME, VERBATIM_VALUE, isObject, setKey } from './fields.js';
 import type { AslStateMachine, JsonObject, JsonPath, Locator, ToAslOptions } from './types.js';
-import { validateAsl } from './validate.js';
+import { judgeDefinition } from './validity.js';
+import { checkDefinition } from './check.js';
 
 /** A state being assembled: from a node, or made up by inference (then `node` is the node that caused it). */
 interface VState {
@@ -89,8 +99,10 @@ export function toAslWithLocator(diagram: Diagram, options: ToAslOptions = {}): 
   const value = conv.run();
   const locate = conv.locator();
   const diagnostics = [...conv.diagnostics];
-  if (!conv.failed) diagnostics.push(...checkDefinition(value, locate));
-  if (options.validate !== false && !diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...validateAsl(value, locate));
+  // The judgement check, from-asl and render make of an ASL file (validity.ts), unless the diagram
+  // itself already failed or validation is off.
+  if (!conv.failed && options.validate === false) diagnostics.push(...checkDefinition(value, locate));
+  else if (!conv.failed) diagnostics.push(...judgeDefinition(value, locate));
   return { value, locate, diagnostics: dedupe(sortDiagnostics(diagnostics)) };
 }
 
@@ -102,6 +114,14 @@ function dedupe(list: Diagnostic[]): Diagnostic[] {
     seen.add(key);
     return true;
   });
+}
+
+/** A plain edge out of a plain node: to a state, or to an end marker. */
+interface PlainOut {
+  to: VState | undefined;
+  marker: DiagramNode | undefined;
+  range: Range;
+  label: string;
 }
 
 const REPEAT_VARIABLE = '$.repeat';
@@ -183,6 +203,34 @@ class Converter {
     this.diagnostics.push(diagnostic('asl-inferred', range, strict ? `${message} (--strict: write it explicitly)` : message, { severity: strict ? 'error' : 'warning' }));
   }
 
+  /**
+   * A plain node's label as a state name: FlowZap labels are not names, so a label longer than AWS's
+   * 80 characters is cut, and a label already taken gets the first free ` (2)`, ` (3)`, … in node
+   * order (stable: the first node keeps the label). Each change is a warning, an error with `strict`.
+   */
+  private plainStateName(label: string, node: DiagramNode): string {
+    let base = label;
+    if (base.length > MAX_STATE_NAME) {
+      base = base.slice(0, MAX_STATE_NAME).trimEnd();
+      this.guess(node.range, `The label of ${node.id} is longer than AWS's ${MAX_STATE_NAME} characters: the state is named "${base}".`);
+    }
+    if (!this.names.has(base)) return base;
+    let name = base;
+    for (let k = 2; this.names.has(name) || name.length > MAX_STATE_NAME; k++) {
+      const suffix = ` (${k})`;
+      name = `${base.slice(0, MAX_STATE_NAME - suffix.length).trimEnd()}${suffix}`;
+    }
+    const first = this.names.get(base)!;
+    const strict = this.options.strict === true;
+    this.diagnostics.push(
+      diagnostic('asl-repeated-label', node.range, `Node ${node.id} repeats the label "${base}" of another node; state names are unique, so this state is named "${name}".${strict ? ' (--strict: give the nodes different labels)' : ''}`, {
+        severity: strict ? 'error' : 'warning',
+        related: [{ range: first.range, message: `the first node labelled "${base}"` }],
+      }),
+    );
+    return name;
+  }
+
   private uniqueName(base: string): string {
     let name = base;
     for (let k = 2; this.names.has(name); k++) name = `${base} ${k}`;
@@ -230,8 +278,9 @@ class Converter {
         }
       }
       const description = node.attributes.find((a) => a.key === 'description' && typeof a.value === 'string')?.value as string | undefined;
-      const name = node.label ?? description ?? node.id;
+      let name = node.label ?? description ?? node.id;
       if (node.label === undefined && description === undefined) this.guess(node.range, `Node ${node.id} has no label; its id "${node.id}" is used as the state name.`);
+      if (!typed) name = this.plainStateName(name, node);
       const fields = this.nodeFields(node);
       let st: VState;
       if (typed) {
@@ -318,6 +367,7 @@ class Converter {
       }
       const defaults: Array<{ to: VState; range: Range }> = [];
       const labelled: Array<{ to: VState; range: Range; label: string }> = [];
+      const plainOuts: PlainOut[] = [];
       for (const edge of outs(node.id)) {
         const e = { ...edge, range: edgeRange(edge) };
         const targetNode = this.idx.node(e.to.node);
@@ -370,6 +420,11 @@ class Converter {
           else labelled.push({ to: to ?? endTarget(targetNode, e.range), range: e.range, label });
           continue;
         }
+        if (st.plain) {
+          // Read after the loop: several edges with a label make a decision (see decide).
+          plainOuts.push({ to, marker: isEnd ? targetNode : undefined, range: e.range, label: (e.label ?? '').trim() });
+          continue;
+        }
         if (isEnd) {
           if (st.end) this.guess(e.range, `"${st.name}" has two edges to end markers; one End is enough.`);
           st.end = e.range;
@@ -382,6 +437,7 @@ class Converter {
           this.report('asl-transition-conflict', e.range, `"${st.name}" has a second plain edge: a state has one Next. Use a Parallel state to run steps side by side, or a Choice to pick one.`);
         }
       }
+      if (st.plain && st.fields.Type !== 'Choice') this.plainTransitions(scope, st, plainOuts, endTarget);
       if (st.plain && st.fields.Type === 'Choice') this.inferChoice(st, labelled, defaults);
       if (st.plain && st.fields.Type !== 'Choice' && st.fields.Type !== 'Succeed' && !st.next && !st.end && outs(node.id).length === 0) {
         st.end = st.range;
@@ -403,6 +459,7 @@ class Converter {
     }
 
     this.inferLoops(scope, byNode, inScope);
+    this.breakEndlessCycles(scope);
     this.dropUnreachable(scope);
     this.inferForks(scope);
     return scope;
@@ -422,6 +479,44 @@ class Converter {
     return fields;
   }
 
+  /**
+   * The plain edges out of a plain node that is not a diamond. Two or more, one of them labelled:
+   * a decision, so the node becomes a Choice on those labels (a Task is followed by a new Choice
+   * "<name>?"); never a state with both Next and End. Otherwise the first edge is the Next (or End),
+   * and further ones fork into a Parallel (inferForks).
+   */
+  private plainTransitions(scope: VScope, st: VState, outs: PlainOut[], endTarget: (marker: DiagramNode, why: Range) => VState): void {
+    const isDefault = (label: string): boolean => label === '' || /^(default|else|otherwise)$/i.test(label);
+    if (outs.length >= 2 && outs.some((o) => !isDefault(o.label))) {
+      // The node's own step stays (a Task or Pass); the decision after it is a new Choice.
+      const choice = this.newState(this.uniqueName(`${st.name}?`), st.node, st.range, { Type: 'Choice' }, true);
+      scope.states.splice(scope.states.indexOf(st) + 1, 0, choice);
+      st.next = choice;
+      st.nextRange = st.range;
+      this.guess(st.range, `"${st.name}" has ${outs.length} outgoing edges with labels: the ${st.fields.Type} is followed by a Choice "${choice.name}" on those labels.`);
+      const labelled: Array<{ to: VState; range: Range; label: string }> = [];
+      const defaults: Array<{ to: VState; range: Range }> = [];
+      for (const o of outs) {
+        const to = o.to ?? endTarget(o.marker!, o.range);
+        if (isDefault(o.label)) defaults.push({ to, range: o.range });
+        else labelled.push({ to, range: o.range, label: o.label });
+      }
+      this.inferChoice(choice, labelled, defaults);
+      return;
+    }
+    for (const o of outs) {
+      if (o.marker) {
+        if (st.end || st.next) this.guess(o.range, st.end ? `"${st.name}" has two edges to end markers; one End is enough.` : `"${st.name}" already goes on to "${st.next!.name}"; the edge to an end marker is ignored.`);
+        else st.end = o.range;
+      } else if (st.end) {
+        this.guess(o.range, `"${st.name}" already ends the machine; the edge to "${o.to!.name}" is ignored.`);
+      } else if (!st.next) {
+        st.next = o.to!;
+        st.nextRange = o.range;
+      } else st.forks.push({ to: o.to!, range: o.range });
+    }
+  }
+
   /** Rules for a plain diamond, read from its edge labels (see the header). */
   private inferChoice(st: VState, labelled: Array<{ to: VState; range: Range; label: string }>, defaults: Array<{ to: VState; range: Range }>): void {
     for (const l of labelled) {
@@ -432,9 +527,12 @@ class Converter {
     if (!st.default) {
       // Without a Default edge, the last edge that goes forward is also the Default, so that an
       // execution whose input matches no rule runs on instead of going round a loop forever.
+      // And of those, one that does not lead back to this node, so that an input without the
+      // variable always reaches an end.
       const rankOf = (v: VState): number => (v.node ? (this.rank.get(v.node.id) ?? Infinity) : Infinity);
       const forward = labelled.filter((l) => rankOf(l.to) > rankOf(st));
-      const d = defaults[0] ?? forward[forward.length - 1] ?? labelled[labelled.length - 1];
+      const exits = forward.filter((l) => !(l.to.node && st.node && this.leadsTo(l.to.node.id, st.node.id)));
+      const d = defaults[0] ?? exits[exits.length - 1] ?? forward[forward.length - 1] ?? labelled[labelled.length - 1];
       if (d) {
         st.default = { to: d.to, range: d.range, inferred: !defaults[0] };
         if (!defaults[0]) this.guess(d.range, `"${st.name}" has no Default edge: the edge to "${d.to.name}" is also the Default.`);
@@ -453,6 +551,18 @@ class Converter {
       }
       this.guess(st.range, `"${st.name}" is a diamond without labelled edges: converted to a Pass state.`);
     }
+  }
+
+  /** Whether the diagram's edges lead from node `from` to node `to`. */
+  private leadsTo(from: string, to: string): boolean {
+    const seen = new Set([from]);
+    const queue = [from];
+    while (queue.length > 0) {
+      const id = queue.shift()!;
+      if (id === to) return true;
+      for (const e of this.idx.out(id)) if (!seen.has(e.to.node)) seen.add(e.to.node), queue.push(e.to.node);
+    }
+    return false;
   }
 
   /** `loop [text] a … z` fragments become a Choice guard after z that goes back to a. */
@@ -496,6 +606,37 @@ class Converter {
     }
     scope.states.splice(scope.states.indexOf(last) + 1, 0, guard);
     this.guess(loop.range, `The loop "${loop.text}" becomes a Choice "${name}" after "${last.name}": back to "${first.name}" while ${REPEAT_VARIABLE} is true, else on to "${exit.name}".`);
+  }
+
+  /**
+   * A plain cycle with no way out (a request/response round trip drawn as a ring) would never end,
+   * which AWS rejects: its edge back to an earlier node goes through a Choice that repeats while the
+   * documented `$.repeat` is true and otherwise ends in a Succeed "Done".
+   */
+  private breakEndlessCycles(scope: VScope): void {
+    const rankOf = (v: VState): number => (v.node ? (this.rank.get(v.node.id) ?? Infinity) : Infinity);
+    const canEnd = (): Set<VState> => {
+      const ok = new Set(scope.states.filter((s) => s.end || s.fields.Type === 'Succeed' || s.fields.Type === 'Fail' || s.verbatim));
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (const s of scope.states) if (!ok.has(s) && successors(s).some((t) => ok.has(t))) ok.add(s), (changed = true);
+      }
+      return ok;
+    };
+    let ending = canEnd();
+    for (const st of [...scope.states]) {
+      if (!st.plain || !st.next || ending.has(st) || rankOf(st.next) > rankOf(st) || st.fields.Type === 'Choice') continue;
+      const back = st.next;
+      const guard = this.newState(this.uniqueName(`Repeat ${back.name}?`), undefined, st.nextRange ?? st.range, { Type: 'Choice' }, true);
+      const done = this.newState(this.uniqueName('Done'), undefined, st.range, { Type: 'Succeed' }, true);
+      guard.choices.push({ rule: guarded(REPEAT_VARIABLE, { Variable: REPEAT_VARIABLE, BooleanEquals: true }), to: back, range: guard.range });
+      guard.default = { to: done, range: guard.range };
+      st.next = guard;
+      scope.states.splice(scope.states.indexOf(st) + 1, 0, guard);
+      scope.states.push(done);
+      this.guess(guard.range, `The edge from "${st.name}" back to "${back.name}" closes a cycle with no way out: it goes through a Choice "${guard.name}" that repeats while ${REPEAT_VARIABLE} is true, else ends in "${done.name}".`);
+      ending = canEnd();
+    }
   }
 
   /** Plain nodes no transition leads to are left out (AWS rejects unreachable states); typed states stay and are reported. */

@@ -30,6 +30,13 @@ export interface FromAslOptions {
   lanes?: LaneMode;
   /** Where diagnostics about the definition point; without it they carry an empty range at 0:0. */
   locate?: Locator;
+  /** `false`: only flowlane's own checks, without asl-validator. */
+  validate?: boolean;
+  /**
+   * Draw a definition AWS would reject anyway: its errors become warnings and the nodes of the
+   * offending states are marked (`invalid` in the result, `// invalid:` comments in the diagram).
+   */
+  allowInvalid?: boolean;
 }
 
 export interface ToAslOptions {
@@ -37,6 +44,6 @@ export interface ToAslOptions {
   lane?: string;
   /** Report every inference (a guess about a plain FlowZap node or edge) as an error instead of a warning. */
   strict?: boolean;
-  /** Skip asl-validator (used by the round-trip tests on definitions the validator is known to reject). */
+  /** `false`: only flowlane's own checks, without asl-validator. */
   validate?: boolean;
 }

@@ -2,23 +2,21 @@
 // Input: an ASL definition and a Locator. Output: one diagnostic per validator finding, pointing at
 // the state it names. No I/O.
 //
-// Placeholder resources (`<Name:ARN>`, `${FunctionArn}`, `arn:${AWS::Partition}:…`) are not ARNs and
-// asl-validator's ARN check rejects them, while `checkArn: false` makes it reject `${…}` for another
-// reason (both schema alternatives match). So the ARN check stays on and each placeholder Resource
-// is replaced, in a copy, by a well-formed ARN: real ARNs are still checked, placeholders pass.
+// What AWS accepts and asl-validator rejects (placeholder Resources, Jayway JSONPath forms, JSONata
+// literals…) is replaced, in a copy, by a form the validator takes (false-positives.ts); the copy is
+// validated, and the original's findings at the replaced places come back as warnings naming the
+// rule. The ARN check stays on (`checkArn: false` rejects `${…}` for another reason: both schema
+// alternatives match), so real ARNs are still checked.
 import aslValidator from 'asl-validator';
 import { diagnostic } from '../core/index.js';
 import type { Diagnostic, JsonValue } from '../core/index.js';
+import { FALSE_POSITIVES, applyStandIns, restoreAt, valueAt } from './false-positives.js';
+import type { FalsePositiveId, StandIn } from './false-positives.js';
 import { STATE_TYPES, isObject } from './fields.js';
 import { MAX_ASL_DEPTH, MAX_DEFINITION_BYTES, definitionBytes, tooDeepPath } from './limits.js';
 import type { JsonObject, JsonPath, Locator } from './types.js';
 
-const PLACEHOLDER_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:placeholder';
-
-/** A Resource that is a template placeholder rather than an ARN someone typed wrong. */
-export function isPlaceholderResource(resource: string): boolean {
-  return !resource.startsWith('arn:') || /\$\{|<[^>]*>|%[^%]*%|_tbd_/.test(resource);
-}
+export { isPlaceholderResource } from './false-positives.js';
 
 /**
  * asl-validator's findings on a definition, in bounded time. Its schema check costs twice as much
@@ -150,16 +148,17 @@ function splitScopes(definition: JsonObject, language: string | undefined): { ma
 function validateScope(definition: JsonValue, locate: Locator, prefix = ''): Diagnostic[] {
   // The validator writes QueryLanguage into every state it sees: give it a copy.
   const copy = structuredClone(definition);
-  replacePlaceholders(copy);
+  const standIns = applyStandIns(copy);
   let result: ReturnType<typeof aslValidator>;
   try {
-    result = aslValidator(copy, { checkArn: true, checkPaths: true });
+    result = runValidator(copy);
   } catch (e) {
     // asl-validator 4 throws on some inputs (a state named "Iterator", a non-object in States);
     // checkDefinition reports those faults itself.
     return [diagnostic('asl-validator', locate([]), `asl-validator could not check this definition (${e instanceof Error ? e.message : String(e)}).`, { severity: 'warning' })];
   }
-  if (result.isValid) return [];
+  const downgraded = falsePositiveWarnings(copy, standIns, locate);
+  if (result.isValid) return downgraded;
   const seen = new Set<string>();
   const errors = result.errors.filter((err) => {
     const key = `${err['Error code']}:${err.Message}`;
@@ -178,38 +177,75 @@ function validateScope(definition: JsonValue, locate: Locator, prefix = ''): Dia
   const kept = errors.filter((e) => !noise(e));
   let states: Map<string, JsonPath> | undefined;
   const statePaths = (): Map<string, JsonPath> => (states ??= indexStates(definition));
-  return (kept.length > 0 ? kept : errors).map((err) => {
-    const pointer = err.schemaError?.instancePath;
-    const path = pointer ? pointerToPath(pointer) : pathFromMessage(err.Message, statePaths);
-    return diagnostic('asl-validator', locate(path), `asl-validator: ${prefix && err.Message.startsWith('/') ? prefix + err.Message : err.Message} (${err['Error code']}).`);
-  });
+  return [
+    ...downgraded,
+    ...(kept.length > 0 ? kept : errors).map((err) => {
+      const pointer = err.schemaError?.instancePath;
+      const path = pointer ? pointerToPath(pointer) : pathFromMessage(err.Message, statePaths);
+      return diagnostic('asl-validator', locate(path), `asl-validator: ${prefix && err.Message.startsWith('/') ? prefix + err.Message : err.Message} (${err['Error code']}).`);
+    }),
+  ];
 }
 
 type AslError = ReturnType<typeof aslValidator>['errors'][number];
 
-function valueAt(v: JsonValue | undefined, path: JsonPath): JsonValue | undefined {
-  for (const seg of path) {
-    if (Array.isArray(v) && typeof seg === 'number') v = v[seg];
-    else if (isObject(v) && typeof seg === 'string') v = v[seg];
-    else return undefined;
-  }
-  return v;
+/**
+ * asl-validator builds and compiles its schemas anew at every call (0.3 to 1 s), and one command
+ * judges the same definition several times (from-asl's input, then to-asl's identical output; the
+ * editor at each keystroke): the last results are kept by the definition's text. The validator
+ * writes QueryLanguage into its input, so it gets its own copy.
+ */
+const recent = new Map<string, ReturnType<typeof aslValidator> | { thrown: unknown }>();
+
+function runValidator(definition: JsonValue): ReturnType<typeof aslValidator> {
+  const key = JSON.stringify(definition);
+  let r = recent.get(key);
+  if (r === undefined) {
+    try {
+      r = aslValidator(structuredClone(definition), { checkArn: true, checkPaths: true });
+    } catch (thrown) {
+      r = { thrown };
+    }
+    if (recent.size >= 32) recent.delete(recent.keys().next().value!);
+  } else recent.delete(key);
+  recent.set(key, r);
+  if ('thrown' in r) throw r.thrown;
+  return r;
 }
 
-function replacePlaceholders(v: JsonValue): void {
-  if (Array.isArray(v)) {
-    for (const x of v) replacePlaceholders(x);
-    return;
-  }
-  if (!isObject(v)) return;
-  if (isObject(v.States)) {
-    for (const state of Object.values(v.States)) {
-      if (isObject(state) && state.Type === 'Task' && typeof state.Resource === 'string' && isPlaceholderResource(state.Resource)) {
-        state.Resource = PLACEHOLDER_ARN;
-      }
+function errorPath(err: AslError, definition: JsonValue): JsonPath {
+  const pointer = err.schemaError?.instancePath;
+  return pointer ? pointerToPath(pointer) : pathFromMessage(err.Message, () => indexStates(definition));
+}
+
+/**
+ * The validator's findings that AWS does not share: for each rule with `warning` stand-ins, the copy
+ * is validated again with that rule's originals put back, and each of its stand-ins at (or under) a
+ * place the validator then reports becomes one warning.
+ */
+function falsePositiveWarnings(copy: JsonValue, standIns: StandIn[], locate: Locator): Diagnostic[] {
+  const byRule = new Map<FalsePositiveId, StandIn[]>();
+  for (const s of standIns) if (FALSE_POSITIVES[s.rule].flowlane === 'warning' && s.original !== undefined) byRule.set(s.rule, [...(byRule.get(s.rule) ?? []), s]);
+  const out: Diagnostic[] = [];
+  for (const [id, list] of byRule) {
+    const trial = structuredClone(copy);
+    for (const s of list) restoreAt(trial, s.path, s.original!);
+    let errors: AslError[];
+    try {
+      errors = runValidator(trial).errors;
+    } catch {
+      continue;
+    }
+    const rule = FALSE_POSITIVES[id];
+    for (const s of list) {
+      const hit = errors.find((err) => {
+        const p = errorPath(err, trial);
+        return p.length > 0 && p.length <= s.path.length && p.every((seg, i) => seg === s.path[i]);
+      });
+      if (hit) out.push(diagnostic('asl-validator-false-positive', locate(s.path), `asl-validator rejects this (${hit.Message}), but AWS ${rule.aws} [${rule.id}].`));
     }
   }
-  for (const x of Object.values(v)) replacePlaceholders(x);
+  return out;
 }
 
 function pointerToPath(pointer: string): JsonPath {

@@ -12,6 +12,7 @@ type Print = (diagram: Diagram) => string;
 interface AslStage {
   toAsl?: ToAsl;
   fromAsl?: FromAsl;
+  checkAslText?: (text: string, options?: { name?: string }) => Result<{ definition: unknown; locate: unknown }>;
   /** ASL-profile checks over a diagram, when the stage exposes them. */
   checkDiagram?: (diagram: Diagram) => Diagnostic[];
 }
@@ -48,6 +49,23 @@ export async function aslTextToFz(json: string, print: Print): Promise<{ text?: 
   }
   const r = stage.fromAsl(parsed);
   return { text: print(r.value), diagnostics: r.diagnostics };
+}
+
+/** An ASL document (`.asl.json`, `.asl.yaml`) opened in the editor: the diagnostics `flowlane check` prints for it. */
+export async function aslDocumentDiagnostics(text: string, name: string): Promise<Diagnostic[]> {
+  const stage = await loadAsl();
+  return stage.checkAslText ? stage.checkAslText(text, { name }).diagnostics : [];
+}
+
+/** The diagram of an ASL document, for the preview: drawn as `render` draws it, also when AWS would reject it (marked). */
+export async function aslDocumentDiagram(text: string, name: string): Promise<{ diagram: Diagram; invalid: Map<string, string[]> } | undefined> {
+  const stage = await loadAsl();
+  if (!stage.checkAslText || !stage.fromAsl) return undefined;
+  const loaded = stage.checkAslText(text, { name }).value;
+  if (loaded.definition === undefined) return undefined;
+  // Only flowlane's own checks mark states here: asl-validator already ran for the diagnostics.
+  const r = stage.fromAsl(loaded.definition, { locate: loaded.locate, allowInvalid: true, validate: false }) as Result<Diagram> & { invalid: Map<string, string[]> };
+  return { diagram: r.value, invalid: r.invalid };
 }
 
 /** ASL-profile checks, for diagrams that use the profile; empty while the stage is not loaded yet. */

@@ -16,7 +16,7 @@ import { createSvgRoot, serializeSvg, xmlSafe } from './dom.js';
 
 export { xmlSafe } from './dom.js';
 import { compactSubset, subsetFont, toBase64 } from './font-subset.js';
-import { stylesheet } from './theme.js';
+import { invalidRules, stylesheet } from './theme.js';
 import type { ThemeName } from './theme.js';
 
 export interface SvgOptions {
@@ -28,6 +28,11 @@ export interface SvgOptions {
   embedFont?: boolean;
   /** Write plain colours instead of CSS variables (for rasterisers without CSS variables). */
   resolvedColors?: boolean;
+  /**
+   * Nodes to mark as invalid (`render --allow-invalid` of an ASL definition AWS would reject), by node
+   * id, with the errors about each: class `fz-invalid`, a `!` badge and the errors as its tooltip.
+   */
+  invalid?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Makes a string usable inside an XML id and a CSS id selector. */
@@ -225,8 +230,9 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
   };
 
   const drawNode = (parent: G, node: LaidOutNode, depth: number): void => {
+    const invalid = options.invalid?.get(node.id);
     const g = parent.group().attr({
-      class: `fz-node fz-kind-${node.kind}`,
+      class: `fz-node fz-kind-${node.kind}${invalid ? ' fz-invalid' : ''}`,
       'data-id': node.id,
       'data-shape': node.shape,
       'data-kind': node.kind,
@@ -243,6 +249,7 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
       rect(g, { x: b.x + 1, y: b.y + 1, width: b.width - 2, height: Math.max(0, headerH - 2) }, 'fz-container-header', 9);
       painter.text(g, node.label, node.labelCenter, 'fz-label fz-label-title');
       if (node.retry) drawBadge(g, node);
+      if (invalid) drawInvalidMark(g, node, invalid);
       if (depth < 64) {
         drawLanes(g, node.id, depth + 1);
         drawEdges(g, node.id);
@@ -268,6 +275,17 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
       painter.text(g, node.label, node.labelCenter, 'fz-label');
     }
     if (node.retry) drawBadge(g, node);
+    if (invalid) drawInvalidMark(g, node, invalid);
+  };
+
+  /** A `!` disc on the node's top-left corner; its tooltip lists the errors. */
+  const drawInvalidMark = (g: G, node: LaidOutNode, errors: readonly string[]): void => {
+    const mark = g.group().attr({ class: 'fz-invalid-mark' });
+    const x = node.box.x + 2;
+    const y = node.box.y + 2;
+    mark.element('circle').attr({ cx: n(x), cy: n(y), r: 8 });
+    painter.text(mark, { lines: ['!'], size: 12, weight: 700, width: 0, height: 12, lineHeight: 12 }, { x, y }, 'fz-invalid-text');
+    mark.element('title').words(xmlSafe(errors.join('\n')));
   };
 
   const drawBadge = (g: G, node: LaidOutNode): void => {
@@ -349,7 +367,8 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
     });
     families = [...(primary.length > 0 ? [`'${subsetFamily}'`] : []), ...names, families].join(',');
   }
-  style.words(stylesheet(`#${id}`, theme, families, faces, options.resolvedColors === true));
+  const marks = options.invalid !== undefined && options.invalid.size > 0 ? `\n${invalidRules(`#${id}`, theme, options.resolvedColors === true)}` : '';
+  style.words(stylesheet(`#${id}`, theme, families, faces, options.resolvedColors === true) + marks);
   // Not svg.js's svg(): it first walks the whole tree to write its own data attributes (we keep
   // none), which cost a quarter of the render at a thousand nodes. See serializeSvg.
   return `<?xml version="1.0" encoding="UTF-8"?>\n${serializeSvg(root)}\n`;

@@ -152,3 +152,17 @@ function rulesFor(root: string, theme: ThemeName, fontFamily: string, resolved: 
   );
   return rules.join('\n');
 }
+
+/**
+ * The rules for nodes marked invalid (`render --allow-invalid`), added to the stylesheet only for a
+ * drawing that has such nodes.
+ */
+export function invalidRules(root: string, theme: ThemeName, resolved: boolean): string {
+  const palette = theme === 'dark' ? DARK : LIGHT;
+  const c = (name: string): string => (resolved ? palette[name]! : `var(--fz-${name})`);
+  return [
+    `${root} .fz-invalid>.fz-shape{stroke:${c('fail-stroke')};stroke-width:3;stroke-dasharray:6 3}`,
+    `${root} .fz-invalid-mark circle{fill:${c('fail-stroke')}}`,
+    `${root} .fz-invalid-mark text{fill:${c('bg')};font-weight:700}`,
+  ].join('\n');
+}

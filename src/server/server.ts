@@ -32,7 +32,10 @@ import { IncrementalParser } from '../language/incremental.js';
 import { definition, hover, prepareRename, references, rename } from '../language/navigation.js';
 import { documentSymbols, foldingRanges, type DocumentSymbol, type SymbolKind as OurSymbolKind } from '../language/outline.js';
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from '../language/semantic-tokens.js';
-import { aslChecks, aslTextToFz, diagramToAslText, renderSvg } from '../language/stages.js';
+import { aslChecks, aslDocumentDiagnostics, aslDocumentDiagram, aslTextToFz, diagramToAslText, renderSvg } from '../language/stages.js';
+
+/** ASL files the editor opens besides `.fz`: checked as `flowlane check` does, previewed as `render` draws them. */
+const ASL_DOCUMENT = /\.asl\.(json|ya?ml)$/i;
 import { Worker } from 'node:worker_threads';
 import { parseDiagram } from '../model/index.js';
 import type { Diagram } from '../model/index.js';
@@ -123,7 +126,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   function analysisOf(uri: unknown): Analysis | undefined {
-    if (typeof uri !== 'string') return undefined;
+    // An ASL document is not FlowZap text: the .fz features (completion, hover, …) have nothing to say.
+    if (typeof uri !== 'string' || ASL_DOCUMENT.test(uri)) return undefined;
     const doc = documents.get(uri);
     if (!doc) return undefined;
     const cached = analyses.get(uri);
@@ -155,6 +159,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const doc = documents.get(uri);
     if (!doc) return;
     const version = doc.version;
+    if (ASL_DOCUMENT.test(uri)) {
+      const found = await aslDocumentDiagnostics(doc.getText(), uri);
+      if (documents.get(uri)?.version !== version) return;
+      published.set(uri, { version, diagnostics: found });
+      await connection.sendDiagnostics({ uri, version, diagnostics: found.map((d) => toLspDiagnostic(uri, d)) });
+      return;
+    }
     const analysis = analysisOf(uri);
     if (!analysis) return;
     const diagnostics = analysis.diagnostics;
@@ -387,6 +398,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     guard('renderSvg', null as unknown, async (p: { textDocument?: { uri?: unknown }; options?: Record<string, unknown> }) => {
       const uri = p?.textDocument?.uri;
       const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
+      if (doc && ASL_DOCUMENT.test(doc.uri)) {
+        const drawn = await aslDocumentDiagram(doc.getText(), doc.uri);
+        if (!drawn) return { uri, version: doc.version, diagnostics: [], error: 'This file holds no state machine to draw.' };
+        return { uri, version: doc.version, ...(await renderSvg(drawn.diagram, { ...p.options, invalid: drawn.invalid })) };
+      }
       const a = analysisOf(uri);
       if (!doc || !a) return null;
       const r = await renderSvg(a.diagram, p.options ?? {});

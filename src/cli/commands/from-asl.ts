@@ -1,7 +1,8 @@
-// `flowlane from-asl FILE|- [-o OUT.fz] [--lanes single|service] [--resource NAME]`: reads an ASL
-// definition (JSON, YAML, or a CloudFormation/SAM/Serverless template) and writes it as `.fz`.
-// Input: the file. Output: the `.fz` text (to OUT or stdout); diagnostics on stderr; exit 1 and no
-// output file when the input is bad.
+// `flowlane from-asl FILE|- [-o OUT.fz] [--lanes single|service] [--resource NAME] [--allow-invalid]`:
+// reads an ASL definition (JSON, YAML, or a CloudFormation/SAM/Serverless template) and writes it as `.fz`.
+// Input: the file. Output: the `.fz` text (to OUT or stdout); diagnostics on stderr. A definition AWS
+// would reject gets the errors `check` prints, exit 1 and no output; with --allow-invalid it is
+// written anyway, its errors as warnings and `// invalid:` comments above the offending states.
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { fromAsl, loadAsl } from '../../asl/index.js';
@@ -13,17 +14,18 @@ interface FromAslCliOptions {
   output?: string;
   lanes: 'single' | 'service';
   resource?: string;
+  allowInvalid?: boolean;
 }
 
 /** The whole conversion, as the command runs it: `.fz` text, or the diagnostics that stop it. */
 export function convertFromAslText(
   text: string,
   name: string,
-  options: { lanes?: 'single' | 'service'; resource?: string } = {},
+  options: { lanes?: 'single' | 'service'; resource?: string; allowInvalid?: boolean } = {},
 ): { text?: string; diagnostics: Diagnostic[] } {
   const loaded = loadAsl(text, { name, ...(options.resource !== undefined ? { resource: options.resource } : {}) });
   if (loaded.value.definition === undefined || loaded.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: loaded.diagnostics };
-  const converted = fromAsl(loaded.value.definition, { lanes: options.lanes ?? 'single', locate: loaded.value.locate });
+  const converted = fromAsl(loaded.value.definition, { lanes: options.lanes ?? 'single', locate: loaded.value.locate, allowInvalid: options.allowInvalid === true });
   const diagnostics = [...loaded.diagnostics, ...converted.diagnostics];
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   return { text: print(converted.value), diagnostics };
@@ -37,6 +39,7 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'write the diagram to this file instead of standard output')
     .addOption(new Option('--lanes <mode>', 'single: one lane; service: one lane per AWS service the tasks call').choices(['single', 'service']).default('single'))
     .option('--resource <name>', 'in a template with several state machines, the logical id of the one to convert')
+    .option('--allow-invalid', 'convert a definition AWS would reject anyway: its errors become warnings, the offending states get // invalid: comments')
     .action((file: string, options: FromAslCliOptions) => {
       const read = readText(file);
       if (!read.ok) {

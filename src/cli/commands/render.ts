@@ -27,6 +27,7 @@ interface RenderCliOptions {
   watch?: boolean;
   force?: boolean;
   jobs?: string;
+  allowInvalid?: boolean;
 }
 
 const ASL_EXT = /\.(json|ya?ml)$/i;
@@ -36,14 +37,20 @@ const ASL_EXT = /\.(json|ya?ml)$/i;
  * stage (its validator, YAML) is loaded only for ASL input: that keeps a cold `.fz` render ~60 ms
  * shorter, which a docs pipeline pays once per file.
  */
-export async function diagramFromText(text: string, name: string, lanes: 'single' | 'service' = 'single'): Promise<{ diagram?: Diagram; diagnostics: Diagnostic[] }> {
+export async function diagramFromText(
+  text: string,
+  name: string,
+  lanes: 'single' | 'service' = 'single',
+  allowInvalid = false,
+): Promise<{ diagram?: Diagram; diagnostics: Diagnostic[]; invalid?: Map<string, string[]> }> {
   if (ASL_EXT.test(name)) {
+    // The same judgement as `check` and `from-asl` (src/asl/validity.ts), with the same located errors.
     const { fromAsl, loadAsl } = await import('../../asl/index.js');
     const loaded = loadAsl(text, { name });
     if (loaded.value.definition === undefined || loaded.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: loaded.diagnostics };
-    const converted = fromAsl(loaded.value.definition, { lanes, locate: loaded.value.locate });
+    const converted = fromAsl(loaded.value.definition, { lanes, locate: loaded.value.locate, allowInvalid });
     const diagnostics = [...loaded.diagnostics, ...converted.diagnostics];
-    return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { diagram: converted.value, diagnostics };
+    return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { diagram: converted.value, diagnostics, invalid: converted.invalid };
   }
   const { parseDiagram } = await import('../../model/index.js');
   const parsed = parseDiagram(text);
@@ -74,7 +81,7 @@ async function renderAll(inputs: string[], options: RenderCliOptions): Promise<n
       failed = true;
       continue;
     }
-    const { diagram, diagnostics } = await diagramFromText(read.text, read.name, options.lanes);
+    const { diagram, diagnostics, invalid } = await diagramFromText(read.text, read.name, options.lanes, options.allowInvalid === true);
     for (const d of diagnostics) console.error(formatDiagnostic(read.name, d));
     if (!diagram) {
       failed = true;
@@ -86,6 +93,7 @@ async function renderAll(inputs: string[], options: RenderCliOptions): Promise<n
       direction: options.direction,
       scale: Number.isFinite(scale) && scale > 0 ? scale : 2,
       id: input === '-' ? 'fz' : `fz-${basename(input).replace(/\..*$/, '')}`,
+      ...(invalid && invalid.size > 0 ? { invalid } : {}),
     });
     for (const d of rendered.diagnostics) console.error(formatDiagnostic(read.name, d));
     if (rendered.value === undefined) {
@@ -169,6 +177,7 @@ export function register(program: Command): void {
     .addOption(new Option('--theme <theme>', 'colour theme; auto follows prefers-color-scheme').choices(['light', 'dark', 'auto']).default('light'))
     .addOption(new Option('--direction <dir>', 'flow direction: right (lanes as rows) or down (lanes as columns)').choices(['right', 'down']).default('right'))
     .addOption(new Option('--lanes <mode>', 'for ASL input: single lane, or one lane per AWS service').choices(['single', 'service']).default('single'))
+    .option('--allow-invalid', 'for ASL input: draw a definition AWS would reject anyway, the offending states marked, the errors as warnings')
     .option('--watch', 're-render when an input changes')
     .option('--force', 'with several inputs: render even files whose output is up to date')
     .option('--jobs <n>', 'with several inputs: number of worker threads, 1 or more (default: one per core)', positiveInteger)
@@ -185,7 +194,7 @@ export function register(program: Command): void {
         return;
       }
       // Several files without --watch are a batch: a worker pool, each file failing only itself (src/cli/batch).
-      if (inputs.length > 1 && !options.watch && !inputs.includes('-')) {
+      if (inputs.length > 1 && !options.watch && !inputs.includes('-') && !options.allowInvalid) {
         const { renderBatch } = await import('../batch/index.js');
         process.exitCode = await renderBatch(inputs.map((i) => ({ input: i, output: outputPath(i, options, false), id: `fz-${basename(i).replace(/\..*$/, '')}` })), options);
         return;
