@@ -16,7 +16,8 @@ const REPEATS = /Missing 'StartAt'|is missing a terminal state|MUST contain exac
 
 export function judgeDefinition(definition: JsonValue, locate: Locator): Diagnostic[] {
   const own = checkDefinition(definition, locate);
-  if (own.some((d) => d.code === 'asl-not-state-machine')) return own;
+  // Not a state machine, or too deep to walk: the validator has nothing to add.
+  if (own.some((d) => d.code === 'asl-not-state-machine' || d.code === 'asl-too-deep')) return own;
   const ownErrors = own.some((d) => d.severity === 'error');
   return [...own, ...validateAsl(definition, locate).filter((d) => !(ownErrors && REPEATS.test(d.message)))];
 }
