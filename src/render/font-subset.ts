@@ -187,43 +187,9 @@ export function subsetFont(font: Font, text: string): Uint8Array {
   const bytes = font.bytes;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tables = tableDirectory(bytes);
-  const head = tables.get('head')!;
-  const maxp = tables.get('maxp')!;
-  const loca = tables.get('loca')!;
   const glyf = tables.get('glyf')!;
-  const longLoca = dv.getInt16(head.offset + 50) === 1;
-  const numGlyphs = dv.getUint16(maxp.offset + 4);
-  const glyphRange = (g: number): [number, number] => {
-    if (longLoca) return [dv.getUint32(loca.offset + g * 4), dv.getUint32(loca.offset + g * 4 + 4)];
-    return [dv.getUint16(loca.offset + g * 2) * 2, dv.getUint16(loca.offset + g * 2 + 2) * 2];
-  };
-
-  const keep = new Set<number>([0]);
-  for (const ch of text) keep.add(font.glyphOf(ch.codePointAt(0)!));
-  // Composite glyphs refer to component glyphs, which must be kept too.
-  const queue = [...keep];
-  while (queue.length > 0) {
-    const g = queue.pop()!;
-    if (g >= numGlyphs) continue;
-    const [start, end] = glyphRange(g);
-    if (end - start < 10) continue;
-    const at = glyf.offset + start;
-    if (dv.getInt16(at) >= 0) continue;
-    let p = at + 10;
-    for (;;) {
-      const flags = dv.getUint16(p);
-      const component = dv.getUint16(p + 2);
-      if (!keep.has(component)) {
-        keep.add(component);
-        queue.push(component);
-      }
-      p += 4 + (flags & 0x0001 ? 4 : 2);
-      if (flags & 0x0008) p += 2;
-      else if (flags & 0x0040) p += 4;
-      else if (flags & 0x0080) p += 8;
-      if (!(flags & 0x0020)) break;
-    }
-  }
+  // The glyphs the text needs, composite glyphs' components included.
+  const { keep, numGlyphs, glyphRange } = glyphClosure(font, text);
 
   const parts: Uint8Array[] = [];
   const newLoca = new Uint8Array((numGlyphs + 1) * 4);
