@@ -4,7 +4,7 @@
 // Input: nothing. Output: a fresh, empty svg.js root for each call, never attached to the page.
 import { SVG, registerWindow } from '@svgdotjs/svg.js';
 import type { Svg } from '@svgdotjs/svg.js';
-import { SVG_NS, XMLNS_NS, serializePlainSvg, xmlSafe } from '../render/xml.js';
+import { SVG_NS, normalizeRoot, serializePlainSvg, xmlSafe } from '../render/xml.js';
 import type { SerialNode } from '../render/xml.js';
 
 export { xmlSafe } from '../render/xml.js';
@@ -16,12 +16,7 @@ export function createSvgRoot(): Svg {
   registerWindow(window, doc);
   const el = doc.documentElement;
   const root = SVG(el) as Svg;
-  // As on the server: the namespace as a namespace attribute, no xlink, no version.
-  el.removeAttribute('xmlns');
-  el.removeAttributeNS(XMLNS_NS, 'xlink');
-  el.removeAttribute('xmlns:xlink');
-  el.removeAttribute('version');
-  el.setAttributeNS(XMLNS_NS, 'xmlns', SVG_NS);
+  normalizeRoot(el);
   return root;
 }
 

@@ -6,7 +6,7 @@
 import { createSVGWindow } from 'svgdom';
 import { SVG, registerWindow } from '@svgdotjs/svg.js';
 import type { Svg } from '@svgdotjs/svg.js';
-import { SVG_NS, XMLNS_NS, serializePlainSvg, xmlSafe } from './xml.js';
+import { normalizeRoot, serializePlainSvg, xmlSafe } from './xml.js';
 import type { SerialAttribute, SerialNode } from './xml.js';
 
 export { xmlSafe } from './xml.js';
@@ -27,13 +27,7 @@ export function createSvgRoot(): Svg {
   registerWindow(window as never, window.document as never);
   const el = window.document.documentElement;
   const root = SVG(el as never) as unknown as Svg;
-  // svg.js writes `xmlns` as a plain attribute, which svgdom's (correctly strict) XML serialiser
-  // refuses; declare the namespace as a namespace attribute instead, and drop the unused xlink one.
-  el.removeAttribute('xmlns');
-  el.removeAttributeNS(XMLNS_NS, 'xlink');
-  el.removeAttribute('xmlns:xlink');
-  el.removeAttribute('version');
-  el.setAttributeNS(XMLNS_NS, 'xmlns', SVG_NS);
+  normalizeRoot(el);
   return root;
 }
 

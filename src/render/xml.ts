@@ -85,3 +85,23 @@ export function serializePlainSvg<N extends SerialNode>(top: N, attributesOf: (n
     throw e;
   }
 }
+
+/** The attribute calls rootElement needs: svgdom's elements and the page's alike. */
+interface RootElement {
+  removeAttribute(name: string): void;
+  removeAttributeNS(ns: string, name: string): void;
+  setAttributeNS(ns: string, name: string, value: string): void;
+}
+
+/**
+ * Sets up the root `<svg>` element the same way on the server and in a page: svg.js writes `xmlns`
+ * as a plain attribute, which a strict XML serialiser refuses, so the namespace is declared as a
+ * namespace attribute instead, and the unused xlink declaration and `version` are dropped.
+ */
+export function normalizeRoot(el: RootElement): void {
+  el.removeAttribute('xmlns');
+  el.removeAttributeNS(XMLNS_NS, 'xlink');
+  el.removeAttribute('xmlns:xlink');
+  el.removeAttribute('version');
+  el.setAttributeNS(XMLNS_NS, 'xmlns', SVG_NS);
+}
