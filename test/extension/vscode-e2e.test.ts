@@ -1,8 +1,9 @@
 // End to end in a real VS Code (code-server, driven by headless Chromium): the packaged .vsix is
 // installed, a .fz file opened; the extension must activate, start the bundled server, underline a
-// mistake, colour the text and open the live preview with the diagram.
+// mistake, colour the text and open the live preview with the diagram; an .asl.json file gets the
+// diagnostics `flowlane check` gives and a preview that follows the edits.
 // Needs code-server, installed by /work/shared/tools/code-server-setup.sh DIR; the test runs only
-// when FLOWLANE_CODE_SERVER=DIR is set (it takes a minute and is not part of CI).
+// when FLOWLANE_CODE_SERVER=DIR is set (it takes a minute; .ci/run installs code-server and sets it).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,20 @@ import { root } from '../server/harness.js';
 const dir = process.env['FLOWLANE_CODE_SERVER'];
 const bin = dir ? join(dir, 'node_modules', '.bin', 'code-server') : '';
 const enabled = !!dir && existsSync(bin);
+
+const PAYMENT_ASL = `{
+  "Comment": "Charge a card, then ship",
+  "StartAt": "Charge Card",
+  "States": {
+    "Charge Card": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Ship Order" },
+    "Ship Order": {
+      "Type": "Pass",
+      "Next": "Notify Customr"
+    },
+    "Notify Customer": { "Type": "Succeed" }
+  }
+}
+`;
 
 describe.runIf(enabled)('the extension in code-server', () => {
   let server: ChildProcess;
@@ -33,6 +48,8 @@ describe.runIf(enabled)('the extension in code-server', () => {
     mkdirSync(join(data, 'User'), { recursive: true });
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(data, 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'workbench.colorTheme': 'Default Dark Modern', 'telemetry.telemetryLevel': 'off' }));
+    // An ASL file with a mistake (a Next naming no state): the extension must check it as `flowlane check` does.
+    writeFileSync(join(folder, 'payment.asl.json'), PAYMENT_ASL);
     writeFileSync(join(folder, 'order.fz'), 'sales { # Sales\n  n1: circle label:"Start"\n  n2: rectangel label:"Take Order"\n  n1.handle(right) -> n2.handle(left)\n}\n');
     execFileSync('npm', ['run', '--silent', 'package:extension'], { cwd: root, stdio: 'ignore' });
     execFileSync(bin, ['--extensions-dir', ext, '--user-data-dir', data, '--install-extension', join(root, 'extension', 'flowlane.vsix')], { stdio: 'ignore' });
@@ -158,6 +175,52 @@ describe.runIf(enabled)('the extension in code-server', () => {
     await command('FlowZap: Open ASL File as Diagram');
     await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => l.textContent?.includes('Type:"Pass"') || l.textContent?.includes('Take Order')), undefined, { timeout: 30_000 });
     await page.waitForSelector('.statusbar-item[aria-label*="FlowZap"], .statusbar-item:has-text("FlowZap Code")', { timeout: 15_000 });
+  });
+
+  it('checks an .asl.json file as `flowlane check` does: the mistake is underlined and listed at its line', async () => {
+    await page.keyboard.press('Escape');
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'payment.asl.json' }).first().click();
+    await page.waitForSelector('.tab.active[aria-label*="payment.asl.json"], .tab.active[title*="payment.asl.json"]', { timeout: 15_000 });
+    await page.waitForSelector('.editor-group-container.active .monaco-editor .squiggly-error', { timeout: 60_000 });
+    // The Problems panel names the missing state with its line (the one `check` reports: 8:7 here).
+    await page.keyboard.press('Control+Shift+M');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'Notify Customr' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    const text = (await row.getAttribute('aria-label')) ?? (await row.textContent()) ?? '';
+    await page.screenshot({ path: join(tmpdir(), 'flowlane-e2e-asl-problem.png') });
+    expect(text).toContain('did you mean "Notify Customer"');
+    expect(text).toMatch(/\b8\b/);
+  });
+
+  it('previews the .asl.json file: the broken state marked, then redrawn once the mistake is fixed', async () => {
+    await page.keyboard.press('Escape');
+    await command('FlowZap: Open Preview to the Side');
+    // While the Next names no state, the preview draws the machine with that state marked (as
+    // `render --allow-invalid` does), so the mistake can be seen in the drawing.
+    await preview.waitForFunction(() => {
+      const svg = document.querySelector('#diagram svg');
+      return !!svg && (svg.textContent ?? '').includes('Charge Card') && !!svg.querySelector('.fz-invalid');
+    }, undefined, { timeout: 30_000 });
+    // Fix the typo by typing, as a person would: go to line 8, drop the last letter, type "er".
+    await page.locator('.editor-group-container', { has: page.locator('.tab.active[aria-label*="payment.asl.json"], .tab.active[title*="payment.asl.json"]') }).locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('F1');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type(':8');
+    await page.waitForTimeout(400);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('er');
+    // The squiggle goes from the ASL file's editor (the active group; other editors keep their own).
+    await page.waitForFunction(() => document.querySelectorAll('.editor-group-container.active .monaco-editor .squiggly-error').length === 0, undefined, { timeout: 30_000 });
+    await preview.waitForFunction(() => {
+      const svg = document.querySelector('#diagram svg');
+      return !!svg && (svg.textContent ?? '').includes('Notify Customer') && !svg.querySelector('.fz-invalid');
+    }, undefined, { timeout: 30_000 });
+    await page.screenshot({ path: join(tmpdir(), 'flowlane-e2e-asl-preview.png') });
+    expect(await preview.locator('#diagram svg').textContent()).toContain('Ship Order');
+    expect(readFileSync(join(folder, 'payment.asl.json'), 'utf8')).toContain('"Notify Customr"'); // typed, not saved: the preview follows the editor
   });
 
   it('logged no extension error along the way', () => {
