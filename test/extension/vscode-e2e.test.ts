@@ -50,6 +50,7 @@ describe.runIf(enabled)('the extension in code-server', () => {
     writeFileSync(join(data, 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'workbench.colorTheme': 'Default Dark Modern', 'telemetry.telemetryLevel': 'off' }));
     // An ASL file with a mistake (a Next naming no state): the extension must check it as `flowlane check` does.
     writeFileSync(join(folder, 'payment.asl.json'), PAYMENT_ASL);
+    writeFileSync(join(folder, 'refund.asl.yaml'), 'StartAt: Refund\nStates:\n  Refund:\n    Type: Pass\n    Next: Notify\n');
     writeFileSync(join(folder, 'order.fz'), 'sales { # Sales\n  n1: circle label:"Start"\n  n2: rectangel label:"Take Order"\n  n1.handle(right) -> n2.handle(left)\n}\n');
     execFileSync('npm', ['run', '--silent', 'package:extension'], { cwd: root, stdio: 'ignore' });
     execFileSync(bin, ['--extensions-dir', ext, '--user-data-dir', data, '--install-extension', join(root, 'extension', 'flowlane.vsix')], { stdio: 'ignore' });
@@ -221,6 +222,16 @@ describe.runIf(enabled)('the extension in code-server', () => {
     await page.screenshot({ path: join(tmpdir(), 'flowlane-e2e-asl-preview.png') });
     expect(await preview.locator('#diagram svg').textContent()).toContain('Ship Order');
     expect(readFileSync(join(folder, 'payment.asl.json'), 'utf8')).toContain('"Notify Customr"'); // typed, not saved: the preview follows the editor
+  });
+
+  it('checks an .asl.yaml file the same way', async () => {
+    await page.keyboard.press('Escape');
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'refund.asl.yaml' }).first().click();
+    await page.waitForSelector('.tab.active[aria-label*="refund.asl.yaml"], .tab.active[title*="refund.asl.yaml"]', { timeout: 15_000 });
+    await page.waitForSelector('.editor-group-container.active .monaco-editor .squiggly-error', { timeout: 60_000 });
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'string "Notify" names no state' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    expect((await row.getAttribute('aria-label')) ?? '').toMatch(/\b5\b/);
   });
 
   it('logged no extension error along the way', () => {
