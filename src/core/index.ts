@@ -86,7 +86,8 @@ export const DIAGNOSTIC_CODES = {
   'undefined-lane': 'error',
   'node-attribute-equals': 'error',
   'edge-attribute-colon': 'error',
-  'lane-label-next-line': 'error',
+  // FlowZap's own syntax guide (flowzap-mcp) once wrote the label on the next line; its rules warn.
+  'lane-label-next-line': 'warning',
   'missing-handle': 'error',
   'node-outside-lane': 'error',
   'non-sequential-id': 'info',

@@ -145,7 +145,7 @@ class ModelBuilder {
             { range: rangeOf(label), newText: '' },
           ];
     this.diagnostics.push(
-      diagnostic('lane-label-next-line', rangeOf(label), `the label of lane \`${ast.id.text}\` must be on the same line as its \`{\`: write \`${ast.id.text} { # ${label.text}\``, {
+      diagnostic('lane-label-next-line', rangeOf(label), `the label of lane \`${ast.id.text}\` belongs on the same line as its \`{\`: write \`${ast.id.text} { # ${label.text}\``, {
         fix: { title: 'Move the label up to the lane header', edits },
       }),
     );
