@@ -16,14 +16,21 @@ export function positiveInteger(value: string): string {
   return value;
 }
 
-/** Expands globs (`*`, `?` in the last path segment, `**` for any depth) and directories into files. */
-export function expandInputs(args: string[]): string[] {
+/** What a directory given to a command contributes: diagrams, and for check and render ASL files too. */
+export const DIAGRAM_FILES = /\.fz$/i;
+export const DIAGRAM_AND_ASL_FILES = /\.(fz|asl\.json|asl\.ya?ml)$/i;
+
+/**
+ * Expands globs (`*`, `?` in the last path segment, `**` for any depth) and directories into files;
+ * a directory gives its files whose names match `inDirectory`.
+ */
+export function expandInputs(args: string[], inDirectory: RegExp = DIAGRAM_FILES): string[] {
   const out: string[] = [];
   for (const arg of args) {
     if (arg === '-') out.push(arg);
     else if (/[*?]/.test(arg)) out.push(...glob(arg));
     else if (existsSync(arg) && statSync(arg).isDirectory()) {
-      out.push(...readdirSync(arg).filter((f) => f.endsWith('.fz')).sort().map((f) => join(arg, f)));
+      out.push(...readdirSync(arg).filter((f) => inDirectory.test(f)).sort().map((f) => join(arg, f)));
     } else out.push(arg);
   }
   return [...new Set(out)];

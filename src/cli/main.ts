@@ -2,8 +2,10 @@
 // Each command lives in commands/<name>.ts and registers itself on the program. Only the command
 // being run is loaded (the renderer and the ASL validator take most of a cold start), so that
 // `flowlane check` in a docs pipeline or a pre-commit hook starts fast; `--help` loads them all.
+import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { DIAGRAM_AND_ASL_FILES } from './inputs.js';
 
 interface CommandModule {
   register(program: Command): void;
@@ -11,11 +13,22 @@ interface CommandModule {
 
 const ASL_FILE = /\.(json|ya?ml)$/i;
 
+/** A glob or a directory given to `check` may bring ASL files with it. */
+function mayHoldAslFiles(arg: string): boolean {
+  if (arg.startsWith('-')) return false;
+  if (/[*?]/.test(arg)) return true;
+  try {
+    return statSync(arg).isDirectory() && readdirSync(arg).some((f) => DIAGRAM_AND_ASL_FILES.test(f) && ASL_FILE.test(f));
+  } catch {
+    return false;
+  }
+}
+
 /** Which module defines which command; `needed` narrows a module to the runs that use it. */
 const COMMANDS: { name: string; load: () => Promise<CommandModule>; needed?: (args: string[]) => boolean }[] = [
   { name: 'check', load: () => import('./commands/check.js') },
   // ASL files given to `check` are checked by the conversion stage.
-  { name: 'check', load: () => import('./commands/asl-check.js'), needed: (args) => args.some((a) => ASL_FILE.test(a)) },
+  { name: 'check', load: () => import('./commands/asl-check.js'), needed: (args) => args.some((a) => ASL_FILE.test(a) || mayHoldAslFiles(a)) },
   { name: 'fmt', load: () => import('./commands/fmt.js') },
   { name: 'render', load: () => import('./commands/render.js') },
   { name: 'to-asl', load: () => import('./commands/to-asl.js') },

@@ -129,6 +129,32 @@ describe('check and fmt take globs and directories', () => {
     expect(formatted.stderr + formatted.stdout).not.toContain('a.fz');
   });
 
+  test('check DIR checks its ASL files too (.asl.json, .asl.yaml), with their located findings', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.fz'), GOOD);
+    writeFileSync(join(dir, 'pay.asl.json'), '{\n  "StartAt": "A",\n  "States": {\n    "A": { "Type": "Pass", "Next": "Nowhere" }\n  }\n}\n');
+    writeFileSync(join(dir, 'ok.asl.yaml'), 'StartAt: A\nStates:\n  A:\n    Type: Succeed\n');
+    writeFileSync(join(dir, 'package.json'), '{"name": "not a state machine"}\n');
+    const r = run(['check', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${join(dir, 'pay.asl.json')}:4:`);
+    expect(r.stdout).toContain('[asl-missing-target]');
+    expect(r.stdout).not.toContain('ok.asl.yaml');
+    expect(r.stdout).not.toContain('package.json');
+    expect(run(['check', join(dir, '*.asl.*')]).stdout).toContain('pay.asl.json:4:');
+  });
+
+  test('a directory or glob that matches nothing is a usage error, never a silent pass', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notes.txt'), 'nothing to check\n');
+    for (const args of [['check', dir], ['fmt', '--check', dir], ['render', dir], ['check', join(dir, '*.fz')]]) {
+      const r = run(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expectOneLine(r.stderr);
+      expect(r.stderr).toContain('no input files matched');
+    }
+  });
+
   test('check page.md points to md --check', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'page.md'), '# Title\n\nText.\n');

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { applyAllFixes, type Diagnostic } from '../../core/index.js';
 import { parseDiagram } from '../../model/index.js';
 import { betweenFiles, CliIoError, diagnosticRecord, formatDiagnostic, readText, writeFileAtomic } from '../io.js';
-import { expandInputs } from '../inputs.js';
+import { DIAGRAM_AND_ASL_FILES, expandInputs } from '../inputs.js';
 
 interface CheckOptions {
   format: 'text' | 'json';
@@ -28,7 +28,7 @@ export function register(program: Command): void {
   program
     .command('check')
     .description('report syntax errors, FlowZap rule violations and ASL profile problems in .fz files, and check ASL state machines (.json, .yaml)')
-    .argument('<files...>', '.fz or ASL files (.json, .yaml, .yml), globs, directories (their .fz files), or - for standard input')
+    .argument('<files...>', '.fz or ASL files (.json, .yaml, .yml), globs, directories (their .fz, .asl.json and .asl.yaml files), or - for standard input')
     .option('--format <format>', 'output format: text or json', 'text')
     .option('--fix', 'apply every machine-applicable fix and rewrite the file')
     .action(async (files: string[], options: CheckOptions) => {
@@ -36,7 +36,13 @@ export function register(program: Command): void {
       // A file that cannot be written fails alone (exit 2, as I/O failures do); the others are still checked.
       let ioFailed = false;
       const records: Record<string, unknown>[] = [];
-      for (const file of expandInputs(files)) {
+      const inputs = expandInputs(files, DIAGRAM_AND_ASL_FILES);
+      if (inputs.length === 0) {
+        console.error(`flowlane: no input files matched (a directory gives its .fz, .asl.json and .asl.yaml files)`);
+        process.exitCode = 2;
+        return;
+      }
+      for (const file of inputs) {
         await betweenFiles();
         if (/\.(md|markdown|mdx)$/i.test(file)) {
           console.error(`flowlane: ${file}: a Markdown file; check its diagrams with flowlane md --check ${file}`);

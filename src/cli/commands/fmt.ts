@@ -20,7 +20,13 @@ export function register(program: Command): void {
       let failed = false;
       // A file that cannot be written fails alone (exit 2, as I/O failures do); the others are still formatted.
       let ioFailed = false;
-      for (const file of expandInputs(files)) {
+      const inputs = expandInputs(files);
+      if (inputs.length === 0) {
+        console.error('flowlane: no input files matched (a directory gives its .fz files)');
+        process.exitCode = 2;
+        return;
+      }
+      for (const file of inputs) {
         await betweenFiles();
         const read = readText(file);
         if (!read.ok) {

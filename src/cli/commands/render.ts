@@ -9,7 +9,7 @@
 import { existsSync, statSync, watch } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { expandInputs, positiveInteger, positiveNumber } from '../inputs.js';
+import { DIAGRAM_AND_ASL_FILES, expandInputs, positiveInteger, positiveNumber } from '../inputs.js';
 import { Option } from 'commander';
 
 import type { Diagnostic } from '../../core/index.js';
@@ -169,7 +169,7 @@ export function register(program: Command): void {
   program
     .command('render')
     .description('lay out and draw diagrams as SVG or PNG (.fz files, or ASL definitions through from-asl)')
-    .argument('<files...>', '.fz or ASL files, globs, directories, or - for standard input')
+    .argument('<files...>', '.fz or ASL files, globs, directories (their .fz, .asl.json and .asl.yaml files), or - for standard input')
     .option('-o, --output <file>', 'output file for a single input (- for standard output)')
     .option('--out-dir <dir>', 'directory for the outputs (one per input, named after it)')
     .addOption(new Option('--format <format>', 'output format').choices(['svg', 'png']).default('svg'))
@@ -182,9 +182,9 @@ export function register(program: Command): void {
     .option('--force', 'with several inputs: render even files whose output is up to date')
     .option('--jobs <n>', 'with several inputs: number of worker threads, 1 or more (default: one per core)', positiveInteger)
     .action(async (files: string[], options: RenderCliOptions) => {
-      const inputs = expandInputs(files);
+      const inputs = expandInputs(files, DIAGRAM_AND_ASL_FILES);
       if (inputs.length === 0) {
-        console.error('flowlane: no input files matched');
+        console.error('flowlane: no input files matched (a directory gives its .fz, .asl.json and .asl.yaml files)');
         process.exitCode = 2;
         return;
       }
