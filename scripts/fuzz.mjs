@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Fuzzing as a habit: `npm run fuzz -- --count N --seed S [--render-every K] [--no-shared] [--out DIR]`.
+// Fuzzing as a habit: `npm run fuzz -- --count N --seed S [--jobs J] [--render-every K] [--no-shared] [--out DIR]`.
 // Mutates the examples (and, when present, the corpora in ../shared/corpus) and runs every stage on
 // each mutant in-process (compiled dist/), checking the properties that must always hold:
 //   - nothing throws (parse, check, format, toAsl, fromAsl, render, the editor features);
@@ -210,14 +210,16 @@ async function main() {
       'no-shared': { type: 'boolean', default: false },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
+      jobs: { type: 'string', default: '1' },
     },
   });
   const count = Number(values.count);
   const seed = Number(values.seed);
   const renderEvery = Math.max(1, Number(values['render-every']));
   const shared = !values['no-shared'];
-  if (!Number.isInteger(count) || count < 0 || !Number.isInteger(seed)) {
-    console.error('flowlane fuzz: --count and --seed take integers');
+  const jobs = Number(values.jobs);
+  if (!Number.isInteger(count) || count < 0 || !Number.isInteger(seed) || !Number.isInteger(jobs) || jobs < 1) {
+    console.error('flowlane fuzz: --count, --seed and --jobs take integers (--jobs 1 or more)');
     process.exit(2);
   }
   if (!existsSync(join(root, 'dist', 'api', 'index.js'))) {
@@ -228,54 +230,70 @@ async function main() {
   const totals = { inputs: 0, fz: 0, asl: 0, formatted: 0, converted: 0, roundTrips: 0, rendered: 0, editor: 0, hangs: 0, crashes: 0 };
   const failures = [];
   const all = await sources(shared);
-  let from = 0;
-  while (from < count) {
-    const progress = new SharedArrayBuffer(4);
-    const counter = new Int32Array(progress);
-    Atomics.store(counter, 0, from);
-    const w = new Worker(fileURLToPath(import.meta.url), { workerData: { seed, from, to: count, renderEvery, shared, progress } });
-    const result = await new Promise((resolve) => {
-      let last = from;
-      let since = performance.now();
-      const watch = setInterval(() => {
-        const now = Atomics.load(counter, 0);
-        if (now !== last) {
-          last = now;
-          since = performance.now();
-        } else if (performance.now() - since > HANG_MS) {
+  // Contiguous slices of the inputs, one worker (and one watchdog) each: input i is the same input
+  // whatever --jobs is, so a failure is reproduced by its seed and index alone.
+  const slice = Math.ceil(count / jobs);
+  const slices = [];
+  for (let from = 0; from < count; from += slice) slices.push(runSlice(from, Math.min(count, from + slice)));
+  for (const r of await Promise.all(slices)) {
+    for (const [k, v] of Object.entries(r.totals)) totals[k] += v;
+    failures.push(...r.failures);
+  }
+  failures.sort((a, b) => a.index - b.index);
+
+  /** Runs inputs [from, to) in a worker, starting a new worker after an input that hung or crashed it. */
+  async function runSlice(from, to) {
+    const mine = { inputs: 0, fz: 0, asl: 0, formatted: 0, converted: 0, roundTrips: 0, rendered: 0, editor: 0, hangs: 0, crashes: 0 };
+    const found = [];
+    while (from < to) {
+      const progress = new SharedArrayBuffer(4);
+      const counter = new Int32Array(progress);
+      Atomics.store(counter, 0, from);
+      const w = new Worker(fileURLToPath(import.meta.url), { workerData: { seed, from, to, renderEvery, shared, progress } });
+      const result = await new Promise((resolve) => {
+        let last = from;
+        let since = performance.now();
+        const watch = setInterval(() => {
+          const now = Atomics.load(counter, 0);
+          if (now !== last) {
+            last = now;
+            since = performance.now();
+          } else if (performance.now() - since > HANG_MS) {
+            clearInterval(watch);
+            void w.terminate();
+            resolve({ hungAt: now });
+          }
+        }, 100);
+        w.on('message', (m) => {
+          if (m.type === 'failure') found.push(m);
+          else if (m.type === 'done') {
+            clearInterval(watch);
+            resolve({ totals: m.totals });
+          }
+        });
+        w.on('error', (e) => {
           clearInterval(watch);
-          void w.terminate();
-          resolve({ hungAt: now });
-        }
-      }, 100);
-      w.on('message', (m) => {
-        if (m.type === 'failure') failures.push(m);
-        else if (m.type === 'done') {
-          clearInterval(watch);
-          resolve({ totals: m.totals });
-        }
+          resolve({ crashedAt: Atomics.load(counter, 0), error: e });
+        });
       });
-      w.on('error', (e) => {
-        clearInterval(watch);
-        resolve({ crashedAt: Atomics.load(counter, 0), error: e });
-      });
-    });
-    if (result.totals) {
-      for (const [k, v] of Object.entries(result.totals)) totals[k] += v;
-      break;
+      if (result.totals) {
+        for (const [k, v] of Object.entries(result.totals)) mine[k] += v;
+        break;
+      }
+      const at = result.hungAt ?? result.crashedAt;
+      const { text } = inputAt(all, seed, at);
+      if (result.hungAt !== undefined) {
+        mine.hangs++;
+        found.push({ index: at, kind: 'hang', message: `no progress for ${HANG_MS / 1000} s`, text });
+      } else {
+        mine.crashes++;
+        found.push({ index: at, kind: 'worker crashed', message: String(result.error?.message ?? result.error), text });
+      }
+      // The inputs before it ran (their totals died with the worker: count them as inputs only).
+      mine.inputs += at - from + 1;
+      from = at + 1;
     }
-    const at = result.hungAt ?? result.crashedAt;
-    const { text } = inputAt(all, seed, at);
-    if (result.hungAt !== undefined) {
-      totals.hangs++;
-      failures.push({ index: at, kind: 'hang', message: `no progress for ${HANG_MS / 1000} s`, text });
-    } else {
-      totals.crashes++;
-      failures.push({ index: at, kind: 'worker crashed', message: String(result.error?.message ?? result.error), text });
-    }
-    // The inputs before it ran (their totals died with the worker: count them as inputs only).
-    totals.inputs += at - from + 1;
-    from = at + 1;
+    return { totals: mine, failures: found };
   }
   const seconds = (performance.now() - started) / 1000;
   if (values.out && failures.length > 0) {
