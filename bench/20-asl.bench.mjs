@@ -4,6 +4,31 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromAsl, toAsl } from '../dist/asl/index.js';
+import { parseDiagram } from '../dist/model/index.js';
+import { generateFz } from './generate.mjs';
+
+/** CPU milliseconds of `fn` (the machines here are shared: wall time counts the neighbours too). */
+function cpuMs(fn) {
+  const start = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+/** to-asl of large diagrams, in nodes per second of CPU: a 50,000-node chain in one lane and a generated 8-lane diagram. */
+function largeDiagrams() {
+  const chain = ['a { # A'];
+  const n = 50_000;
+  for (let i = 1; i <= n; i++) chain.push(`  n${i}: rectangle label:"Step ${i}"`);
+  for (let i = 1; i < n; i++) chain.push(`  n${i}.handle(right) -> n${i + 1}.handle(left)`);
+  chain.push('}');
+  for (const [name, text] of [[`chain of ${n.toLocaleString('en-US')} nodes`, `${chain.join('\n')}\n`], ['generated 8 lanes, 2 MB', generateFz(2_000_000)]]) {
+    const diagram = parseDiagram(text).value;
+    toAsl(diagram, { validate: false }); // warm-up
+    const ms = Math.min(cpuMs(() => toAsl(diagram, { validate: false })), cpuMs(() => toAsl(diagram, { validate: false })));
+    console.log(`to-asl, ${name}: ${Math.round(diagram.nodes.length / (ms / 1000)).toLocaleString('en-US')} nodes/s of CPU (${diagram.nodes.length.toLocaleString('en-US')} nodes, ${ms.toFixed(0)} ms, no validation)`);
+  }
+}
 
 function countStates(sm) {
   if (!sm || typeof sm !== 'object') return 0;
@@ -21,6 +46,7 @@ function countStates(sm) {
 }
 
 export default async function bench() {
+  largeDiagrams();
   const dir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'corpus', 'asl');
   if (!existsSync(dir)) {
     console.log('asl corpus not found; skipped');

@@ -57,6 +57,7 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
   const states = sm.States as JsonObject;
   const statesPath = [...path, 'States'];
   const stateNames = Object.keys(states);
+  const suggest = suggester(stateNames);
   const has = (n: JsonValue | undefined): boolean => typeof n === 'string' && Object.hasOwn(states, n);
   let broken = false;
 
@@ -64,7 +65,7 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
     report('asl-missing-transition', path, `The ${what} has no "StartAt": name the state it starts with.`);
     broken = true;
   } else if (!has(sm.StartAt)) {
-    report('asl-missing-target', [...path, 'StartAt'], `The ${what}'s StartAt ${describe(sm.StartAt)} names no state of the ${what}${suggest(sm.StartAt, stateNames)}.`);
+    report('asl-missing-target', [...path, 'StartAt'], `The ${what}'s StartAt ${describe(sm.StartAt)} names no state of the ${what}${suggest(sm.StartAt)}.`);
     broken = true;
   }
   if (stateNames.length === 0) report('asl-not-state-machine', statesPath, `The ${what} has no states.`);
@@ -101,7 +102,7 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
       if (value === undefined) return;
       if (has(value)) targets.push(value as string);
       else {
-        report('asl-missing-target', where, `State ${quoted}: ${field} ${describe(value)} names no state of the ${what}${suggest(value, stateNames)}.`);
+        report('asl-missing-target', where, `State ${quoted}: ${field} ${describe(value)} names no state of the ${what}${suggest(value)}.`);
         broken = true;
       }
     };
@@ -241,10 +242,29 @@ function jsonataFor(field: string): string {
 }
 
 /** ` (did you mean "X"?)` when a state name is close to the one written. */
-function suggest(value: JsonValue | undefined, names: string[]): string {
-  if (typeof value !== 'string' || names.length === 0) return '';
-  const lower = value.toLowerCase().trim();
-  const close = names.find((n) => n.toLowerCase().trim() === lower) ?? (value.length >= 4 ? names.find((n) => Math.abs(n.length - value.length) <= 3 && editDistance(n, value) <= Math.max(1, Math.floor(value.length / 5))) : undefined);
-  return close === undefined ? '' : ` (did you mean ${JSON.stringify(close)}?)`;
+/** Near misses the scope's names are searched for, each search reading every name. */
+const FUZZY_SUGGESTIONS_PER_SCOPE = 50;
+
+/**
+ * A "did you mean" for a name that names no state of the scope: the same name in other case, found
+ * at once, or one a few edits away. A scope with thousands of broken transitions gets the fuzzy
+ * search for the first FUZZY_SUGGESTIONS_PER_SCOPE only, so that checking stays linear.
+ */
+function suggester(names: string[]): (value: JsonValue | undefined) => string {
+  let byLowerCase: Map<string, string> | undefined;
+  let fuzzyLeft = FUZZY_SUGGESTIONS_PER_SCOPE;
+  return (value) => {
+    if (typeof value !== 'string' || names.length === 0) return '';
+    if (!byLowerCase) {
+      byLowerCase = new Map();
+      for (const n of names) if (!byLowerCase.has(n.toLowerCase().trim())) byLowerCase.set(n.toLowerCase().trim(), n);
+    }
+    let close = byLowerCase.get(value.toLowerCase().trim());
+    if (close === undefined && value.length >= 4 && fuzzyLeft > 0) {
+      fuzzyLeft--;
+      close = names.find((n) => Math.abs(n.length - value.length) <= 3 && editDistance(n, value) <= Math.max(1, Math.floor(value.length / 5)));
+    }
+    return close === undefined ? '' : ` (did you mean ${JSON.stringify(close)}?)`;
+  };
 }
 

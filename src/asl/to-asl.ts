@@ -557,8 +557,8 @@ class Converter {
   private leadsTo(from: string, to: string): boolean {
     const seen = new Set([from]);
     const queue = [from];
-    while (queue.length > 0) {
-      const id = queue.shift()!;
+    for (let i = 0; i < queue.length; i++) {
+      const id = queue[i]!;
       if (id === to) return true;
       for (const e of this.idx.out(id)) if (!seen.has(e.to.node)) seen.add(e.to.node), queue.push(e.to.node);
     }
@@ -615,12 +615,21 @@ class Converter {
    */
   private breakEndlessCycles(scope: VScope): void {
     const rankOf = (v: VState): number => (v.node ? (this.rank.get(v.node.id) ?? Infinity) : Infinity);
+    // The states from which an ending state can be reached: a search backwards from the ending
+    // states over reversed edges, linear in the scope (a fixed point over the list was quadratic on
+    // a long chain: 50,000 nodes took five minutes).
     const canEnd = (): Set<VState> => {
-      const ok = new Set(scope.states.filter((s) => s.end || s.fields.Type === 'Succeed' || s.fields.Type === 'Fail' || s.verbatim));
-      for (let changed = true; changed; ) {
-        changed = false;
-        for (const s of scope.states) if (!ok.has(s) && successors(s).some((t) => ok.has(t))) ok.add(s), (changed = true);
+      const before = new Map<VState, VState[]>();
+      for (const s of scope.states) {
+        for (const t of successors(s)) {
+          const list = before.get(t);
+          if (list) list.push(s);
+          else before.set(t, [s]);
+        }
       }
+      const ok = new Set(scope.states.filter((s) => s.end || s.fields.Type === 'Succeed' || s.fields.Type === 'Fail' || s.verbatim));
+      const queue = [...ok];
+      for (let i = 0; i < queue.length; i++) for (const p of before.get(queue[i]!) ?? []) if (!ok.has(p)) ok.add(p), queue.push(p);
       return ok;
     };
     let ending = canEnd();
@@ -644,7 +653,7 @@ class Converter {
     if (!scope.startAt) return;
     const reached = new Set<VState>([scope.startAt]);
     const queue = [scope.startAt];
-    while (queue.length > 0) for (const n of successors(queue.shift()!)) if (!reached.has(n)) reached.add(n), queue.push(n);
+    for (let i = 0; i < queue.length; i++) for (const n of successors(queue[i]!)) if (!reached.has(n)) reached.add(n), queue.push(n);
     scope.states = scope.states.filter((s) => {
       if (reached.has(s) || !s.plain) return true;
       this.guess(s.range, `"${s.name}" is not reachable from the start: it is left out of the state machine.`);
@@ -680,8 +689,8 @@ class Converter {
         if (t.to !== join) {
           const queue = [t.to];
           const seen = new Set<VState>([t.to]);
-          while (queue.length > 0) {
-            const s = queue.shift()!;
+          for (let i = 0; i < queue.length; i++) {
+            const s = queue[i]!;
             if (taken.has(s)) continue;
             taken.add(s);
             members.push(s);
@@ -832,8 +841,8 @@ function successors(s: VState): VState[] {
 function distances(from: VState, avoid: VState, allowed: Set<VState>): Map<VState, number> {
   const dist = new Map<VState, number>([[from, 0]]);
   const queue = [from];
-  while (queue.length > 0) {
-    const s = queue.shift()!;
+  for (let i = 0; i < queue.length; i++) {
+    const s = queue[i]!;
     for (const n of successors(s)) {
       if (n === avoid || !allowed.has(n) || dist.has(n)) continue;
       dist.set(n, dist.get(s)! + 1);
