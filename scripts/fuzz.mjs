@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Fuzzing as a habit: `npm run fuzz -- --count N --seed S [--jobs J] [--render-every K] [--no-shared] [--out DIR]`.
+// Fuzzing as a habit: `npm run fuzz -- --count N --seed S [--jobs J] [--progress SECONDS] [--render-every K] [--no-shared] [--out DIR]`.
+// --progress prints a line to stderr every SECONDS; Ctrl-C prints how far the run got and what it found.
 // Mutates the examples (and, when present, the corpora in ../shared/corpus) and runs every stage on
 // each mutant in-process (compiled dist/), checking the properties that must always hold:
 //   - nothing throws (parse, check, format, toAsl, fromAsl, render, the editor features);
@@ -17,6 +18,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HANG_MS = 5000;
+const SETUP_MS = 120_000;
 
 /** The seed texts: examples (and their state machines) always; the shared corpora unless --no-shared. */
 async function sources(shared) {
@@ -119,6 +121,8 @@ async function worker() {
   };
   const errorsIn = (ds) => ds.some((d) => d.severity === 'error');
 
+  // Loading the stages and the corpora takes seconds on a busy machine: the watchdog waits for this.
+  parentPort.postMessage({ type: 'ready' });
   for (let index = from; index < to; index++) {
     Atomics.store(counter, 0, index);
     const { source, text, random } = inputAt(all, seed, index);
@@ -211,6 +215,7 @@ async function main() {
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
       jobs: { type: 'string', default: '1' },
+      progress: { type: 'string', default: '0' },
     },
   });
   const count = Number(values.count);
@@ -218,6 +223,7 @@ async function main() {
   const renderEvery = Math.max(1, Number(values['render-every']));
   const shared = !values['no-shared'];
   const jobs = Number(values.jobs);
+  const progressEvery = Number(values.progress);
   if (!Number.isInteger(count) || count < 0 || !Number.isInteger(seed) || !Number.isInteger(jobs) || jobs < 1) {
     console.error('flowlane fuzz: --count, --seed and --jobs take integers (--jobs 1 or more)');
     process.exit(2);
@@ -234,8 +240,23 @@ async function main() {
   // whatever --jobs is, so a failure is reproduced by its seed and index alone.
   const slice = Math.ceil(count / jobs);
   const slices = [];
+  // Where each slice's worker is (its shared counter), for --progress lines and a summary on Ctrl-C.
+  const positions = [];
+  const done = () => positions.reduce((n, p) => n + (Atomics.load(p.counter, 0) - p.start), 0);
+  const failuresSoFar = () => positions.reduce((n, p) => n + p.failures.length, 0);
+  const progressLine = (what) => `fuzz: ${what}: ${done().toLocaleString('en-US')} of ${count.toLocaleString('en-US')} inputs in ${((performance.now() - started) / 1000).toFixed(0)} s, ${failuresSoFar()} failures so far`;
+  const ticker = progressEvery > 0 ? setInterval(() => console.error(progressLine('progress')), progressEvery * 1000) : undefined;
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      console.error(progressLine(`stopped by ${signal}`));
+      for (const p of positions) for (const f of p.failures.slice(0, 10)) console.error(`  input ${f.index}: ${f.kind}: ${f.message}`);
+      process.exit(130);
+    });
+  }
   for (let from = 0; from < count; from += slice) slices.push(runSlice(from, Math.min(count, from + slice)));
-  for (const r of await Promise.all(slices)) {
+  const results = await Promise.all(slices);
+  if (ticker) clearInterval(ticker);
+  for (const r of results) {
     for (const [k, v] of Object.entries(r.totals)) totals[k] += v;
     failures.push(...r.failures);
   }
@@ -245,15 +266,26 @@ async function main() {
   async function runSlice(from, to) {
     const mine = { inputs: 0, fz: 0, asl: 0, formatted: 0, converted: 0, roundTrips: 0, rendered: 0, editor: 0, hangs: 0, crashes: 0 };
     const found = [];
+    const position = { start: from, counter: new Int32Array(1), failures: found };
+    positions.push(position);
     while (from < to) {
       const progress = new SharedArrayBuffer(4);
       const counter = new Int32Array(progress);
       Atomics.store(counter, 0, from);
+      position.counter = counter;
       const w = new Worker(fileURLToPath(import.meta.url), { workerData: { seed, from, to, renderEvery, shared, progress } });
       const result = await new Promise((resolve) => {
         let last = from;
         let since = performance.now();
+        let ready = false;
         const watch = setInterval(() => {
+          if (!ready) {
+            if (performance.now() - since < SETUP_MS) return;
+            clearInterval(watch);
+            void w.terminate();
+            resolve({ crashedAt: from, error: new Error(`the worker was not ready after ${SETUP_MS / 1000} s`) });
+            return;
+          }
           const now = Atomics.load(counter, 0);
           if (now !== last) {
             last = now;
@@ -265,7 +297,10 @@ async function main() {
           }
         }, 100);
         w.on('message', (m) => {
-          if (m.type === 'failure') found.push(m);
+          if (m.type === 'ready') {
+            ready = true;
+            since = performance.now();
+          } else if (m.type === 'failure') found.push(m);
           else if (m.type === 'done') {
             clearInterval(watch);
             resolve({ totals: m.totals });
