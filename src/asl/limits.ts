@@ -64,6 +64,26 @@ function walkDepth(value: JsonValue, max: number): JsonPath | undefined {
   return undefined;
 }
 
+/**
+ * A number literal too large for a double (`1e309`, 310 digits) is read as Infinity, which JSON
+ * cannot write: it would come back as `null`. Whether a text may hold one, by a scan that finds no
+ * false negatives (an exponent of three digits or more, or a run of 309 digits).
+ */
+export const MAY_OVERFLOW = /[eE]\+?[0-9]{3}|[0-9]{309}/;
+
+/** The path of the first number in `value` that is not finite (Infinity, NaN), or undefined. Iterative. */
+export function nonFinitePath(value: JsonValue): JsonPath | undefined {
+  const stack: { v: JsonValue; path: JsonPath }[] = [{ v: value, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (typeof v === 'number' && !Number.isFinite(v)) return path;
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i]!, path: [...path, i] });
+    else for (const k of Object.keys(v).reverse()) stack.push({ v: v[k]!, path: [...path, k] });
+  }
+  return undefined;
+}
+
 /** The path from `root` to the container `target` (found by a second walk, only on failure). */
 function pathTo(root: JsonValue, target: object): JsonPath {
   const parents = new Map<object, { parent: object; key: string | number }>();

@@ -10,7 +10,7 @@ import { diagnostic } from '../core/index.js';
 import type { Diagnostic, JsonValue, Range, Result } from '../core/index.js';
 import { isObject } from './fields.js';
 import { jsonLocator } from './json-locate.js';
-import { MAX_ASL_DEPTH, jsonDepthOffset, markWithinDepth, tooDeepPath } from './limits.js';
+import { MAX_ASL_DEPTH, MAY_OVERFLOW, jsonDepthOffset, markWithinDepth, nonFinitePath, tooDeepPath } from './limits.js';
 import type { JsonObject, JsonPath, Locator } from './types.js';
 import { judgeDefinition } from './validity.js';
 
@@ -113,6 +113,12 @@ export function loadAsl(text: string, options: LoadOptions = {}): Result<LoadedA
     return at ? lines.range(at[0], at[1]) : NO_RANGE;
   };
   const baseLocate = (prefix: JsonPath): Locator => (path) => (prefix.length + path.length === 0 ? whole() : locateAt([...prefix, ...path]));
+  // A number that reads as Infinity (1e309; YAML's .inf) cannot be written back: refuse it where it is.
+  const infinite = format === 'json' && !MAY_OVERFLOW.test(text) ? undefined : nonFinitePath(value);
+  if (infinite !== undefined) {
+    diagnostics.push(diagnostic('asl-invalid-input', locateAt(infinite), 'This number is too large for JSON (it reads as Infinity, which JSON cannot write back): write a smaller number, or a string.'));
+    return { value: empty, diagnostics };
+  }
   if (isObject(value) && isObject(value.States)) {
     return { value: { definition: value, locate: baseLocate([]), source: 'definition' }, diagnostics };
   }
@@ -165,6 +171,10 @@ function fromTemplate(resources: JsonObject, options: LoadOptions, baseLocate: (
         return { value: empty, diagnostics };
       }
       const definition = JSON.parse(joined) as JsonValue;
+      if (MAY_OVERFLOW.test(joined) && nonFinitePath(definition) !== undefined) {
+        diagnostics.push(diagnostic('asl-invalid-input', here(), `The DefinitionString of "${id}" holds a number too large for JSON (it reads as Infinity, which JSON cannot write back): write a smaller number, or a string.`));
+        return { value: empty, diagnostics };
+      }
       // Positions inside the string are not kept: everything points at the DefinitionString.
       return { value: { definition, locate: () => here(), source: 'cloudformation', resource: id }, diagnostics };
     } catch (e) {

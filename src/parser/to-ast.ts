@@ -650,7 +650,11 @@ export class AstBuilder {
     const num = token(c, 'NumberLiteral');
     if (num) {
       this.locateToken(num);
-      return this.located(Number(num.image));
+      const n = Number(num.image);
+      if (!Number.isFinite(n)) {
+        this.diagnostics.push(diagnostic('invalid-json', this.tokRange(num), `the number ${num.image.length > 24 ? `${num.image.slice(0, 20)}…` : num.image} is too large for JSON (it reads as Infinity, which cannot be written back): write a smaller number, or a string`));
+      }
+      return this.located(n);
     }
     const blob = token(c, 'JsonValue');
     if (blob) {

@@ -128,6 +128,16 @@ const matchJsonValue: CustomPatternMatcherFunc = (text, offset, matched) => {
   return result;
 };
 
+/** An exponent of three digits or more, or 309 digits in a row: where a number may overflow to Infinity. */
+const MAY_OVERFLOW = /[eE]\+?[0-9]{3}|[0-9]{309}/;
+
+/** Whether a parsed value (at most MAX_NESTING deep) holds a number that is not finite. */
+function holdsNonFinite(v: unknown): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v);
+  if (v === null || typeof v !== 'object') return false;
+  return (Array.isArray(v) ? v : Object.values(v)).some(holdsNonFinite);
+}
+
 function scanJsonValue(text: string, offset: number): RegExpExecArray | null {
   let depth = 0;
   const start = offset;
@@ -163,6 +173,9 @@ function scanJsonValue(text: string, offset: number): RegExpExecArray | null {
         } catch {
           return null;
         }
+        // A number too large for a double reads as Infinity and would be written back as null: the
+        // token-by-token rules report it at its place.
+        if (MAY_OVERFLOW.test(image) && holdsNonFinite(payload)) return null;
         const result = [image] as unknown as RegExpExecArray & { payload: unknown };
         result.payload = payload;
         return result;

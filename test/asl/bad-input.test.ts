@@ -17,6 +17,10 @@ describe('bad ASL input', () => {
   const cases: Array<[string, string, RegExp]> = [
     ['invalid JSON', '{\n  "StartAt": "A",\n  "States": {,}\n}', /^3:14 Invalid JSON.*\[asl-invalid-input\]/],
     ['invalid YAML', 'StartAt: A\nStates:\n  A: [unclosed\n', /Invalid YAML.*\[asl-invalid-input\]/],
+    // 1e309 reads as Infinity, which JSON writes back as null: refused where it is, never changed (fuzz seed 1202, input 139276).
+    ['a number too large for JSON', '{\n  "StartAt": "A",\n  "States": {\n    "A": { "Type": "Pass", "Result": { "users": 1e309 }, "End": true }\n  }\n}', /^4:40 This number is too large for JSON.*\[asl-invalid-input\]/],
+    ['a 310-digit number', `{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": [${'9'.repeat(310)}], "End": true}}}`, /^1:62 This number is too large for JSON.*\[asl-invalid-input\]/],
+    ['YAML .inf', 'StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: .inf\n    End: true\n', /^5:5 This number is too large for JSON.*\[asl-invalid-input\]/],
     ['not a state machine', '[1, 2]', /not a state machine.*found an array/],
     ['no States', '{"StartAt": "A"}', /found no "States" field/],
     ['Next to a missing state', machine({ A: { Type: 'Pass', Next: 'b' }, B: { Type: 'Succeed' } }), /^6:7 State "A": Next the string "b" names no state of the state machine \(did you mean "B"\?\).*\[asl-missing-target\]/],

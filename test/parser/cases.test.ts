@@ -121,6 +121,12 @@ const invalid: Case[] = [
     sameModelAs: 'sales { # Sales Team\n  n1: circle label:"x"\n}\n',
   },
   {
+    // Infinity cannot be written back (JSON.stringify gives null): fmt and to-asl must refuse, not change it.
+    title: 'a number too large for a double, in a JSON value and alone',
+    text: 'a {\n  n1: rectangle label:"x" Result:{"n":1e309}\n  n2: rectangle label:"y" TimeoutSeconds:2e400\n}\n',
+    diagnostics: ['invalid-json@2:39', 'invalid-json@3:42'],
+  },
+  {
     title: 'a cross-lane edge without its lane prefix',
     text: 'a {\nn1: circle label:"x"\nn1.handle(bottom) -> n2.handle(top)\n}\nb {\nn2: circle label:"y"\n}\n',
     diagnostics: ['missing-lane-prefix@3:22'],
