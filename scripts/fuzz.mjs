@@ -121,7 +121,19 @@ async function worker() {
   };
   const errorsIn = (ds) => ds.some((d) => d.severity === 'error');
 
-  // Loading the stages and the corpora takes seconds on a busy machine: the watchdog waits for this.
+  // Loading the stages and the corpora, and each stage's first use (the validator compiles its
+  // schemas, ELK and the fonts load), take seconds on a busy machine: the watchdog waits for them,
+  // so that it times the work of one input and not a cold start.
+  const warm = 'a { # A\n  n1: circle label:"Start"\n  n2: rectangle label:"Step"\n  n1.handle(right) -> n2.handle(left)\n}\n';
+  const warmDiagram = parseDiagram(warm);
+  formatText(warm);
+  const warmAsl = asl.toAsl(warmDiagram.value, { validate: false });
+  const warmText = JSON.stringify(warmAsl.value);
+  const warmChecked = asl.checkAslText(warmText, { name: 'warm.asl.json' });
+  if (warmChecked.value.definition !== undefined) asl.fromAsl(warmChecked.value.definition);
+  lang.semanticTokens(lang.analyze(warm));
+  await api.render(warmDiagram.value, { embedFont: false });
+  await api.render(warmText, { language: 'asl', embedFont: false });
   parentPort.postMessage({ type: 'ready' });
   for (let index = from; index < to; index++) {
     Atomics.store(counter, 0, index);
