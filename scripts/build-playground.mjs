@@ -3,22 +3,24 @@
 //   dist/playground/index.html, playground.css   the page (copied)
 //   dist/playground/playground.js                 the page's script: CodeMirror, the LSP client, the UI
 //   dist/playground/lsp/lsp-worker.js (+ chunks)  the language server (src/server) as a module worker
-//   dist/playground/flowlane.mjs, flowlane-fonts.mjs  the browser build (npm run build:browser),
-//                                                 which the page imports at run time: it lays out in
-//                                                 its own worker and loads the fallback fonts beside it
-// Usage: node scripts/build-playground.mjs   (builds the browser build first; prints the sizes)
+//   dist/playground/flowlane.mjs, flowlane-fonts.mjs  the browser build (as npm run build:browser
+//                                                 makes it), which the page imports at run time: it
+//                                                 lays out in its own worker, fonts loaded beside it
+// Usage: node scripts/build-playground.mjs [--out DIR]   (prints the sizes; the tests build into a
+// folder of their own, so that a concurrent `npm pack` never serves them a half-written file)
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { standIns } from './browser-stand-ins.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist', 'playground');
+const outAt = process.argv.indexOf('--out');
+const out = outAt > 0 && process.argv[outAt + 1] ? resolve(process.argv[outAt + 1]) : join(root, 'dist', 'playground');
 
-execFileSync(process.execPath, [join(root, 'scripts', 'build-browser.mjs')], { stdio: 'inherit' });
+execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'tsconfig.browser.json'), '--noEmit'], { stdio: 'inherit' });
 execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'tsconfig.playground.json')], { stdio: 'inherit' });
 // A fresh folder: nothing left over from an older build is served.
 rmSync(out, { recursive: true, force: true });
@@ -63,8 +65,11 @@ await esbuild.build({
   plugins: [standIns(root)],
 });
 
+// The browser build, bundled here the same way as scripts/build-browser.mjs does (its ES module entry).
+await esbuild.build({ ...common, entryPoints: [join(root, 'src/browser/esm.ts')], format: 'esm', outfile: join(out, 'flowlane.mjs'), plugins: [standIns(root)] });
+await esbuild.build({ ...common, entryPoints: [join(root, 'src/layout/font-data-fallback.ts')], format: 'esm', outfile: join(out, 'flowlane-fonts.mjs'), plugins: [standIns(root)] });
+
 for (const file of ['index.html', 'playground.css']) copyFileSync(join(root, 'src/playground', file), join(out, file));
-for (const file of ['flowlane.mjs', 'flowlane-fonts.mjs']) copyFileSync(join(root, 'dist/browser', file), join(out, file));
 
 const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
 let total = 0;
@@ -74,6 +79,6 @@ for (const file of files(out).sort()) {
   const gzip = gzipSync(bytes, { level: 9 }).length;
   total += bytes.length;
   totalGzip += gzip;
-  console.log(`dist/playground/${relative(out, file).split('\\').join('/')}: ${(bytes.length / 1024).toFixed(0)} KiB, ${(gzip / 1024).toFixed(0)} KiB gzip`);
+  console.log(`${relative(root, out) || '.'}/${relative(out, file).split('\\').join('/')}: ${(bytes.length / 1024).toFixed(0)} KiB, ${(gzip / 1024).toFixed(0)} KiB gzip`);
 }
-console.log(`dist/playground: ${(total / 1024).toFixed(0)} KiB, ${(totalGzip / 1024).toFixed(0)} KiB gzip`);
+console.log(`${relative(root, out)}: ${(total / 1024).toFixed(0)} KiB, ${(totalGzip / 1024).toFixed(0)} KiB gzip`);

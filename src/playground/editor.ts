@@ -2,7 +2,7 @@
 // goes to the server as an incremental didChange; its diagnostics become lint marks (squiggles)
 // whose actions are the server's quick fixes; completion, hover and formatting are its answers.
 // Positions: LSP's are line + UTF-16 character, CodeMirror's are UTF-16 offsets into the document.
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, snippet, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+import { autocompletion, startCompletion, closeBrackets, closeBracketsKeymap, completionKeymap, snippet, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { bracketMatching, indentOnInput } from '@codemirror/language';
 import { lintGutter, lintKeymap, setDiagnostics, type Action, type Diagnostic as LintDiagnostic } from '@codemirror/lint';
@@ -48,6 +48,7 @@ interface LspCompletionItem {
   insertTextFormat?: number;
   textEdit?: LspTextEdit;
   insertText?: string;
+  command?: { command: string };
 }
 
 export function offsetOf(doc: Text, p: LspPosition): number {
@@ -70,9 +71,15 @@ const SEVERITY: Record<number, LintDiagnostic['severity']> = { 1: 'error', 2: 'w
 /** LSP's CompletionItemKind -> the icon classes CodeMirror draws. */
 const COMPLETION_TYPE: Record<number, string> = { 7: 'class', 10: 'property', 5: 'property', 12: 'constant', 18: 'variable', 9: 'namespace', 20: 'enum', 15: 'text', 14: 'keyword' };
 
-/** LSP snippet syntax ($1, ${1:x}, $0) as CodeMirror's (${1:x}, ${}). */
-function cmSnippet(text: string): string {
-  return text.replace(/\$(\d+)/g, (_m, n: string) => (n === '0' ? '${}' : `\${${n}:}`)).replace(/\$\{0\}/g, '${}');
+/**
+ * LSP snippet syntax as CodeMirror's: a choice `${1|a,b|}` becomes its first value as a field
+ * (CodeMirror has no choice fields), `$1` becomes `${1:}`, and `$0` / `${0}` the final `${}`.
+ */
+export function cmSnippet(text: string): string {
+  return text
+    .replace(/\$\{(\d+)\|([^,|}]*)[^}]*\|\}/g, (_m, n: string, first: string) => `\${${n}:${first}}`)
+    .replace(/\$\{0\}|\$0(?!\d)/g, '${}')
+    .replace(/\$(\d+)/g, (_m, n: string) => `\${${n}:}`);
 }
 
 /** Colours from the page's variables (playground.css), so that light/dark switches the editor too. */
@@ -134,6 +141,8 @@ export function createEditor(parent: HTMLElement, text: string, client: LspClien
         apply: (view, completion, _from, to) => {
           if (item.insertTextFormat === 2) snippet(cmSnippet(insert))(view, completion, start, to);
           else view.dispatch({ changes: { from: start, to, insert }, selection: { anchor: start + insert.length }, userEvent: 'input.complete' });
+          // The server asks for the next completion at once (after a lane name and its dot, say).
+          if (item.command?.command === 'editor.action.triggerSuggest') setTimeout(() => startCompletion(view), 0);
         },
       };
       if (item.detail) option.detail = item.detail;

@@ -203,7 +203,8 @@ async function main(): Promise<void> {
   // ASL import, through the server's flowlane/fromAsl (the same conversion as `flowlane from-asl`).
   async function fromAsl(definition: string, errorBox?: HTMLElement): Promise<string | undefined> {
     const r = await client.request<{ text?: string; error?: string; diagnostics?: Diagnostic[] } | null>('flowlane/fromAsl', { text: definition });
-    if (r?.text !== undefined) return r.text;
+    // A definition with errors still gives text (what could be read); the user gets the errors instead.
+    if (r?.text !== undefined && !(r.diagnostics ?? []).some((d) => d.severity === 'error')) return r.text;
     const problems = [...(r?.error ? [r.error] : []), ...(r?.diagnostics ?? []).filter((d) => d.severity === 'error').map(where)].join('\n') || 'this is not an ASL definition';
     if (errorBox) errorBox.textContent = problems;
     else status(problems.split('\n')[0]!, true);
