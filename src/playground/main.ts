@@ -96,8 +96,10 @@ async function main(): Promise<void> {
   async function draw(): Promise<void> {
     const seq = ++drawing;
     const started = performance.now();
-    const r = await render(text, options());
-    if (seq !== drawing) return;
+    const source = text;
+    const r = await render(source, options());
+    // A newer drawing started, or the text changed meanwhile (its redraw is already scheduled).
+    if (seq !== drawing || source !== text) return;
     const box = $('diagram');
     if (r.ok) {
       const svg = new DOMParser().parseFromString(r.value, 'image/svg+xml').documentElement;
@@ -118,8 +120,11 @@ async function main(): Promise<void> {
     }
     drawn = seq;
     box.dataset['drawn'] = String(drawn);
+    // What is shown is the current text's drawing (or its error).
+    box.setAttribute('aria-busy', 'false');
   }
   const redraw = (delay = REDRAW_MS): void => {
+    $('diagram').setAttribute('aria-busy', 'true');
     if (drawTimer) clearTimeout(drawTimer);
     drawTimer = setTimeout(() => void draw(), delay);
   };
@@ -151,6 +156,9 @@ async function main(): Promise<void> {
   let storeTimer: ReturnType<typeof setTimeout> | undefined;
   const editor = createEditor($('editor'), initial, client, (next) => {
     text = next;
+    // A shared link's text, once edited, is no longer what the address holds: a reload shows the
+    // edited text (kept in storage), not the link's.
+    if (location.hash.startsWith('#fz=')) history.replaceState(null, '', location.pathname + location.search);
     redraw();
     refreshAsl();
     if (storeTimer) clearTimeout(storeTimer);
@@ -271,6 +279,12 @@ async function main(): Promise<void> {
     redraw(0);
   });
   $('direction').addEventListener('change', () => redraw(0));
+}
+
+// Offline after the first load, reloads included (sw.ts). Not where service workers are unavailable
+// (a file: URL, an insecure origin): the page works the same, online.
+if ('serviceWorker' in navigator && isSecureContext) {
+  navigator.serviceWorker.register('./sw.js').catch(() => undefined);
 }
 
 main().catch((e: unknown) => status(`flowlane: the playground failed to start (${e instanceof Error ? e.message : String(e)})`, true));

@@ -62,15 +62,15 @@ async function open(context: BrowserContext, url = `${origin}/`): Promise<Page> 
 /** The editor's text, line by line as CodeMirror shows it (the documents here are short: all lines are drawn). */
 const editorText = (page: Page): Promise<string> => page.$$eval('.cm-content .cm-line', (lines) => lines.map((l) => l.textContent ?? '').join('\n'));
 
-const drawnCount = async (page: Page): Promise<number> => Number((await page.getAttribute('#diagram', 'data-drawn')) ?? 0);
+/** Waits until the diagram shown is the current text's (the page marks it aria-busy from an edit until then). */
+const settled = (page: Page): Promise<unknown> => page.waitForFunction(() => document.getElementById('diagram')!.getAttribute('aria-busy') === 'false');
 
 /** Replaces the whole text as a paste would, and waits for the diagram drawn from it. */
 async function replaceText(page: Page, text: string): Promise<void> {
-  const before = await drawnCount(page);
   await page.click('.cm-content');
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(text);
-  await page.waitForFunction((n) => Number(document.getElementById('diagram')!.dataset['drawn'] ?? 0) > n, before);
+  await settled(page);
 }
 
 const diagramTexts = (page: Page): Promise<string[]> => page.$$eval('#diagram svg text', (ts) => ts.map((t) => t.textContent ?? ''));
@@ -113,12 +113,11 @@ describe('the playground', () => {
     await replaceText(page, START);
     expect(await diagramTexts(page)).toEqual(expect.arrayContaining(['Start', 'Work']));
     // A few keystrokes, then the diagram follows: rename the label "Work" to "Work done".
-    const before = await drawnCount(page);
     await page.click('.cm-line:has-text("Work")');
     await page.keyboard.press('End');
     for (let i = 0; i < 1; i++) await page.keyboard.press('ArrowLeft');
     await page.keyboard.type(' done', { delay: 30 });
-    await page.waitForFunction((n) => Number(document.getElementById('diagram')!.dataset['drawn'] ?? 0) > n, before);
+    await settled(page);
     await expect.poll(() => diagramTexts(page)).toContain('Work done');
     expect(await editorText(page)).toContain('n2: rectangle label:"Work done"');
   });
@@ -136,10 +135,9 @@ describe('the playground', () => {
     const fix = page.locator('.cm-tooltip-lint .cm-diagnosticAction', { hasText: 'Change to `rectangle`' });
     await fix.waitFor({ timeout: 20_000 });
     expect(await page.textContent('.cm-tooltip-lint')).toContain('unknown shape `rectangel`');
-    const before = await drawnCount(page);
     await fix.click();
     expect(await editorText(page)).toBe(START);
-    await page.waitForFunction((n) => Number(document.getElementById('diagram')!.dataset['drawn'] ?? 0) > n, before);
+    await settled(page);
     await expect.poll(() => page.locator('.cm-lintRange-error').count(), { timeout: 20_000 }).toBe(0);
     expect(await page.getAttribute('#diagram', 'class')).not.toContain('stale');
   });
@@ -230,12 +228,11 @@ describe('the playground', () => {
     const definition = JSON.stringify({ StartAt: 'Greet', States: { Greet: { Type: 'Pass', Next: 'Done' }, Done: { Type: 'Succeed' } } }, null, 2);
     await page.click('#import-asl');
     await page.fill('#asl-input', definition);
-    const before = await drawnCount(page);
     await page.click('#asl-convert');
     const expected = fromAsl(definition);
     expect(expected.ok).toBe(true);
     await expect.poll(() => editorText(page)).toBe(expected.value!.text);
-    await page.waitForFunction((n) => Number(document.getElementById('diagram')!.dataset['drawn'] ?? 0) > n, before);
+    await settled(page);
     expect(await diagramTexts(page)).toEqual(expect.arrayContaining(['Greet', 'Done']));
     // Not ASL: the dialog says so and stays open.
     await page.click('#import-asl');
@@ -247,10 +244,9 @@ describe('the playground', () => {
 
   test('dark theme: the page, the editor and the diagram switch', async () => {
     await replaceText(page, START);
-    const before = await drawnCount(page);
     await page.click('#theme');
     expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
-    await page.waitForFunction((n) => Number(document.getElementById('diagram')!.dataset['drawn'] ?? 0) > n, before);
+    await settled(page);
     const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-svg')]);
     expect(readFileSync((await svgDownload.path())!, 'utf8')).toBe((await render(START, { theme: 'dark', id: 'fz-playground', embedFont: true })).value);
     const editorBackground = await page.$eval('.cm-editor', (e) => getComputedStyle(e).backgroundColor);
@@ -271,13 +267,16 @@ describe('the playground', () => {
     try {
       const again = await open(elsewhere, url);
       expect(await editorText(again)).toBe(text);
-      expect(await again.$eval('#diagram svg', (s) => s.outerHTML)).toBe(shownHere);
+      const shownThere = await again.$eval('#diagram svg', (s) => s.outerHTML);
+      expect(shownThere).toBe(shownHere);
     } finally {
       await elsewhere.close();
     }
   });
 
-  test('with the network cut after the first load, editing, the diagram and the ASL tab still work', async () => {
+  test('with the network cut after the first load, editing, the diagram and the ASL tab still work, and so does a reload', async () => {
+    // The service worker has stored the page's files once it is active.
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
     await context.setOffline(true);
     try {
       await replaceText(page, START.replace('"Work"', '"Offline work"'));
@@ -286,6 +285,14 @@ describe('the playground', () => {
       await expect.poll(async () => (await page.textContent('#asl')) ?? '', { timeout: 20_000 }).toContain('Offline work');
       await page.click('#tab-diagram');
       // A mistake still gets its squiggle: the language server runs in the page's worker.
+      await replaceText(page, START.replace('n2: rectangle', 'n2: rectangel'));
+      await page.locator('.cm-lintRange-error').first().waitFor({ timeout: 20_000 });
+      // Reloaded offline: the service worker serves every file; the text was kept in the page's storage.
+      await replaceText(page, START.replace('"Work"', '"After reload"'));
+      await page.waitForTimeout(700);
+      await page.reload();
+      await page.waitForSelector('#diagram svg', { timeout: 60_000 });
+      expect(await diagramTexts(page)).toContain('After reload');
       await replaceText(page, START.replace('n2: rectangle', 'n2: rectangel'));
       await page.locator('.cm-lintRange-error').first().waitFor({ timeout: 20_000 });
     } finally {
