@@ -30,16 +30,35 @@ export class LspClient {
     };
   }
 
+  /**
+   * Settles when the server has answered `initialize` (and been told `initialized`). Everything sent
+   * before that waits for it, in order, so the editor and the diagram need not wait for the server.
+   */
+  private ready: Promise<void> | undefined;
+
+  /** Sends `initialize` and then `initialized`; returns the server's capabilities. */
+  initialize(params: unknown): Promise<unknown> {
+    const answered = this.send<unknown>('initialize', params);
+    this.ready = answered.then(() => this.worker.postMessage({ jsonrpc: '2.0', method: 'initialized', params: {} } satisfies Message));
+    return answered;
+  }
+
   request<R>(method: string, params: unknown): Promise<R> {
+    return this.ready ? this.ready.then(() => this.send<R>(method, params)) : this.send<R>(method, params);
+  }
+
+  notify(method: string, params: unknown): void {
+    const post = (): void => this.worker.postMessage({ jsonrpc: '2.0', method, params } satisfies Message);
+    if (this.ready) void this.ready.then(post);
+    else post();
+  }
+
+  private send<R>(method: string, params: unknown): Promise<R> {
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.worker.postMessage({ jsonrpc: '2.0', id, method, params } satisfies Message);
     });
-  }
-
-  notify(method: string, params: unknown): void {
-    this.worker.postMessage({ jsonrpc: '2.0', method, params } satisfies Message);
   }
 
   /** Listens to a server notification (e.g. textDocument/publishDiagnostics). */
