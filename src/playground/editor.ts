@@ -10,6 +10,7 @@ import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
 import { EditorState, type Text } from '@codemirror/state';
 import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, hoverTooltip, keymap, lineNumbers, type ViewUpdate } from '@codemirror/view';
 import type { LspClient } from './lsp-client.js';
+import { decodeTokens, semanticHighlight, setTokens } from './highlight.js';
 import { markdownElement } from './markdown.js';
 
 export const DOCUMENT_URI = 'file:///playground.fz';
@@ -103,8 +104,27 @@ export interface PlaygroundEditor {
   format(): Promise<void>;
 }
 
-export function createEditor(parent: HTMLElement, text: string, client: LspClient, onChange: (text: string) => void): PlaygroundEditor {
+/** The server's semantic token legend (its initialize result). */
+export interface TokenLegend {
+  tokenTypes: string[];
+  tokenModifiers: string[];
+}
+
+export function createEditor(parent: HTMLElement, text: string, client: LspClient, legend: Promise<TokenLegend | undefined>, onChange: (text: string) => void): PlaygroundEditor {
   let version = 1;
+  let tokensTimer: ReturnType<typeof setTimeout> | undefined;
+  const refreshTokens = (): void => {
+    if (tokensTimer) clearTimeout(tokensTimer);
+    tokensTimer = setTimeout(() => {
+      const asked = version;
+      void Promise.all([legend, client.request<{ data: number[] } | null>('textDocument/semanticTokens/full', { textDocument: { uri: DOCUMENT_URI } })])
+        .then(([l, r]) => {
+          if (!l || !r || asked !== version) return;
+          view.dispatch({ effects: setTokens.of(decodeTokens(view.state.doc, r.data, l.tokenTypes, l.tokenModifiers)) });
+        })
+        .catch(() => undefined);
+    }, 60);
+  };
 
   const sendChanges = (update: ViewUpdate): void => {
     // LSP applies a didChange's content changes one after another; CodeMirror's all refer to the
@@ -198,6 +218,7 @@ export function createEditor(parent: HTMLElement, text: string, client: LspClien
         closeBrackets(),
         highlightSelectionMatches(),
         pageColours,
+        semanticHighlight,
         lintGutter(),
         autocompletion({ override: [completionSource], icons: true }),
         hover,
@@ -214,6 +235,7 @@ export function createEditor(parent: HTMLElement, text: string, client: LspClien
         EditorView.updateListener.of((update) => {
           if (!update.docChanged) return;
           sendChanges(update);
+          refreshTokens();
           onChange(update.state.doc.toString());
         }),
         EditorView.contentAttributes.of({ 'aria-label': 'FlowZap Code', spellcheck: 'false' }),
@@ -222,6 +244,7 @@ export function createEditor(parent: HTMLElement, text: string, client: LspClien
   });
 
   client.notify('textDocument/didOpen', { textDocument: { uri: DOCUMENT_URI, languageId: 'flowzap', version, text } });
+  refreshTokens();
 
   // Diagnostics of the current version become lint marks; each gets the quick fixes the server
   // offers for its range (codeAction), which the lint tooltip shows as buttons.

@@ -6,7 +6,7 @@
 import { render, renderPng } from '../browser/index.js';
 import type { LayoutDirection } from '../browser/index.js';
 import example from '../../examples/microservices.fz';
-import { createEditor, DOCUMENT_URI } from './editor.js';
+import { createEditor, DOCUMENT_URI, type TokenLegend } from './editor.js';
 import { download, openFile, saveFile } from './files.js';
 import { LspClient } from './lsp-client.js';
 import { fragmentOf, readFragment } from './share.js';
@@ -160,7 +160,11 @@ async function main(): Promise<void> {
   };
 
   let storeTimer: ReturnType<typeof setTimeout> | undefined;
-  const editor = createEditor($('editor'), initial, client, (next) => {
+  const legend = initialized.then(
+    (r) => (r as { capabilities?: { semanticTokensProvider?: { legend?: TokenLegend } } } | null)?.capabilities?.semanticTokensProvider?.legend,
+    () => undefined,
+  );
+  const editor = createEditor($('editor'), initial, client, legend, (next) => {
     text = next;
     // A shared link's text, once edited, is no longer what the address holds: a reload shows the
     // edited text (kept in storage), not the link's.

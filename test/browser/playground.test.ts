@@ -103,8 +103,12 @@ describe('the playground', () => {
     await context?.close();
   });
 
-  test('opens on the example, drawn, with the server answering (no squiggle on it)', async () => {
+  test('opens on the example, drawn, coloured by the server\'s semantic tokens', async () => {
     expect(await diagramTexts(page)).toContain('CreateUser');
+    // Lane ids are namespaces, and `circle` a type, as VS Code colours them.
+    await expect.poll(() => page.locator('.cm-line .fz-tok-namespace', { hasText: 'Users' }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await page.locator('.cm-line .fz-tok-type', { hasText: 'circle' }).count()).toBeGreaterThan(0);
+    expect(await page.locator('.cm-lintRange-error').count()).toBe(0);
     expect(firstDiagramMs).toBeGreaterThan(0);
     expect(await page.textContent('#status')).toMatch(/^drawn in \d+ ms/);
   });
@@ -159,9 +163,13 @@ describe('the playground', () => {
 
   test('hover shows what the server says about a node', async () => {
     await replaceText(page, START);
-    // The pointer over the word `circle` of line 2 (CodeMirror draws a plain line as one text node).
+    // The pointer over the word `circle` of line 2 (in the text node that holds it: the line is cut
+    // into spans by the syntax colours).
     const at = await page.$eval('.cm-line >> nth=1', (line) => {
-      const node = line.firstChild!;
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      let node = walker.nextNode();
+      while (node && !node.textContent!.includes('circle')) node = walker.nextNode();
+      if (!node) throw new Error('no `circle` on line 2');
       const range = document.createRange();
       const start = node.textContent!.indexOf('circle');
       range.setStart(node, start + 2);
