@@ -218,6 +218,8 @@ export function createEditor(parent: HTMLElement, text: string, client: LspClien
         closeBrackets(),
         highlightSelectionMatches(),
         pageColours,
+        // Long lines (ARNs, JSON attributes) wrap: the pane is half a window wide.
+        EditorView.lineWrapping,
         semanticHighlight,
         lintGutter(),
         autocompletion({ override: [completionSource], icons: true }),
