@@ -6,8 +6,13 @@
 //   dist/playground/flowlane.mjs, flowlane-fonts.mjs  the browser build (as npm run build:browser
 //                                                 makes it), which the page imports at run time: it
 //                                                 lays out in its own worker, fonts loaded beside it
-// Usage: node scripts/build-playground.mjs [--out DIR]   (prints the sizes; the tests build into a
-// folder of their own, so that a concurrent `npm pack` never serves them a half-written file)
+// Usage: node scripts/build-playground.mjs [--out DIR] [--beside-browser-build]
+//   --out DIR: the tests build into a folder of their own, so that a concurrent `npm pack` never
+//     serves them a half-written file.
+//   --beside-browser-build (prepack): flowlane.mjs and flowlane-fonts.mjs are not written here but
+//     taken from dist/browser (built first) by `flowlane playground`, which serves them from there:
+//     the package carries them once (4.3 MB packed less). A folder for a static host needs them here.
+// Prints the sizes.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -79,20 +84,26 @@ await esbuild.build({
   plugins: [noRendererInServer, standIns(root)],
 });
 
-// The browser build, bundled here the same way as scripts/build-browser.mjs does (its ES module entry).
-await esbuild.build({ ...common, entryPoints: [join(root, 'src/browser/esm.ts')], format: 'esm', outfile: join(out, 'flowlane.mjs'), plugins: [standIns(root)] });
-await esbuild.build({ ...common, entryPoints: [join(root, 'src/layout/font-data-fallback.ts')], format: 'esm', outfile: join(out, 'flowlane-fonts.mjs'), plugins: [standIns(root)] });
+// The browser build, bundled here the same way as scripts/build-browser.mjs does (its ES module
+// entry), or taken from dist/browser when the package serves it from there.
+const beside = process.argv.includes('--beside-browser-build');
+const browserBuild = beside ? join(root, 'dist', 'browser') : out;
+/** The files of the browser build the page loads; `flowlane playground` serves them from dist/browser when they are not here. */
+const BROWSER_FILES = ['flowlane.mjs', 'flowlane-fonts.mjs'];
+if (!beside) {
+  await esbuild.build({ ...common, entryPoints: [join(root, 'src/browser/esm.ts')], format: 'esm', outfile: join(out, 'flowlane.mjs'), plugins: [standIns(root)] });
+  await esbuild.build({ ...common, entryPoints: [join(root, 'src/layout/font-data-fallback.ts')], format: 'esm', outfile: join(out, 'flowlane-fonts.mjs'), plugins: [standIns(root)] });
+}
+for (const f of BROWSER_FILES) if (!statSync(join(browserBuild, f), { throwIfNoEntry: false })) throw new Error(`${join(browserBuild, f)} is missing (npm run build:browser first)`);
 
 for (const file of ['index.html', 'playground.css']) copyFileSync(join(root, 'src/playground', file), join(out, file));
 
 // The service worker last: it lists the files it stores at install, all of them but the fallback
 // fonts (fetched, then kept, when a text needs them), under a cache named by their contents.
 const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
-const shipped = files(out)
-  .map((f) => relative(out, f).split('\\').join('/'))
-  .sort();
+const shipped = [...new Set([...files(out).map((f) => relative(out, f).split('\\').join('/')), ...BROWSER_FILES])].sort();
 const version = createHash('sha256');
-for (const f of shipped) version.update(f).update(readFileSync(join(out, f)));
+for (const f of shipped) version.update(f).update(readFileSync(join(BROWSER_FILES.includes(f) ? browserBuild : out, f)));
 const precache = ['./', ...shipped.filter((f) => f !== 'flowlane-fonts.mjs').map((f) => `./${f}`)];
 await esbuild.build({
   ...common,
@@ -104,13 +115,13 @@ await esbuild.build({
 
 let total = 0;
 let totalGzip = 0;
-for (const file of files(out).sort()) {
+for (const file of shipped.map((f) => join(BROWSER_FILES.includes(f) ? browserBuild : out, f))) {
   const bytes = readFileSync(file);
   const gzip = gzipSync(bytes, { level: 9 }).length;
   total += bytes.length;
   totalGzip += gzip;
-  console.log(`${relative(root, out) || '.'}/${relative(out, file).split('\\').join('/')}: ${(bytes.length / 1024).toFixed(0)} KiB, ${(gzip / 1024).toFixed(0)} KiB gzip`);
+  console.log(`${relative(root, file).split('\\').join('/')}: ${(bytes.length / 1024).toFixed(0)} KiB, ${(gzip / 1024).toFixed(0)} KiB gzip`);
 }
-const fonts = readFileSync(join(out, 'flowlane-fonts.mjs'));
+const fonts = readFileSync(join(browserBuild, 'flowlane-fonts.mjs'));
 console.log(`the page without the fallback fonts (loaded only for CJK, Hebrew, Arabic, emoji): ${((total - fonts.length) / 1024).toFixed(0)} KiB, ${((totalGzip - gzipSync(fonts, { level: 9 }).length) / 1024).toFixed(0)} KiB gzip`);
 console.log(`${relative(root, out)}: ${(total / 1024).toFixed(0)} KiB, ${(totalGzip / 1024).toFixed(0)} KiB gzip`);

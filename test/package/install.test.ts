@@ -15,8 +15,8 @@ import { startSession } from '../server/harness.js';
 const ORDER = 'sales { # Sales\n  n1: circle label:"Start"\n  n2: rectangle label:"Take Order"\n  n1.handle(right) -> n2.handle(left)\n}\n';
 const ASL = '{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}';
 
-/** The playground's static folder (npm run build:playground, run by prepack). */
-const PLAYGROUND_FILES = ['index.html', 'playground.js', 'playground.css', 'lsp/lsp-worker.js', 'flowlane.mjs', 'flowlane-fonts.mjs'].map((f) => `dist/playground/${f}`);
+/** The playground's static folder (built by prepack, without its copy of the browser build: the package has it once, in dist/browser). */
+const PLAYGROUND_FILES = ['index.html', 'playground.js', 'playground.css', 'sw.js', 'lsp/lsp-worker.js'].map((f) => `dist/playground/${f}`);
 
 let project = '';
 let tarball = '';
@@ -64,6 +64,10 @@ describe('the tarball', () => {
     for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/flowlane.js', 'dist/index.js', 'dist/index.d.ts', 'dist/remark/index.js', 'dist/cli/main.js', 'dist/server/asl-worker.js', 'dist/browser/flowlane.mjs', 'dist/browser/flowlane.iife.js', 'dist/browser/flowlane-fonts.mjs', 'dist/browser/index.d.ts', 'assets/fonts/Inter-Regular.ttf', 'assets/fonts/Inter-SemiBold.ttf', 'assets/fonts/NotoSansSC-Regular.ttf', 'assets/fonts/NotoSansKR-Regular.ttf', 'assets/fonts/NotoSansHebrew-Regular.ttf', 'assets/fonts/NotoSansArabic-Regular.ttf', 'assets/fonts/NotoEmoji-Regular.ttf', 'dist/layout/font-data-fallback.js', 'dist/cli/commands/playground.js', ...PLAYGROUND_FILES]) {
       expect(packed).toContain(f);
     }
+  });
+
+  test('carries the browser build once', () => {
+    expect(packed.filter((f) => f.endsWith('/flowlane-fonts.mjs'))).toEqual(['dist/browser/flowlane-fonts.mjs']);
   });
 
   test('and nothing of the repository besides', () => {
@@ -190,11 +194,13 @@ describe('the installed playground', () => {
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toContain('text/html');
       expect(await page.text()).toContain('<script type="module" src="./playground.js">');
-      for (const f of ['playground.js', 'lsp/lsp-worker.js', 'flowlane.mjs']) {
+      // The browser build the page loads comes from dist/browser, the same bytes.
+      for (const f of ['playground.js', 'sw.js', 'lsp/lsp-worker.js', 'flowlane.mjs', 'flowlane-fonts.mjs']) {
         const r = await fetch(`${origin}/${f}`);
         expect(r.status, f).toBe(200);
         expect(r.headers.get('content-type'), f).toContain('text/javascript');
       }
+      expect(Buffer.from(await (await fetch(`${origin}/flowlane.mjs`)).arrayBuffer()).equals(readFileSync(join(project, 'node_modules', 'flowlane', 'dist', 'browser', 'flowlane.mjs')))).toBe(true);
       // Only the folder's files: a path that climbs out of it (sent as written, fetch would resolve it) is a 404.
       const raw = (path: string): Promise<number> =>
         new Promise((resolve, reject) => get({ host: '127.0.0.1', port: Number(new URL(url).port), path }, (r) => resolve(r.resume().statusCode ?? 0)).on('error', reject));

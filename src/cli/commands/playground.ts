@@ -1,5 +1,6 @@
 // `flowlane playground [--port N] [FILE]`: serves the playground (dist/playground, built by
-// `npm run build:playground` and shipped in the package) on 127.0.0.1 and prints its URL. The
+// `npm run build:playground` and shipped in the package, with the browser build it loads from
+// dist/browser beside it) on 127.0.0.1 and prints its URL. The
 // server only sends the folder's files (GET/HEAD, no listing, nothing outside the folder); FILE's
 // text goes to the page in the URL's fragment (deflate-raw + base64url, what the page's Share
 // button makes), so the page needs no server logic to open it.
@@ -48,8 +49,15 @@ export function fragmentFor(name: string, text: string): string {
   return `#${params.toString()}`;
 }
 
-/** Sends one file of the folder; anything else is a 404 (or 405 for a method other than GET/HEAD). */
-export function serveStatic(folder: string, request: IncomingMessage, response: ServerResponse): void {
+/**
+ * The browser build's files the page loads. The package carries them once, in dist/browser, and its
+ * playground folder is built without them (`--beside-browser-build`): they are served from there
+ * when the folder has no copy of its own.
+ */
+const BROWSER_FILES = new Set(['/flowlane.mjs', '/flowlane-fonts.mjs']);
+
+/** Sends one file of the folder (or of `browserBuild`, for BROWSER_FILES); anything else is a 404 (or 405 for a method other than GET/HEAD). */
+export function serveStatic(folder: string, request: IncomingMessage, response: ServerResponse, browserBuild?: string): void {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;
@@ -62,8 +70,9 @@ export function serveStatic(folder: string, request: IncomingMessage, response: 
     return;
   }
   if (path.endsWith('/')) path += 'index.html';
-  const file = normalize(join(folder, path));
-  const inside = file.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+  const from = browserBuild && BROWSER_FILES.has(path) && !existsSync(join(folder, path)) ? browserBuild : folder;
+  const file = normalize(join(from, path));
+  const inside = file.startsWith(from.endsWith(sep) ? from : from + sep);
   if (!inside || path.includes('\0') || !existsSync(file) || !statSync(file).isFile()) {
     response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
     return;
@@ -102,7 +111,8 @@ export function register(program: Command): void {
         }
         fragment = fragmentFor(file === '-' ? 'stdin.fz' : basename(file), read.text);
       }
-      const server = createServer((request, response) => serveStatic(folder, request, response));
+      const browserBuild = join(folder, '..', 'browser');
+      const server = createServer((request, response) => serveStatic(folder, request, response, browserBuild));
       const port = Number(options.port);
       await new Promise<void>((resolve) => {
         server.once('error', (e: NodeJS.ErrnoException) => {
