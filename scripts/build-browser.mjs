@@ -4,7 +4,7 @@
 //   dist/browser/flowlane-fonts.mjs the fallback fonts (CJK, Hebrew, Arabic, emoji), loaded from
 //                                  beside either bundle only when a text needs them
 // plus the declarations (dist/browser/index.d.ts). The stages are the library's own; the modules
-// that need Node are swapped at bundle time for their browser stand-ins in src/browser (below), so
+// that need Node are swapped at bundle time for their browser stand-ins in src/browser (scripts/browser-stand-ins.mjs), so
 // no source file of a stage knows about the browser. esbuild refuses any Node built-in that is left.
 // Usage: node scripts/build-browser.mjs [--metafile]   (prints the sizes, raw and gzip)
 import { execFileSync } from 'node:child_process';
@@ -13,34 +13,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { standIns } from './browser-stand-ins.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'browser');
-
-/** Module of a stage -> its browser stand-in. */
-const STAND_INS = {
-  'src/render/dom.ts': 'src/browser/dom.ts',
-  'src/render/png.ts': 'src/browser/png.ts',
-  'src/layout/elk-module.ts': 'src/browser/elk-module.ts',
-  'src/parser/chevrotain.ts': 'src/browser/chevrotain.ts',
-};
-
-const standIns = {
-  name: 'flowlane-browser-stand-ins',
-  setup(build) {
-    // The stages import each other as './x.js' (NodeNext); resolve to the .ts file, then swap.
-    build.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
-      if (!args.importer.startsWith(join(root, 'src'))) return undefined;
-      // The fallback fonts stay out of the bundle: src/browser's entries load them from
-      // flowlane-fonts.mjs beside it (setFallbackFontSource), only when a text needs them.
-      if (args.path === './font-data-fallback.js') return { path: './flowlane-fonts.mjs', external: true };
-      const ts = join(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
-      const relative = ts.slice(root.length + 1).split('\\').join('/');
-      const swapped = STAND_INS[relative];
-      return swapped ? { path: join(root, swapped) } : undefined;
-    });
-  },
-};
 
 const common = {
   bundle: true,
@@ -49,7 +25,7 @@ const common = {
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [standIns],
+  plugins: [standIns(root)],
   metafile: true,
   // elkjs's worker module takes `window`, else Node's `global`, else `self` as its global object: in
   // the layout worker (no window) that is globalThis, whichever name it finds.

@@ -69,3 +69,9 @@ function glob(pattern: string): string[] {
   walk(base, 0);
   return results;
 }
+
+/** A TCP port: 0 (any free port) to 65535. */
+export function portNumber(value: string): string {
+  if (!/^\d+$/.test(value.trim()) || Number(value) > 65535) throw new InvalidArgumentError('expected a port number from 0 (any free port) to 65535');
+  return value.trim();
+}

@@ -35,6 +35,7 @@ const COMMANDS: { name: string; load: () => Promise<CommandModule>; needed?: (ar
   { name: 'from-asl', load: () => import('./commands/from-asl.js') },
   { name: 'lsp', load: () => import('./commands/lsp.js') },
   { name: 'md', load: () => import('./commands/md.js') },
+  { name: 'playground', load: () => import('./commands/playground.js') },
   { name: 'run', load: () => import('./commands/run.js') },
   { name: 'test', load: () => import('./commands/test.js') },
 ];

@@ -1,6 +1,7 @@
 // The language server's entry point over standard input and output: `node dist/server/main.js --stdio`
 // (the VS Code extension bundles this file), or `flowlane lsp --stdio`, which calls `runStdio`.
 import { createConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { NODE_HOST } from './node-host.js';
 import { startServer, type ServerOptions } from './server.js';
 import { FramingCheck, ParamsCheckingReader } from './transport.js';
 
@@ -26,7 +27,7 @@ export function runStdio(options: ServerOptions = {}): void {
   // A bug in an asynchronous path is logged, not fatal.
   process.on('uncaughtException', (e) => connection.console.error(`flowlane: uncaught: ${e.stack ?? String(e)}`));
   process.on('unhandledRejection', (e) => connection.console.error(`flowlane: unhandled rejection: ${String(e)}`));
-  startServer(connection, options);
+  startServer(connection, options, NODE_HOST);
 }
 
 // Started directly (not imported by the CLI): serve.

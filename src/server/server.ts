@@ -3,6 +3,9 @@
 // short debounce and published with the document version. Every handler is guarded: a failure is
 // logged and answered with an empty result, so no request can take the server down.
 // Input: an LSP message stream. Output: LSP responses and notifications.
+// The same handlers run over stdio under Node (main.ts) and in a browser's Web Worker
+// (src/playground/lsp-worker.ts): what needs Node (threads for the ASL checks) comes in as a
+// `ServerHost`, and a host without threads does that work in the server's own thread.
 import {
   CodeActionKind,
   DiagnosticSeverity,
@@ -36,7 +39,6 @@ import { aslChecks, aslDocumentDiagnostics, aslDocumentDiagram, aslTextToFz, dia
 
 /** ASL files the editor opens besides `.fz`: checked as `flowlane check` does, previewed as `render` draws them. */
 const ASL_DOCUMENT = /\.asl\.(json|ya?ml)$/i;
-import { Worker } from 'node:worker_threads';
 import { parseDiagram } from '../model/index.js';
 import type { Diagram } from '../model/index.js';
 import { print } from '../print/index.js';
@@ -52,6 +54,32 @@ export const REQUESTS = {
   /** `{}` → `{ collected }`: a full garbage collection when Node runs with --expose-gc (memory measurements). */
   collectGarbage: 'flowlane/collectGarbage',
 } as const;
+
+/**
+ * A thread running src/server/asl-worker.ts: the part of node:worker_threads' Worker the server uses
+ * (the Node host gives one, see node-host.ts).
+ */
+export interface AslThread {
+  postMessage(message: unknown): void;
+  /** 'message' (the worker's reply) and 'error'. */
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  once(event: string, listener: (...args: any[]) => void): unknown;
+  terminate(): unknown;
+  /** Lets the process exit while the thread is idle. */
+  unref(): void;
+}
+
+/** What the server needs from where it runs. */
+export interface ServerHost {
+  /** A new thread for the ASL checks and conversions, or undefined: then they run in the server's thread. */
+  startAslThread(): AslThread | undefined;
+}
+
+/** A host without threads (a browser's worker is already off the page's thread). */
+export const IN_THREAD_HOST: ServerHost = { startAslThread: () => undefined };
+
+/** Runs `fn` after the current message is answered (setImmediate where there is one, a page's worker has not). */
+const soon: (fn: () => void) => void = typeof setImmediate === 'function' ? (fn) => void setImmediate(fn) : (fn) => void setTimeout(fn, 0);
 
 export interface ServerOptions {
   /** Milliseconds to wait after a change before recomputing diagnostics. */
@@ -93,7 +121,7 @@ function isPosition(p: unknown): p is { line: number; character: number } {
   return typeof p === 'object' && p !== null && Number.isInteger((p as { line: unknown }).line) && Number.isInteger((p as { character: unknown }).character);
 }
 
-export function startServer(connection: Connection, options: ServerOptions = {}): void {
+export function startServer(connection: Connection, options: ServerOptions = {}, host: ServerHost = IN_THREAD_HOST): void {
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, { version: number; analysis: Analysis }>();
   /** Per document: the parsed chunks of its last version, so that an edit re-parses only its chunk. */
@@ -182,7 +210,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const diagnostics = [...current.diagnostics, ...extra.filter((d) => !seen.has(key(d)))];
     published.set(uri, { version, diagnostics });
     await connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(uri, d)) });
-  }, log);
+  }, log, host);
 
   const lastChange = new Map<string, number>();
   /** How long the last three analyses of each document took, in ms. */
@@ -417,7 +445,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
       const a = analysisOf(uri);
       if (!doc || !a) return null;
-      return { uri, version: doc.version, ...(await toAslOffThread(doc.getText(), a.diagram, log)) };
+      return { uri, version: doc.version, ...(await toAslOffThread(doc.getText(), a.diagram, log, host)) };
     }),
   );
 
@@ -448,7 +476,7 @@ const ASL_TIMEOUT_MS = 15_000;
  * any waiting one.
  */
 class AslChecks {
-  private worker: Worker | undefined;
+  private worker: AslThread | undefined;
   private failed = false;
   private busy: { id: number; uri: string; version: number } | undefined;
   private waiting = new Map<string, { version: number; text: string }>();
@@ -458,6 +486,7 @@ class AslChecks {
   constructor(
     private readonly done: (uri: string, version: number, diagnostics: Diagnostic[]) => Promise<void>,
     private readonly log: (what: string, e: unknown) => void,
+    private readonly host: ServerHost,
   ) {}
 
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -476,13 +505,17 @@ class AslChecks {
     );
   }
 
-  private start(): Worker | undefined {
+  private start(): AslThread | undefined {
     if (this.worker || this.failed) return this.worker;
     try {
-      const w = new Worker(new URL('./asl-worker.js', import.meta.url));
+      const w = this.host.startAslThread();
+      if (!w) {
+        this.failed = true;
+        return undefined;
+      }
       w.unref();
       w.on('message', (m: { id: number; diagnostics: Diagnostic[] }) => this.finish(m.id, m.diagnostics));
-      w.on('error', (e) => {
+      w.on('error', (e: Error) => {
         this.log('ASL worker', e);
         this.worker = undefined;
         this.failed = true;
@@ -517,11 +550,11 @@ class AslChecks {
         this.worker = undefined;
         this.finish(id, [diagnostic('asl-validator', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, `The ASL checks did not finish within ${ASL_TIMEOUT_MS / 1000} s; run flowlane check on the file to see them.`, { severity: 'warning' })]);
       }, ASL_TIMEOUT_MS);
-      this.deadline.unref();
+      (this.deadline as { unref?: () => void }).unref?.();
       return;
     }
     // No worker: check in this thread, after the current message is answered.
-    setImmediate(() => {
+    soon(() => {
       void (async () => {
         let diagnostics: Diagnostic[] = [];
         try {
@@ -560,30 +593,32 @@ const TO_ASL_TIMEOUT_MS = 30_000;
  * `flowlane/toAsl` in a worker of its own (conversions are rare, user-requested), so that hover and
  * completion are answered while a large machine is validated; in this thread when no worker starts.
  */
-async function toAslOffThread(text: string, diagram: Diagram, log: (what: string, e: unknown) => void): Promise<Awaited<ReturnType<typeof diagramToAslText>>> {
-  let worker: Worker;
+async function toAslOffThread(text: string, diagram: Diagram, log: (what: string, e: unknown) => void, host: ServerHost): Promise<Awaited<ReturnType<typeof diagramToAslText>>> {
+  let worker: AslThread | undefined;
   try {
-    worker = new Worker(new URL('./asl-worker.js', import.meta.url));
+    worker = host.startAslThread();
   } catch (e) {
     log('starting the ASL worker', e);
     return diagramToAslText(diagram);
   }
+  if (!worker) return diagramToAslText(diagram);
+  const thread = worker;
   try {
     return await new Promise((resolve) => {
       const timer = setTimeout(() => resolve({ diagnostics: [], error: `the conversion did not finish within ${TO_ASL_TIMEOUT_MS / 1000} s` }), TO_ASL_TIMEOUT_MS);
-      worker.once('message', (m: { result: Awaited<ReturnType<typeof diagramToAslText>> }) => {
+      thread.once('message', (m: { result: Awaited<ReturnType<typeof diagramToAslText>> }) => {
         clearTimeout(timer);
         resolve(m.result);
       });
-      worker.once('error', (e) => {
+      thread.once('error', (e: Error) => {
         clearTimeout(timer);
         log('ASL conversion', e);
         resolve({ diagnostics: [], error: `the conversion failed (${e.message})` });
       });
-      worker.postMessage({ id: 1, kind: 'toAsl', text });
+      thread.postMessage({ id: 1, kind: 'toAsl', text });
     });
   } finally {
-    void worker.terminate();
+    void thread.terminate();
   }
 }
 

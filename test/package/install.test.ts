@@ -2,16 +2,21 @@
 // `npm i ./flowlane-*.tgz` in an empty project outside the repository, and there everything a user
 // does: the README's install commands, every CLI command, the language server over stdio, the API
 // from plain Node ESM, and a strict type-check of a consumer without skipLibCheck.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { repoRoot } from '../helpers/paths.js';
 import { startSession } from '../server/harness.js';
 
 const ORDER = 'sales { # Sales\n  n1: circle label:"Start"\n  n2: rectangle label:"Take Order"\n  n1.handle(right) -> n2.handle(left)\n}\n';
 const ASL = '{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}';
+
+/** The playground's static folder (built by prepack, without its copy of the browser build: the package has it once, in dist/browser). */
+const PLAYGROUND_FILES = ['index.html', 'playground.js', 'playground.css', 'sw.js', 'lsp/lsp-worker.js'].map((f) => `dist/playground/${f}`);
 
 let project = '';
 let tarball = '';
@@ -56,9 +61,13 @@ afterAll(() => {
 
 describe('the tarball', () => {
   test('holds what a user needs', () => {
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/flowlane.js', 'dist/index.js', 'dist/index.d.ts', 'dist/remark/index.js', 'dist/cli/main.js', 'dist/server/asl-worker.js', 'dist/browser/flowlane.mjs', 'dist/browser/flowlane.iife.js', 'dist/browser/flowlane-fonts.mjs', 'dist/browser/index.d.ts', 'assets/fonts/Inter-Regular.ttf', 'assets/fonts/Inter-SemiBold.ttf', 'assets/fonts/NotoSansSC-Regular.ttf', 'assets/fonts/NotoSansKR-Regular.ttf', 'assets/fonts/NotoSansHebrew-Regular.ttf', 'assets/fonts/NotoSansArabic-Regular.ttf', 'assets/fonts/NotoEmoji-Regular.ttf', 'dist/layout/font-data-fallback.js']) {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/flowlane.js', 'dist/index.js', 'dist/index.d.ts', 'dist/remark/index.js', 'dist/cli/main.js', 'dist/server/asl-worker.js', 'dist/browser/flowlane.mjs', 'dist/browser/flowlane.iife.js', 'dist/browser/flowlane-fonts.mjs', 'dist/browser/index.d.ts', 'assets/fonts/Inter-Regular.ttf', 'assets/fonts/Inter-SemiBold.ttf', 'assets/fonts/NotoSansSC-Regular.ttf', 'assets/fonts/NotoSansKR-Regular.ttf', 'assets/fonts/NotoSansHebrew-Regular.ttf', 'assets/fonts/NotoSansArabic-Regular.ttf', 'assets/fonts/NotoEmoji-Regular.ttf', 'dist/layout/font-data-fallback.js', 'dist/cli/commands/playground.js', ...PLAYGROUND_FILES]) {
       expect(packed).toContain(f);
     }
+  });
+
+  test('carries the browser build once', () => {
+    expect(packed.filter((f) => f.endsWith('/flowlane-fonts.mjs'))).toEqual(['dist/browser/flowlane-fonts.mjs']);
   });
 
   test('and nothing of the repository besides', () => {
@@ -163,6 +172,56 @@ describe('the installed CLI', () => {
     } finally {
       await s.stop();
     }
+  });
+});
+
+describe('the installed playground', () => {
+  test('flowlane playground --port P FILE serves the page, its scripts, and FILE in the printed URL; a port in use is one line', async () => {
+    const bin = join(project, 'node_modules', 'flowlane', 'bin', 'flowlane.js');
+    const child = spawn(process.execPath, [bin, 'playground', '--port', '0', 'docs/order.fz'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (b: Buffer) => {
+          out += b.toString();
+          const m = /http:\/\/127\.0\.0\.1:\d+\/\S*/.exec(out);
+          if (m) resolve(m[0]);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      });
+      const origin = new URL(url).origin;
+      const page = await fetch(`${origin}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(await page.text()).toContain('<script type="module" src="./playground.js">');
+      // The browser build the page loads comes from dist/browser, the same bytes.
+      for (const f of ['playground.js', 'sw.js', 'lsp/lsp-worker.js', 'flowlane.mjs', 'flowlane-fonts.mjs']) {
+        const r = await fetch(`${origin}/${f}`);
+        expect(r.status, f).toBe(200);
+        expect(r.headers.get('content-type'), f).toContain('text/javascript');
+      }
+      expect(Buffer.from(await (await fetch(`${origin}/flowlane.mjs`)).arrayBuffer()).equals(readFileSync(join(project, 'node_modules', 'flowlane', 'dist', 'browser', 'flowlane.mjs')))).toBe(true);
+      // Only the folder's files: a path that climbs out of it (sent as written, fetch would resolve it) is a 404.
+      const raw = (path: string): Promise<number> =>
+        new Promise((resolve, reject) => get({ host: '127.0.0.1', port: Number(new URL(url).port), path }, (r) => resolve(r.resume().statusCode ?? 0)).on('error', reject));
+      expect(await raw('/..%2f..%2fpackage.json')).toBe(404);
+      expect(await raw('/../../package.json')).toBe(404);
+      expect(await raw('/index.html')).toBe(200);
+      // The file's text travels in the fragment, deflate-raw + base64url.
+      const fragment = new URLSearchParams(new URL(url).hash.slice(1));
+      expect(fragment.get('name')).toBe('order.fz');
+      expect(inflateRawSync(Buffer.from(fragment.get('fz')!, 'base64url')).toString('utf8')).toBe(ORDER);
+      // The same port again: one line, exit 2.
+      const port = new URL(url).port;
+      const again = sh(`npx flowlane playground --port ${port}`);
+      expect(again.status).toBe(2);
+      expect(again.stderr.trim()).toBe(`flowlane: port ${port} on 127.0.0.1 is in use; choose another with --port N (0: any free port)`);
+    } finally {
+      child.kill();
+    }
+    const missing = sh('npx flowlane playground --port 0 nowhere.fz');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr.trim()).toBe('flowlane: nowhere.fz: no such file');
   });
 });
 

@@ -1,0 +1,316 @@
+// The playground (src/playground) in real Chromium, driven as a person would: built once into a
+// folder of its own with scripts/build-playground.mjs, served by the same static server as
+// `flowlane playground` (src/cli/commands/playground.ts) on 127.0.0.1. The editor talks to the real
+// language server in a Web Worker, so the squiggles, quick fixes, completion, hover and formatting
+// checked here are the server's. Every request the pages make is recorded: none may leave the origin.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sax from 'sax';
+import { format, fromAsl, render, toAsl } from '../../src/api/index.js';
+import { serveStatic } from '../../src/cli/commands/playground.js';
+import { launchChromium } from '../helpers/browser.js';
+import { repoRoot } from '../helpers/paths.js';
+
+const START = 'a { # A\n  n1: circle label:"Start"\n  n2: rectangle label:"Work"\n  n1.handle(right) -> n2.handle(left)\n}\n';
+
+let folder = '';
+let server: Server | undefined;
+let origin = '';
+let browser: Browser | undefined;
+/** Every URL any page of the suite asked for (service worker fetches included). */
+const requested: string[] = [];
+const pageErrors: string[] = [];
+let firstDiagramMs = 0;
+
+beforeAll(async () => {
+  folder = mkdtempSync(join(tmpdir(), 'flowlane-playground-'));
+  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build-playground.mjs'), '--out', folder], { cwd: repoRoot, stdio: 'pipe' });
+  server = createServer((request, response) => serveStatic(folder, request, response));
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+  if (folder) rmSync(folder, { recursive: true, force: true });
+});
+
+async function newContext(): Promise<BrowserContext> {
+  const context = await browser!.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 860 } });
+  context.on('request', (r) => requested.push(r.url()));
+  context.on('page', (p) => p.on('pageerror', (e) => pageErrors.push(e.message)));
+  return context;
+}
+
+/** Opens the playground and waits for its first diagram. */
+async function open(context: BrowserContext, url = `${origin}/`): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector('#diagram svg', { timeout: 60_000 });
+  return page;
+}
+
+/** The editor's text, line by line as CodeMirror shows it (the documents here are short: all lines are drawn). */
+const editorText = (page: Page): Promise<string> => page.$$eval('.cm-content .cm-line', (lines) => lines.map((l) => l.textContent ?? '').join('\n'));
+
+/** Waits until the diagram shown is the current text's (the page marks it aria-busy from an edit until then). */
+const settled = (page: Page): Promise<unknown> => page.waitForFunction(() => document.getElementById('diagram')!.getAttribute('aria-busy') === 'false');
+
+/** Replaces the whole text as a paste would, and waits for the diagram drawn from it. */
+async function replaceText(page: Page, text: string): Promise<void> {
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+  await settled(page);
+}
+
+const diagramTexts = (page: Page): Promise<string[]> => page.$$eval('#diagram svg text', (ts) => ts.map((t) => t.textContent ?? ''));
+
+/** Checks that the text is well-formed XML with an <svg> root (sax, strict), and returns that root's attributes. */
+function svgRoot(text: string): Record<string, string> {
+  const parser = sax.parser(true);
+  let root: Record<string, string> | undefined;
+  parser.onopentag = (tag) => {
+    root ??= tag.name === 'svg' ? (tag.attributes as Record<string, string>) : {};
+  };
+  parser.write(text).close();
+  if (!root || !('width' in root)) throw new Error('no <svg> root with a width');
+  return root;
+}
+
+describe('the playground', () => {
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    context = await newContext();
+    const started = Date.now();
+    page = await open(context);
+    firstDiagramMs = await page.evaluate(() => performance.getEntriesByName('flowlane:first-diagram')[0]!.startTime);
+    console.log(`playground: load to first diagram ${Math.round(firstDiagramMs)} ms (page clock), ${Date.now() - started} ms from goto`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  test('opens on the example, drawn, coloured by the server\'s semantic tokens', async () => {
+    expect(await diagramTexts(page)).toContain('CreateUser');
+    // Lane ids are namespaces, and `circle` a type, as VS Code colours them.
+    await expect.poll(() => page.locator('.cm-line .fz-tok-namespace', { hasText: 'Users' }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await page.locator('.cm-line .fz-tok-type', { hasText: 'circle' }).count()).toBeGreaterThan(0);
+    expect(await page.locator('.cm-lintRange-error').count()).toBe(0);
+    expect(firstDiagramMs).toBeGreaterThan(0);
+    expect(await page.textContent('#status')).toMatch(/^drawn in \d+ ms/);
+  });
+
+  test('typing a diagram draws it, redrawn as you type', async () => {
+    await replaceText(page, START);
+    expect(await diagramTexts(page)).toEqual(expect.arrayContaining(['Start', 'Work']));
+    // A few keystrokes, then the diagram follows: rename the label "Work" to "Work done".
+    await page.click('.cm-line:has-text("Work")');
+    await page.keyboard.press('End');
+    for (let i = 0; i < 1; i++) await page.keyboard.press('ArrowLeft');
+    await page.keyboard.type(' done', { delay: 30 });
+    await settled(page);
+    await expect.poll(() => diagramTexts(page)).toContain('Work done');
+    expect(await editorText(page)).toContain('n2: rectangle label:"Work done"');
+  });
+
+  test('a mistake gets a squiggle, and its quick fix repairs it', async () => {
+    await replaceText(page, START.replace('n2: rectangle', 'n2: rectangel'));
+    const mark = page.locator('.cm-lintRange-error').first();
+    await mark.waitFor({ timeout: 20_000 });
+    expect(await mark.textContent()).toBe('rectangel');
+    // The status names the error's place; the last good drawing stays, faded.
+    expect(await page.textContent('#status')).toMatch(/^line 3, column 7: unknown shape `rectangel`/);
+    expect(await page.getAttribute('#diagram', 'class')).toContain('stale');
+    // Hovering the squiggle shows the message and the server's quick fix as a button.
+    await mark.hover();
+    const fix = page.locator('.cm-tooltip-lint .cm-diagnosticAction', { hasText: 'Change to `rectangle`' });
+    await fix.waitFor({ timeout: 20_000 });
+    expect(await page.textContent('.cm-tooltip-lint')).toContain('unknown shape `rectangel`');
+    await fix.click();
+    expect(await editorText(page)).toBe(START);
+    await settled(page);
+    await expect.poll(() => page.locator('.cm-lintRange-error').count(), { timeout: 20_000 }).toBe(0);
+    expect(await page.getAttribute('#diagram', 'class')).not.toContain('stale');
+  });
+
+  test('completing a node id after an arrow', async () => {
+    await replaceText(page, 'a { # A\n  n1: circle label:"Start"\n  n2: rectangle label:"Work"\n  \n}\n');
+    await page.click('.cm-line >> nth=3');
+    await page.keyboard.press('End');
+    await page.keyboard.type('n1.handle(right) -> n', { delay: 20 });
+    const option = page.locator('.cm-tooltip-autocomplete li', { hasText: 'n2' });
+    await option.waitFor({ timeout: 20_000 });
+    // The server's detail for the node: its shape, lane and label.
+    expect(await option.textContent()).toContain('rectangle');
+    await option.click();
+    expect((await editorText(page)).split('\n')[3]).toBe('  n1.handle(right) -> n2.handle(left)');
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => (await page.$$('#diagram svg path')).length).toBeGreaterThan(0);
+  });
+
+  test('hover shows what the server says about a node', async () => {
+    await replaceText(page, START);
+    // The pointer over the word `circle` of line 2 (in the text node that holds it: the line is cut
+    // into spans by the syntax colours).
+    const at = await page.$eval('.cm-line >> nth=1', (line) => {
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      let node = walker.nextNode();
+      while (node && !node.textContent!.includes('circle')) node = walker.nextNode();
+      if (!node) throw new Error('no `circle` on line 2');
+      const range = document.createRange();
+      const start = node.textContent!.indexOf('circle');
+      range.setStart(node, start + 2);
+      range.setEnd(node, start + 3);
+      const box = range.getBoundingClientRect();
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    });
+    await page.mouse.move(at.x, at.y);
+    const tip = page.locator('.cm-tooltip-hover');
+    await tip.waitFor({ timeout: 20_000 });
+    // The server's words for the shape (src/language/navigation.ts), Markdown drawn as text.
+    expect(await tip.textContent()).toContain('circle — A start or end event.');
+  });
+
+  test('Format gives the text of `flowlane fmt`', async () => {
+    const messy = 'a {   # A\n n1:   circle label:"Start"\n      n2: rectangle label:"Work"\nn1.handle(right)->n2.handle(left)\n}\n';
+    await replaceText(page, messy);
+    await page.click('#format');
+    const formatted = format(messy);
+    expect(formatted.ok).toBe(true);
+    await expect.poll(() => editorText(page)).toBe(formatted.value!);
+  });
+
+  test('the ASL JSON tab shows the conversion, live', async () => {
+    await replaceText(page, START);
+    await page.click('#tab-asl');
+    await expect.poll(async () => (await page.textContent('#asl')) ?? '').toContain('"StartAt"');
+    expect(JSON.parse((await page.textContent('#asl'))!)).toEqual(toAsl(START).value);
+    // Edited while the tab is shown: the JSON follows.
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(START.replace('"Work"', '"Work more"'));
+    await expect.poll(async () => (await page.textContent('#asl')) ?? '', { timeout: 20_000 }).toContain('Work more');
+    await page.click('#tab-diagram');
+  });
+
+  test('exports SVG (the library\'s bytes) and PNG (a valid image of the same size, doubled)', async () => {
+    await replaceText(page, START);
+    const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-svg')]);
+    expect(svgDownload.suggestedFilename()).toMatch(/\.svg$/);
+    const svg = readFileSync((await svgDownload.path())!, 'utf8');
+    const root = svgRoot(svg);
+    const library = await render(START, { theme: 'light', id: 'fz-playground', embedFont: true });
+    expect(svg).toBe(library.value);
+
+    const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
+    expect(pngDownload.suggestedFilename()).toMatch(/\.png$/);
+    const png = readFileSync((await pngDownload.path())!);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    expect(png.readUInt32BE(16)).toBe(Math.ceil(Number(root['width']) * 2));
+    expect(png.readUInt32BE(20)).toBe(Math.ceil(Number(root['height']) * 2));
+    // Decoded by the browser: a picture, not just a header.
+    const decoded = await page.evaluate(async (b64) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${b64}`;
+      await image.decode();
+      return [image.naturalWidth, image.naturalHeight];
+    }, png.toString('base64'));
+    expect(decoded).toEqual([png.readUInt32BE(16), png.readUInt32BE(20)]);
+  });
+
+  test('Paste ASL converts a definition into .fz text and draws it', async () => {
+    const definition = JSON.stringify({ StartAt: 'Greet', States: { Greet: { Type: 'Pass', Next: 'Done' }, Done: { Type: 'Succeed' } } }, null, 2);
+    await page.click('#import-asl');
+    await page.fill('#asl-input', definition);
+    await page.click('#asl-convert');
+    const expected = fromAsl(definition);
+    expect(expected.ok).toBe(true);
+    await expect.poll(() => editorText(page)).toBe(expected.value!.text);
+    await settled(page);
+    expect(await diagramTexts(page)).toEqual(expect.arrayContaining(['Greet', 'Done']));
+    // Not ASL: the dialog says so and stays open.
+    await page.click('#import-asl');
+    await page.fill('#asl-input', '{"States": 3}');
+    await page.click('#asl-convert');
+    await expect.poll(async () => (await page.textContent('#asl-error')) ?? '').not.toBe('');
+    await page.click('#asl-cancel');
+  });
+
+  test('dark theme: the page, the editor and the diagram switch', async () => {
+    await replaceText(page, START);
+    await page.click('#theme');
+    expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
+    await settled(page);
+    const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-svg')]);
+    expect(readFileSync((await svgDownload.path())!, 'utf8')).toBe((await render(START, { theme: 'dark', id: 'fz-playground', embedFont: true })).value);
+    const editorBackground = await page.$eval('.cm-editor', (e) => getComputedStyle(e).backgroundColor);
+    expect(editorBackground).toBe('rgb(17, 24, 39)');
+    await page.click('#theme');
+    expect(await page.getAttribute('html', 'data-theme')).toBe('light');
+  });
+
+  test('a shared URL reopens the same diagram in a fresh browser', async () => {
+    const text = START.replace('"Work"', '"Shared work 共有"');
+    await replaceText(page, text);
+    await page.click('#share');
+    await expect.poll(() => page.url()).toContain('#fz=');
+    const url = page.url();
+    const shownHere = await page.$eval('#diagram svg', (s) => s.outerHTML);
+    // Another context: no storage in common, only the link.
+    const elsewhere = await newContext();
+    try {
+      const again = await open(elsewhere, url);
+      expect(await editorText(again)).toBe(text);
+      const shownThere = await again.$eval('#diagram svg', (s) => s.outerHTML);
+      expect(shownThere).toBe(shownHere);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  test('with the network cut after the first load, editing, the diagram and the ASL tab still work, and so does a reload', async () => {
+    // The service worker has stored the page's files once it is active.
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
+    await context.setOffline(true);
+    try {
+      await replaceText(page, START.replace('"Work"', '"Offline work"'));
+      expect(await diagramTexts(page)).toContain('Offline work');
+      await page.click('#tab-asl');
+      await expect.poll(async () => (await page.textContent('#asl')) ?? '', { timeout: 20_000 }).toContain('Offline work');
+      await page.click('#tab-diagram');
+      // A mistake still gets its squiggle: the language server runs in the page's worker.
+      await replaceText(page, START.replace('n2: rectangle', 'n2: rectangel'));
+      await page.locator('.cm-lintRange-error').first().waitFor({ timeout: 20_000 });
+      // Reloaded offline: the service worker serves every file; the text was kept in the page's storage.
+      await replaceText(page, START.replace('"Work"', '"After reload"'));
+      await page.waitForTimeout(700);
+      await page.reload();
+      await page.waitForSelector('#diagram svg', { timeout: 60_000 });
+      expect(await diagramTexts(page)).toContain('After reload');
+      await replaceText(page, START.replace('n2: rectangle', 'n2: rectangel'));
+      await page.locator('.cm-lintRange-error').first().waitFor({ timeout: 20_000 });
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+
+  test('no request left the page\'s own origin, and no script error', () => {
+    expect(requested.length).toBeGreaterThan(5);
+    expect(requested.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
