@@ -36,7 +36,11 @@ import { aslChecks, aslDocumentDiagnostics, aslDocumentDiagram, aslTextToFz, dia
 
 /** ASL files the editor opens besides `.fz`: checked as `flowlane check` does, previewed as `render` draws them. */
 const ASL_DOCUMENT = /\.asl\.(json|ya?ml)$/i;
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { RunAnswer, RunParams } from './run.js';
 import { parseDiagram } from '../model/index.js';
 import type { Diagram } from '../model/index.js';
 import { print } from '../print/index.js';
@@ -49,6 +53,12 @@ export const REQUESTS = {
   toAsl: 'flowlane/toAsl',
   /** `{ text }` (ASL JSON) → `{ text?, error?, diagnostics }` (.fz text) */
   fromAsl: 'flowlane/fromAsl',
+  /**
+   * `{ uri, input?, testCase?, mockConfig? (a path, absolute or beside the document, or the mock file's
+   * content), stateMachine?, theme?, timeoutMs? }` → `{ uri, version, status, output, error, cause,
+   * states, svg }` (the svg with the path drawn over the diagram), or `{ uri, version, problem }`.
+   */
+  run: 'flowlane/run',
   /** `{}` → `{ collected }`: a full garbage collection when Node runs with --expose-gc (memory measurements). */
   collectGarbage: 'flowlane/collectGarbage',
 } as const;
@@ -422,6 +432,37 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   connection.onRequest(
+    REQUESTS.run,
+    guard('run', null as unknown, async (p: Record<string, unknown>) => {
+      const uri = typeof p?.uri === 'string' ? p.uri : isRecord(p?.textDocument) && typeof p.textDocument.uri === 'string' ? p.textDocument.uri : undefined;
+      const doc = uri !== undefined ? documents.get(uri) : undefined;
+      if (!doc) return null;
+      const answer = (problem: string) => ({ uri, version: doc.version, problem });
+      let mocks: unknown;
+      let input = p.input;
+      const testCase = typeof p.testCase === 'string' ? p.testCase : undefined;
+      if (typeof p.mockConfig === 'string') {
+        const read = readMockConfig(p.mockConfig, doc.uri, testCase);
+        if ('problem' in read) return answer(read.problem);
+        mocks = read.mocks;
+        if (input === undefined) input = read.input;
+      } else if (p.mockConfig !== undefined) mocks = p.mockConfig;
+      if (testCase !== undefined && mocks === undefined) return answer('a testCase needs a mockConfig');
+      const timeout = typeof p.timeoutMs === 'number' && p.timeoutMs > 0 ? Math.min(p.timeoutMs, RUN_TIMEOUT_MS) : RUN_TIMEOUT_MS;
+      const params: RunParams = {
+        text: doc.getText(),
+        name: URI_PATH(doc.uri),
+        ...(input !== undefined ? { input } : {}),
+        ...(mocks !== undefined ? { mocks } : {}),
+        ...(testCase !== undefined ? { testCase } : {}),
+        ...(typeof p.stateMachine === 'string' ? { stateMachine: p.stateMachine } : {}),
+        ...(p.theme === 'dark' || p.theme === 'light' || p.theme === 'auto' ? { theme: p.theme } : {}),
+      };
+      return { uri, version: doc.version, ...(await runOffThread(params, timeout, log)) };
+    }),
+  );
+
+  connection.onRequest(
     REQUESTS.fromAsl,
     guard('fromAsl', null as unknown, async (p: { text?: unknown }) => {
       if (typeof p?.text !== 'string') return null;
@@ -550,6 +591,65 @@ class AslChecks {
     if (this.deadline) clearTimeout(this.deadline);
     this.deadline = undefined;
     this.done(b.uri, b.version, diagnostics).catch((e: unknown) => this.log('ASL diagnostics', e)).finally(() => this.pump());
+  }
+}
+
+/** How long a `flowlane/run` may take before its worker is ended (runs are bounded, but a big Map is slow). */
+const RUN_TIMEOUT_MS = 60_000;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A document URI's file system path (a plain name for other schemes), for ASL detection and mock look-up. */
+const URI_PATH = (uri: string): string => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
+
+/**
+ * A mock file named by `flowlane/run`, relative to the document's folder unless absolute, and the
+ * test case's input from its expectations file (`<mock>.expect.json`, as `flowlane test` reads it).
+ */
+function readMockConfig(path: string, docUri: string, testCase: string | undefined): { mocks: unknown; input?: unknown } | { problem: string } {
+  const full = isAbsolute(path) || !docUri.startsWith('file:') ? path : resolvePath(dirname(fileURLToPath(docUri)), path);
+  let mocks: unknown;
+  try {
+    mocks = JSON.parse(readFileSync(full, 'utf8'));
+  } catch (e) {
+    return { problem: `${path}: ${e instanceof SyntaxError ? `the mock config is not valid JSON (${e.message})` : 'cannot be read'}` };
+  }
+  const expectPath = full.replace(/(\.json)?$/i, '.expect.json');
+  if (testCase === undefined || !existsSync(expectPath)) return { mocks };
+  try {
+    const cases = (JSON.parse(readFileSync(expectPath, 'utf8')) as { TestCases?: Record<string, { input?: unknown }> }).TestCases;
+    const input = cases?.[testCase]?.input;
+    return input !== undefined ? { mocks, input } : { mocks };
+  } catch {
+    return { mocks };
+  }
+}
+
+/** `flowlane/run` in a worker of its own, ended when it takes longer than `timeout` ms. */
+async function runOffThread(params: RunParams, timeout: number, log: (what: string, e: unknown) => void): Promise<RunAnswer> {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./asl-worker.js', import.meta.url));
+  } catch (e) {
+    log('starting the run worker', e);
+    return { problem: `the run could not start (${e instanceof Error ? e.message : String(e)})` };
+  }
+  try {
+    return await new Promise<RunAnswer>((resolve) => {
+      const timer = setTimeout(() => resolve({ problem: `the run did not finish within ${timeout / 1000} s` }), timeout);
+      worker.once('message', (m: { answer: RunAnswer }) => {
+        clearTimeout(timer);
+        resolve(m.answer);
+      });
+      worker.once('error', (e) => {
+        clearTimeout(timer);
+        log('run', e);
+        resolve({ problem: `the run failed (${e.message})` });
+      });
+      worker.postMessage({ id: 1, kind: 'run', text: '', run: params });
+    });
+  } finally {
+    void worker.terminate();
   }
 }
 
