@@ -7,6 +7,9 @@
 //   g.fz-node[data-id][data-shape][data-kind] > .fz-shape, text.fz-label (containers: g.fz-lane… inside)
 //   A text of one line holds it directly; a text of several lines holds one tspan per line.
 //   g.fz-edge[data-from][data-to][data-from-handle][data-to-handle] > path.fz-edge-path, g.fz-edge-label
+//   With a trace (SvgOptions.trace): root .fz-trace.fz-trace-<status>; g.fz-node.fz-visited[data-visits]
+//   (> g.fz-visit-badge past one visit) or .fz-untaken; .fz-failed > g.fz-failed-mark[data-error];
+//   g.fz-edge.fz-taken or .fz-untaken. Without one, none of these (nor their CSS) is written.
 // Every id is `${diagram id}-…` built from model ids, so two diagrams on one page never clash.
 import type { Dom, G, Svg } from '@svgdotjs/svg.js';
 import { defaultFonts, faceFor, fallbackFonts, textWidth } from '../layout/fonts.js';
