@@ -70,6 +70,7 @@ function statesOf(definition: unknown): Map<string, StateInfo> {
 }
 
 const BLOCK_TYPES = new Set(['Parallel', 'Map']);
+const MAX_UNFOLLOWED = 64;
 
 /** The error fields of a failure event (`TaskFailed`, `ExecutionFailed`, …), whatever its details key. */
 function errorOf(event: Obj): { error?: string; cause?: string } {
@@ -86,9 +87,9 @@ function errorOf(event: Obj): { error?: string; cause?: string } {
 /**
  * Reads the path out of a history. Taken transitions are those the definition allows between a
  * state and the next one entered (a Catch target after a failed Task included), a Parallel or Map
- * into its branches' first states, and a branch's last states on to the block's Next. Branches run
- * one after the other in the history (AWS interleaves them; either way a transition is only counted
- * where the definition has it, so a state of one branch never seems to lead into another).
+ * into its branches' first states, and a branch's last states on to the block's Next. A transition
+ * is only counted where the definition has it, so whether branches come one after the other (this
+ * interpreter) or interleaved (AWS), a state of one branch never seems to lead into another.
  */
 export function executedPath(definition: unknown, events: readonly unknown[]): { value: ExecutedPath; problems: HistoryProblem[] } {
   const states = statesOf(definition);
@@ -100,6 +101,18 @@ export function executedPath(definition: unknown, events: readonly unknown[]): {
   // States entered and not yet left, innermost last. A state that failed has no exit event: it is
   // dropped when the next state is entered (a Catch moved on) unless it is an open Parallel/Map.
   const open: string[] = [];
+  // States left (or entered, for one whose failure a Catch may follow) whose transition is still to
+  // come, most recent last. AWS interleaves Parallel branches and Map iterations in its histories, so
+  // the state before an entry is not always the one that led there. States without successors are
+  // never kept, and the list is bounded: a Map of many items keeps it short.
+  const unfollowed: string[] = [];
+  const remember = (name: string): void => {
+    if (states.get(name)!.successors.size === 0) return;
+    const at = unfollowed.lastIndexOf(name);
+    if (at >= 0) unfollowed.splice(at, 1);
+    unfollowed.push(name);
+    if (unfollowed.length > MAX_UNFOLLOWED) unfollowed.shift();
+  };
   let last: string | undefined;
   let failedLeaf: string | undefined;
   const isBlock = (name: string): boolean => BLOCK_TYPES.has(states.get(name)?.type ?? '');
@@ -115,15 +128,21 @@ export function executedPath(definition: unknown, events: readonly unknown[]): {
       }
       failedLeaf = undefined;
       while (open.length > 0 && !isBlock(open[open.length - 1]!)) open.pop();
-      const parents = startOf.get(name);
-      const parent = parents ? [...open].reverse().find((p) => parents.has(p)) : undefined;
-      if (parent !== undefined) take(parent, name);
-      else if (last !== undefined && states.get(last)!.successors.has(name)) {
-        take(last, name);
-        for (const t of states.get(last)!.terminals) if (path.exited.has(t)) take(t, name);
+      let from: string | undefined;
+      for (let k = unfollowed.length - 1; k >= 0 && from === undefined; k--) {
+        if (states.get(unfollowed[k]!)!.successors.has(name)) from = unfollowed.splice(k, 1)[0];
+      }
+      if (from !== undefined) {
+        take(from, name);
+        for (const t of states.get(from)!.terminals) if (path.exited.has(t)) take(t, name);
+      } else {
+        const parents = startOf.get(name);
+        const parent = parents ? [...open].reverse().find((p) => parents.has(p)) : undefined;
+        if (parent !== undefined) take(parent, name);
       }
       path.visits.set(name, (path.visits.get(name) ?? 0) + 1);
       open.push(name);
+      remember(name);
       last = name;
     } else if (type.endsWith('StateExited')) {
       const details = raw.stateExitedEventDetails;
@@ -133,6 +152,7 @@ export function executedPath(definition: unknown, events: readonly unknown[]): {
         return;
       }
       path.exited.add(name);
+      remember(name);
       const at = open.lastIndexOf(name);
       if (at >= 0) open.splice(at);
       last = name;

@@ -193,6 +193,51 @@ describe('the path overlay of an ASL machine (drawn through from-asl)', () => {
   });
 });
 
+describe('the path read from a history', () => {
+  const definition = {
+    StartAt: 'Fork',
+    States: {
+      Fork: {
+        Type: 'Parallel',
+        Next: 'Join',
+        Branches: [
+          { StartAt: 'A1', States: { A1: { Type: 'Pass', Next: 'A2' }, A2: { Type: 'Pass', End: true } } },
+          { StartAt: 'B1', States: { B1: { Type: 'Pass', Next: 'B2' }, B2: { Type: 'Pass', End: true } } },
+        ],
+      },
+      Join: { Type: 'Succeed' },
+    },
+  };
+  const entered = (name: string) => ({ type: 'PassStateEntered', stateEnteredEventDetails: { name } });
+  const exited = (name: string) => ({ type: 'PassStateExited', stateExitedEventDetails: { name } });
+
+  test('branches interleaved as AWS records them: only the transitions the definition has', () => {
+    const events = [
+      { type: 'ExecutionStarted' },
+      { type: 'ParallelStateEntered', stateEnteredEventDetails: { name: 'Fork' } },
+      entered('A1'), entered('B1'), exited('A1'), exited('B1'), entered('B2'), entered('A2'), exited('A2'), exited('B2'),
+      { type: 'ParallelStateExited', stateExitedEventDetails: { name: 'Fork' } },
+      { type: 'SucceedStateEntered', stateEnteredEventDetails: { name: 'Join' } },
+      { type: 'ExecutionSucceeded' },
+    ];
+    const { value, problems } = executedPath(definition, events);
+    expect(problems).toEqual([]);
+    const pairs = [...value.transitions].flatMap(([from, to]) => [...to].map((t) => `${from}>${t}`)).sort();
+    expect(pairs).toEqual(['A1>A2', 'A2>Join', 'B1>B2', 'B2>Join', 'Fork>A1', 'Fork>B1', 'Fork>Join']);
+    expect(value.status).toBe('SUCCEEDED');
+  });
+
+  test('a failure inside a branch names the innermost state, with the execution\'s error', () => {
+    const events = [
+      { type: 'ParallelStateEntered', stateEnteredEventDetails: { name: 'Fork' } },
+      entered('A1'), exited('A1'), entered('A2'),
+      { type: 'ParallelStateFailed' },
+      { type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Runtime', cause: 'boom' } },
+    ];
+    expect(executedPath(definition, events).value.failure).toEqual({ state: 'A2', error: 'States.Runtime', cause: 'boom' });
+  });
+});
+
 describe('render --trace with a bad history', () => {
   const fz = join(fixtures, 'trace-order.fz');
   const attempt = (content: string) => {
