@@ -31,6 +31,23 @@ export function pathOverlay(diagram: Diagram, stateNodes: ReadonlyMap<string, st
     // A node with two states (a Task and the Choice inferred after it) is entered as often as its busiest state.
     if (node !== undefined) visits.set(node, Math.max(visits.get(node) ?? 0, count));
   }
+  // Transitions between states that have nodes, seen through the states that have none (the Choice
+  // to-asl adds for a `loop`, or for a cycle without exit): a -> guard -> b is the diagram's a -> b.
+  const followed = (from: string): Set<string> => {
+    const out = new Set<string>();
+    const seen = new Set<string>();
+    const stack = [...(path.transitions.get(from) ?? [])];
+    while (stack.length > 0) {
+      const s = stack.pop()!;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      if (stateNodes.has(s)) out.add(s);
+      else stack.push(...(path.transitions.get(s) ?? []));
+    }
+    return out;
+  };
+  const reached = new Map<string, Set<string>>();
+  const reachedFrom = (s: string): Set<string> => reached.get(s) ?? reached.set(s, followed(s)).get(s)!;
   const taken = new Set<number>();
   const markersPassed = new Set<string>();
   diagram.edges.forEach((edge, index) => {
@@ -38,19 +55,19 @@ export function pathOverlay(diagram: Diagram, stateNodes: ReadonlyMap<string, st
     const to = edge.to.node;
     const fromStates = statesOf.get(from);
     const toStates = statesOf.get(to);
-    let followed = false;
+    let isTaken = false;
     if (fromStates && toStates) {
-      followed = fromStates.some((s) => toStates.some((t) => path.transitions.get(s)?.has(t) === true));
+      isTaken = fromStates.some((s) => toStates.some((t) => reachedFrom(s).has(t)));
     } else if (!fromStates && toStates) {
       // From a start marker (a node that is no state): followed when the path entered its target.
-      followed = visits.has(to);
-      if (followed) markersPassed.add(from);
+      isTaken = visits.has(to);
+      if (isTaken) markersPassed.add(from);
     } else if (fromStates && !toStates) {
       // Into an end marker: followed when a state of the source ended normally.
-      followed = fromStates.some((s) => path.exited.has(s));
-      if (followed) markersPassed.add(to);
+      isTaken = fromStates.some((s) => path.exited.has(s));
+      if (isTaken) markersPassed.add(to);
     }
-    if (followed) taken.add(index);
+    if (isTaken) taken.add(index);
   });
   for (const marker of markersPassed) if (!visits.has(marker)) visits.set(marker, 1);
   const failedNode = path.failure?.state !== undefined ? stateNodes.get(path.failure.state) : undefined;

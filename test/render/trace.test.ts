@@ -137,6 +137,16 @@ describe('the path overlay of a .fz machine (loop, Choice, Catch)', () => {
   });
 });
 
+test('a plain FlowZap `loop`: the edge into and out of the Choice to-asl adds for it (a state without a node) is taken', async () => {
+  const diagram = parseDiagram(readFileSync(join(repoRoot, 'examples', 'feature-loops.fz'), 'utf8')).value;
+  const converted = toAslWithLocator(diagram);
+  const result = await runStateMachine(converted.value, {});
+  expect(result.states).toContain('retry until all items processed');
+  const overlay = pathOverlay(diagram, converted.stateNodes, executedPath(converted.value, result.history).value);
+  const taken = diagram.edges.filter((_, i) => overlay.taken.has(i)).map((e) => `${e.from.node}>${e.to.node}`);
+  expect(taken.sort()).toEqual(['n1>n2', 'n2>n3', 'n3>n4', 'n4>n5']);
+});
+
 describe('the path overlay of an ASL machine (drawn through from-asl)', () => {
   const aslFile = join(fixtures, 'trace-parallel.asl.json');
   const mocks = join(fixtures, 'trace-parallel.mocks.json');
