@@ -48,7 +48,7 @@
     const m = event.data || {};
     if (m.type === 'svg' && typeof m.svg === 'string') {
       draw(m.svg);
-      setStatus(m.errors ? m.errors + ' problem(s) in the document; showing what could be drawn.' : '', false);
+      setStatus(m.note ? String(m.note) : m.errors ? m.errors + ' problem(s) in the document; showing what could be drawn.' : '', false);
     } else if (m.type === 'error') {
       setStatus(String(m.message || 'The diagram could not be drawn.'), true);
     } else if (m.type === 'exportPng') {

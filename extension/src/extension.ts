@@ -1,13 +1,26 @@
 // The VS Code client: starts the bundled flowlane language server through vscode-languageclient and
 // adds the commands the server cannot offer alone: a live preview beside the editor (redrawn as you
-// type, following the colour theme), SVG/PNG export, Convert to ASL and Open ASL File as Diagram.
+// type, following the colour theme), SVG/PNG export, Convert to ASL, Open ASL File as Diagram, and
+// Run Locally (the state machine executed offline by the server, its path drawn in the preview).
 // It imports nothing from the project's src/: everything goes through LSP and the server's
-// custom requests (flowlane/renderSvg, flowlane/toAsl, flowlane/fromAsl).
+// custom requests (flowlane/renderSvg, flowlane/toAsl, flowlane/fromAsl, flowlane/run).
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { makeNonce, previewHtml } from './preview-html';
 
-const REQUESTS = { renderSvg: 'flowlane/renderSvg', toAsl: 'flowlane/toAsl', fromAsl: 'flowlane/fromAsl' } as const;
+const REQUESTS = { renderSvg: 'flowlane/renderSvg', toAsl: 'flowlane/toAsl', fromAsl: 'flowlane/fromAsl', run: 'flowlane/run' } as const;
+
+interface RunAnswer {
+  uri: string;
+  version: number;
+  status?: string;
+  output?: unknown;
+  error?: string | null;
+  cause?: string | null;
+  states?: string[];
+  svg?: string;
+  problem?: string;
+}
 
 interface RenderResult {
   uri: string;
@@ -48,12 +61,111 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('flowlane.exportPng', () => previews.exportPng()),
     vscode.commands.registerCommand('flowlane.convertToAsl', () => convertToAsl(client!)),
     vscode.commands.registerCommand('flowlane.openAslAsDiagram', (uri?: vscode.Uri) => openAslAsDiagram(client!, previews, uri)),
+    vscode.commands.registerCommand('flowlane.runLocally', () => runLocally(client!, previews, runOutput())),
   );
 }
 
 export async function deactivate(): Promise<void> {
   await client?.stop();
   client = undefined;
+}
+
+let output: vscode.OutputChannel | undefined;
+function runOutput(): vscode.OutputChannel {
+  output ??= vscode.window.createOutputChannel('FlowZap Run');
+  return output;
+}
+
+/** The mock file for a document: the `flowlane.run.mockConfig` setting, else `<name>.mock.json` or `<name>.mocks.json` beside it. */
+async function findMockFile(doc: vscode.TextDocument): Promise<vscode.Uri | undefined> {
+  if (doc.isUntitled) return undefined;
+  const folder = vscode.Uri.joinPath(doc.uri, '..');
+  const exists = async (u: vscode.Uri): Promise<boolean> => vscode.workspace.fs.stat(u).then(() => true, () => false);
+  const setting = vscode.workspace.getConfiguration('flowlane', doc.uri).get<string>('run.mockConfig', '').trim();
+  if (setting !== '') {
+    const candidates = setting.startsWith('/') ? [vscode.Uri.file(setting)] : [vscode.Uri.joinPath(folder, setting), ...(vscode.workspace.workspaceFolders ?? []).map((w) => vscode.Uri.joinPath(w.uri, setting))];
+    for (const c of candidates) if (await exists(c)) return c;
+    void vscode.window.showWarningMessage(`The mock file of the setting flowlane.run.mockConfig (${setting}) was not found.`);
+    return undefined;
+  }
+  const base = doc.uri.path.split('/').pop()!.replace(/(\.asl)?\.(fz|json|ya?ml)$/i, '');
+  for (const name of [`${base}.mock.json`, `${base}.mocks.json`]) {
+    const u = vscode.Uri.joinPath(folder, name);
+    if (await exists(u)) return u;
+  }
+  return undefined;
+}
+
+/** The test cases of a mock file for a document's machine (the only machine, or the one named after the file). */
+function mockTestCases(mocks: unknown, doc: vscode.TextDocument): { machine?: string; cases: string[] } {
+  const machines = (mocks as { StateMachines?: Record<string, { TestCases?: Record<string, unknown> }> })?.StateMachines ?? {};
+  const names = Object.keys(machines);
+  const base = doc.uri.path.split('/').pop()!.replace(/(\.asl)?\.(fz|json|ya?ml)$/i, '');
+  const machine = names.length === 1 ? names[0] : names.includes(base) ? base : undefined;
+  return { ...(machine !== undefined ? { machine } : {}), cases: machine !== undefined ? Object.keys(machines[machine]?.TestCases ?? {}) : [] };
+}
+
+/**
+ * FlowZap: Run Locally. With a mock file (the setting, or one beside the file), a test case picked
+ * from it; otherwise the input asked for as JSON. The server runs the machine offline; the path goes
+ * to the preview, the result to the "FlowZap Run" output channel and a message.
+ */
+async function runLocally(lc: LanguageClient, previews: PreviewManager, out: vscode.OutputChannel): Promise<void> {
+  const editor = activePreviewable();
+  if (!editor) return void vscode.window.showWarningMessage('Open a .fz or .asl.json file to run it.');
+  const doc = editor.document;
+  const params: Record<string, unknown> = { uri: doc.uri.toString(), theme: themeName() };
+  const mockFile = await findMockFile(doc);
+  const ENTER_INPUT = 'Enter input JSON…';
+  let testCase: string | undefined;
+  if (mockFile) {
+    let mocks: unknown;
+    try {
+      mocks = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(mockFile)));
+    } catch (e) {
+      return void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(mockFile)}: the mock file is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    }
+    const { machine, cases } = mockTestCases(mocks, doc);
+    if (cases.length > 0) {
+      const picked = await vscode.window.showQuickPick([...cases, ENTER_INPUT], { title: `Run Locally: a test case of ${vscode.workspace.asRelativePath(mockFile)}`, placeHolder: 'Test case' });
+      if (picked === undefined) return;
+      if (picked !== ENTER_INPUT) {
+        testCase = picked;
+        Object.assign(params, { testCase, mockConfig: mockFile.fsPath, ...(machine !== undefined ? { stateMachine: machine } : {}) });
+      }
+    }
+  }
+  if (testCase === undefined) {
+    const text = await vscode.window.showInputBox({
+      title: 'Run Locally: execution input',
+      prompt: 'The execution input, as JSON',
+      value: '{}',
+      validateInput: (v) => {
+        try {
+          JSON.parse(v);
+          return undefined;
+        } catch (e) {
+          return `Not valid JSON: ${e instanceof Error ? e.message : String(e)}`;
+        }
+      },
+    });
+    if (text === undefined) return;
+    params.input = JSON.parse(text);
+  }
+  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'FlowZap: running locally' }, () => lc.sendRequest<RunAnswer | null>(REQUESTS.run, params));
+  const name = doc.uri.path.split('/').pop();
+  out.appendLine(`── ${name}${testCase !== undefined ? ` · test case ${testCase}` : ` · input ${JSON.stringify(params.input)}`}`);
+  if (!r || r.problem !== undefined || r.status === undefined) {
+    const why = r?.problem ?? 'no answer from the server';
+    out.appendLine(`not run: ${why}`);
+    return void vscode.window.showErrorMessage(`Run Locally: ${why}`);
+  }
+  out.appendLine(`states: ${(r.states ?? []).join(' → ')}`);
+  out.appendLine(r.status === 'SUCCEEDED' ? `${r.status} ${JSON.stringify(r.output)}` : `${r.status} ${r.error ?? ''}${r.cause ? `: ${r.cause}` : ''}`);
+  const summary = r.status === 'SUCCEEDED' ? `Run: SUCCEEDED, output ${JSON.stringify(r.output).slice(0, 120)}` : `Run: ${r.status} ${r.error ?? ''}${r.cause ? `: ${r.cause}` : ''}`;
+  if (r.svg) await previews.showRun(doc, r.svg, r.version, summary);
+  if (r.status === 'SUCCEEDED') void vscode.window.showInformationMessage(summary);
+  else void vscode.window.showWarningMessage(summary);
 }
 
 function activeFz(): vscode.TextEditor | undefined {
@@ -134,6 +246,8 @@ class PreviewManager implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly subs: vscode.Disposable[] = [];
   private pngWaiters = new Map<number, (m: { data?: string; error?: string }) => void>();
+  /** The path of the last run, shown instead of the plain drawing until the document changes. */
+  private run: { doc: vscode.TextDocument; version: number; svg: string; note: string } | undefined;
   private nextId = 1;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly lc: LanguageClient) {
@@ -193,10 +307,22 @@ class PreviewManager implements vscode.Disposable {
     this.timer = setTimeout(() => void this.redraw(), delay);
   }
 
+  /** Shows a run's path in the preview (opening it for the document if needed). */
+  async showRun(doc: vscode.TextDocument, svg: string, version: number, summary: string): Promise<void> {
+    this.run = { doc, version, svg, note: `${summary} — the path of the run; edit the file to go back to the diagram.` };
+    if (!this.panel || this.doc !== doc) await this.open();
+    else await this.redraw();
+  }
+
   private async redraw(): Promise<void> {
     const panel = this.panel;
     const doc = this.doc;
     if (!panel || !doc) return;
+    const run = this.run;
+    if (run && run.doc === doc && run.version === doc.version) {
+      await panel.webview.postMessage({ type: 'svg', svg: run.svg, version: run.version, errors: 0, note: run.note });
+      return;
+    }
     try {
       const r = await render(this.lc, doc, themeName());
       // An answer for an older version is still worth showing; a newer request is already scheduled.

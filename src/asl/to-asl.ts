@@ -84,6 +84,12 @@ export interface ToAslOutput {
   value: AslStateMachine;
   /** Where each part of the state machine came from in the `.fz` text. */
   locate: Locator;
+  /**
+   * The node each state was made from, by state name (state names are unique in a machine). A state
+   * inferred for a node (its Choice "X?", its Parallel) maps to that node; one inferred for a loop
+   * or a cycle maps to none. The path overlay uses it to find the nodes an execution went through.
+   */
+  stateNodes: Map<string, string>;
   diagnostics: Diagnostic[];
 }
 
@@ -98,12 +104,13 @@ export function toAslWithLocator(diagram: Diagram, options: ToAslOptions = {}): 
   const conv = new Converter(diagram, options);
   const value = conv.run();
   const locate = conv.locator();
+  const stateNodes = conv.stateNodes;
   const diagnostics = [...conv.diagnostics];
   // The judgement check, from-asl and render make of an ASL file (validity.ts), unless the diagram
   // itself already failed or validation is off.
   if (!conv.failed && options.validate === false) diagnostics.push(...checkDefinition(value, locate));
   else if (!conv.failed) diagnostics.push(...judgeDefinition(value, locate));
-  return { value, locate, diagnostics: dedupe(sortDiagnostics(diagnostics)) };
+  return { value, locate, stateNodes, diagnostics: dedupe(sortDiagnostics(diagnostics)) };
 }
 
 function dedupe(list: Diagnostic[]): Diagnostic[] {
@@ -134,6 +141,7 @@ interface PathNode {
 
 class Converter {
   readonly diagnostics: Diagnostic[] = [];
+  readonly stateNodes = new Map<string, string>();
   failed = false;
   private readonly idx: DiagramIndex;
   private readonly rank = new Map<string, number>();
@@ -774,6 +782,7 @@ class Converter {
 
   private emitState(st: VState, path: JsonPath): JsonValue {
     this.register(path, st.range);
+    if (st.node && !this.stateNodes.has(st.name)) this.stateNodes.set(st.name, st.node.id);
     if (st.verbatim) return st.verbatim.value;
     const out: JsonObject = {};
     for (const [k, v] of Object.entries(st.fields)) setKey(out, k, v);

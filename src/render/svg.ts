@@ -7,16 +7,20 @@
 //   g.fz-node[data-id][data-shape][data-kind] > .fz-shape, text.fz-label (containers: g.fz-lane… inside)
 //   A text of one line holds it directly; a text of several lines holds one tspan per line.
 //   g.fz-edge[data-from][data-to][data-from-handle][data-to-handle] > path.fz-edge-path, g.fz-edge-label
+//   With a trace (SvgOptions.trace): root .fz-trace.fz-trace-<status>; g.fz-node.fz-visited[data-visits]
+//   (> g.fz-visit-badge past one visit) or .fz-untaken; .fz-failed > g.fz-failed-mark[data-error];
+//   g.fz-edge.fz-taken or .fz-untaken. Without one, none of these (nor their CSS) is written.
 // Every id is `${diagram id}-…` built from model ids, so two diagrams on one page never clash.
 import type { Dom, G, Svg } from '@svgdotjs/svg.js';
-import { defaultFonts, faceFor, fallbackFonts } from '../layout/fonts.js';
+import { defaultFonts, faceFor, fallbackFonts, textWidth } from '../layout/fonts.js';
 import type { Font } from '../layout/fonts.js';
 import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from '../layout/types.js';
 import { createSvgRoot, serializeSvg, xmlSafe } from './dom.js';
 
 export { xmlSafe } from './dom.js';
 import { compactSubset, subsetFont, toBase64 } from './font-subset.js';
-import { invalidRules, stylesheet } from './theme.js';
+import { invalidRules, stylesheet, traceRules } from './theme.js';
+import type { PathOverlay } from './trace.js';
 import type { ThemeName } from './theme.js';
 
 export interface SvgOptions {
@@ -33,6 +37,13 @@ export interface SvgOptions {
    * id, with the errors about each: class `fz-invalid`, a `!` badge and the errors as its tooltip.
    */
   invalid?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The path of an execution to draw over the diagram (`run --svg`, `render --trace`): visited nodes
+   * `fz-visited` (with `data-visits` and a count badge past one visit), taken edges `fz-taken`, the
+   * rest `fz-untaken` (dimmed), the failing node `fz-failed` with its error. Without it, no trace
+   * class, rule or element is written: the drawing is byte for byte the one without a trace.
+   */
+  trace?: PathOverlay;
 }
 
 /** Makes a string usable inside an XML id and a CSS id selector. */
@@ -166,12 +177,13 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
   const id = safeId(options.id ?? 'fz');
   const embed = options.embedFont !== false;
   const root: Svg = createSvgRoot();
+  const trace = options.trace;
   const painter = new Painter(id);
   const width = Math.max(1, laid.width);
   const height = Math.max(1, laid.height);
   root.attr({
     id,
-    class: `fz-diagram fz-theme-${theme} fz-direction-${laid.direction}`,
+    class: `fz-diagram fz-theme-${theme} fz-direction-${laid.direction}${trace ? ` fz-trace${trace.status ? ` fz-trace-${trace.status.toLowerCase().replace(/_/g, '-')}` : ''}` : ''}`,
     width: n(width),
     height: n(height),
     viewBox: `0 0 ${n(width)} ${n(height)}`,
@@ -198,6 +210,14 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
       orient: 'auto',
     });
     m.element('path').attr({ class: cls, d: 'M0 0L10 5L0 10Z' });
+  }
+  if (trace) {
+    // Taken edges end in an arrow of the path's colour: a marker's fill cannot follow its edge's class.
+    defs
+      .element('marker')
+      .attr({ id: `${id}-arrow-taken`, viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '5', markerHeight: '5', markerUnits: 'strokeWidth', orient: 'auto' })
+      .element('path')
+      .attr({ class: 'fz-arrow-taken', d: 'M0 0L10 5L0 10Z' });
   }
   const mark = defs.element('marker').attr({ id: `${id}-default-mark`, viewBox: '0 0 10 10', refX: '-4', refY: '5', markerWidth: '8', markerHeight: '8', markerUnits: 'userSpaceOnUse', orient: 'auto' });
   mark.element('path').attr({ class: 'fz-default-mark', d: 'M2 9L8 1' });
@@ -231,14 +251,18 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
 
   const drawNode = (parent: G, node: LaidOutNode, depth: number): void => {
     const invalid = options.invalid?.get(node.id);
+    const visits = trace?.visits.get(node.id);
+    const failed = trace?.failed?.node === node.id ? trace.failed : undefined;
+    const traced = trace ? (visits !== undefined ? ' fz-visited' : ' fz-untaken') + (failed ? ' fz-failed' : '') : '';
     const g = parent.group().attr({
-      class: `fz-node fz-kind-${node.kind}${invalid ? ' fz-invalid' : ''}`,
+      class: `fz-node fz-kind-${node.kind}${invalid ? ' fz-invalid' : ''}${traced}`,
       'data-id': node.id,
       'data-shape': node.shape,
       'data-kind': node.kind,
       id: `${id}-node-${safeId(node.id)}`,
     });
     if (node.type !== undefined) g.attr('data-type', node.type);
+    if (visits !== undefined) g.attr('data-visits', String(visits));
     const b = node.box;
     const cx = b.x + b.width / 2;
     const cy = b.y + b.height / 2;
@@ -254,6 +278,7 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
         drawLanes(g, node.id, depth + 1);
         drawEdges(g, node.id);
       }
+      drawTraceMarks(g, node, visits, failed);
       return;
     }
     if (node.shape === 'circle') {
@@ -276,6 +301,32 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
     }
     if (node.retry) drawBadge(g, node);
     if (invalid) drawInvalidMark(g, node, invalid);
+    drawTraceMarks(g, node, visits, failed);
+  };
+
+  /** A visit-count disc on the node's bottom-right corner, and under a failed node its error. */
+  const drawTraceMarks = (g: G, node: LaidOutNode, visits: number | undefined, failed: PathOverlay['failed']): void => {
+    const b = node.box;
+    if (visits !== undefined && visits > 1) {
+      const badge = g.group().attr({ class: 'fz-visit-badge', 'data-visits': String(visits) });
+      const label = `×${visits}`;
+      const w = Math.max(20, textWidth(painter.fonts.semibold, label, 11) + 10);
+      const x = node.shape === 'circle' || node.shape === 'diamond' ? b.x + b.width / 2 + 4 : b.x + b.width - w / 2;
+      const y = b.y + b.height;
+      rect(badge, { x: x - w / 2, y: y - 9, width: w, height: 18 }, undefined, 9);
+      painter.text(badge, { lines: [label], size: 11, weight: 600, width: 0, height: 12, lineHeight: 12 }, { x, y }, 'fz-visit-text');
+      badge.element('title').words(`entered ${visits} times`);
+    }
+    if (failed) {
+      const mark = g.group().attr({ class: 'fz-failed-mark', 'data-error': failed.error });
+      const text = failed.error.length > 60 ? `${failed.error.slice(0, 59)}…` : failed.error;
+      const w = textWidth(painter.fonts.semibold, text, 11) + 16;
+      const x = b.x + b.width / 2;
+      const y = b.y + b.height + 16;
+      rect(mark, { x: x - w / 2, y: y - 10, width: w, height: 20 }, undefined, 5);
+      painter.text(mark, { lines: [text], size: 11, weight: 600, width: 0, height: 12, lineHeight: 12 }, { x, y }, 'fz-failed-text');
+      mark.element('title').words(xmlSafe(failed.cause ? `${failed.error}: ${failed.cause}` : failed.error));
+    }
   };
 
   /** A `!` disc on the node's top-left corner; its tooltip lists the errors. */
@@ -308,9 +359,13 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
     const group = parent.group().attr('class', 'fz-edges');
     // Labelled edges last, so that no route is drawn over a label (the Catch edges of a bundle run
     // through their shared label, which its leader carries).
-    for (const e of [...edges.filter((x) => !x.label), ...edges.filter((x) => x.label)]) {
+    const order = (x: LaidOutEdge): number => (x.label ? 2 : 0) + (trace?.taken.has(x.index) ? 1 : 0);
+    // With a trace, taken edges also go after untaken ones, so the path is never under a dimmed route.
+    const sorted = trace ? [...edges].sort((a, b) => order(a) - order(b)) : [...edges.filter((x) => !x.label), ...edges.filter((x) => x.label)];
+    for (const e of sorted) {
+      const taken = trace?.taken.has(e.index);
       const g = group.group().attr({
-        class: `fz-edge fz-edge-${e.kind}`,
+        class: `fz-edge fz-edge-${e.kind}${trace ? (taken ? ' fz-taken' : ' fz-untaken') : ''}`,
         'data-from': e.from,
         'data-to': e.to,
         'data-from-handle': e.fromHandle,
@@ -318,7 +373,7 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
         'data-index': String(e.index),
         id: `${id}-edge-${e.index}`,
       });
-      const marker = e.kind === 'catch' ? 'arrow-catch' : e.kind === 'default' ? 'arrow-default' : 'arrow';
+      const marker = taken ? 'arrow-taken' : e.kind === 'catch' ? 'arrow-catch' : e.kind === 'default' ? 'arrow-default' : 'arrow';
       const path = g.element('path').attr({ class: 'fz-edge-path', d: routePath(e.points), 'marker-end': `url(#${id}-${marker})` });
       if (e.kind === 'default') path.attr('marker-start', `url(#${id}-default-mark)`);
       if (e.label) {
@@ -368,7 +423,8 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
     families = [...(primary.length > 0 ? [`'${subsetFamily}'`] : []), ...names, families].join(',');
   }
   const marks = options.invalid !== undefined && options.invalid.size > 0 ? `\n${invalidRules(`#${id}`, theme, options.resolvedColors === true)}` : '';
-  style.words(stylesheet(`#${id}`, theme, families, faces, options.resolvedColors === true) + marks);
+  const traced = trace ? `\n${traceRules(`#${id}`, theme, options.resolvedColors === true)}` : '';
+  style.words(stylesheet(`#${id}`, theme, families, faces, options.resolvedColors === true) + marks + traced);
   // Not svg.js's svg(): it first walks the whole tree to write its own data attributes (we keep
   // none), which cost a quarter of the render at a thousand nodes. See serializeSvg.
   return `<?xml version="1.0" encoding="UTF-8"?>\n${serializeSvg(root)}\n`;

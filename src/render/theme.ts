@@ -166,3 +166,50 @@ export function invalidRules(root: string, theme: ThemeName, resolved: boolean):
     `${root} .fz-invalid-mark text{fill:${c('bg')};font-weight:700}`,
   ].join('\n');
 }
+
+/**
+ * The path overlay's colours (`run --svg`, `render --trace`). Kept out of LIGHT/DARK so that a
+ * drawing without a trace keeps its stylesheet byte for byte.
+ */
+export const TRACE_LIGHT: Palette = {
+  path: '#2563eb',
+  'path-fill': '#eff6ff',
+  'path-text': '#ffffff',
+  'failed-mark': '#b91c1c',
+  'failed-text': '#ffffff',
+};
+
+export const TRACE_DARK: Palette = {
+  path: '#60a5fa',
+  'path-fill': '#172554',
+  'path-text': '#0f172a',
+  'failed-mark': '#f87171',
+  'failed-text': '#0f172a',
+};
+
+/** The rules of the path overlay, added to the stylesheet only for a drawing with a trace. */
+export function traceRules(root: string, theme: ThemeName, resolved: boolean): string {
+  const palette = theme === 'dark' ? TRACE_DARK : TRACE_LIGHT;
+  const base = theme === 'dark' ? DARK : LIGHT;
+  const c = (name: string): string => (resolved ? (palette[name] ?? base[name])! : `var(--fz-${name})`);
+  const r = root;
+  const rules: string[] = [];
+  if (!resolved) {
+    rules.push(`${r}{${vars(TRACE_LIGHT)}}`, `${r}.fz-theme-dark{${vars(TRACE_DARK)}}`, `@media (prefers-color-scheme: dark){${r}.fz-theme-auto{${vars(TRACE_DARK)}}}`);
+  }
+  rules.push(
+    // Dimmed: what the execution did not go through. Opacity on the group keeps each part's colours.
+    `${r} .fz-node.fz-untaken,${r} .fz-edge.fz-untaken{opacity:.28}`,
+    `${r} .fz-visited>.fz-shape{stroke:${c('path')};stroke-width:3}`,
+    `${r} .fz-visited>.fz-shape-plain,${r} .fz-visited>.fz-shape-state{fill:${c('path-fill')}}`,
+    `${r} .fz-failed>.fz-shape{stroke:${c('failed-mark')};stroke-width:4}`,
+    `${r} .fz-taken .fz-edge-path{stroke:${c('path')};stroke-width:3}`,
+    `${r} .fz-arrow-taken{fill:${c('path')}}`,
+    `${r} .fz-taken .fz-edge-label rect{stroke:${c('path')};stroke-width:1.5}`,
+    `${r} .fz-visit-badge rect{fill:${c('path')}}`,
+    `${r} .fz-visit-badge text{fill:${c('path-text')};font-weight:600}`,
+    `${r} .fz-failed-mark rect{fill:${c('failed-mark')}}`,
+    `${r} .fz-failed-mark text{fill:${c('failed-text')};font-weight:600}`,
+  );
+  return rules.join('\n');
+}

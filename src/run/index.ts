@@ -7,3 +7,5 @@ export { parseMockFile, taskResolver, testCases, machineNames } from './mocks.js
 export type { MockFile, MockResponse, TaskCall, TaskResolver, ResolverOptions } from './mocks.js';
 export { StatesError, RunSetupError } from './errors.js';
 export type { ExecutionStatus, HistoryEvent, RunOptions, RunResult } from './types.js';
+export { executedPath, historyEvents } from './path.js';
+export type { ExecutedPath, HistoryProblem } from './path.js';

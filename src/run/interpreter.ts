@@ -227,8 +227,13 @@ class Execution {
     return this.nowText;
   }
 
-  private contextFor(name: string, frame: Frame, retryCount: number, extra?: Obj): Obj {
-    const ctx: Obj = { ...this.context, State: { EnteredTime: this.now(), Name: name, RetryCount: retryCount } };
+  /**
+   * The context object. `State.RetryCount` only for the states that retry (Task, Parallel, Map):
+   * AWS records `$$.State` of a Pass or a Choice as `{Name, EnteredTime}` alone (LocalStack's
+   * AWS-recorded context-object, outputdecl and express snapshots).
+   */
+  private contextFor(name: string, frame: Frame, retryCount: number | undefined, extra?: Obj): Obj {
+    const ctx: Obj = { ...this.context, State: retryCount === undefined ? { EnteredTime: this.now(), Name: name } : { EnteredTime: this.now(), Name: name, RetryCount: retryCount } };
     if (frame.mapItem) ctx.Map = { Item: frame.mapItem };
     if (extra) Object.assign(ctx, extra);
     return ctx;
@@ -305,7 +310,7 @@ class Execution {
   }
 
   private jsonPathState(name: string, state: State, raw: unknown, frame: Frame): Step | Promise<Step> {
-    const scope = this.lazyScope(frame, () => this.contextFor(name, frame, 0));
+    const scope = this.lazyScope(frame, () => this.contextFor(name, frame, undefined));
     const next = state.End === true ? undefined : (state.Next as string | undefined);
     const assignWith = (data: unknown, assign: unknown): Obj | undefined => (isObj(assign) ? (this.template(assign, data, scope, name) as Obj) : undefined);
     switch (state.Type) {
@@ -409,7 +414,7 @@ class Execution {
   // ---- JSONata states --------------------------------------------------------------------------
 
   private async jsonataState(name: string, state: State, raw: unknown, frame: Frame): Promise<{ output: unknown; next?: string; assign?: Obj }> {
-    const context = this.contextFor(name, frame, 0);
+    const context = this.contextFor(name, frame, undefined);
     const next = state.End === true ? undefined : (state.Next as string | undefined);
     const env = (states: Partial<StatesBinding>, ctx: Obj = context): QueryEnv => this.queryEnv(frame, name, { input: raw, context: ctx, ...states });
     // Output and Assign read the variables as they were before the state: both are evaluated first.

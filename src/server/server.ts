@@ -39,6 +39,7 @@ import { aslChecks, aslDocumentDiagnostics, aslDocumentDiagram, aslTextToFz, dia
 
 /** ASL files the editor opens besides `.fz`: checked as `flowlane check` does, previewed as `render` draws them. */
 const ASL_DOCUMENT = /\.asl\.(json|ya?ml)$/i;
+import type { RunAnswer, RunParams } from './run.js';
 import { parseDiagram } from '../model/index.js';
 import type { Diagram } from '../model/index.js';
 import { print } from '../print/index.js';
@@ -51,6 +52,12 @@ export const REQUESTS = {
   toAsl: 'flowlane/toAsl',
   /** `{ text }` (ASL JSON) → `{ text?, error?, diagnostics }` (.fz text) */
   fromAsl: 'flowlane/fromAsl',
+  /**
+   * `{ uri, input?, testCase?, mockConfig? (a path, absolute or beside the document, or the mock file's
+   * content), stateMachine?, theme?, timeoutMs? }` → `{ uri, version, status, output, error, cause,
+   * states, svg }` (the svg with the path drawn over the diagram), or `{ uri, version, problem }`.
+   */
+  run: 'flowlane/run',
   /** `{}` → `{ collected }`: a full garbage collection when Node runs with --expose-gc (memory measurements). */
   collectGarbage: 'flowlane/collectGarbage',
 } as const;
@@ -69,10 +76,17 @@ export interface AslThread {
   unref(): void;
 }
 
+/** A mock file read for `flowlane/run`, with the test case's input from its expectations file. */
+export type MockConfigRead = { mocks: unknown; input?: unknown } | { problem: string };
+
 /** What the server needs from where it runs. */
 export interface ServerHost {
   /** A new thread for the ASL checks and conversions, or undefined: then they run in the server's thread. */
   startAslThread(): AslThread | undefined;
+  /** Reads a mock file named by `flowlane/run` (relative to the document); absent where there are no files. */
+  readMockConfig?(path: string, documentUri: string, testCase: string | undefined): MockConfigRead;
+  /** A document URI's file system path, for ASL detection and error messages. */
+  uriPath?(uri: string): string;
 }
 
 /** A host without threads (a browser's worker is already off the page's thread). */
@@ -450,6 +464,38 @@ export function startServer(connection: Connection, options: ServerOptions = {},
   );
 
   connection.onRequest(
+    REQUESTS.run,
+    guard('run', null as unknown, async (p: Record<string, unknown>) => {
+      const uri = typeof p?.uri === 'string' ? p.uri : isRecord(p?.textDocument) && typeof p.textDocument.uri === 'string' ? p.textDocument.uri : undefined;
+      const doc = uri !== undefined ? documents.get(uri) : undefined;
+      if (!doc) return null;
+      const answer = (problem: string) => ({ uri, version: doc.version, problem });
+      let mocks: unknown;
+      let input = p.input;
+      const testCase = typeof p.testCase === 'string' ? p.testCase : undefined;
+      if (typeof p.mockConfig === 'string') {
+        if (!host.readMockConfig) return answer('a mock file cannot be read here: give the mock config inline');
+        const read = host.readMockConfig(p.mockConfig, doc.uri, testCase);
+        if ('problem' in read) return answer(read.problem);
+        mocks = read.mocks;
+        if (input === undefined) input = read.input;
+      } else if (p.mockConfig !== undefined) mocks = p.mockConfig;
+      if (testCase !== undefined && mocks === undefined) return answer('a testCase needs a mockConfig');
+      const timeout = typeof p.timeoutMs === 'number' && p.timeoutMs > 0 ? Math.min(p.timeoutMs, RUN_TIMEOUT_MS) : RUN_TIMEOUT_MS;
+      const params: RunParams = {
+        text: doc.getText(),
+        name: (host.uriPath ?? plainUriPath)(doc.uri),
+        ...(input !== undefined ? { input } : {}),
+        ...(mocks !== undefined ? { mocks } : {}),
+        ...(testCase !== undefined ? { testCase } : {}),
+        ...(typeof p.stateMachine === 'string' ? { stateMachine: p.stateMachine } : {}),
+        ...(p.theme === 'dark' || p.theme === 'light' || p.theme === 'auto' ? { theme: p.theme } : {}),
+      };
+      return { uri, version: doc.version, ...(await runOffThread(params, timeout, log, host)) };
+    }),
+  );
+
+  connection.onRequest(
     REQUESTS.fromAsl,
     guard('fromAsl', null as unknown, async (p: { text?: unknown }) => {
       if (typeof p?.text !== 'string') return null;
@@ -583,6 +629,45 @@ class AslChecks {
     if (this.deadline) clearTimeout(this.deadline);
     this.deadline = undefined;
     this.done(b.uri, b.version, diagnostics).catch((e: unknown) => this.log('ASL diagnostics', e)).finally(() => this.pump());
+  }
+}
+
+/** How long a `flowlane/run` may take before its worker is ended (runs are bounded, but a big Map is slow). */
+const RUN_TIMEOUT_MS = 60_000;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A document URI's path where the host has no file system: the URI's own path, decoded. */
+const plainUriPath = (uri: string): string => (uri.startsWith('file:') ? decodeURIComponent(new URL(uri).pathname) : uri);
+
+/** `flowlane/run` in a worker of its own, ended when it takes longer than `timeout` ms. */
+async function runOffThread(params: RunParams, timeout: number, log: (what: string, e: unknown) => void, host: ServerHost): Promise<RunAnswer> {
+  let worker: AslThread | undefined;
+  try {
+    worker = host.startAslThread();
+  } catch (e) {
+    log('starting the run worker', e);
+    return { problem: `the run could not start (${e instanceof Error ? e.message : String(e)})` };
+  }
+  // A run is ended by ending its thread: where there are no threads, there is no bounded run.
+  if (!worker) return { problem: 'running a state machine needs a worker thread, which this host does not have' };
+  try {
+    const thread = worker;
+    return await new Promise<RunAnswer>((resolve) => {
+      const timer = setTimeout(() => resolve({ problem: `the run did not finish within ${timeout / 1000} s` }), timeout);
+      thread.once('message', (m: { answer: RunAnswer }) => {
+        clearTimeout(timer);
+        resolve(m.answer);
+      });
+      thread.once('error', (e: Error) => {
+        clearTimeout(timer);
+        log('run', e);
+        resolve({ problem: `the run failed (${e.message})` });
+      });
+      thread.postMessage({ id: 1, kind: 'run', text: '', run: params });
+    });
+  } finally {
+    void worker.terminate();
   }
 }
 

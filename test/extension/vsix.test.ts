@@ -62,7 +62,7 @@ describe('the .vsix', () => {
     const config = JSON.parse(file(lang.configuration)!.toString());
     expect(config.comments.lineComment).toBe('//');
     expect(config.autoClosingPairs.some((p: { open: string }) => p.open === '"')).toBe(true);
-    expect(manifest.contributes.commands.map((c) => c.command).sort()).toEqual(['flowlane.convertToAsl', 'flowlane.exportPng', 'flowlane.exportSvg', 'flowlane.openAslAsDiagram', 'flowlane.openPreview']);
+    expect(manifest.contributes.commands.map((c) => c.command).sort()).toEqual(['flowlane.convertToAsl', 'flowlane.exportPng', 'flowlane.exportSvg', 'flowlane.openAslAsDiagram', 'flowlane.openPreview', 'flowlane.runLocally']);
   });
 
   it('has a client bundle that needs only vscode and Node built-ins', () => {
@@ -102,6 +102,12 @@ describe('the .vsix', () => {
       const m = s.open('w.fz', 'm {\n  n1: circle label:"Start"\n  n2: diamond label:"Pick" Type:"Choice"\n  n1.handle(right) -> n2.handle(left)\n}\n');
       const d2 = await s.diagnosticsWhere(m, (ds) => ds.some((x) => String(x.code).startsWith('asl-')));
       expect(d2.length).toBeGreaterThan(0);
+      // flowlane/run: the run stage and the path overlay in the same bundled worker.
+      const runnable = s.open('r.fz', 'a { # A\n  n1: circle label:"Start"\n  n2: rectangle label:"Go"\n  n1.handle(right) -> n2.handle(left)\n}\n');
+      const run = await s.request<{ status?: string; states?: string[]; svg?: string }>('flowlane/run', { uri: runnable, input: {} });
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.states).toEqual(['Go']);
+      expect(run.svg).toMatch(/class="fz-node[^"]* fz-visited"[^>]*data-id="n2"/);
       expect(s.logs.filter((l) => /failed/.test(l))).toEqual([]);
     });
   });

@@ -154,6 +154,16 @@ describe('the installed CLI', () => {
     expect(from.stdout).toMatch(/Type:"Pass"/);
   });
 
+  test('run --svg and render --trace: the path drawn over the diagram', () => {
+    const run = sh('npx flowlane run docs/order.fz --history h.json --svg run.svg --format json');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'SUCCEEDED', states: ['Take Order'] });
+    expect(readFileSync(join(project, 'run.svg'), 'utf8')).toMatch(/class="fz-node[^"]* fz-visited"[^>]*data-id="n2"/);
+    const traced = sh('npx flowlane render docs/order.fz --trace h.json -o traced.svg');
+    expect(traced.status).toBe(0);
+    expect(readFileSync(join(project, 'traced.svg'), 'utf8')).toBe(readFileSync(join(project, 'run.svg'), 'utf8'));
+  });
+
   test('md', () => {
     writeFileSync(join(project, 'page.md'), `# Page\n\n\`\`\`fz id=order\n${ORDER}\`\`\`\n`);
     const r = sh('npx flowlane md page.md');

@@ -377,6 +377,16 @@ describe('as recorded on AWS', () => {
     const r = await one({ Assign: { n: 1, s: 'a' } }, {});
     expect(r.history[2]!.stateExitedEventDetails).toEqual({ assignedVariables: { n: '1', s: '"a"' }, assignedVariablesDetails: { truncated: false }, name: 'S', output: '{}', outputDetails: { truncated: false } });
   });
+  test('$$.State has RetryCount only in the states that retry: a Pass (JSONPath or JSONata) has Name and EnteredTime alone', async () => {
+    expect(await output({ Parameters: { 's.$': '$$.State' } }, {})).toEqual({ s: { Name: 'S', EnteredTime: '2024-01-01T00:00:00.000Z' } });
+    const jsonata = await runStateMachine({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: '{% $states.context.State %}', End: true } } });
+    expect(jsonata.output).toEqual({ Name: 'S', EnteredTime: '2024-01-01T00:00:00.000Z' });
+    const task = await runStateMachine(
+      { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'n.$': '$$.State.RetryCount' }, Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2 }], End: true } } },
+      { resolveTask: taskResolver({ handlers: { T: (input: { n: number }) => { if (input.n < 1) throw Object.assign(new Error('again'), { name: 'Flaky' }); return input.n; } } }) },
+    );
+    expect(task.output).toBe(1);
+  });
   test("a distributed Map's iterations are child executions: MapRun events, none of theirs in this history", async () => {
     const r = await one({ Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } }, [1, 2]);
     expect(r.history.map((e) => e.type)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);

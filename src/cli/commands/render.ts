@@ -28,6 +28,7 @@ interface RenderCliOptions {
   force?: boolean;
   jobs?: string;
   allowInvalid?: boolean;
+  trace?: string;
 }
 
 const ASL_EXT = /\.(json|ya?ml)$/i;
@@ -74,6 +75,20 @@ async function renderAll(inputs: string[], options: RenderCliOptions): Promise<n
   const outputs: { path: string; data: string | Uint8Array }[] = [];
   let failed = false;
   const scale = Number(options.scale);
+  // The history is read (and judged) before any input: a bad one fails the command with nothing written.
+  let traced: { file: import('../trace.js').TraceFile; overlay: typeof import('../trace.js').traceOverlay; Failure: typeof import('./run.js').CommandFailure } | undefined;
+  if (options.trace !== undefined) {
+    const { readTraceFile, traceOverlay } = await import('../trace.js');
+    const { CommandFailure } = await import('./run.js');
+    try {
+      traced = { file: readTraceFile(options.trace), overlay: traceOverlay, Failure: CommandFailure };
+    } catch (e) {
+      if (!(e instanceof CommandFailure)) throw e;
+      console.error(`flowlane: ${e.message}`);
+      console.error('flowlane: nothing written');
+      return 1;
+    }
+  }
   for (const input of inputs) {
     const read = readText(input);
     if (!read.ok) {
@@ -87,6 +102,17 @@ async function renderAll(inputs: string[], options: RenderCliOptions): Promise<n
       failed = true;
       continue;
     }
+    let trace;
+    if (traced) {
+      try {
+        trace = traced.overlay(diagram, traced.file.events, traced.file.where);
+      } catch (e) {
+        if (!(e instanceof traced.Failure)) throw e;
+        console.error(`flowlane: ${e.message}`);
+        failed = true;
+        continue;
+      }
+    }
     const rendered = await renderDiagram(diagram, {
       format: options.format,
       theme: options.theme,
@@ -94,6 +120,7 @@ async function renderAll(inputs: string[], options: RenderCliOptions): Promise<n
       scale: Number.isFinite(scale) && scale > 0 ? scale : 2,
       id: input === '-' ? 'fz' : `fz-${basename(input).replace(/\..*$/, '')}`,
       ...(invalid && invalid.size > 0 ? { invalid } : {}),
+      ...(trace ? { trace } : {}),
     });
     for (const d of rendered.diagnostics) console.error(formatDiagnostic(read.name, d));
     if (rendered.value === undefined) {
@@ -178,6 +205,7 @@ export function register(program: Command): void {
     .addOption(new Option('--direction <dir>', 'flow direction: right (lanes as rows) or down (lanes as columns)').choices(['right', 'down']).default('right'))
     .addOption(new Option('--lanes <mode>', 'for ASL input: single lane, or one lane per AWS service').choices(['single', 'service']).default('single'))
     .option('--allow-invalid', 'for ASL input: draw a definition AWS would reject anyway, the offending states marked, the errors as warnings')
+    .option('--trace <history>', 'draw the path of an execution over the diagram: a history file as `run --history` writes it or `aws stepfunctions get-execution-history` prints it')
     .option('--watch', 're-render when an input changes')
     .option('--force', 'with several inputs: render even files whose output is up to date')
     .option('--jobs <n>', 'with several inputs: number of worker threads, 1 or more (default: one per core)', positiveInteger)
@@ -190,6 +218,11 @@ export function register(program: Command): void {
       }
       if (inputs.length > 1 && options.output !== undefined) {
         console.error('flowlane: -o takes one input; use --out-dir for several');
+        process.exitCode = 2;
+        return;
+      }
+      if (options.trace !== undefined && inputs.length > 1) {
+        console.error('flowlane: --trace takes one input (the diagram of the state machine the history is from)');
         process.exitCode = 2;
         return;
       }

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { checkAslText, loadAsl, toAsl } from '../../asl/index.js';
 import type { Diagnostic } from '../../core/index.js';
 import { parseDiagram } from '../../model/index.js';
+import type { Diagram } from '../../model/index.js';
 import { machineNames, parseMockFile, RunSetupError, runStateMachine, taskResolver } from '../../run/index.js';
 import type { MockFile, RunOptions, RunResult } from '../../run/index.js';
 import { ensureDir, formatDiagnostic, readText, writeFileAtomic } from '../io.js';
@@ -23,6 +24,7 @@ export interface RunCliOptions {
   stateMachine?: string;
   format?: string;
   history?: string;
+  svg?: string;
   seed?: string;
   realTime?: boolean;
   bucketDir?: string;
@@ -39,7 +41,7 @@ export class CommandFailure extends Error {
 }
 
 /** The definition of FILE, converted from `.fz` or read as ASL; diagnostics stop it with exit 1. */
-export function loadDefinition(file: string, stateMachine?: string): { definition: unknown; name: string } {
+export function loadDefinition(file: string, stateMachine?: string): { definition: unknown; name: string; diagram?: Diagram } {
   const read = readText(file);
   if (!read.ok) throw new CommandFailure(read.message, 1);
   const report = (diagnostics: Diagnostic[]): void => {
@@ -51,7 +53,7 @@ export function loadDefinition(file: string, stateMachine?: string): { definitio
     report(parsed.diagnostics.filter((d) => d.severity === 'error'));
     const converted = toAsl(parsed.value);
     report(converted.diagnostics.filter((d) => d.severity === 'error'));
-    return { definition: converted.value, name: read.name };
+    return { definition: converted.value, name: read.name, diagram: parsed.value };
   }
   const attempt = (resource?: string) => loadAsl(read.text, { name: read.name, ...(resource !== undefined ? { resource } : {}) });
   // --state-machine names the mock file's machine; in a template it also picks the resource when one has that id.
@@ -152,6 +154,8 @@ function parseInput(options: RunCliOptions): unknown {
 
 export interface PreparedRun {
   definition: unknown;
+  /** The `.fz` diagram the definition came from (an ASL input has none: `run --svg` draws it through from-asl). */
+  diagram?: Diagram;
   options: RunOptions;
 }
 
@@ -162,7 +166,7 @@ export async function prepareRun(file: string, options: RunCliOptions): Promise<
   const seed = options.seed === undefined ? 0 : Number(options.seed);
   if (!Number.isInteger(seed)) throw new CommandFailure(`--seed must be an integer, not "${options.seed}"`, 2);
   const input = parseInput(options);
-  const { definition } = loadDefinition(file, options.stateMachine);
+  const { definition, diagram } = loadDefinition(file, options.stateMachine);
   const handlers = options.handlers !== undefined ? await loadHandlers(options.handlers) : undefined;
   let mocks: { file: MockFile; machine: string; testCase: string } | undefined;
   if (options.mockConfig !== undefined) {
@@ -180,6 +184,7 @@ export async function prepareRun(file: string, options: RunCliOptions): Promise<
   }
   return {
     definition,
+    ...(diagram ? { diagram } : {}),
     options: {
       input,
       resolveTask,
@@ -245,6 +250,18 @@ export function jsonReport(result: RunResult): Record<string, unknown> {
   };
 }
 
+/** The diagram of the run (the `.fz` one, or from-asl's drawing of an ASL input) with its path overlaid, as SVG. */
+async function pathSvg(prepared: PreparedRun, result: RunResult, file: string): Promise<string> {
+  const { fromAsl } = await import('../../asl/index.js');
+  const { renderDiagram } = await import('../../render/index.js');
+  const { traceOverlay } = await import('../trace.js');
+  const diagram = prepared.diagram ?? fromAsl(prepared.definition).value;
+  const trace = traceOverlay(diagram, result.history, () => file);
+  const rendered = await renderDiagram(diagram, { format: 'svg', trace, id: `fz-${basename(file).replace(/\..*$/, '')}` });
+  if (typeof rendered.value !== 'string') throw new CommandFailure(`${file}: the diagram cannot be drawn (${rendered.diagnostics.map((d) => d.message).join('; ')})`, 1);
+  return rendered.value;
+}
+
 /** Runs a command body, turning CommandFailure into its message and exit code. */
 export async function guarded(body: () => Promise<void>): Promise<void> {
   try {
@@ -269,6 +286,7 @@ export function register(program: Command): void {
     .option('--state-machine <name>', 'the state machine of the mock file (and the template resource) to use')
     .option('--format <format>', 'text or json', 'text')
     .option('--history <file>', 'write the execution history (GetExecutionHistory shape) to this file')
+    .option('--svg <file>', 'draw the diagram with the path the execution took (visited states, taken edges, the failing state) to this SVG file')
     .option('--seed <n>', 'seed for retry jitter, UUIDs and random numbers (default 0)')
     .option('--real-time', 'sleep through Wait states and retry intervals instead of skipping them')
     .option('--bucket-dir <dir>', 'folder standing for S3: DIR/<bucket>/<key>, for a distributed Map\'s ItemReader and ResultWriter')
@@ -277,6 +295,9 @@ export function register(program: Command): void {
       guarded(async () => {
         const prepared = await prepareRun(file, options);
         const result = await execute(prepared);
+        // The drawing is made before anything is written, so a failure to draw leaves no partial output.
+        const svg = options.svg !== undefined ? await pathSvg(prepared, result, file) : undefined;
+        if (svg !== undefined) writeFileAtomic(options.svg!, svg);
         if (options.history !== undefined) writeFileAtomic(options.history, `${JSON.stringify({ events: result.history }, null, 2)}\n`);
         process.stdout.write(options.format === 'json' ? `${JSON.stringify(jsonReport(result))}\n` : textReport(result));
         process.exitCode = 0;
