@@ -10,7 +10,8 @@
 //   one layer forward, exactly like an edge inside a lane.
 // * We also place every node across the flow ourselves (presetAcross): lane after lane, each lane a
 //   band as deep as its deepest layer, the nodes of one lane and layer stacked and centred on the
-//   band. ELK's INTERACTIVE crossing minimiser keeps that order and its INTERACTIVE node placer keeps
+//   band (or, when the stack holds the end of a straight step, with that node on the band's centre
+//   line, so the step stays straight). ELK's INTERACTIVE crossing minimiser keeps that order and its INTERACTIVE node placer keeps
 //   those positions, only pushing a node further along when an edge passing through its layer needs
 //   the room. Both are linear, so a thousand nodes take ELK well under a second of placement (the
 //   network-simplex placement this replaces needed seconds at 200 nodes and overflowed the stack
@@ -171,8 +172,9 @@ function corridorSide(e: ScopeEdge, layers: Map<string, number>, before: Side, a
 /**
  * Places every node across the flow: lane bands one after another, each as deep as its deepest
  * layer's stack plus the lane padding on both sides plus `slack[i]`; inside a band, the nodes of
- * one layer stacked in source order and centred, so that a lane's single nodes share one centre
- * line and the edges between them run straight.
+ * one layer stacked (by their handles' pull, then in source order) and centred, or held with the end
+ * of a straight step on the centre line, so that a lane's single nodes and its main path share one
+ * centre line and the edges between them run straight.
  */
 export function presetAcross(input: ScopeInput, layers: Map<string, number>, slack: number[]): AcrossPlan {
   const horizontal = input.direction === 'right';
