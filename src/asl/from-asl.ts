@@ -339,16 +339,18 @@ class Builder {
 
 /**
  * What a transition is in the flow of its scope. `main`: the one way on from its state, drawn
- * straight (a state's Next; for a Choice, the rule or Default with the longest way ahead). `branch`:
- * another way forward (the other Choice rules, the Default, a Catch). `back`: it closes a real
- * cycle (a loop back to a state still on the way from the start), or it is a self-loop.
+ * straight (a state's Next; for a Choice, the rule or Default with the longest way ahead). `branch`
+ * and `branch-over`: another way forward, under or over the main one (the other Choice rules and
+ * Default; a Catch is always `branch`). `back`: it closes a real cycle (a loop back to a state
+ * still on the way from the start), or it is a self-loop.
  */
 type FlowRole = 'main' | 'branch' | 'branch-over' | 'back';
 
 /**
  * Handles from the flow, not from the order of the JSON: the main way on leaves right and enters
  * left, so the main path reads left to right with no humps; other ways forward leave at the bottom
- * (a Catch down onto its handler's top); a loop back runs over the top (a Catch under the bottom).
+ * or the top into the target's left (a Catch down onto its handler's top); a loop back runs over the
+ * top (a Catch under the bottom).
  */
 function handles(kind: EdgeKind, role: FlowRole): [string, string] {
   if (kind === 'catch') return role === 'back' ? ['bottom', 'bottom'] : ['bottom', 'top'];
