@@ -199,6 +199,16 @@ export function totals(figures) {
 }
 
 /** For each total, whether a larger value is better (true), worse (false), or neither (absent). */
+/**
+ * The ASL corpus files whose layout is worth judging, from its MANIFEST.tsv text: one state machine
+ * per near-duplicate group (column 14), of at least 6 states (column 7), in manifest order.
+ */
+export function aslQualityPicks(manifest) {
+  const rows = manifest.trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const seen = new Set();
+  return rows.filter((r) => Number(r[6]) >= 6 && !seen.has(r[13]) && seen.add(r[13])).map((r) => r[0]);
+}
+
 export const BETTER_WHEN_LARGER = {
   bendsPerEdge: false,
   bends: false,

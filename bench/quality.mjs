@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureDrawing, totals } from './quality-metrics.mjs';
+import { aslQualityPicks, measureDrawing, totals } from './quality-metrics.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { diagramOf } = await import(join(root, 'dist/api/index.js'));
@@ -38,13 +38,10 @@ function sources() {
   const asl = join(corpus, 'asl');
   if (existsSync(join(asl, 'MANIFEST.tsv'))) {
     // Distinct state machines (one per near-duplicate group) of at least 6 states: the ones with a layout to judge.
-    const rows = readFileSync(join(asl, 'MANIFEST.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
-    const seen = new Set();
-    const picked = rows.filter((r) => Number(r[6]) >= 6 && !seen.has(r[13]) && seen.add(r[13]));
-    picked.forEach((r, i) => {
+    aslQualityPicks(readFileSync(join(asl, 'MANIFEST.tsv'), 'utf8')).forEach((file, i) => {
       if (i % aslStep !== 0) return;
-      const text = readFileSync(join(asl, r[0]), 'utf8');
-      for (const lanes of ['single', 'service']) out.push({ corpus: `asl-${lanes}`, name: r[0], text, language: 'asl', lanes });
+      const text = readFileSync(join(asl, file), 'utf8');
+      for (const lanes of ['single', 'service']) out.push({ corpus: `asl-${lanes}`, name: file, text, language: 'asl', lanes });
     });
   }
   return out;

@@ -43,7 +43,19 @@ interface NodeDraft {
   block: LaneDraft[];
 }
 
-type EdgeKind = 'next' | 'choice' | 'default' | 'catch' | 'end' | 'start';
+type EdgeKind = 'next' | 'choice' | 'default' | 'catch' | 'end';
+
+/** A transition out of a state, before it becomes an edge. */
+interface Transition {
+  from: DiagramNode;
+  kind: EdgeKind;
+  /** The target state's name ('' for End). */
+  target: string;
+  attrs: Attribute[];
+  label?: string;
+  /** Position among the state's Choices or Catch entries. */
+  index: number;
+}
 
 export interface FromAslResult extends Result<Diagram> {
   /**
@@ -154,12 +166,10 @@ class Builder {
     this.nodeAt.set(JSON.stringify(path), start.node);
 
     const ids = new Map<string, DiagramNode>();
-    const order = new Map<string, number>();
-    const transitions: Array<{ from: DiagramNode; kind: EdgeKind; target: string; attrs: Attribute[]; label?: string; index: number }> = [];
+    const transitions: Transition[] = [];
 
-    names.forEach((name, position) => {
+    names.forEach((name) => {
       const state = states[name]!;
-      order.set(name, position);
       const lane = laneFor(name, state);
       const statePath = JSON.stringify([...path, 'States', name]);
       if (!isObject(state) || typeof state.Type !== 'string') {
@@ -233,30 +243,26 @@ class Builder {
     // Edges, in the order: StartAt, then each state's Next, Choices, Default, Catch and End.
     const rank = (kind: EdgeKind): number => ['next', 'choice', 'default', 'catch', 'end'].indexOf(kind);
     let end: DiagramNode | undefined;
-    if (startAtDrawn) this.addEdge(markerLane, start.node, ids.get(sm.StartAt as string)!, 'start', 0, true, [], undefined);
-    const byState = new Map<DiagramNode, typeof transitions>();
+    const byState = new Map<DiagramNode, Transition[]>();
     for (const t of transitions) {
       const list = byState.get(t.from) ?? [];
       list.push(t);
       byState.set(t.from, list);
     }
-    for (const [from, list] of byState) {
+    const targetOf = new Map<Transition, DiagramNode>();
+    for (const list of byState.values()) {
       list.sort((a, b) => rank(a.kind) - rank(b.kind) || a.index - b.index);
-      const fromPos = order.get(from.label ?? '') ?? 0;
-      const lane = this.laneDraft(from.lane);
       for (const t of list) {
-        let to: DiagramNode;
-        let forward: boolean;
-        if (t.kind === 'end') {
-          end ??= this.addNode(markerLane, 'circle', 'End', []).node;
-          to = end;
-          forward = true;
-        } else {
-          to = ids.get(t.target)!;
-          forward = (order.get(t.target) ?? 0) > fromPos;
-        }
-        this.addEdge(lane, from, to, t.kind, t.index, forward, t.attrs, t.label);
+        if (t.kind === 'end') targetOf.set(t, (end ??= this.addNode(markerLane, 'circle', 'End', []).node));
+        else targetOf.set(t, ids.get(t.target)!);
       }
+    }
+    const startTarget = startAtDrawn ? ids.get(sm.StartAt as string)! : undefined;
+    const roles = flowRoles(start.node, startTarget, [...ids.values()], byState, targetOf);
+    if (startTarget) this.addEdge(markerLane, start.node, startTarget, ['right', 'left'], [], undefined);
+    for (const [from, list] of byState) {
+      const lane = this.laneDraft(from.lane);
+      for (const t of list) this.addEdge(lane, from, targetOf.get(t)!, handles(t.kind, roles.get(t)!), t.attrs, t.label);
     }
   }
 
@@ -300,17 +306,7 @@ class Builder {
     return draft;
   }
 
-  private addEdge(
-    lane: LaneDraft,
-    from: DiagramNode,
-    to: DiagramNode,
-    kind: EdgeKind,
-    index: number,
-    forward: boolean,
-    attrs: Attribute[],
-    label: string | undefined,
-  ): void {
-    const [out, into] = handles(kind, index, forward);
+  private addEdge(lane: LaneDraft, from: DiagramNode, to: DiagramNode, [out, into]: [string, string], attrs: Attribute[], label: string | undefined): void {
     const attributes = label === undefined ? attrs : [makeAttribute('label', label), ...attrs];
     const edge: Edge = {
       from: { node: from.id, handle: out, nodeRange: NO_RANGE },
@@ -342,15 +338,99 @@ class Builder {
 }
 
 /**
- * Handles that make the flow run left to right: the main transition leaves on the right and enters
- * on the left; further Choice rules and the Default leave at the bottom; Catch edges go down to
- * their handler; a transition back to an earlier state goes over the top.
+ * What a transition is in the flow of its scope. `main`: the one way on from its state, drawn
+ * straight (a state's Next; for a Choice, the rule or Default with the longest way ahead). `branch`
+ * and `branch-over`: another way forward, under or over the main one (the other Choice rules and
+ * Default; a Catch is always `branch`). `back`: it closes a real cycle (a loop back to a state
+ * still on the way from the start), or it is a self-loop.
  */
-function handles(kind: EdgeKind, index: number, forward: boolean): [string, string] {
-  if (kind === 'catch') return forward ? ['bottom', 'top'] : ['bottom', 'bottom'];
-  if (!forward) return ['top', 'top'];
-  if ((kind === 'choice' && index > 0) || kind === 'default') return ['bottom', 'left'];
+type FlowRole = 'main' | 'branch' | 'branch-over' | 'back';
+
+/**
+ * Handles from the flow, not from the order of the JSON: the main way on leaves right and enters
+ * left, so the main path reads left to right with no humps; other ways forward leave at the bottom
+ * or the top into the target's left (a Catch down onto its handler's top); a loop back runs over the
+ * top (a Catch under the bottom).
+ */
+function handles(kind: EdgeKind, role: FlowRole): [string, string] {
+  if (kind === 'catch') return role === 'back' ? ['bottom', 'bottom'] : ['bottom', 'top'];
+  if (role === 'back') return ['top', 'top'];
+  if (role === 'branch') return ['bottom', 'left'];
+  if (role === 'branch-over') return ['top', 'left'];
   return ['right', 'left'];
+}
+
+/**
+ * The role of every transition of a scope. Back edges come from a depth-first search from the start
+ * marker (then from each state not reached, in declaration order) following the transitions in the
+ * order they are written: the same search, over the same edge order, as the layout's cycle breaking
+ * (`assignLayers` in layout/to-elk.ts), so every `back` edge is one the layout turns round and every
+ * other edge points downstream. The longest way ahead of a state is counted in the graph without
+ * the back edges, in the search's post-order (a topological order of that graph). Iterative: a
+ * scope may hold tens of thousands of states.
+ */
+function flowRoles(
+  start: DiagramNode,
+  startTarget: DiagramNode | undefined,
+  states: DiagramNode[],
+  byState: Map<DiagramNode, Transition[]>,
+  targetOf: Map<Transition, DiagramNode>,
+): Map<Transition, FlowRole> {
+  const back = new Set<Transition>();
+  const visit = new Map<DiagramNode, 1 | 2>();
+  const postOrder: DiagramNode[] = [];
+  const successors = (n: DiagramNode): Array<[DiagramNode, Transition | undefined]> =>
+    n === start ? (startTarget ? [[startTarget, undefined]] : []) : (byState.get(n) ?? []).map((t) => [targetOf.get(t)!, t]);
+  for (const root of [start, ...states]) {
+    if (visit.has(root)) continue;
+    visit.set(root, 1);
+    const stack: Array<{ n: DiagramNode; next: Array<[DiagramNode, Transition | undefined]>; i: number }> = [{ n: root, next: successors(root), i: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.i < top.next.length) {
+        const [m, t] = top.next[top.i++]!;
+        const seen = visit.get(m);
+        if (m === top.n || seen === 1) {
+          if (t) back.add(t);
+        } else if (seen === undefined) {
+          visit.set(m, 1);
+          stack.push({ n: m, next: successors(m), i: 0 });
+        }
+      } else {
+        visit.set(top.n, 2);
+        postOrder.push(top.n);
+        stack.pop();
+      }
+    }
+  }
+  // States on the longest way from each state to the end, back edges left out.
+  const ahead = new Map<DiagramNode, number>();
+  for (const n of postOrder) {
+    let longest = 0;
+    for (const t of byState.get(n) ?? []) if (!back.has(t)) longest = Math.max(longest, ahead.get(targetOf.get(t)!) ?? 0);
+    ahead.set(n, longest + 1);
+  }
+  // States a loop comes back into, over the top (see `handles`).
+  const loopedInto = new Set<DiagramNode>();
+  for (const t of back) if (t.kind !== 'catch') loopedInto.add(targetOf.get(t)!);
+  const roles = new Map<Transition, FlowRole>();
+  for (const list of byState.values()) {
+    // The main way on: a Next or End, or of a Choice's rules and Default the one with the longest
+    // way ahead (the first written on a tie). A Catch is never the main way.
+    let main: Transition | undefined;
+    for (const t of list) {
+      if (back.has(t) || t.kind === 'catch') continue;
+      if (main === undefined || (ahead.get(targetOf.get(t)!) ?? 0) > (ahead.get(targetOf.get(main)!) ?? 0)) main = t;
+    }
+    // A Choice's other ways forward fan out on both sides of the main one: the first half of them
+    // (in the order written) over the top, the rest under the bottom, so that no two of them share
+    // a run out of one handle. A single one goes under the bottom.
+    // When a loop comes back into the state's top, the top stays the loop's: all go under.
+    const fan = list.filter((t) => !back.has(t) && t !== main && t.kind !== 'catch');
+    const over = new Set(loopedInto.has(list[0]!.from) ? [] : fan.slice(0, Math.floor(fan.length / 2)));
+    for (const t of list) roles.set(t, back.has(t) ? 'back' : t === main ? 'main' : over.has(t) ? 'branch-over' : 'branch');
+  }
+  return roles;
 }
 
 function withoutNext(entry: JsonObject): JsonObject {

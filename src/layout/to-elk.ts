@@ -10,7 +10,8 @@
 //   one layer forward, exactly like an edge inside a lane.
 // * We also place every node across the flow ourselves (presetAcross): lane after lane, each lane a
 //   band as deep as its deepest layer, the nodes of one lane and layer stacked and centred on the
-//   band. ELK's INTERACTIVE crossing minimiser keeps that order and its INTERACTIVE node placer keeps
+//   band (or, when the stack holds the end of a straight step, with that node on the band's centre
+//   line, so the step stays straight). ELK's INTERACTIVE crossing minimiser keeps that order and its INTERACTIVE node placer keeps
 //   those positions, only pushing a node further along when an edge passing through its layer needs
 //   the room. Both are linear, so a thousand nodes take ELK well under a second of placement (the
 //   network-simplex placement this replaces needed seconds at 200 nodes and overflowed the stack
@@ -171,8 +172,9 @@ function corridorSide(e: ScopeEdge, layers: Map<string, number>, before: Side, a
 /**
  * Places every node across the flow: lane bands one after another, each as deep as its deepest
  * layer's stack plus the lane padding on both sides plus `slack[i]`; inside a band, the nodes of
- * one layer stacked in source order and centred, so that a lane's single nodes share one centre
- * line and the edges between them run straight.
+ * one layer stacked (by their handles' pull, then in source order) and centred, or held with the end
+ * of a straight step on the centre line, so that a lane's single nodes and its main path share one
+ * centre line and the edges between them run straight.
  */
 export function presetAcross(input: ScopeInput, layers: Map<string, number>, slack: number[]): AcrossPlan {
   const horizontal = input.direction === 'right';
@@ -193,6 +195,17 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     if (d === 0) continue;
     pull.set(to, (pull.get(to) ?? 0) + d);
     pull.set(from, (pull.get(from) ?? 0) - d);
+  }
+  // Nodes entered by a straight step: from the downstream side of a node earlier in the same lane
+  // into the upstream side.
+  const [downstream, upstream] = horizontal ? (['right', 'left'] as const) : (['bottom', 'top'] as const);
+  const laneIndex = new Map<string, number>();
+  input.laneNodes.forEach((ids, i) => ids.forEach((id) => laneIndex.set(id, i)));
+  const straightIn = new Set<string>();
+  for (const e of input.edges) {
+    const { node: from } = e.edge.from;
+    const { node: to } = e.edge.to;
+    if (e.fromSide === downstream && e.toSide === upstream && laneIndex.get(from) === laneIndex.get(to) && (layers.get(from) ?? 0) < (layers.get(to) ?? 0)) straightIn.add(to);
   }
   const topUsed = new Set<string>();
   for (const e of input.edges) {
@@ -241,32 +254,35 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     for (const ids of stacks.values()) if (ids.length > 1) ids.sort((a, b) => (pull.get(a) ?? 0) - (pull.get(b) ?? 0));
     // A stack is centred on the lane's centre line by its nodes, not by their margins (room for a
     // loop frame), so that a node in a loop stays in line with its neighbours; the margins only
-    // deepen the lane. `span` runs from the first node's top to the last node's bottom.
-    const measureStack = (ids: string[]): { span: number; above: number; below: number } => {
-      let span = 0;
+    // deepen the lane. A stack that holds the end of a straight step (a Choice's main way on, say,
+    // beside the targets of its other rules) is placed with that node on the centre line instead, so
+    // that step stays a straight arrow and the other nodes of the stack sit above and below it.
+    // `tops` are the nodes' tops relative to the centre line; `above`/`below` how far the stack
+    // reaches either way, margins included.
+    const placeStack = (ids: string[]): { tops: number[]; above: number; below: number } => {
+      const tops: number[] = [];
+      let y = 0;
       ids.forEach((id, k) => {
         const e = extent(id);
-        span += e.size + (k > 0 ? e.before : 0) + (k < ids.length - 1 ? e.after + gap : 0);
+        if (k > 0) y += e.before;
+        tops.push(y);
+        y += e.size + (k < ids.length - 1 ? e.after + gap : 0);
       });
-      return { span, above: span / 2 + extent(ids[0]!).before, below: span / 2 + extent(ids[ids.length - 1]!).after };
+      const anchor = ids.length > 1 ? ids.findIndex((id) => straightIn.has(id)) : -1;
+      const shift = anchor >= 0 ? -(tops[anchor]! + extent(ids[anchor]!).size / 2) : -y / 2;
+      return { tops: tops.map((t) => t + shift), above: -shift + extent(ids[0]!).before, below: y + shift + extent(ids[ids.length - 1]!).after };
     };
     let reachUp = 0;
     let reachDown = 0;
+    const placed = new Map<string[], ReturnType<typeof placeStack>>();
     for (const ids of stacks.values()) {
-      const m = measureStack(ids);
+      const m = placeStack(ids);
+      placed.set(ids, m);
       reachUp = Math.max(reachUp, m.above);
       reachDown = Math.max(reachDown, m.below);
     }
     const centre = at + pad + reachUp;
-    for (const ids of stacks.values()) {
-      let y = centre - measureStack(ids).span / 2;
-      ids.forEach((id, k) => {
-        const e = extent(id);
-        if (k > 0) y += e.before;
-        pos.set(id, y);
-        y += e.size + e.after + gap;
-      });
-    }
+    for (const [ids, m] of placed) ids.forEach((id, k) => pos.set(id, centre + m.tops[k]!));
     const deepest = reachUp + reachDown;
     // Below: the innermost (shortest) edge nearest the nodes.
     below.forEach((e, j) => corridor.set(e.index, at + pad + deepest + reserve(below.length) - 2 - j * METRICS.edgeEdge));
@@ -392,6 +408,16 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
   };
   const hint = (id: string, from: { x: number; y: number }, to: { x: number; y: number }, bends: { x: number; y: number }[]): ElkExtendedEdge['sections'] =>
     bends.length === 0 ? undefined : [{ id: `${id}:hint`, startPoint: from, endPoint: to, bendPoints: bends }];
+  // Per target handle, an edge that runs straight into it (both ends on one line across the flow).
+  const straightInto = new Map<string, number>();
+  for (const e of input.edges) {
+    const a = preset.get(e.edge.from.node)!;
+    const b = preset.get(e.edge.to.node)!;
+    const [downstream, upstream] = horizontal ? (['right', 'left'] as const) : (['bottom', 'top'] as const);
+    const inLine = Math.abs(horizontal ? a.y - b.y : a.x - b.x) < 1;
+    const key = portId(e.edge.to.node, e.toSide);
+    if (e.fromSide === downstream && e.toSide === upstream && inLine && alongOf(e.edge.from.node) < alongOf(e.edge.to.node) && !straightInto.has(key)) straightInto.set(key, e.index);
+  }
   // A bundle's leader makes the shared label node, so its members come after it.
   const bundleLabel = new Map<number, { id: string; mid: { x: number; y: number } }>();
   const ordered = [...input.edges].sort((x, y) => Number(x.bundle !== undefined && x.bundle !== x.index) - Number(y.bundle !== undefined && y.bundle !== y.index));
@@ -452,7 +478,10 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
       // instead of climbing back to a label halfway between the two.
       const [upstream, downstream] = horizontal ? (['left', 'right'] as const) : (['top', 'bottom'] as const);
       const depth = horizontal ? h : w;
-      if (e.toSide === upstream) across = (horizontal ? b.y : b.x) - depth / 2;
+      // The target's line is taken when another edge already runs straight along it into the same
+      // handle: the label would sit on that edge and push it into a detour.
+      const taken = straightInto.get(portId(e.edge.to.node, e.toSide));
+      if (e.toSide === upstream && (taken === undefined || taken === e.index)) across = (horizontal ? b.y : b.x) - depth / 2;
       else if (e.fromSide === downstream) across = (horizontal ? a.y : a.x) - depth / 2;
     }
     const id = labelNodeId(e.index);

@@ -1,0 +1,153 @@
+// from-asl picks handles from the flow of a scope, not from the order of its JSON: the main way on
+// right -> left, a loop back over the top, a Choice's other rules fanned over and under, Catch edges
+// down onto their handler. Checked on small machines written for each rule, on a 20,000-state loop,
+// and on the real corpus through the layout (every right -> left edge runs downstream, every
+// top -> top edge runs back), where the round trip stays exact.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { fromAsl, loadAsl, toAsl } from '../../src/asl/index.js';
+import { layout } from '../../src/layout/index.js';
+import type { Diagram } from '../../src/model/types.js';
+import { aslQualityPicks } from '../../bench/quality-metrics.mjs';
+import { corpusDir } from './corpus-helpers.js';
+
+/** Every edge as `From.side -> To.side`, by label (markers as Start/End), in the diagram's order. */
+function handlesOf(d: Diagram): string[] {
+  const label = new Map(d.nodes.map((n) => [n.id, n.label ?? n.id]));
+  return d.edges.map((e) => `${label.get(e.from.node)}.${e.from.handle} -> ${label.get(e.to.node)}.${e.to.handle}`);
+}
+
+const draw = (definition: unknown): string[] => {
+  const r = fromAsl(definition, { validate: false });
+  expect(toAsl(r.value, { validate: false }).value).toEqual(definition);
+  return handlesOf(r.value);
+};
+
+const task = (next: string): Record<string, unknown> => ({ Type: 'Pass', Next: next });
+const rule = (value: string, next: string): Record<string, unknown> => ({ Variable: '$.x', StringEquals: value, Next: next });
+
+describe('from-asl handles', () => {
+  test('a forward step to a state declared earlier in the JSON goes right -> left, not over the top', () => {
+    const handles = draw({ StartAt: 'A', States: { C: { Type: 'Succeed' }, B: task('C'), A: task('B') } });
+    expect(handles).toEqual(['Start.right -> A.left', 'B.right -> C.left', 'A.right -> B.left']);
+  });
+
+  test('only a real cycle goes back over the top; a Catch back under the bottom', () => {
+    const handles = draw({
+      StartAt: 'Wait',
+      States: {
+        Wait: { Type: 'Wait', Seconds: 5, Next: 'Poll' },
+        Poll: { Type: 'Pass', Next: 'Done?', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Wait' }] },
+        'Done?': { Type: 'Choice', Choices: [rule('yes', 'Finish')], Default: 'Wait' },
+        Finish: { Type: 'Succeed' },
+      },
+    });
+    expect(handles).toEqual([
+      'Start.right -> Wait.left',
+      'Wait.right -> Poll.left',
+      'Poll.right -> Done?.left',
+      'Poll.bottom -> Wait.bottom',
+      'Done?.right -> Finish.left',
+      'Done?.top -> Wait.top',
+    ]);
+  });
+
+  test('a Choice continues straight on its longest way: the Default when the rules leave early', () => {
+    const handles = draw({
+      StartAt: 'Valid?',
+      States: {
+        'Valid?': { Type: 'Choice', Choices: [rule('bad', 'Reject')], Default: 'Store' },
+        Reject: { Type: 'Fail' },
+        Store: task('Notify'),
+        Notify: { Type: 'Pass', End: true },
+      },
+    });
+    expect(handles).toContain('Valid?.right -> Store.left');
+    expect(handles).toContain('Valid?.bottom -> Reject.left');
+  });
+
+  test('on a tie the first rule goes straight; further rules fan out, the first half over the top', () => {
+    const handles = draw({
+      StartAt: 'Which?',
+      States: {
+        'Which?': { Type: 'Choice', Choices: [rule('a', 'A'), rule('b', 'B'), rule('c', 'C')], Default: 'D' },
+        A: { Type: 'Succeed' },
+        B: { Type: 'Succeed' },
+        C: { Type: 'Succeed' },
+        D: { Type: 'Succeed' },
+      },
+    });
+    expect(handles).toEqual(['Start.right -> Which?.left', 'Which?.right -> A.left', 'Which?.top -> B.left', 'Which?.bottom -> C.left', 'Which?.bottom -> D.left']);
+  });
+
+  test('a Choice that a loop comes back into keeps its top for the loop: its other rules go under', () => {
+    const handles = draw({
+      StartAt: 'Which?',
+      States: {
+        'Which?': { Type: 'Choice', Choices: [rule('a', 'A'), rule('b', 'B'), rule('c', 'C')], Default: 'D' },
+        A: task('Which?'),
+        B: { Type: 'Succeed' },
+        C: { Type: 'Succeed' },
+        D: { Type: 'Succeed' },
+      },
+    });
+    expect(handles.filter((h) => h.startsWith('Which?.'))).toEqual(['Which?.right -> A.left', 'Which?.bottom -> B.left', 'Which?.bottom -> C.left', 'Which?.bottom -> D.left']);
+    expect(handles).toContain('A.top -> Which?.top');
+  });
+
+  test('a forward Catch drops onto its handler; a self-loop goes over the top', () => {
+    const handles = draw({
+      StartAt: 'Work',
+      States: {
+        Work: { Type: 'Pass', Next: 'Again?', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Failed' }] },
+        'Again?': { Type: 'Choice', Choices: [rule('again', 'Again?')], Default: 'Done' },
+        Done: { Type: 'Succeed' },
+        Failed: { Type: 'Fail' },
+      },
+    });
+    expect(handles).toContain('Work.bottom -> Failed.top');
+    expect(handles).toContain('Again?.top -> Again?.top');
+    expect(handles).toContain('Again?.right -> Done.left');
+  });
+
+  test('a 20,000-state loop: every step right -> left, the one edge back over the top, without recursion', () => {
+    const n = 20_000;
+    const states: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) states[`S${i}`] = task(`S${(i + 1) % n}`);
+    const handles = handlesOf(fromAsl({ StartAt: 'S0', States: states }, { validate: false }).value);
+    expect(handles.filter((h) => h.includes('.top'))).toEqual([`S${n - 1}.top -> S0.top`]);
+    expect(handles.filter((h) => /\.right -> .*\.left$/.test(h))).toHaveLength(n);
+  });
+});
+
+// The same search as the layout's cycle breaking: in the drawing, a right -> left edge never runs
+// backwards and a top -> top edge never runs forwards (a hump), over every machine `npm run
+// quality` measures.
+const manifest = join(corpusDir, 'asl', 'MANIFEST.tsv');
+const picks = (() => {
+  try {
+    return aslQualityPicks(readFileSync(manifest, 'utf8')) as string[];
+  } catch {
+    return [];
+  }
+})();
+
+describe.skipIf(picks.length === 0)('from-asl handles in the corpus drawings', () => {
+  test('no hump over the top for a forward step, no straight handle pair for a step back', async () => {
+    const wrong: string[] = [];
+    for (const file of picks) {
+      const definition = loadAsl(readFileSync(join(corpusDir, 'asl', file), 'utf8'), { name: file }).value.definition;
+      const laid = await layout(fromAsl(definition, { validate: false }).value, { direction: 'right' });
+      const centre = new Map(laid.nodes.map((n) => [n.id, n.box.x + n.box.width / 2]));
+      for (const e of laid.edges) {
+        if (e.from === e.to) continue;
+        const forward = centre.get(e.to)! > centre.get(e.from)!;
+        if (e.fromHandle === 'top' && e.toHandle === 'top' && forward) wrong.push(`${file}: ${e.from} -> ${e.to} over the top`);
+        if (e.fromHandle === 'right' && e.toHandle === 'left' && !forward) wrong.push(`${file}: ${e.from} -> ${e.to} right -> left backwards`);
+      }
+    }
+    expect(picks.length).toBeGreaterThanOrEqual(90);
+    expect(wrong).toEqual([]);
+  }, 120_000);
+});
