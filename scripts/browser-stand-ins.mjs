@@ -5,6 +5,19 @@
 import { join } from 'node:path';
 
 /** Module of a stage -> its browser stand-in. */
+/** esbuild options both browser builds (the library's and the playground's) share. */
+export const BROWSER_BUNDLE = {
+  bundle: true,
+  platform: 'browser',
+  target: ['es2022'],
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // elkjs's worker module takes `window`, else Node's `global`, else `self` as its global object: in
+  // a worker (no window) that is globalThis, whichever name it finds.
+  define: { global: 'globalThis' },
+};
+
 export const STAND_INS = {
   'src/render/dom.ts': 'src/browser/dom.ts',
   'src/render/png.ts': 'src/browser/png.ts',

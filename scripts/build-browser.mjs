@@ -13,24 +13,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
-import { standIns } from './browser-stand-ins.mjs';
+import { BROWSER_BUNDLE, standIns } from './browser-stand-ins.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'browser');
 
-const common = {
-  bundle: true,
-  platform: 'browser',
-  target: ['es2022'],
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  plugins: [standIns(root)],
-  metafile: true,
-  // elkjs's worker module takes `window`, else Node's `global`, else `self` as its global object: in
-  // the layout worker (no window) that is globalThis, whichever name it finds.
-  define: { global: 'globalThis' },
-};
+const common = { ...BROWSER_BUNDLE, plugins: [standIns(root)], metafile: true };
 
 execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'tsconfig.browser.json')], { stdio: 'inherit' });
 mkdirSync(out, { recursive: true });

@@ -20,7 +20,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
-import { standIns } from './browser-stand-ins.mjs';
+import { BROWSER_BUNDLE, standIns } from './browser-stand-ins.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outAt = process.argv.indexOf('--out');
@@ -32,15 +32,7 @@ execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'tscon
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const common = {
-  bundle: true,
-  platform: 'browser',
-  target: ['es2022'],
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  define: { global: 'globalThis' },
-};
+const common = BROWSER_BUNDLE;
 
 /** The page imports the browser build's API; at run time that is flowlane.mjs beside it, not a second copy. */
 const browserBuildBeside = {

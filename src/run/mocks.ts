@@ -69,6 +69,17 @@ export function machineNames(mocks: MockFile): string[] {
   return Object.keys(mocks.StateMachines);
 }
 
+/**
+ * The mock file's machine for a definition read from `fileName`: the only one in the file, or the
+ * one named as the file is (without `.asl` and its extension); undefined when that does not decide.
+ */
+export function machineFor(mocks: MockFile, fileName: string): string | undefined {
+  const names = machineNames(mocks);
+  if (names.length === 1) return names[0]!;
+  const base = fileName.replace(/^.*[\\/]/, '').replace(/(\.asl)?\.(fz|json|ya?ml)$/i, '');
+  return names.includes(base) ? base : undefined;
+}
+
 /** The response of a mocked response for one invocation number: "0", or a range "1-2" that contains it. */
 function pick(responses: Record<string, MockResponse>, n: number): MockResponse | undefined {
   for (const [range, r] of Object.entries(responses)) {

@@ -64,10 +64,8 @@ export async function runDocument(p: RunParams): Promise<RunAnswer> {
     let mocks: { file: ReturnType<typeof run.parseMockFile>; machine: string; testCase: string } | undefined;
     if (p.mocks !== undefined) {
       const file = run.parseMockFile(p.mocks);
-      const names = run.machineNames(file);
-      const base = p.name.replace(/^.*[\\/]/, '').replace(/(\.asl)?\.(fz|json|ya?ml)$/i, '');
-      const machine = p.stateMachine ?? (names.length === 1 ? names[0]! : names.includes(base) ? base : undefined);
-      if (machine === undefined) return { problem: `the mock config has several state machines (${names.join(', ')}); choose one with stateMachine` };
+      const machine = p.stateMachine ?? run.machineFor(file, p.name);
+      if (machine === undefined) return { problem: `the mock config has several state machines (${run.machineNames(file).join(', ')}); choose one with stateMachine` };
       if (p.testCase === undefined) return { problem: 'a mock config needs a testCase' };
       mocks = { file, machine, testCase: p.testCase };
     }
@@ -82,11 +80,7 @@ export async function runDocument(p: RunParams): Promise<RunAnswer> {
   const path = run.executedPath(definition, result.history).value;
   const drawn = await renderSvg(diagram, { theme: p.theme ?? 'light', trace: pathOverlay(diagram, names.stateNodes, path) });
   return {
-    status: result.status,
-    output: result.status === 'SUCCEEDED' ? result.output : null,
-    error: result.error ?? null,
-    cause: result.cause ?? null,
-    states: result.states,
+    ...run.runReport(result),
     ...(drawn.svg !== undefined ? { svg: drawn.svg } : { problem: `the path cannot be drawn (${drawn.error ?? 'no SVG'})` }),
   };
 }

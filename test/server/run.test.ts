@@ -5,23 +5,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startSession, type Session } from './harness.js';
+import type { RunAnswer as ServerRunAnswer } from '../../src/server/run.js';
 
 const fixtures = join(import.meta.dirname, '..', 'render', 'fixtures');
 const orderFz = readFileSync(join(fixtures, 'trace-order.fz'), 'utf8');
 const orderMocksPath = join(fixtures, 'trace-order.mocks.json');
 const parallelAsl = readFileSync(join(fixtures, 'trace-parallel.asl.json'), 'utf8');
 
-interface RunAnswer {
-  uri: string;
-  version: number;
-  status?: string;
-  output?: unknown;
-  error?: string | null;
-  cause?: string | null;
-  states?: string[];
-  svg?: string;
-  problem?: string;
-}
+/** What the server answers: the run's answer for one version of the document. */
+type RunAnswer = ServerRunAnswer & { uri: string; version: number };
 
 let s: Session;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { checkAslText, loadAsl, toAsl } from '../../asl/index.js';
 import type { Diagnostic } from '../../core/index.js';
 import { parseDiagram } from '../../model/index.js';
 import type { Diagram } from '../../model/index.js';
-import { machineNames, parseMockFile, RunSetupError, runStateMachine, taskResolver } from '../../run/index.js';
+import { machineFor, machineNames, parseMockFile, runReport, RunSetupError, runStateMachine, taskResolver } from '../../run/index.js';
 import type { MockFile, RunOptions, RunResult } from '../../run/index.js';
 import { ensureDir, formatDiagnostic, readText, writeFileAtomic } from '../io.js';
 
@@ -87,11 +87,9 @@ export function readMocks(path: string): MockFile {
 /** The mock file's machine for this definition: --state-machine, the only one in the file, or the file's base name. */
 export function mockMachine(mocks: MockFile, file: string, given?: string): string {
   if (given !== undefined) return given;
-  const names = machineNames(mocks);
-  if (names.length === 1) return names[0]!;
-  const base = basename(file).replace(/(\.asl)?\.(fz|json|ya?ml)$/i, '');
-  if (names.includes(base)) return base;
-  throw new CommandFailure(`the mock config has several state machines (${names.join(', ')}); choose one with --state-machine`, 2);
+  const machine = machineFor(mocks, file);
+  if (machine !== undefined) return machine;
+  throw new CommandFailure(`the mock config has several state machines (${machineNames(mocks).join(', ')}); choose one with --state-machine`, 2);
 }
 
 export async function loadHandlers(path: string): Promise<Record<string, unknown>> {
@@ -239,16 +237,6 @@ export function textReport(result: RunResult): string {
   return `${out.join('\n')}\n`;
 }
 
-/** The `--format json` object: status, output, error, cause and the states entered. */
-export function jsonReport(result: RunResult): Record<string, unknown> {
-  return {
-    status: result.status,
-    output: result.status === 'SUCCEEDED' ? result.output : null,
-    error: result.error ?? null,
-    cause: result.cause ?? null,
-    states: result.states,
-  };
-}
 
 /** The diagram of the run (the `.fz` one, or from-asl's drawing of an ASL input) with its path overlaid, as SVG. */
 async function pathSvg(prepared: PreparedRun, result: RunResult, file: string): Promise<string> {
@@ -299,7 +287,7 @@ export function register(program: Command): void {
         const svg = options.svg !== undefined ? await pathSvg(prepared, result, file) : undefined;
         if (svg !== undefined) writeFileAtomic(options.svg!, svg);
         if (options.history !== undefined) writeFileAtomic(options.history, `${JSON.stringify({ events: result.history }, null, 2)}\n`);
-        process.stdout.write(options.format === 'json' ? `${JSON.stringify(jsonReport(result))}\n` : textReport(result));
+        process.stdout.write(options.format === 'json' ? `${JSON.stringify(runReport(result))}\n` : textReport(result));
         process.exitCode = 0;
       }),
     );
