@@ -30,12 +30,14 @@ export function checkDefinition(definition: JsonValue, locate: Locator): Diagnos
   }
   const topLanguage = typeof definition.QueryLanguage === 'string' ? definition.QueryLanguage : 'JSONPath';
   checkLanguageValue(definition, [], report);
-  const names = new Map<string, JsonPath>();
+  const names = new Set<string>();
   checkScope(definition, [], 'state machine', topLanguage, names, report);
   return out;
 }
 
 type Report = (code: DiagnosticCode, path: JsonPath, message: string) => void;
+/** A state's path with more segments after it, made only when something is reported. */
+type StatePath = (...rest: Array<string | number>) => JsonPath;
 
 function describe(v: JsonValue | undefined): string {
   if (v === undefined) return 'nothing';
@@ -53,7 +55,7 @@ function checkLanguageValue(o: JsonObject, path: JsonPath, report: Report): void
 }
 
 /** Checks one scope: the machine, a Parallel branch or a Map processor. */
-function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: string, names: Map<string, JsonPath>, report: Report): void {
+function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: string, names: Set<string>, report: Report): void {
   const states = sm.States as JsonObject;
   const statesPath = [...path, 'States'];
   const stateNames = Object.keys(states);
@@ -70,95 +72,104 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
   }
   if (stateNames.length === 0) report('asl-not-state-machine', statesPath, `The ${what} has no states.`);
 
-  const edges = new Map<string, string[]>();
-  const terminal = new Set<string>();
-  for (const name of stateNames) {
+  // The graph by state index, in flat arrays: Map and Set operations on 100,000 names were most of a check.
+  const index = new Map<string, number>();
+  stateNames.forEach((n, i) => index.set(n, i));
+  const edgeFrom: number[] = [];
+  const edgeTo: number[] = [];
+  const terminal = new Uint8Array(stateNames.length);
+  // Paths and messages are built only when something is reported: a clean 50,000-state machine
+  // should cost a few property reads per state, not a dozen short-lived arrays and strings.
+  const missing = (name: string, value: JsonValue, where: JsonPath, field: string): void => {
+    report('asl-missing-target', where, `State ${JSON.stringify(name)}: ${field} ${describe(value)} names no state of the ${what}${suggest(value)}.`);
+    broken = true;
+  };
+  for (let si = 0; si < stateNames.length; si++) {
+    const name = stateNames[si]!;
     const state = states[name]!;
-    const sp = [...statesPath, name];
-    const quoted = JSON.stringify(name);
+    const sp = (...rest: Array<string | number>): JsonPath => [...statesPath, name, ...rest];
     if (name.length > MAX_STATE_NAME) {
-      report('asl-name-too-long', sp, `State name ${JSON.stringify(name.slice(0, 40))}… is ${name.length} characters long; AWS allows at most ${MAX_STATE_NAME}.`);
+      report('asl-name-too-long', sp(), `State name ${JSON.stringify(name.slice(0, 40))}… is ${name.length} characters long; AWS allows at most ${MAX_STATE_NAME}.`);
     }
-    const first = names.get(name);
-    if (first) {
-      report('asl-duplicate-state-name', sp, `State name ${quoted} is used twice in the state machine; state names must be unique, also across Parallel branches and Map processors.`);
-    } else if (!first) {
-      names.set(name, sp);
+    if (names.has(name)) {
+      report('asl-duplicate-state-name', sp(), `State name ${JSON.stringify(name)} is used twice in the state machine; state names must be unique, also across Parallel branches and Map processors.`);
+    } else {
+      names.add(name);
     }
     if (!isObject(state)) {
-      report('asl-invalid-state', sp, `States entry ${quoted} is ${describe(state)}, not a state object (a field that belongs outside "States"?).`);
+      report('asl-invalid-state', sp(), `States entry ${JSON.stringify(name)} is ${describe(state)}, not a state object (a field that belongs outside "States"?).`);
       broken = true;
       continue;
     }
+    const quoted = JSON.stringify(name);
     const type = state.Type;
     if (typeof type !== 'string') {
-      report('asl-invalid-state', sp, `State ${quoted} has ${type === undefined ? 'no "Type"' : `the Type ${describe(type)}`}; it must be one of ${STATE_TYPES.join(', ')}.`);
+      report('asl-invalid-state', sp(), `State ${quoted} has ${type === undefined ? 'no "Type"' : `the Type ${describe(type)}`}; it must be one of ${STATE_TYPES.join(', ')}.`);
     } else if (!(STATE_TYPES as readonly string[]).includes(type)) {
-      report('asl-invalid-state', [...sp, 'Type'], `State ${quoted} has the unknown Type ${JSON.stringify(type)}; it must be one of ${STATE_TYPES.join(', ')}.`);
+      report('asl-invalid-state', sp('Type'), `State ${quoted} has the unknown Type ${JSON.stringify(type)}; it must be one of ${STATE_TYPES.join(', ')}.`);
     }
-    checkLanguageValue(state, sp, report);
-    const targets: string[] = [];
-    const transition = (value: JsonValue | undefined, where: JsonPath, field: string): void => {
-      if (value === undefined) return;
-      if (has(value)) targets.push(value as string);
-      else {
-        report('asl-missing-target', where, `State ${quoted}: ${field} ${describe(value)} names no state of the ${what}${suggest(value)}.`);
-        broken = true;
-      }
+    if (state.QueryLanguage !== undefined) checkLanguageValue(state, sp(), report);
+    const to = (target: JsonValue): void => {
+      edgeFrom.push(si);
+      edgeTo.push(index.get(target as string)!);
     };
-    transition(state.Next, [...sp, 'Next'], 'Next');
-    transition(state.Default, [...sp, 'Default'], 'Default');
+    if (state.Next !== undefined) {
+      if (has(state.Next)) to(state.Next);
+      else missing(name, state.Next, sp('Next'), 'Next');
+    }
+    if (state.Default !== undefined) {
+      if (has(state.Default)) to(state.Default);
+      else missing(name, state.Default, sp('Default'), 'Default');
+    }
     if (state.Choices !== undefined) {
-      if (!Array.isArray(state.Choices)) report('asl-invalid-state', [...sp, 'Choices'], `State ${quoted}: Choices must be an array of rules.`);
+      if (!Array.isArray(state.Choices)) report('asl-invalid-state', sp('Choices'), `State ${quoted}: Choices must be an array of rules.`);
       else
         state.Choices.forEach((c, i) => {
-          const cp = [...sp, 'Choices', i];
-          if (!isObject(c)) return report('asl-invalid-state', cp, `State ${quoted}: Choices[${i}] is ${describe(c)}, not a rule object.`);
+          if (!isObject(c)) return report('asl-invalid-state', sp('Choices', i), `State ${quoted}: Choices[${i}] is ${describe(c)}, not a rule object.`);
           if (c.Next === undefined) {
-            report('asl-missing-transition', cp, `State ${quoted}: Choices[${i}] has no "Next".`);
+            report('asl-missing-transition', sp('Choices', i), `State ${quoted}: Choices[${i}] has no "Next".`);
             broken = true;
-          } else transition(c.Next, [...cp, 'Next'], `Choices[${i}].Next`);
+          } else if (has(c.Next)) to(c.Next);
+          else missing(name, c.Next, sp('Choices', i, 'Next'), `Choices[${i}].Next`);
           if (!Object.keys(c).some((k) => k !== 'Next' && k !== 'Comment' && k !== 'Assign' && k !== 'Output')) {
-            report('asl-choice-without-rule', cp, `State ${quoted}: Choices[${i}] has no rule (Variable with a comparison, And/Or/Not, or Condition).`);
+            report('asl-choice-without-rule', sp('Choices', i), `State ${quoted}: Choices[${i}] has no rule (Variable with a comparison, And/Or/Not, or Condition).`);
           }
         });
     }
     if (state.Catch !== undefined) {
-      if (!Array.isArray(state.Catch)) report('asl-invalid-state', [...sp, 'Catch'], `State ${quoted}: Catch must be an array of catchers.`);
+      if (!Array.isArray(state.Catch)) report('asl-invalid-state', sp('Catch'), `State ${quoted}: Catch must be an array of catchers.`);
       else
         state.Catch.forEach((c, i) => {
-          const cp = [...sp, 'Catch', i];
-          if (!isObject(c)) return report('asl-invalid-state', cp, `State ${quoted}: Catch[${i}] is ${describe(c)}, not a catcher object.`);
+          if (!isObject(c)) return report('asl-invalid-state', sp('Catch', i), `State ${quoted}: Catch[${i}] is ${describe(c)}, not a catcher object.`);
           if (c.Next === undefined) {
-            report('asl-missing-transition', cp, `State ${quoted}: Catch[${i}] has no "Next".`);
+            report('asl-missing-transition', sp('Catch', i), `State ${quoted}: Catch[${i}] has no "Next".`);
             broken = true;
-          } else transition(c.Next, [...cp, 'Next'], `Catch[${i}].Next`);
+          } else if (has(c.Next)) to(c.Next);
+          else missing(name, c.Next, sp('Catch', i, 'Next'), `Catch[${i}].Next`);
         });
+      checkAllLast(state, sp, quoted, 'Catch', report);
     }
-    checkAllLast(state, sp, quoted, 'Catch', report);
-    checkAllLast(state, sp, quoted, 'Retry', report);
-    edges.set(name, targets);
-
-    if (type === 'Succeed' || type === 'Fail' || state.End === true) terminal.add(name);
+    if (state.Retry !== undefined) checkAllLast(state, sp, quoted, 'Retry', report);
+    if (type === 'Succeed' || type === 'Fail' || state.End === true) terminal[si] = 1;
     if (typeof type === 'string' && type !== 'Succeed' && type !== 'Fail' && type !== 'Choice' && state.Next === undefined && state.End !== true) {
-      report('asl-missing-transition', sp, `State ${quoted} has neither "Next" nor "End": say where it goes, or end the ${what} with "End": true.`);
+      report('asl-missing-transition', sp(), `State ${quoted} has neither "Next" nor "End": say where it goes, or end the ${what} with "End": true.`);
       broken = true;
     }
     if (state.Next !== undefined && state.End !== undefined) {
-      report('asl-transition-conflict', [...sp, 'End'], `State ${quoted} has both "Next" and "End": a state either goes on or ends; remove one of them.`);
+      report('asl-transition-conflict', sp('End'), `State ${quoted} has both "Next" and "End": a state either goes on or ends; remove one of them.`);
     }
     if (type === 'Choice' && (!Array.isArray(state.Choices) || state.Choices.length === 0)) {
-      report('asl-invalid-state', sp, `Choice state ${quoted} has no Choices; it needs at least one rule.`);
+      report('asl-invalid-state', sp(), `Choice state ${quoted} has no Choices; it needs at least one rule.`);
     }
     checkQueryLanguage(state, sp, quoted, typeof state.QueryLanguage === 'string' ? state.QueryLanguage : topLanguage, report);
 
     // Nested scopes.
     if (type === 'Parallel') {
       if (!Array.isArray(state.Branches) || state.Branches.length === 0) {
-        report('asl-invalid-state', sp, `Parallel state ${quoted} has no Branches.`);
+        report('asl-invalid-state', sp(), `Parallel state ${quoted} has no Branches.`);
       } else {
         state.Branches.forEach((b, i) => {
-          const bp = [...sp, 'Branches', i];
+          const bp = sp('Branches', i);
           if (!isObject(b) || !isObject(b.States)) report('asl-invalid-state', bp, `Parallel state ${quoted}: Branches[${i}] is not a state machine (an object with StartAt and States).`);
           else checkScope(b, bp, `branch ${i + 1} of ${quoted}`, topLanguage, names, report);
         });
@@ -166,11 +177,11 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
     }
     if (type === 'Map') {
       const field = state.ItemProcessor !== undefined ? 'ItemProcessor' : state.Iterator !== undefined ? 'Iterator' : undefined;
-      if (field === undefined) report('asl-invalid-state', sp, `Map state ${quoted} has no ItemProcessor (or legacy Iterator) to run for each item.`);
+      if (field === undefined) report('asl-invalid-state', sp(), `Map state ${quoted} has no ItemProcessor (or legacy Iterator) to run for each item.`);
       else {
         const p = state[field];
-        if (!isObject(p) || !isObject(p.States)) report('asl-invalid-state', [...sp, field], `Map state ${quoted}: ${field} is not a state machine (an object with StartAt and States).`);
-        else checkScope(p, [...sp, field], `${field} of ${quoted}`, topLanguage, names, report);
+        if (!isObject(p) || !isObject(p.States)) report('asl-invalid-state', sp(field), `Map state ${quoted}: ${field} is not a state machine (an object with StartAt and States).`);
+        else checkScope(p, sp(field), `${field} of ${quoted}`, topLanguage, names, report);
       }
     }
   }
@@ -178,56 +189,87 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
   if (broken || typeof sm.StartAt !== 'string') return;
   // Reachability from StartAt, and whether each reachable state can still reach an end.
   // Both are searches that visit each state and transition once (linear in the machine's size).
-  const reached = new Set<string>([sm.StartAt]);
-  const queue = [sm.StartAt];
-  for (let i = 0; i < queue.length; i++) for (const t of edges.get(queue[i]!) ?? []) if (!reached.has(t)) reached.add(t), queue.push(t);
-  for (const name of stateNames) {
-    if (!reached.has(name)) report('asl-unreachable-state', [...statesPath, name], `State ${JSON.stringify(name)} is unreachable: no transition of the ${what} leads to it.`);
+  const count = stateNames.length;
+  const forward = adjacency(count, edgeFrom, edgeTo);
+  const backward = adjacency(count, edgeTo, edgeFrom);
+  const reached = search(forward, [index.get(sm.StartAt)!], count);
+  for (let i = 0; i < count; i++) {
+    if (!reached[i]) report('asl-unreachable-state', [...statesPath, stateNames[i]!], `State ${JSON.stringify(stateNames[i]!)} is unreachable: no transition of the ${what} leads to it.`);
   }
   // A state can end when it is terminal or some transition leads to one that can: search backwards from the ends.
-  const comesFrom = new Map<string, string[]>();
-  for (const [name, targets] of edges) for (const t of targets) comesFrom.get(t)?.push(name) ?? comesFrom.set(t, [name]);
-  const canEnd = new Set(terminal);
-  const back = [...canEnd];
-  for (let i = 0; i < back.length; i++) for (const s of comesFrom.get(back[i]!) ?? []) if (!canEnd.has(s)) canEnd.add(s), back.push(s);
-  const stuck = stateNames.filter((n) => reached.has(n) && !canEnd.has(n));
+  const ends: number[] = [];
+  for (let i = 0; i < count; i++) if (terminal[i]) ends.push(i);
+  const canEnd = search(backward, ends, count);
+  const stuck = stateNames.filter((_, i) => reached[i] && !canEnd[i]);
   for (const name of stuck) {
     const loop = stuck.length > 1 ? ` (a cycle with no exit through ${stuck.slice(0, 5).map((s) => JSON.stringify(s)).join(', ')}${stuck.length > 5 ? ', …' : ''})` : '';
     report('asl-no-terminal', [...statesPath, name], `State ${JSON.stringify(name)} can never reach an end of the ${what}${loop}: add a transition to a Succeed or Fail state, or "End": true.`);
   }
 }
 
-function checkAllLast(state: JsonObject, sp: JsonPath, quoted: string, field: 'Catch' | 'Retry', report: Report): void {
+/** Edges as compressed rows: the targets of state i are to[start[i]] … to[start[i + 1] - 1]. */
+interface Adjacency {
+  start: Int32Array;
+  to: Int32Array;
+}
+
+function adjacency(count: number, from: number[], to: number[]): Adjacency {
+  const start = new Int32Array(count + 1);
+  for (const f of from) start[f + 1]!++;
+  for (let i = 0; i < count; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, count);
+  const targets = new Int32Array(to.length);
+  for (let e = 0; e < from.length; e++) targets[fill[from[e]!]!++] = to[e]!;
+  return { start, to: targets };
+}
+
+/** The states reachable from `roots` (1 = reached), each state and edge visited once. */
+function search(graph: Adjacency, roots: number[], count: number): Uint8Array {
+  const seen = new Uint8Array(count);
+  const queue = new Int32Array(count);
+  let tail = 0;
+  for (const r of roots) if (!seen[r]) (seen[r] = 1), (queue[tail++] = r);
+  for (let head = 0; head < tail; head++) {
+    const s = queue[head]!;
+    for (let e = graph.start[s]!; e < graph.start[s + 1]!; e++) {
+      const t = graph.to[e]!;
+      if (!seen[t]) (seen[t] = 1), (queue[tail++] = t);
+    }
+  }
+  return seen;
+}
+
+function checkAllLast(state: JsonObject, sp: StatePath, quoted: string, field: 'Catch' | 'Retry', report: Report): void {
   const list = state[field];
   if (!Array.isArray(list)) return;
   const allAt = list.findIndex((c) => isObject(c) && Array.isArray(c.ErrorEquals) && c.ErrorEquals.includes('States.ALL'));
   if (allAt < 0) return;
   const entry = list[allAt] as JsonObject;
   if ((entry.ErrorEquals as JsonValue[]).length > 1) {
-    report('asl-catch-after-all', [...sp, field, allAt], `State ${quoted}: in ${field}[${allAt}], "States.ALL" must appear alone in ErrorEquals.`);
+    report('asl-catch-after-all', sp(field, allAt), `State ${quoted}: in ${field}[${allAt}], "States.ALL" must appear alone in ErrorEquals.`);
   }
   if (allAt < list.length - 1) {
-    report('asl-catch-after-all', [...sp, field, allAt + 1], `State ${quoted}: ${field}[${allAt + 1}] comes after a ${field === 'Catch' ? 'catcher' : 'retrier'} for "States.ALL", so it can never apply; "States.ALL" must be last.`);
+    report('asl-catch-after-all', sp(field, allAt + 1), `State ${quoted}: ${field}[${allAt + 1}] comes after a ${field === 'Catch' ? 'catcher' : 'retrier'} for "States.ALL", so it can never apply; "States.ALL" must be last.`);
   }
 }
 
-function checkQueryLanguage(state: JsonObject, sp: JsonPath, quoted: string, language: string, report: Report): void {
+function checkQueryLanguage(state: JsonObject, sp: StatePath, quoted: string, language: string, report: Report): void {
   if (language === 'JSONata') {
     for (const f of JSONPATH_ONLY) {
-      if (state[f] !== undefined) report('asl-wrong-query-language', [...sp, f], `State ${quoted} uses JSONata, where ${f} does not exist (a JSONPath field); use ${jsonataFor(f)}, or set "QueryLanguage": "JSONPath" on the state.`);
+      if (state[f] !== undefined) report('asl-wrong-query-language', sp(f), `State ${quoted} uses JSONata, where ${f} does not exist (a JSONPath field); use ${jsonataFor(f)}, or set "QueryLanguage": "JSONPath" on the state.`);
     }
     if (Array.isArray(state.Choices)) {
       state.Choices.forEach((c, i) => {
-        if (isObject(c) && c.Variable !== undefined) report('asl-wrong-query-language', [...sp, 'Choices', i], `State ${quoted} uses JSONata: Choices[${i}] needs a "Condition", not a JSONPath "Variable" rule.`);
+        if (isObject(c) && c.Variable !== undefined) report('asl-wrong-query-language', sp('Choices', i), `State ${quoted} uses JSONata: Choices[${i}] needs a "Condition", not a JSONPath "Variable" rule.`);
       });
     }
   } else if (language === 'JSONPath') {
     for (const f of JSONATA_ONLY) {
-      if (state[f] !== undefined) report('asl-wrong-query-language', [...sp, f], `State ${quoted} uses JSONPath, where ${f} does not exist (a JSONata field); set "QueryLanguage": "JSONata" on the state or the machine.`);
+      if (state[f] !== undefined) report('asl-wrong-query-language', sp(f), `State ${quoted} uses JSONPath, where ${f} does not exist (a JSONata field); set "QueryLanguage": "JSONata" on the state or the machine.`);
     }
     if (Array.isArray(state.Choices)) {
       state.Choices.forEach((c, i) => {
-        if (isObject(c) && c.Condition !== undefined) report('asl-wrong-query-language', [...sp, 'Choices', i], `State ${quoted} uses JSONPath: Choices[${i}] has a JSONata "Condition"; set "QueryLanguage": "JSONata" or write a Variable rule.`);
+        if (isObject(c) && c.Condition !== undefined) report('asl-wrong-query-language', sp('Choices', i), `State ${quoted} uses JSONPath: Choices[${i}] has a JSONata "Condition"; set "QueryLanguage": "JSONata" or write a Variable rule.`);
       });
     }
   }

@@ -58,8 +58,15 @@ function walkDepth(value: JsonValue, max: number): JsonPath | undefined {
     const v = values.pop()!;
     const depth = depths.pop()!;
     if (depth >= max) return pathTo(value, v);
-    const children = Array.isArray(v) ? v : Object.values(v);
-    for (const x of children) if (x !== null && typeof x === 'object') values.push(x), depths.push(depth + 1);
+    if (Array.isArray(v)) {
+      for (const x of v) if (x !== null && typeof x === 'object') values.push(x), depths.push(depth + 1);
+    } else {
+      // for…in over a JSON object (no inherited enumerable keys): no array of its values per object.
+      for (const k in v) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x !== null && typeof x === 'object') values.push(x), depths.push(depth + 1);
+      }
+    }
   }
   return undefined;
 }

@@ -42,8 +42,9 @@
 //   over service lanes), otherwise in declaration order.
 import { diagnostic, sortDiagnostics } from '../core/index.js';
 import type { Diagnostic, DiagnosticCode, JsonValue, Range, Result } from '../core/index.js';
-import { DiagramIndex, NO_RANGE, isAslKey } from '../model/query.js';
-import type { Diagram, DiagramNode, Edge, Lane, Loop } from '../model/types.js';
+import { NO_RANGE, isAslKey } from '../model/query.js';
+import type { Attribute, Diagram, DiagramNode, Edge, Lane, Loop } from '../model/types.js';
+import { NodeGraph } from './node-graph.js';
 import { ESCAPED_FIELDS, MAX_STATE_NAME, VERBATIM_VALUE, isObject, setKey } from './fields.js';
 import type { AslStateMachine, JsonObject, JsonPath, Locator, ToAslOptions } from './types.js';
 import { judgeDefinition } from './validity.js';
@@ -53,6 +54,8 @@ import { checkDefinition } from './check.js';
 interface VState {
   name: string;
   node: DiagramNode | undefined;
+  /** The node's index in the diagram's nodes, -1 for none. */
+  at: number;
   range: Range;
   fields: JsonObject;
   verbatim?: { value: JsonValue };
@@ -113,20 +116,29 @@ export function toAslWithLocator(diagram: Diagram, options: ToAslOptions = {}): 
   return { value, locate, stateNodes, diagnostics: dedupe(sortDiagnostics(diagnostics)) };
 }
 
-function dedupe(list: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return list.filter((d) => {
-    const key = `${d.code}:${d.range.start.line}:${d.range.start.character}:${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/**
+ * Drops repeats (same code, start and message) from a list sorted by start. Repeats share a start,
+ * so each diagnostic is compared only with the others that start where it does: no key string per
+ * diagnostic (a 50,000-node diagram gives 50,000 warnings).
+ */
+function dedupe(sorted: Diagnostic[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let groupStart = 0;
+  for (const d of sorted) {
+    const last = out[out.length - 1];
+    if (!last || last.range.start.line !== d.range.start.line || last.range.start.character !== d.range.start.character) groupStart = out.length;
+    let repeated = false;
+    for (let i = groupStart; i < out.length && !repeated; i++) repeated = out[i]!.code === d.code && out[i]!.message === d.message;
+    if (!repeated) out.push(d);
+  }
+  return out;
 }
 
 /** A plain edge out of a plain node: to a state, or to an end marker. */
 interface PlainOut {
   to: VState | undefined;
-  marker: DiagramNode | undefined;
+  /** The index of the end marker the edge goes to. */
+  marker: number | undefined;
   range: Range;
   label: string;
 }
@@ -143,30 +155,47 @@ class Converter {
   readonly diagnostics: Diagnostic[] = [];
   readonly stateNodes = new Map<string, string>();
   failed = false;
-  private readonly idx: DiagramIndex;
-  private readonly rank = new Map<string, number>();
+  private readonly graph: NodeGraph;
+  private readonly lanes = new Map<string, Lane>();
+  /** Each node's place in the state order (see the header), by node index. */
+  private readonly rank: Float64Array;
   private readonly names = new Map<string, VState>();
   // Where each emitted path came from, as a trie of path segments (no key strings to build).
   private readonly paths: PathNode = {};
-  // Each lane's nodes, in source order: a scope takes its lanes' nodes without a pass over all nodes.
-  private readonly nodesByLane = new Map<string, DiagramNode[]>();
-  private readonly position = new Map<DiagramNode, number>();
+  // Each lane's node indices, in source order: a scope takes its lanes' nodes without a pass over all nodes.
+  private readonly nodesByLane = new Map<string, number[]>();
+  // Per canonical node index: the scope (a number per buildScope call) the node belongs to, the
+  // scope it is an end marker of, and its state. A scope is built by one call, so a mark that
+  // differs from the call's number means "not in this scope".
+  private readonly scopeMark: Int32Array;
+  private readonly endMark: Int32Array;
+  private readonly stateAt: Array<VState | undefined>;
+  private scopes = 0;
 
   constructor(
     private readonly diagram: Diagram,
     private readonly options: ToAslOptions,
   ) {
-    this.idx = new DiagramIndex(diagram);
-    const numbered = diagram.nodes.every((n) => /^n[0-9]+$/.test(n.id));
-    diagram.nodes.forEach((n, i) => this.rank.set(n.id, numbered ? Number(n.id.slice(1)) : i));
-    diagram.nodes.forEach((n, i) => {
-      this.position.set(n, i);
-      this.nodesByLane.get(n.lane)?.push(n) ?? this.nodesByLane.set(n.lane, [n]);
+    const n = diagram.nodes.length;
+    this.graph = new NodeGraph(diagram.nodes, diagram.edges);
+    for (const lane of diagram.lanes) if (!this.lanes.has(lane.id)) this.lanes.set(lane.id, lane);
+    const numbered = diagram.nodes.every((node) => /^n[0-9]+$/.test(node.id));
+    this.rank = new Float64Array(n);
+    diagram.nodes.forEach((node, i) => {
+      this.rank[i] = numbered ? Number(node.id.slice(1)) : i;
+      this.nodesByLane.get(node.lane)?.push(i) ?? this.nodesByLane.set(node.lane, [i]);
     });
+    this.scopeMark = new Int32Array(n);
+    this.endMark = new Int32Array(n);
+    this.stateAt = new Array<VState | undefined>(n);
+  }
+
+  private rankOf(v: VState): number {
+    return v.at >= 0 ? this.rank[v.at]! : Infinity;
   }
 
   run(): AslStateMachine {
-    const tops = this.idx.topLanes();
+    const tops = this.diagram.lanes.filter((l) => l.parent === undefined);
     let lanes = tops;
     if (this.options.lane !== undefined) {
       const chosen = tops.find((l) => l.id === this.options.lane);
@@ -184,7 +213,7 @@ class Converter {
       this.report('asl-not-state-machine', range, 'The diagram has no node that could become a state.');
       this.failed = true;
     }
-    return this.emitScope(scope, []);
+    return this.emitScope(scope, this.paths);
   }
 
   locator(): Locator {
@@ -245,8 +274,10 @@ class Converter {
     return name;
   }
 
-  private newState(name: string, node: DiagramNode | undefined, range: Range, fields: JsonObject, plain: boolean): VState {
-    const st: VState = { name, node, range, fields, choices: [], catches: [], forks: [], plain };
+  /** A new state, made from the node at index `at` (or for it), or by inference (`at` -1). */
+  private newState(name: string, at: number, range: Range, fields: JsonObject, plain: boolean): VState {
+    const node = at >= 0 ? this.diagram.nodes[at] : undefined;
+    const st: VState = { name, node, at, range, fields, choices: [], catches: [], forks: [], plain };
     const first = this.names.get(name);
     if (first && node) {
       this.report('asl-duplicate-state-name', range, `Two states are named "${name}"; state names must be unique in the whole state machine. Rename one of them.`, [
@@ -261,27 +292,29 @@ class Converter {
   /** Builds one scope from the nodes of the given lanes. */
   private buildScope(laneIds: Set<string>, range: Range, top: boolean): VScope {
     // Ties in rank (n1 and n01) keep source order, as a filter of all nodes would.
-    const nodes = [...laneIds].flatMap((l) => this.nodesByLane.get(l) ?? []).sort((a, b) => this.rank.get(a.id)! - this.rank.get(b.id)! || this.position.get(a)! - this.position.get(b)!);
-    const inScope = new Set(nodes.map((n) => n.id));
-    const ins = (id: string): Edge[] => this.idx.in(id).filter((e) => inScope.has(e.from.node));
-    const outs = (id: string): Edge[] => this.idx.out(id);
+    const order = [...laneIds].flatMap((l) => this.nodesByLane.get(l) ?? []).sort((a, b) => this.rank[a]! - this.rank[b]! || a - b);
+    const { graph, stateAt } = this;
+    const mark = ++this.scopes;
+    for (const i of order) this.scopeMark[graph.canon[i]!] = mark;
+    const inScope = (c: number): boolean => c >= 0 && this.scopeMark[c] === mark;
     const scope: VScope = { fields: {}, fieldRanges: new Map(), startRange: range, states: [], range };
 
     // Classify: states, the start marker, end markers, plain nodes.
-    let start: DiagramNode | undefined;
-    const ends = new Set<string>();
-    const byNode = new Map<string, VState>();
-    for (const node of nodes) {
+    let start: number | undefined;
+    for (const i of order) {
+      const node = this.diagram.nodes[i]!;
+      const c = graph.canon[i]!;
       const typed = node.attributes.some((a) => a.key === 'Type' || a.key === VERBATIM_VALUE);
       if (!typed && node.shape === 'circle') {
-        const noIn = ins(node.id).length === 0;
-        const noOut = outs(node.id).length === 0;
+        let noIn = true;
+        for (let k = graph.inStart[c]!; k < graph.inStart[c + 1]! && noIn; k++) if (inScope(graph.inSource[k]!)) noIn = false;
+        const noOut = graph.outStart[c] === graph.outStart[c + 1];
         if (noIn && start === undefined) {
-          start = node;
+          start = i;
           continue;
         }
         if (!noIn && noOut) {
-          ends.add(node.id);
+          this.endMark[c] = mark;
           continue;
         }
       }
@@ -293,7 +326,7 @@ class Converter {
       let st: VState;
       if (typed) {
         const verbatim = node.attributes.find((a) => a.key === VERBATIM_VALUE);
-        st = this.newState(name, node, node.range, verbatim ? {} : fields, false);
+        st = this.newState(name, i, node.range, verbatim ? {} : fields, false);
         if (verbatim) st.verbatim = { value: verbatim.value };
       } else {
         const type = node.shape === 'diamond' ? 'Choice' : 'Resource' in fields ? 'Task' : 'Pass';
@@ -306,16 +339,17 @@ class Converter {
         this.guess(node.range, `Node ${node.id} "${name}" has no Type: converted to a ${type} state, as ${why}.`);
         const typedFields: JsonObject = { Type: type };
         for (const [k, v] of Object.entries(fields)) setKey(typedFields, k, v);
-        st = this.newState(name, node, node.range, typedFields, true);
+        st = this.newState(name, i, node.range, typedFields, true);
       }
-      byNode.set(node.id, st);
+      stateAt[c] = st;
       scope.states.push(st);
     }
 
     // The scope's own fields and StartAt, from the start marker.
-    if (start) {
-      scope.startRange = start.range;
-      for (const a of start.attributes) {
+    const startNode = start === undefined ? undefined : this.diagram.nodes[start]!;
+    if (start !== undefined && startNode) {
+      scope.startRange = startNode.range;
+      for (const a of startNode.attributes) {
         if (!isAslKey(a.key)) continue;
         if (a.key === ESCAPED_FIELDS && isObject(a.value)) {
           for (const [k, v] of Object.entries(a.value)) {
@@ -330,14 +364,18 @@ class Converter {
           scope.fieldRanges.set(a.key, a.valueRange);
         }
       }
-      const startEdges = outs(start.id)
-        .filter((e) => byNode.has(e.to.node))
-        .map((e) => ({ ...e, range: edgeRange(e) }));
+      const startEdges: Array<{ range: Range; to: VState }> = [];
+      const c = graph.canon[start]!;
+      for (let k = graph.outStart[c]!; k < graph.outStart[c + 1]!; k++) {
+        const t = graph.outTarget[k]!;
+        const to = inScope(t) ? stateAt[t] : undefined;
+        if (to) startEdges.push({ range: edgeRange(graph.outEdges[k]!), to });
+      }
       if (startEdges.length > 0) {
         if (scope.startAtVerbatim !== undefined) {
           this.report('asl-transition-conflict', startEdges[0]!.range, 'The start marker has both a StartAt field and an edge; keep one of them.');
         }
-        scope.startAt = byNode.get(startEdges[0]!.to.node)!;
+        scope.startAt = startEdges[0]!.to;
         scope.startRange = startEdges[0]!.range;
         if (startEdges.length > 1) this.guess(startEdges[1]!.range, 'The start marker has several edges; the first one names StartAt and the others are ignored.');
       }
@@ -346,108 +384,121 @@ class Converter {
     // or StartAt field stands for a scope without StartAt (from-asl draws such invalid input so);
     // in a plain diagram it is read as starting at the first node.
     if (!scope.startAt && scope.startAtVerbatim === undefined && scope.states.length > 0) {
-      if (!start) scope.startAt = scope.states[0];
+      if (!startNode) scope.startAt = scope.states[0];
       else if (scope.states.every((s) => s.plain)) {
         scope.startAt = scope.states[0];
-        this.guess(start.range, `The start marker has no edge: the machine starts at the first node, "${scope.states[0]!.name}".`);
+        this.guess(startNode.range, `The start marker has no edge: the machine starts at the first node, "${scope.states[0]!.name}".`);
       }
     }
 
     // Transitions, from each node's outgoing edges in diagram order.
-    const succeedFor = new Map<string, VState>();
-    const endTarget = (marker: DiagramNode, why: Range): VState => {
-      let st = succeedFor.get(marker.id);
+    const succeedFor = new Map<number, VState>();
+    const endTarget = (markerAt: number, why: Range): VState => {
+      const marker = this.diagram.nodes[markerAt]!;
+      let st = succeedFor.get(graph.canon[markerAt]!);
       if (!st) {
         const name = this.uniqueName(marker.label ?? 'End');
-        st = this.newState(name, marker, marker.range, { Type: 'Succeed' }, true);
-        succeedFor.set(marker.id, st);
+        st = this.newState(name, markerAt, marker.range, { Type: 'Succeed' }, true);
+        succeedFor.set(graph.canon[markerAt]!, st);
         scope.states.push(st);
       }
       this.guess(why, `A Choice cannot end the machine: the edge goes to a new Succeed state "${st.name}".`);
       return st;
     };
-    for (const node of nodes) {
-      const st = byNode.get(node.id);
-      if (!st) continue;
+    for (const i of order) {
+      const node = this.diagram.nodes[i]!;
+      const c = graph.canon[i]!;
+      const st = stateAt[c];
+      if (!st || st.at !== i) continue;
+      const outStart = graph.outStart[c]!;
+      const outEnd = graph.outStart[c + 1]!;
       if (st.verbatim) {
-        for (const e of outs(node.id)) this.guess(edgeRange(e), `"${st.name}" stands for a States entry that is not a state (X-Value); its edges are ignored.`);
+        for (let k = outStart; k < outEnd; k++) this.guess(edgeRange(graph.outEdges[k]!), `"${st.name}" stands for a States entry that is not a state (X-Value); its edges are ignored.`);
         continue;
       }
       const defaults: Array<{ to: VState; range: Range }> = [];
       const labelled: Array<{ to: VState; range: Range; label: string }> = [];
       const plainOuts: PlainOut[] = [];
-      for (const edge of outs(node.id)) {
-        const e = { ...edge, range: edgeRange(edge) };
-        const targetNode = this.idx.node(e.to.node);
-        if (!targetNode) continue; // undefined-node, reported by the model
-        if (!inScope.has(targetNode.id)) {
-          const targetLane = this.idx.laneOf(targetNode.id);
+      for (let k = outStart; k < outEnd; k++) {
+        const e = graph.outEdges[k]!;
+        const t = graph.outTarget[k]!;
+        if (t < 0) continue; // undefined-node, reported by the model
+        const targetNode = this.diagram.nodes[t]!;
+        const range = edgeRange(e);
+        if (!inScope(t)) {
+          const targetLane = this.lanes.get(targetNode.lane);
           if (top && this.options.lane !== undefined && targetLane && targetLane.parent === undefined) {
-            this.guess(e.range, `The edge goes to lane "${targetLane.id}", which is left out (converting lane "${this.options.lane}" only); it is dropped.`);
+            this.guess(range, `The edge goes to lane "${targetLane.id}", which is left out (converting lane "${this.options.lane}" only); it is dropped.`);
           } else {
-            this.report('edge-leaves-branch', e.range, `The edge from "${st.name}" leaves its ${top ? 'state machine' : 'Parallel branch or Map processor'}: branches and processors are closed state machines, so a transition must stay inside them.`);
+            this.report('edge-leaves-branch', range, `The edge from "${st.name}" leaves its ${top ? 'state machine' : 'Parallel branch or Map processor'}: branches and processors are closed state machines, so a transition must stay inside them.`);
           }
           continue;
         }
-        const isEnd = ends.has(targetNode.id);
-        const to = isEnd ? undefined : byNode.get(targetNode.id);
+        const isEnd = this.endMark[t] === mark;
+        const to = isEnd ? undefined : stateAt[t];
         if (!isEnd && !to) continue; // an edge into the start marker: it is then not a start marker
-        const choice = e.attributes.find((a) => a.key === 'Choice');
-        const deflt = e.attributes.find((a) => a.key === 'Default');
-        const catcher = e.attributes.find((a) => a.key === 'Catch');
-        const other = e.attributes.find((a) => isAslKey(a.key) && a.key !== 'Choice' && a.key !== 'Default' && a.key !== 'Catch');
+        let choice: Attribute | undefined;
+        let deflt: Attribute | undefined;
+        let catcher: Attribute | undefined;
+        let other: Attribute | undefined;
+        for (const a of e.attributes) {
+          if (a.key === 'Choice') choice ??= a;
+          else if (a.key === 'Default') deflt ??= a;
+          else if (a.key === 'Catch') catcher ??= a;
+          else if (isAslKey(a.key)) other ??= a;
+        }
         if (other) this.guess(other.keyRange, `Edges carry only Choice, Default and Catch; "${other.key}" is ignored.`);
         if (choice || deflt || catcher) {
           if (isEnd && !st.plain) {
-            this.report('asl-transition-conflict', e.range, 'A Choice rule, Default or Catch must go to a state, not to an end marker.');
+            this.report('asl-transition-conflict', range, 'A Choice rule, Default or Catch must go to a state, not to an end marker.');
             continue;
           }
-          const target = to ?? endTarget(targetNode, e.range);
+          const target = to ?? endTarget(t, range);
           if (choice) {
             if (!isObject(choice.value)) this.report('asl-choice-without-rule', choice.valueRange, 'A Choice= value must be a rule object such as {"Variable":"$.x","NumericEquals":0}.');
-            else st.choices.push({ rule: choice.value, to: target, range: e.range });
+            else st.choices.push({ rule: choice.value, to: target, range: range });
           }
           if (deflt) {
-            if (st.default) this.report('asl-transition-conflict', e.range, `"${st.name}" has two Default edges; a Choice has one Default.`);
-            else st.default = { to: target, range: e.range };
+            if (st.default) this.report('asl-transition-conflict', range, `"${st.name}" has two Default edges; a Choice has one Default.`);
+            else st.default = { to: target, range: range };
           }
           if (catcher) {
             if (!isObject(catcher.value)) this.report('asl-invalid-state', catcher.valueRange, 'A Catch= value must be a catcher object such as {"ErrorEquals":["States.ALL"]}.');
-            else st.catches.push({ catcher: catcher.value, to: target, range: e.range });
+            else st.catches.push({ catcher: catcher.value, to: target, range: range });
           }
           continue;
         }
         // A plain edge.
         if (st.fields.Type === 'Choice') {
           if (!st.plain) {
-            this.report('asl-choice-without-rule', e.range, `The edge from Choice state "${st.name}" has no rule: add Choice={…} with the rule, or Default=true.`);
+            this.report('asl-choice-without-rule', range, `The edge from Choice state "${st.name}" has no rule: add Choice={…} with the rule, or Default=true.`);
             continue;
           }
           const label = (e.label ?? '').trim();
-          if (label === '' || /^(default|else|otherwise)$/i.test(label)) defaults.push({ to: to ?? endTarget(targetNode, e.range), range: e.range });
-          else labelled.push({ to: to ?? endTarget(targetNode, e.range), range: e.range, label });
+          if (label === '' || /^(default|else|otherwise)$/i.test(label)) defaults.push({ to: to ?? endTarget(t, range), range: range });
+          else labelled.push({ to: to ?? endTarget(t, range), range: range, label });
           continue;
         }
         if (st.plain) {
           // Read after the loop: several edges with a label make a decision (see decide).
-          plainOuts.push({ to, marker: isEnd ? targetNode : undefined, range: e.range, label: (e.label ?? '').trim() });
+          plainOuts.push({ to, marker: isEnd ? t : undefined, range: range, label: (e.label ?? '').trim() });
           continue;
         }
         if (isEnd) {
-          if (st.end) this.guess(e.range, `"${st.name}" has two edges to end markers; one End is enough.`);
-          st.end = e.range;
+          if (st.end) this.guess(range, `"${st.name}" has two edges to end markers; one End is enough.`);
+          st.end = range;
         } else if (!st.next) {
           st.next = to!;
-          st.nextRange = e.range;
+          st.nextRange = range;
         } else if (st.plain) {
-          st.forks.push({ to: to!, range: e.range });
+          st.forks.push({ to: to!, range: range });
         } else {
-          this.report('asl-transition-conflict', e.range, `"${st.name}" has a second plain edge: a state has one Next. Use a Parallel state to run steps side by side, or a Choice to pick one.`);
+          this.report('asl-transition-conflict', range, `"${st.name}" has a second plain edge: a state has one Next. Use a Parallel state to run steps side by side, or a Choice to pick one.`);
         }
       }
       if (st.plain && st.fields.Type !== 'Choice') this.plainTransitions(scope, st, plainOuts, endTarget);
       if (st.plain && st.fields.Type === 'Choice') this.inferChoice(st, labelled, defaults);
-      if (st.plain && st.fields.Type !== 'Choice' && st.fields.Type !== 'Succeed' && !st.next && !st.end && outs(node.id).length === 0) {
+      if (st.plain && st.fields.Type !== 'Choice' && st.fields.Type !== 'Succeed' && !st.next && !st.end && outStart === outEnd) {
         st.end = st.range;
         this.guess(st.range, `"${st.name}" has no outgoing edge: it ends the machine (End: true).`);
       }
@@ -456,7 +507,7 @@ class Converter {
         const type = st.fields.Type;
         const field = node.block.field ?? (type === 'Map' ? 'ItemProcessor' : 'Branches');
         const scopes = node.block.lanes.map((id) => {
-          const lane = this.idx.lane(id);
+          const lane = this.lanes.get(id);
           return this.buildScope(new Set([id]), lane ? lane.range : node.block!.range, false);
         });
         if (field !== 'Branches' && scopes.length > 1) {
@@ -466,7 +517,7 @@ class Converter {
       }
     }
 
-    this.inferLoops(scope, byNode, inScope);
+    this.inferLoops(scope, inScope);
     this.breakEndlessCycles(scope);
     this.dropUnreachable(scope);
     this.inferForks(scope);
@@ -493,11 +544,11 @@ class Converter {
    * "<name>?"); never a state with both Next and End. Otherwise the first edge is the Next (or End),
    * and further ones fork into a Parallel (inferForks).
    */
-  private plainTransitions(scope: VScope, st: VState, outs: PlainOut[], endTarget: (marker: DiagramNode, why: Range) => VState): void {
+  private plainTransitions(scope: VScope, st: VState, outs: PlainOut[], endTarget: (markerAt: number, why: Range) => VState): void {
     const isDefault = (label: string): boolean => label === '' || /^(default|else|otherwise)$/i.test(label);
     if (outs.length >= 2 && outs.some((o) => !isDefault(o.label))) {
       // The node's own step stays (a Task or Pass); the decision after it is a new Choice.
-      const choice = this.newState(this.uniqueName(`${st.name}?`), st.node, st.range, { Type: 'Choice' }, true);
+      const choice = this.newState(this.uniqueName(`${st.name}?`), st.at, st.range, { Type: 'Choice' }, true);
       scope.states.splice(scope.states.indexOf(st) + 1, 0, choice);
       st.next = choice;
       st.nextRange = st.range;
@@ -513,7 +564,7 @@ class Converter {
       return;
     }
     for (const o of outs) {
-      if (o.marker) {
+      if (o.marker !== undefined) {
         if (st.end || st.next) this.guess(o.range, st.end ? `"${st.name}" has two edges to end markers; one End is enough.` : `"${st.name}" already goes on to "${st.next!.name}"; the edge to an end marker is ignored.`);
         else st.end = o.range;
       } else if (st.end) {
@@ -537,9 +588,10 @@ class Converter {
       // execution whose input matches no rule runs on instead of going round a loop forever.
       // And of those, one that does not lead back to this node, so that an input without the
       // variable always reaches an end.
-      const rankOf = (v: VState): number => (v.node ? (this.rank.get(v.node.id) ?? Infinity) : Infinity);
-      const forward = labelled.filter((l) => rankOf(l.to) > rankOf(st));
-      const exits = forward.filter((l) => !(l.to.node && st.node && this.leadsTo(l.to.node.id, st.node.id)));
+      const forward = labelled.filter((l) => this.rankOf(l.to) > this.rankOf(st));
+      // There is an edge from this node to each target, so a target leads back to the node exactly
+      // when the two are on one cycle.
+      const exits = forward.filter((l) => !(l.to.at >= 0 && st.at >= 0 && this.graph.inOneCycle(this.graph.canon[l.to.at]!, this.graph.canon[st.at]!)));
       const d = defaults[0] ?? exits[exits.length - 1] ?? forward[forward.length - 1] ?? labelled[labelled.length - 1];
       if (d) {
         st.default = { to: d.to, range: d.range, inferred: !defaults[0] };
@@ -561,23 +613,12 @@ class Converter {
     }
   }
 
-  /** Whether the diagram's edges lead from node `from` to node `to`. */
-  private leadsTo(from: string, to: string): boolean {
-    const seen = new Set([from]);
-    const queue = [from];
-    for (let i = 0; i < queue.length; i++) {
-      const id = queue[i]!;
-      if (id === to) return true;
-      for (const e of this.idx.out(id)) if (!seen.has(e.to.node)) seen.add(e.to.node), queue.push(e.to.node);
-    }
-    return false;
-  }
-
   /** `loop [text] a … z` fragments become a Choice guard after z that goes back to a. */
-  private inferLoops(scope: VScope, byNode: Map<string, VState>, inScope: Set<string>): void {
+  private inferLoops(scope: VScope, inScope: (c: number) => boolean): void {
     for (const loop of this.diagram.loops) {
-      if (loop.nodes.length === 0 || !loop.nodes.every((id) => inScope.has(id))) continue;
-      const members = loop.nodes.map((id) => byNode.get(id)).filter((s): s is VState => s !== undefined);
+      const at = loop.nodes.map((id) => this.graph.indexOf(id));
+      if (at.length === 0 || !at.every(inScope)) continue;
+      const members = at.map((c) => this.stateAt[c]).filter((s): s is VState => s !== undefined);
       if (members.length === 0) continue;
       const first = members[0]!;
       const last = members[members.length - 1]!;
@@ -595,13 +636,13 @@ class Converter {
 
   private addLoopGuard(scope: VScope, loop: Loop, first: VState, last: VState): void {
     const name = this.uniqueName(loop.text.trim() || 'Repeat?');
-    const guard = this.newState(name, undefined, loop.range, { Type: 'Choice' }, true);
+    const guard = this.newState(name, -1, loop.range, { Type: 'Choice' }, true);
     guard.choices.push({ rule: guarded(REPEAT_VARIABLE, { Variable: REPEAT_VARIABLE, BooleanEquals: true }), to: first, range: loop.range });
     // After a Choice, the guard sits on the way taken when no rule matches (its Default).
     const afterChoice = last.fields.Type === 'Choice';
     let exit = afterChoice ? last.default?.to : last.next;
     if (!exit) {
-      exit = this.newState(this.uniqueName('Done'), undefined, loop.range, { Type: 'Succeed' }, true);
+      exit = this.newState(this.uniqueName('Done'), -1, loop.range, { Type: 'Succeed' }, true);
       scope.states.push(exit);
       last.end = undefined;
     }
@@ -622,7 +663,6 @@ class Converter {
    * documented `$.repeat` is true and otherwise ends in a Succeed "Done".
    */
   private breakEndlessCycles(scope: VScope): void {
-    const rankOf = (v: VState): number => (v.node ? (this.rank.get(v.node.id) ?? Infinity) : Infinity);
     // The states from which an ending state can be reached: a search backwards from the ending
     // states over reversed edges, linear in the scope (a fixed point over the list was quadratic on
     // a long chain: 50,000 nodes took five minutes).
@@ -642,10 +682,10 @@ class Converter {
     };
     let ending = canEnd();
     for (const st of [...scope.states]) {
-      if (!st.plain || !st.next || ending.has(st) || rankOf(st.next) > rankOf(st) || st.fields.Type === 'Choice') continue;
+      if (!st.plain || !st.next || ending.has(st) || this.rankOf(st.next) > this.rankOf(st) || st.fields.Type === 'Choice') continue;
       const back = st.next;
-      const guard = this.newState(this.uniqueName(`Repeat ${back.name}?`), undefined, st.nextRange ?? st.range, { Type: 'Choice' }, true);
-      const done = this.newState(this.uniqueName('Done'), undefined, st.range, { Type: 'Succeed' }, true);
+      const guard = this.newState(this.uniqueName(`Repeat ${back.name}?`), -1, st.nextRange ?? st.range, { Type: 'Choice' }, true);
+      const done = this.newState(this.uniqueName('Done'), -1, st.range, { Type: 'Succeed' }, true);
       guard.choices.push({ rule: guarded(REPEAT_VARIABLE, { Variable: REPEAT_VARIABLE, BooleanEquals: true }), to: back, range: guard.range });
       guard.default = { to: done, range: guard.range };
       st.next = guard;
@@ -707,7 +747,7 @@ class Converter {
         }
         const ordered = scope.states.filter((s) => members.includes(s));
         if (ordered.length === 0) {
-          const pass = this.newState(this.uniqueName(`${st.name} branch ${k + 1}`), undefined, t.range, { Type: 'Pass' }, true);
+          const pass = this.newState(this.uniqueName(`${st.name} branch ${k + 1}`), -1, t.range, { Type: 'Pass' }, true);
           pass.end = t.range;
           ordered.push(pass);
         }
@@ -718,7 +758,7 @@ class Converter {
       scope.states = scope.states.filter((s) => !taken.has(s));
       let parallel = st;
       if (st.fields.Type === 'Task') {
-        parallel = this.newState(this.uniqueName(`${st.name} (parallel)`), st.node, st.range, { Type: 'Parallel' }, true);
+        parallel = this.newState(this.uniqueName(`${st.name} (parallel)`), st.at, st.range, { Type: 'Parallel' }, true);
         scope.states.splice(scope.states.indexOf(st) + 1, 0, parallel);
         st.next = parallel;
       } else {
@@ -752,47 +792,50 @@ class Converter {
     }
   }
 
-  private register(path: JsonPath, range: Range): void {
-    if (range === NO_RANGE) return;
-    let node = this.paths;
-    for (const seg of path) {
-      node.children ??= new Map();
-      let next = node.children.get(seg);
-      if (!next) node.children.set(seg, (next = {}));
-      node = next;
-    }
-    node.range = range;
+  /** The trie node below `parent` for one path segment, made on first use. */
+  private child(parent: PathNode, seg: string | number): PathNode {
+    parent.children ??= new Map();
+    let node = parent.children.get(seg);
+    if (!node) parent.children.set(seg, (node = {}));
+    return node;
   }
 
-  private emitScope(scope: VScope, path: JsonPath): JsonObject {
-    this.register(path, scope.range);
+  /** Records where the value at `parent`/`seg` came from. */
+  private register(parent: PathNode, seg: string | number, range: Range): void {
+    if (range !== NO_RANGE) this.child(parent, seg).range = range;
+  }
+
+  private emitScope(scope: VScope, at: PathNode): JsonObject {
+    if (scope.range !== NO_RANGE) at.range = scope.range;
     const out: JsonObject = {};
     for (const [k, v] of Object.entries(scope.fields)) {
       setKey(out, k, v);
-      this.register([...path, k], scope.fieldRanges.get(k) ?? scope.startRange);
+      this.register(at, k, scope.fieldRanges.get(k) ?? scope.startRange);
     }
     if (scope.startAtVerbatim !== undefined) setKey(out, 'StartAt', scope.startAtVerbatim);
     else if (scope.startAt) out.StartAt = scope.startAt.name;
-    this.register([...path, 'StartAt'], scope.startRange);
+    this.register(at, 'StartAt', scope.startRange);
     const states: JsonObject = {};
-    for (const st of scope.states) setKey(states, st.name, this.emitState(st, [...path, 'States', st.name]));
+    const statesAt = this.child(at, 'States');
+    for (const st of scope.states) setKey(states, st.name, this.emitState(st, this.child(statesAt, st.name)));
     out.States = states;
     return out;
   }
 
-  private emitState(st: VState, path: JsonPath): JsonValue {
-    this.register(path, st.range);
+  private emitState(st: VState, at: PathNode): JsonValue {
+    if (st.range !== NO_RANGE) at.range = st.range;
     if (st.node && !this.stateNodes.has(st.name)) this.stateNodes.set(st.name, st.node.id);
     if (st.verbatim) return st.verbatim.value;
-    const out: JsonObject = {};
-    for (const [k, v] of Object.entries(st.fields)) setKey(out, k, v);
+    // The state's fields object was made for this state alone and is emitted once: it becomes the
+    // output (no copy per state).
+    const out = st.fields;
     if (st.node) {
-      for (const a of st.node.attributes) if (isAslKey(a.key)) this.register([...path, a.key], a.valueRange);
+      for (const a of st.node.attributes) if (isAslKey(a.key)) this.register(at, a.key, a.valueRange);
     }
     const derived = (key: string, value: JsonValue, range: Range): void => {
       if (Object.hasOwn(out, key)) this.report('asl-transition-conflict', range, `"${st.name}" has a ${key} field and an edge that also sets ${key}; keep one of them.`);
       setKey(out, key, value);
-      this.register([...path, key], range);
+      this.register(at, key, range);
     };
     if (st.next) derived('Next', st.next.name, st.nextRange ?? st.range);
     if (st.end) derived('End', true, st.end);
@@ -802,7 +845,8 @@ class Converter {
         st.choices.map((c) => ({ ...copy(c.rule), Next: c.to.name })),
         st.choices[0]!.range,
       );
-      st.choices.forEach((c, i) => this.register([...path, 'Choices', i], c.range));
+      const choicesAt = this.child(at, 'Choices');
+      st.choices.forEach((c, i) => this.register(choicesAt, i, c.range));
     }
     if (st.default) derived('Default', st.default.to.name, st.default.range);
     if (st.catches.length > 0) {
@@ -811,12 +855,15 @@ class Converter {
         st.catches.map((c) => ({ ...copy(c.catcher), Next: c.to.name })),
         st.catches[0]!.range,
       );
-      st.catches.forEach((c, i) => this.register([...path, 'Catch', i], c.range));
+      const catchAt = this.child(at, 'Catch');
+      st.catches.forEach((c, i) => this.register(catchAt, i, c.range));
     }
     if (st.block) {
       const { field, scopes } = st.block;
-      if (field === 'Branches') derived(field, scopes.map((s, i) => this.emitScope(s, [...path, field, i])), st.range);
-      else if (scopes[0]) derived(field, this.emitScope(scopes[0], [...path, field]), st.range);
+      if (field === 'Branches') {
+        const branchesAt = this.child(at, field);
+        derived(field, scopes.map((s, i) => this.emitScope(s, this.child(branchesAt, i))), st.range);
+      } else if (scopes[0]) derived(field, this.emitScope(scopes[0], this.child(at, field)), st.range);
     }
     return out;
   }
