@@ -62,6 +62,8 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
   const suggest = suggester(stateNames);
   const has = (n: JsonValue | undefined): boolean => typeof n === 'string' && Object.hasOwn(states, n);
   let broken = false;
+  // Until a nested scope adds its names, the set holds only this scope's (unique) keys: no lookup needed.
+  let fresh = names.size === 0;
 
   if (sm.StartAt === undefined) {
     report('asl-missing-transition', path, `The ${what} has no "StartAt": name the state it starts with.`);
@@ -91,7 +93,7 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
     if (name.length > MAX_STATE_NAME) {
       report('asl-name-too-long', sp(), `State name ${JSON.stringify(name.slice(0, 40))}… is ${name.length} characters long; AWS allows at most ${MAX_STATE_NAME}.`);
     }
-    if (names.has(name)) {
+    if (!fresh && names.has(name)) {
       report('asl-duplicate-state-name', sp(), `State name ${JSON.stringify(name)} is used twice in the state machine; state names must be unique, also across Parallel branches and Map processors.`);
     } else {
       names.add(name);
@@ -101,12 +103,12 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
       broken = true;
       continue;
     }
-    const quoted = JSON.stringify(name);
+    const q = (): string => JSON.stringify(name);
     const type = state.Type;
     if (typeof type !== 'string') {
-      report('asl-invalid-state', sp(), `State ${quoted} has ${type === undefined ? 'no "Type"' : `the Type ${describe(type)}`}; it must be one of ${STATE_TYPES.join(', ')}.`);
+      report('asl-invalid-state', sp(), `State ${q()} has ${type === undefined ? 'no "Type"' : `the Type ${describe(type)}`}; it must be one of ${STATE_TYPES.join(', ')}.`);
     } else if (!(STATE_TYPES as readonly string[]).includes(type)) {
-      report('asl-invalid-state', sp('Type'), `State ${quoted} has the unknown Type ${JSON.stringify(type)}; it must be one of ${STATE_TYPES.join(', ')}.`);
+      report('asl-invalid-state', sp('Type'), `State ${q()} has the unknown Type ${JSON.stringify(type)}; it must be one of ${STATE_TYPES.join(', ')}.`);
     }
     if (state.QueryLanguage !== undefined) checkLanguageValue(state, sp(), report);
     const to = (target: JsonValue): void => {
@@ -122,66 +124,72 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
       else missing(name, state.Default, sp('Default'), 'Default');
     }
     if (state.Choices !== undefined) {
-      if (!Array.isArray(state.Choices)) report('asl-invalid-state', sp('Choices'), `State ${quoted}: Choices must be an array of rules.`);
+      if (!Array.isArray(state.Choices)) report('asl-invalid-state', sp('Choices'), `State ${q()}: Choices must be an array of rules.`);
       else
         state.Choices.forEach((c, i) => {
-          if (!isObject(c)) return report('asl-invalid-state', sp('Choices', i), `State ${quoted}: Choices[${i}] is ${describe(c)}, not a rule object.`);
+          if (!isObject(c)) return report('asl-invalid-state', sp('Choices', i), `State ${q()}: Choices[${i}] is ${describe(c)}, not a rule object.`);
           if (c.Next === undefined) {
-            report('asl-missing-transition', sp('Choices', i), `State ${quoted}: Choices[${i}] has no "Next".`);
+            report('asl-missing-transition', sp('Choices', i), `State ${q()}: Choices[${i}] has no "Next".`);
             broken = true;
           } else if (has(c.Next)) to(c.Next);
           else missing(name, c.Next, sp('Choices', i, 'Next'), `Choices[${i}].Next`);
           if (!Object.keys(c).some((k) => k !== 'Next' && k !== 'Comment' && k !== 'Assign' && k !== 'Output')) {
-            report('asl-choice-without-rule', sp('Choices', i), `State ${quoted}: Choices[${i}] has no rule (Variable with a comparison, And/Or/Not, or Condition).`);
+            report('asl-choice-without-rule', sp('Choices', i), `State ${q()}: Choices[${i}] has no rule (Variable with a comparison, And/Or/Not, or Condition).`);
           }
         });
     }
     if (state.Catch !== undefined) {
-      if (!Array.isArray(state.Catch)) report('asl-invalid-state', sp('Catch'), `State ${quoted}: Catch must be an array of catchers.`);
+      if (!Array.isArray(state.Catch)) report('asl-invalid-state', sp('Catch'), `State ${q()}: Catch must be an array of catchers.`);
       else
         state.Catch.forEach((c, i) => {
-          if (!isObject(c)) return report('asl-invalid-state', sp('Catch', i), `State ${quoted}: Catch[${i}] is ${describe(c)}, not a catcher object.`);
+          if (!isObject(c)) return report('asl-invalid-state', sp('Catch', i), `State ${q()}: Catch[${i}] is ${describe(c)}, not a catcher object.`);
           if (c.Next === undefined) {
-            report('asl-missing-transition', sp('Catch', i), `State ${quoted}: Catch[${i}] has no "Next".`);
+            report('asl-missing-transition', sp('Catch', i), `State ${q()}: Catch[${i}] has no "Next".`);
             broken = true;
           } else if (has(c.Next)) to(c.Next);
           else missing(name, c.Next, sp('Catch', i, 'Next'), `Catch[${i}].Next`);
         });
-      checkAllLast(state, sp, quoted, 'Catch', report);
+      checkAllLast(state, sp, q, 'Catch', report);
     }
-    if (state.Retry !== undefined) checkAllLast(state, sp, quoted, 'Retry', report);
+    if (state.Retry !== undefined) checkAllLast(state, sp, q, 'Retry', report);
     if (type === 'Succeed' || type === 'Fail' || state.End === true) terminal[si] = 1;
     if (typeof type === 'string' && type !== 'Succeed' && type !== 'Fail' && type !== 'Choice' && state.Next === undefined && state.End !== true) {
-      report('asl-missing-transition', sp(), `State ${quoted} has neither "Next" nor "End": say where it goes, or end the ${what} with "End": true.`);
+      report('asl-missing-transition', sp(), `State ${q()} has neither "Next" nor "End": say where it goes, or end the ${what} with "End": true.`);
       broken = true;
     }
     if (state.Next !== undefined && state.End !== undefined) {
-      report('asl-transition-conflict', sp('End'), `State ${quoted} has both "Next" and "End": a state either goes on or ends; remove one of them.`);
+      report('asl-transition-conflict', sp('End'), `State ${q()} has both "Next" and "End": a state either goes on or ends; remove one of them.`);
     }
     if (type === 'Choice' && (!Array.isArray(state.Choices) || state.Choices.length === 0)) {
-      report('asl-invalid-state', sp(), `Choice state ${quoted} has no Choices; it needs at least one rule.`);
+      report('asl-invalid-state', sp(), `Choice state ${q()} has no Choices; it needs at least one rule.`);
     }
-    checkQueryLanguage(state, sp, quoted, typeof state.QueryLanguage === 'string' ? state.QueryLanguage : topLanguage, report);
+    checkQueryLanguage(state, sp, q, typeof state.QueryLanguage === 'string' ? state.QueryLanguage : topLanguage, report);
 
     // Nested scopes.
     if (type === 'Parallel') {
       if (!Array.isArray(state.Branches) || state.Branches.length === 0) {
-        report('asl-invalid-state', sp(), `Parallel state ${quoted} has no Branches.`);
+        report('asl-invalid-state', sp(), `Parallel state ${q()} has no Branches.`);
       } else {
         state.Branches.forEach((b, i) => {
           const bp = sp('Branches', i);
-          if (!isObject(b) || !isObject(b.States)) report('asl-invalid-state', bp, `Parallel state ${quoted}: Branches[${i}] is not a state machine (an object with StartAt and States).`);
-          else checkScope(b, bp, `branch ${i + 1} of ${quoted}`, topLanguage, names, report);
+          if (!isObject(b) || !isObject(b.States)) report('asl-invalid-state', bp, `Parallel state ${q()}: Branches[${i}] is not a state machine (an object with StartAt and States).`);
+          else {
+            checkScope(b, bp, `branch ${i + 1} of ${q()}`, topLanguage, names, report);
+            fresh = false;
+          }
         });
       }
     }
     if (type === 'Map') {
       const field = state.ItemProcessor !== undefined ? 'ItemProcessor' : state.Iterator !== undefined ? 'Iterator' : undefined;
-      if (field === undefined) report('asl-invalid-state', sp(), `Map state ${quoted} has no ItemProcessor (or legacy Iterator) to run for each item.`);
+      if (field === undefined) report('asl-invalid-state', sp(), `Map state ${q()} has no ItemProcessor (or legacy Iterator) to run for each item.`);
       else {
         const p = state[field];
-        if (!isObject(p) || !isObject(p.States)) report('asl-invalid-state', sp(field), `Map state ${quoted}: ${field} is not a state machine (an object with StartAt and States).`);
-        else checkScope(p, sp(field), `${field} of ${quoted}`, topLanguage, names, report);
+        if (!isObject(p) || !isObject(p.States)) report('asl-invalid-state', sp(field), `Map state ${q()}: ${field} is not a state machine (an object with StartAt and States).`);
+        else {
+          checkScope(p, sp(field), `${field} of ${q()}`, topLanguage, names, report);
+          fresh = false;
+        }
       }
     }
   }
@@ -239,37 +247,37 @@ function search(graph: Adjacency, roots: number[], count: number): Uint8Array {
   return seen;
 }
 
-function checkAllLast(state: JsonObject, sp: StatePath, quoted: string, field: 'Catch' | 'Retry', report: Report): void {
+function checkAllLast(state: JsonObject, sp: StatePath, q: () => string, field: 'Catch' | 'Retry', report: Report): void {
   const list = state[field];
   if (!Array.isArray(list)) return;
   const allAt = list.findIndex((c) => isObject(c) && Array.isArray(c.ErrorEquals) && c.ErrorEquals.includes('States.ALL'));
   if (allAt < 0) return;
   const entry = list[allAt] as JsonObject;
   if ((entry.ErrorEquals as JsonValue[]).length > 1) {
-    report('asl-catch-after-all', sp(field, allAt), `State ${quoted}: in ${field}[${allAt}], "States.ALL" must appear alone in ErrorEquals.`);
+    report('asl-catch-after-all', sp(field, allAt), `State ${q()}: in ${field}[${allAt}], "States.ALL" must appear alone in ErrorEquals.`);
   }
   if (allAt < list.length - 1) {
-    report('asl-catch-after-all', sp(field, allAt + 1), `State ${quoted}: ${field}[${allAt + 1}] comes after a ${field === 'Catch' ? 'catcher' : 'retrier'} for "States.ALL", so it can never apply; "States.ALL" must be last.`);
+    report('asl-catch-after-all', sp(field, allAt + 1), `State ${q()}: ${field}[${allAt + 1}] comes after a ${field === 'Catch' ? 'catcher' : 'retrier'} for "States.ALL", so it can never apply; "States.ALL" must be last.`);
   }
 }
 
-function checkQueryLanguage(state: JsonObject, sp: StatePath, quoted: string, language: string, report: Report): void {
+function checkQueryLanguage(state: JsonObject, sp: StatePath, q: () => string, language: string, report: Report): void {
   if (language === 'JSONata') {
     for (const f of JSONPATH_ONLY) {
-      if (state[f] !== undefined) report('asl-wrong-query-language', sp(f), `State ${quoted} uses JSONata, where ${f} does not exist (a JSONPath field); use ${jsonataFor(f)}, or set "QueryLanguage": "JSONPath" on the state.`);
+      if (state[f] !== undefined) report('asl-wrong-query-language', sp(f), `State ${q()} uses JSONata, where ${f} does not exist (a JSONPath field); use ${jsonataFor(f)}, or set "QueryLanguage": "JSONPath" on the state.`);
     }
     if (Array.isArray(state.Choices)) {
       state.Choices.forEach((c, i) => {
-        if (isObject(c) && c.Variable !== undefined) report('asl-wrong-query-language', sp('Choices', i), `State ${quoted} uses JSONata: Choices[${i}] needs a "Condition", not a JSONPath "Variable" rule.`);
+        if (isObject(c) && c.Variable !== undefined) report('asl-wrong-query-language', sp('Choices', i), `State ${q()} uses JSONata: Choices[${i}] needs a "Condition", not a JSONPath "Variable" rule.`);
       });
     }
   } else if (language === 'JSONPath') {
     for (const f of JSONATA_ONLY) {
-      if (state[f] !== undefined) report('asl-wrong-query-language', sp(f), `State ${quoted} uses JSONPath, where ${f} does not exist (a JSONata field); set "QueryLanguage": "JSONata" on the state or the machine.`);
+      if (state[f] !== undefined) report('asl-wrong-query-language', sp(f), `State ${q()} uses JSONPath, where ${f} does not exist (a JSONata field); set "QueryLanguage": "JSONata" on the state or the machine.`);
     }
     if (Array.isArray(state.Choices)) {
       state.Choices.forEach((c, i) => {
-        if (isObject(c) && c.Condition !== undefined) report('asl-wrong-query-language', sp('Choices', i), `State ${quoted} uses JSONPath: Choices[${i}] has a JSONata "Condition"; set "QueryLanguage": "JSONata" or write a Variable rule.`);
+        if (isObject(c) && c.Condition !== undefined) report('asl-wrong-query-language', sp('Choices', i), `State ${q()} uses JSONPath: Choices[${i}] has a JSONata "Condition"; set "QueryLanguage": "JSONata" or write a Variable rule.`);
       });
     }
   }

@@ -56,6 +56,8 @@ interface VState {
   node: DiagramNode | undefined;
   /** The node's index in the diagram's nodes, -1 for none. */
   at: number;
+  /** The state's index in its scope's list during a search (see reachable). */
+  slot: number;
   range: Range;
   fields: JsonObject;
   verbatim?: { value: JsonValue };
@@ -146,9 +148,16 @@ interface PlainOut {
 const REPEAT_VARIABLE = '$.repeat';
 const CHOICE_VARIABLE = '$.choice';
 
+/**
+ * Where a part of the output came from, as a trie of path segments. A scope's or a state's
+ * children are filled in when a lookup first passes through it (most conversions look up a few
+ * paths, or none, and a trie of every field of 100,000 states was a tenth of the time).
+ */
 interface PathNode {
   range?: Range;
   children?: Map<string | number, PathNode>;
+  scope?: VScope;
+  state?: VState;
 }
 
 class Converter {
@@ -213,7 +222,9 @@ class Converter {
       this.report('asl-not-state-machine', range, 'The diagram has no node that could become a state.');
       this.failed = true;
     }
-    return this.emitScope(scope, this.paths);
+    if (scope.range !== NO_RANGE) this.paths.range = scope.range;
+    this.paths.scope = scope;
+    return this.emitScope(scope);
   }
 
   locator(): Locator {
@@ -222,6 +233,7 @@ class Converter {
       let node: PathNode | undefined = this.paths;
       let best = node.range ?? NO_RANGE;
       for (const seg of path) {
+        this.fill(node);
         node = node.children?.get(seg);
         if (!node) break;
         if (node.range) best = node.range;
@@ -277,7 +289,7 @@ class Converter {
   /** A new state, made from the node at index `at` (or for it), or by inference (`at` -1). */
   private newState(name: string, at: number, range: Range, fields: JsonObject, plain: boolean): VState {
     const node = at >= 0 ? this.diagram.nodes[at] : undefined;
-    const st: VState = { name, node, at, range, fields, choices: [], catches: [], forks: [], plain };
+    const st: VState = { name, node, at, slot: -1, range, fields, choices: [], catches: [], forks: [], plain };
     const first = this.names.get(name);
     if (first && node) {
       this.report('asl-duplicate-state-name', range, `Two states are named "${name}"; state names must be unique in the whole state machine. Rename one of them.`, [
@@ -292,7 +304,10 @@ class Converter {
   /** Builds one scope from the nodes of the given lanes. */
   private buildScope(laneIds: Set<string>, range: Range, top: boolean): VScope {
     // Ties in rank (n1 and n01) keep source order, as a filter of all nodes would.
-    const order = [...laneIds].flatMap((l) => this.nodesByLane.get(l) ?? []).sort((a, b) => this.rank[a]! - this.rank[b]! || a - b);
+    const order = [...laneIds].flatMap((l) => this.nodesByLane.get(l) ?? []);
+    const before = (a: number, b: number): number => this.rank[a]! - this.rank[b]! || a - b;
+    // Most diagrams are already in rank order: check that in one pass before sorting.
+    if (order.some((x, k) => k > 0 && before(order[k - 1]!, x) > 0)) order.sort(before);
     const { graph, stateAt } = this;
     const mark = ++this.scopes;
     for (const i of order) this.scopeMark[graph.canon[i]!] = mark;
@@ -666,23 +681,14 @@ class Converter {
     // The states from which an ending state can be reached: a search backwards from the ending
     // states over reversed edges, linear in the scope (a fixed point over the list was quadratic on
     // a long chain: 50,000 nodes took five minutes).
-    const canEnd = (): Set<VState> => {
-      const before = new Map<VState, VState[]>();
-      for (const s of scope.states) {
-        for (const t of successors(s)) {
-          const list = before.get(t);
-          if (list) list.push(s);
-          else before.set(t, [s]);
-        }
-      }
-      const ok = new Set(scope.states.filter((s) => s.end || s.fields.Type === 'Succeed' || s.fields.Type === 'Fail' || s.verbatim));
-      const queue = [...ok];
-      for (let i = 0; i < queue.length; i++) for (const p of before.get(queue[i]!) ?? []) if (!ok.has(p)) ok.add(p), queue.push(p);
-      return ok;
+    const canEnd = (): Uint8Array => {
+      const ends: VState[] = [];
+      for (const s of scope.states) if (s.end || s.fields.Type === 'Succeed' || s.fields.Type === 'Fail' || s.verbatim) ends.push(s);
+      return reachable(scope.states, ends, true);
     };
     let ending = canEnd();
     for (const st of [...scope.states]) {
-      if (!st.plain || !st.next || ending.has(st) || this.rankOf(st.next) > this.rankOf(st) || st.fields.Type === 'Choice') continue;
+      if (!st.plain || !st.next || ending[st.slot] || this.rankOf(st.next) > this.rankOf(st) || st.fields.Type === 'Choice') continue;
       const back = st.next;
       const guard = this.newState(this.uniqueName(`Repeat ${back.name}?`), -1, st.nextRange ?? st.range, { Type: 'Choice' }, true);
       const done = this.newState(this.uniqueName('Done'), -1, st.range, { Type: 'Succeed' }, true);
@@ -699,11 +705,9 @@ class Converter {
   /** Plain nodes no transition leads to are left out (AWS rejects unreachable states); typed states stay and are reported. */
   private dropUnreachable(scope: VScope): void {
     if (!scope.startAt) return;
-    const reached = new Set<VState>([scope.startAt]);
-    const queue = [scope.startAt];
-    for (let i = 0; i < queue.length; i++) for (const n of successors(queue[i]!)) if (!reached.has(n)) reached.add(n), queue.push(n);
-    scope.states = scope.states.filter((s) => {
-      if (reached.has(s) || !s.plain) return true;
+    const reached = reachable(scope.states, [scope.startAt], false);
+    scope.states = scope.states.filter((s, k) => {
+      if (reached[k] || !s.plain) return true;
       this.guess(s.range, `"${s.name}" is not reachable from the start: it is left out of the state machine.`);
       return false;
     });
@@ -805,37 +809,73 @@ class Converter {
     if (range !== NO_RANGE) this.child(parent, seg).range = range;
   }
 
-  private emitScope(scope: VScope, at: PathNode): JsonObject {
-    if (scope.range !== NO_RANGE) at.range = scope.range;
-    const out: JsonObject = {};
-    for (const [k, v] of Object.entries(scope.fields)) {
-      setKey(out, k, v);
-      this.register(at, k, scope.fieldRanges.get(k) ?? scope.startRange);
+  /** A scope's or state's node waiting to be filled: a later registration of a key wins, as emitting does. */
+  private fill(at: PathNode): void {
+    const { scope, state } = at;
+    at.scope = at.state = undefined;
+    if (scope) {
+      for (const k of Object.keys(scope.fields)) this.register(at, k, scope.fieldRanges.get(k) ?? scope.startRange);
+      this.register(at, 'StartAt', scope.startRange);
+      const statesAt = this.child(at, 'States');
+      for (const st of scope.states) {
+        const node = this.child(statesAt, st.name);
+        if (st.range !== NO_RANGE) node.range = st.range;
+        node.state = st;
+      }
     }
+    if (state && !state.verbatim) {
+      const st = state;
+      if (st.node) for (const a of st.node.attributes) if (isAslKey(a.key)) this.register(at, a.key, a.valueRange);
+      if (st.next) this.register(at, 'Next', st.nextRange ?? st.range);
+      if (st.end) this.register(at, 'End', st.end);
+      if (st.choices.length > 0) {
+        this.register(at, 'Choices', st.choices[0]!.range);
+        const choicesAt = this.child(at, 'Choices');
+        st.choices.forEach((c, i) => this.register(choicesAt, i, c.range));
+      }
+      if (st.default) this.register(at, 'Default', st.default.range);
+      if (st.catches.length > 0) {
+        this.register(at, 'Catch', st.catches[0]!.range);
+        const catchAt = this.child(at, 'Catch');
+        st.catches.forEach((c, i) => this.register(catchAt, i, c.range));
+      }
+      if (st.block) {
+        const { field, scopes } = st.block;
+        const fieldAt = this.child(at, field);
+        if (field === 'Branches') {
+          scopes.forEach((b, i) => {
+            const branchAt = this.child(fieldAt, i);
+            if (b.range !== NO_RANGE) branchAt.range = b.range;
+            branchAt.scope = b;
+          });
+        }
+        else if (scopes[0]) fieldAt.scope = scopes[0];
+        // The block field's own range is the state's, also for a Map whose processor is that node.
+        if (st.range !== NO_RANGE) fieldAt.range = st.range;
+      }
+    }
+  }
+
+  private emitScope(scope: VScope): JsonObject {
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(scope.fields)) setKey(out, k, v);
     if (scope.startAtVerbatim !== undefined) setKey(out, 'StartAt', scope.startAtVerbatim);
     else if (scope.startAt) out.StartAt = scope.startAt.name;
-    this.register(at, 'StartAt', scope.startRange);
     const states: JsonObject = {};
-    const statesAt = this.child(at, 'States');
-    for (const st of scope.states) setKey(states, st.name, this.emitState(st, this.child(statesAt, st.name)));
+    for (const st of scope.states) setKey(states, st.name, this.emitState(st));
     out.States = states;
     return out;
   }
 
-  private emitState(st: VState, at: PathNode): JsonValue {
-    if (st.range !== NO_RANGE) at.range = st.range;
+  private emitState(st: VState): JsonValue {
     if (st.node && !this.stateNodes.has(st.name)) this.stateNodes.set(st.name, st.node.id);
     if (st.verbatim) return st.verbatim.value;
     // The state's fields object was made for this state alone and is emitted once: it becomes the
     // output (no copy per state).
     const out = st.fields;
-    if (st.node) {
-      for (const a of st.node.attributes) if (isAslKey(a.key)) this.register(at, a.key, a.valueRange);
-    }
     const derived = (key: string, value: JsonValue, range: Range): void => {
       if (Object.hasOwn(out, key)) this.report('asl-transition-conflict', range, `"${st.name}" has a ${key} field and an edge that also sets ${key}; keep one of them.`);
       setKey(out, key, value);
-      this.register(at, key, range);
     };
     if (st.next) derived('Next', st.next.name, st.nextRange ?? st.range);
     if (st.end) derived('End', true, st.end);
@@ -845,8 +885,6 @@ class Converter {
         st.choices.map((c) => ({ ...copy(c.rule), Next: c.to.name })),
         st.choices[0]!.range,
       );
-      const choicesAt = this.child(at, 'Choices');
-      st.choices.forEach((c, i) => this.register(choicesAt, i, c.range));
     }
     if (st.default) derived('Default', st.default.to.name, st.default.range);
     if (st.catches.length > 0) {
@@ -855,15 +893,11 @@ class Converter {
         st.catches.map((c) => ({ ...copy(c.catcher), Next: c.to.name })),
         st.catches[0]!.range,
       );
-      const catchAt = this.child(at, 'Catch');
-      st.catches.forEach((c, i) => this.register(catchAt, i, c.range));
     }
     if (st.block) {
       const { field, scopes } = st.block;
-      if (field === 'Branches') {
-        const branchesAt = this.child(at, field);
-        derived(field, scopes.map((s, i) => this.emitScope(s, this.child(branchesAt, i))), st.range);
-      } else if (scopes[0]) derived(field, this.emitScope(scopes[0], this.child(at, field)), st.range);
+      if (field === 'Branches') derived(field, scopes.map((s) => this.emitScope(s)), st.range);
+      else if (scopes[0]) derived(field, this.emitScope(scopes[0]), st.range);
     }
     return out;
   }
@@ -880,6 +914,54 @@ function edgeRange(e: Edge): Range {
 function copy(o: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(o)) if (k !== 'Next') setKey(out, k, v);
+  return out;
+}
+
+/**
+ * The states of `states` reachable from `roots` (1 at their index), following transitions, or with
+ * `backwards` the states that reach a root. Linear: each state's slot is its index here, so the
+ * graph is a pair of typed arrays rather than a Map of lists (a transition to a state of another
+ * scope, whose slot names some other state, is not followed).
+ */
+function reachable(states: VState[], roots: VState[], backwards: boolean): Uint8Array {
+  const n = states.length;
+  for (let k = 0; k < n; k++) states[k]!.slot = k;
+  const inHere = (t: VState): boolean => states[t.slot] === t;
+  const from: number[] = [];
+  const to: number[] = [];
+  const buffer: VState[] = [];
+  for (let k = 0; k < n; k++) {
+    for (const t of successorsInto(states[k]!, buffer)) {
+      if (!inHere(t)) continue;
+      from.push(backwards ? t.slot : k);
+      to.push(backwards ? k : t.slot);
+    }
+  }
+  const start = new Int32Array(n + 1);
+  for (const f of from) start[f + 1]!++;
+  for (let k = 0; k < n; k++) start[k + 1]! += start[k]!;
+  const fill = start.slice(0, n);
+  const targets = new Int32Array(to.length);
+  for (let e = 0; e < from.length; e++) targets[fill[from[e]!]!++] = to[e]!;
+  const seen = new Uint8Array(n);
+  const queue = new Int32Array(n);
+  let tail = 0;
+  for (const r of roots) if (inHere(r) && !seen[r.slot]) (seen[r.slot] = 1), (queue[tail++] = r.slot);
+  for (let head = 0; head < tail; head++) {
+    const k = queue[head]!;
+    for (let e = start[k]!; e < start[k + 1]!; e++) if (!seen[targets[e]!]) (seen[targets[e]!] = 1), (queue[tail++] = targets[e]!);
+  }
+  return seen;
+}
+
+/** A state's transitions' targets, written into `out` (cleared first) instead of a new array. */
+function successorsInto(s: VState, out: VState[]): VState[] {
+  out.length = 0;
+  if (s.next) out.push(s.next);
+  for (const f of s.forks) out.push(f.to);
+  for (const c of s.choices) out.push(c.to);
+  if (s.default) out.push(s.default.to);
+  for (const c of s.catches) out.push(c.to);
   return out;
 }
 
