@@ -62,8 +62,10 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
   const suggest = suggester(stateNames);
   const has = (n: JsonValue | undefined): boolean => typeof n === 'string' && Object.hasOwn(states, n);
   let broken = false;
-  // Until a nested scope adds its names, the set holds only this scope's (unique) keys: no lookup needed.
+  // Until a nested scope adds its names, the set holds only this scope's (unique) keys: no lookup
+  // needed. And a first scope without nested scopes needs no set at all.
   let fresh = names.size === 0;
+  const record = !fresh || stateNames.some((n) => isObject(states[n]) && (states[n].Type === 'Parallel' || states[n].Type === 'Map'));
 
   if (sm.StartAt === undefined) {
     report('asl-missing-transition', path, `The ${what} has no "StartAt": name the state it starts with.`);
@@ -95,7 +97,7 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
     }
     if (!fresh && names.has(name)) {
       report('asl-duplicate-state-name', sp(), `State name ${JSON.stringify(name)} is used twice in the state machine; state names must be unique, also across Parallel branches and Map processors.`);
-    } else {
+    } else if (record) {
       names.add(name);
     }
     if (!isObject(state)) {

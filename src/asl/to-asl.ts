@@ -304,7 +304,8 @@ class Converter {
   /** Builds one scope from the nodes of the given lanes. */
   private buildScope(laneIds: Set<string>, range: Range, top: boolean): VScope {
     // Ties in rank (n1 and n01) keep source order, as a filter of all nodes would.
-    const order = [...laneIds].flatMap((l) => this.nodesByLane.get(l) ?? []);
+    const order: number[] = [];
+    for (const l of laneIds) for (const i of this.nodesByLane.get(l) ?? []) order.push(i);
     const before = (a: number, b: number): number => this.rank[a]! - this.rank[b]! || a - b;
     // Most diagrams are already in rank order: check that in one pass before sorting.
     if (order.some((x, k) => k > 0 && before(order[k - 1]!, x) > 0)) order.sort(before);
@@ -319,7 +320,8 @@ class Converter {
     for (const i of order) {
       const node = this.diagram.nodes[i]!;
       const c = graph.canon[i]!;
-      const typed = node.attributes.some((a) => a.key === 'Type' || a.key === VERBATIM_VALUE);
+      let typed = false;
+      for (const a of node.attributes) if (a.key === 'Type' || a.key === VERBATIM_VALUE) typed = true;
       if (!typed && node.shape === 'circle') {
         let noIn = true;
         for (let k = graph.inStart[c]!; k < graph.inStart[c + 1]! && noIn; k++) if (inScope(graph.inSource[k]!)) noIn = false;
