@@ -2,7 +2,7 @@
 // Input: a parsed definition (any JSON value) and a Locator that turns a path in it into a range of
 // the text that explains it (the input file for from-asl and check, the `.fz` diagram for to-asl).
 // Output: diagnostics naming the state and the problem. No I/O.
-import { diagnostic, editDistance } from '../core/index.js';
+import { diagnostic, withinEditDistance } from '../core/index.js';
 import type { Diagnostic, DiagnosticCode, JsonValue } from '../core/index.js';
 import { JSONATA_ONLY, JSONPATH_ONLY, MAX_STATE_NAME, STATE_TYPES, isObject } from './fields.js';
 import { MAX_ASL_DEPTH, tooDeepPath } from './limits.js';
@@ -314,7 +314,8 @@ function suggester(names: string[]): (value: JsonValue | undefined) => string {
     let close = byLowerCase.get(value.toLowerCase().trim());
     if (close === undefined && value.length >= 4 && fuzzyLeft > 0) {
       fuzzyLeft--;
-      close = names.find((n) => Math.abs(n.length - value.length) <= 3 && editDistance(n, value) <= Math.max(1, Math.floor(value.length / 5)));
+      const max = Math.max(1, Math.floor(value.length / 5));
+      close = names.find((n) => Math.abs(n.length - value.length) <= 3 && withinEditDistance(n, value, max));
     }
     return close === undefined ? '' : ` (did you mean ${JSON.stringify(close)}?)`;
   };

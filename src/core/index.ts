@@ -172,10 +172,47 @@ export function coverRanges(a: Range, b: Range): Range {
   };
 }
 
+/**
+ * The diagnostics by start position, stable. A counting sort by line (then by character within a
+ * line), when the lines are not far more than the findings: sorting 50,000 findings with a
+ * comparator of nested positions was a tenth of a large conversion.
+ */
 export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
-  return [...diagnostics].sort((a, b) => comparePositions(a.range.start, b.range.start));
+  const n = diagnostics.length;
+  let maxLine = 0;
+  let ordered = true;
+  for (let i = 0; i < n; i++) {
+    const line = diagnostics[i]!.range.start.line;
+    if (line > maxLine) maxLine = line;
+    if (ordered && i > 0 && comparePositions(diagnostics[i - 1]!.range.start, diagnostics[i]!.range.start) > 0) ordered = false;
+  }
+  if (ordered) return [...diagnostics];
+  const byPosition = (a: Diagnostic, b: Diagnostic): number => comparePositions(a.range.start, b.range.start);
+  if (maxLine > 4 * n + 1024) return [...diagnostics].sort(byPosition);
+  const start = new Int32Array(maxLine + 2);
+  for (const d of diagnostics) start[d.range.start.line + 1]!++;
+  for (let l = 0; l <= maxLine; l++) start[l + 1]! += start[l]!;
+  const fill = start.slice(0, maxLine + 1);
+  const out = new Array<Diagnostic>(n);
+  for (const d of diagnostics) out[fill[d.range.start.line]!++] = d;
+  // Within a line, by character: an insertion sort for the usual few findings, a stable sort for many
+  // (a one-line file can hold thousands).
+  for (let l = 0; l <= maxLine; l++) {
+    if (start[l + 1]! - start[l]! > 16) {
+      const line = out.slice(start[l]!, start[l + 1]!).sort(byPosition);
+      for (let i = 0; i < line.length; i++) out[start[l]! + i] = line[i]!;
+      continue;
+    }
+    for (let i = start[l]! + 1; i < start[l + 1]!; i++) {
+      const d = out[i]!;
+      let j = i - 1;
+      while (j >= start[l]! && out[j]!.range.start.character > d.range.start.character) out[j + 1] = out[j]!, j--;
+      out[j + 1] = d;
+    }
+  }
+  return out;
 }
 
 export { applyEdits, offsetAt, positionAt, LineIndex } from './text.js';
 export { applyAllFixes } from './fix.js';
-export { editDistance } from './words.js';
+export { editDistance, withinEditDistance } from './words.js';

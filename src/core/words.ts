@@ -14,3 +14,26 @@ export function editDistance(a: string, b: string): number {
   }
   return row[b.length]!;
 }
+
+/**
+ * Whether two strings are at most `max` edits apart. The same rows as editDistance, given up as soon
+ * as a whole row exceeds `max` (a search over 100,000 state names compares most of them only briefly).
+ */
+export function withinEditDistance(a: string, b: string, max: number): boolean {
+  if (Math.abs(a.length - b.length) > max) return false;
+  const row = new Int32Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) row[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1));
+      diagonal = above;
+      if (row[j]! < best) best = row[j]!;
+    }
+    if (best > max) return false;
+  }
+  return row[b.length]! <= max;
+}
