@@ -4,18 +4,12 @@
 // diagnostics `flowlane check` gives and a preview that follows the edits.
 // Needs code-server, installed by /work/shared/tools/code-server-setup.sh DIR; the test runs only
 // when FLOWLANE_CODE_SERVER=DIR is set (it takes a minute; .ci/run installs code-server and sets it).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type Frame, type Page } from 'playwright-core';
+import { type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
-import { root } from '../server/harness.js';
-
-const dir = process.env['FLOWLANE_CODE_SERVER'];
-const bin = dir ? join(dir, 'node_modules', '.bin', 'code-server') : '';
-const enabled = !!dir && existsSync(bin);
+import { codeServerEnabled, startCodeServer, type CodeServer } from '../helpers/code-server.js';
 
 const PAYMENT_ASL = `{
   "Comment": "Charge a card, then ship",
@@ -31,53 +25,32 @@ const PAYMENT_ASL = `{
 }
 `;
 
-describe.runIf(enabled)('the extension in code-server', () => {
-  let server: ChildProcess;
-  let browser: Browser;
+describe.runIf(codeServerEnabled)('the extension in code-server', () => {
+  let vscode: CodeServer;
   let page: Page;
-  const port = 18000 + Math.floor(Math.random() * 1000);
   let folder = '';
   let logs = '';
 
   beforeAll(async () => {
-    const work = mkdtempSync(join(tmpdir(), 'flowlane-e2e-'));
-    logs = join(work, 'data', 'logs');
-    const ext = join(work, 'ext');
-    const data = join(work, 'data');
-    folder = join(work, 'ws');
-    mkdirSync(join(data, 'User'), { recursive: true });
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(data, 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'workbench.colorTheme': 'Default Dark Modern', 'telemetry.telemetryLevel': 'off' }));
-    // An ASL file with a mistake (a Next naming no state): the extension must check it as `flowlane check` does.
-    writeFileSync(join(folder, 'payment.asl.json'), PAYMENT_ASL);
-    writeFileSync(join(folder, 'refund.asl.yaml'), 'StartAt: Refund\nStates:\n  Refund:\n    Type: Pass\n    Next: Notify\n');
-    writeFileSync(join(folder, 'order.fz'), 'sales { # Sales\n  n1: circle label:"Start"\n  n2: rectangel label:"Take Order"\n  n1.handle(right) -> n2.handle(left)\n}\n');
-    execFileSync('npm', ['run', '--silent', 'package:extension'], { cwd: root, stdio: 'ignore' });
-    execFileSync(bin, ['--extensions-dir', ext, '--user-data-dir', data, '--install-extension', join(root, 'extension', 'flowlane.vsix')], { stdio: 'ignore' });
-    server = spawn(bin, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--extensions-dir', ext, '--user-data-dir', data, folder], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      try {
-        const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-        if (r.ok) break;
-      } catch {
-        // Not up yet.
-      }
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    // Open the file from the Explorer.
-    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 }).catch(() => undefined);
+    vscode = await startCodeServer({
+      name: 'flowlane-e2e',
+      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      files(ws) {
+        // An ASL file with a mistake (a Next naming no state): the extension must check it as `flowlane check` does.
+        writeFileSync(join(ws, 'payment.asl.json'), PAYMENT_ASL);
+        writeFileSync(join(ws, 'refund.asl.yaml'), 'StartAt: Refund\nStates:\n  Refund:\n    Type: Pass\n    Next: Notify\n');
+        writeFileSync(join(ws, 'order.fz'), 'sales { # Sales\n  n1: circle label:"Start"\n  n2: rectangel label:"Take Order"\n  n1.handle(right) -> n2.handle(left)\n}\n');
+      },
+    });
+    ({ page, folder, logs } = vscode);
     await page.screenshot({ path: join(tmpdir(), 'flowlane-e2e-start.png') });
+    // Open the file from the Explorer.
     await page.locator('.monaco-list-row', { hasText: 'order.fz' }).first().click();
     await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30_000 });
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    server?.kill();
+    await vscode?.close();
   });
 
   /** Every extension-host log line about flowlane that reports an error. */

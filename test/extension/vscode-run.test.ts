@@ -3,63 +3,38 @@
 // mock file beside the file it offers its test cases, without one it asks for the input as JSON;
 // the preview then shows the path (fz-visited, fz-failed) and the result is written out.
 // Runs only when FLOWLANE_CODE_SERVER=DIR is set (as test/extension/vscode-e2e.test.ts).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type Frame, type Page } from 'playwright-core';
+import { type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
-import { root } from '../server/harness.js';
+import { codeServerEnabled, startCodeServer, type CodeServer } from '../helpers/code-server.js';
+import { repoRoot as root } from '../helpers/paths.js';
 
-const dir = process.env['FLOWLANE_CODE_SERVER'];
-const bin = dir ? join(dir, 'node_modules', '.bin', 'code-server') : '';
-const enabled = !!dir && existsSync(bin);
 const fixtures = join(root, 'test', 'render', 'fixtures');
 
-describe.runIf(enabled)('FlowZap: Run Locally in code-server', () => {
-  let server: ChildProcess;
-  let browser: Browser;
+describe.runIf(codeServerEnabled)('FlowZap: Run Locally in code-server', () => {
+  let vscode: CodeServer;
   let page: Page;
-  const port = 19000 + Math.floor(Math.random() * 1000);
   let folder = '';
 
   beforeAll(async () => {
-    const work = mkdtempSync(join(tmpdir(), 'flowlane-e2e-run-'));
-    const ext = join(work, 'ext');
-    const data = join(work, 'data');
-    folder = join(work, 'ws');
-    mkdirSync(join(data, 'User'), { recursive: true });
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(data, 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off' }));
-    // order.fz with order.mock.json beside it (and the test cases' inputs in order.mock.expect.json).
-    copyFileSync(join(fixtures, 'trace-order.fz'), join(folder, 'order.fz'));
-    copyFileSync(join(fixtures, 'trace-order.mocks.json'), join(folder, 'order.mock.json'));
-    writeFileSync(join(folder, 'order.mock.expect.json'), JSON.stringify({ TestCases: { Paid: { input: { tries: 0 } }, Declined: { input: { tries: 0 } } } }));
-    // checkout.fz has no mock file: the command asks for the input.
-    copyFileSync(join(root, 'examples', 'feature-jsonata.fz'), join(folder, 'checkout.fz'));
-    execFileSync('npm', ['run', '--silent', 'package:extension'], { cwd: root, stdio: 'ignore' });
-    execFileSync(bin, ['--extensions-dir', ext, '--user-data-dir', data, '--install-extension', join(root, 'extension', 'flowlane.vsix')], { stdio: 'ignore' });
-    server = spawn(bin, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--extensions-dir', ext, '--user-data-dir', data, folder], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      try {
-        const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-        if (r.ok) break;
-      } catch {
-        // Not up yet.
-      }
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 }).catch(() => undefined);
+    vscode = await startCodeServer({
+      name: 'flowlane-e2e-run',
+      files(ws) {
+        // order.fz with order.mock.json beside it (and the test cases' inputs in order.mock.expect.json).
+        copyFileSync(join(fixtures, 'trace-order.fz'), join(ws, 'order.fz'));
+        copyFileSync(join(fixtures, 'trace-order.mocks.json'), join(ws, 'order.mock.json'));
+        writeFileSync(join(ws, 'order.mock.expect.json'), JSON.stringify({ TestCases: { Paid: { input: { tries: 0 } }, Declined: { input: { tries: 0 } } } }));
+        // checkout.fz has no mock file: the command asks for the input.
+        copyFileSync(join(root, 'examples', 'feature-jsonata.fz'), join(ws, 'checkout.fz'));
+      },
+    });
+    ({ page, folder } = vscode);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    server?.kill();
+    await vscode?.close();
   });
 
   async function command(title: string): Promise<void> {
