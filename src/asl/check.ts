@@ -2,7 +2,7 @@
 // Input: a parsed definition (any JSON value) and a Locator that turns a path in it into a range of
 // the text that explains it (the input file for from-asl and check, the `.fz` diagram for to-asl).
 // Output: diagnostics naming the state and the problem. No I/O.
-import { diagnostic, withinEditDistance } from '../core/index.js';
+import { compressedRows, diagnostic, reachableFrom, withinEditDistance } from '../core/index.js';
 import type { Diagnostic, DiagnosticCode, JsonValue } from '../core/index.js';
 import { JSONATA_ONLY, JSONPATH_ONLY, MAX_STATE_NAME, STATE_TYPES, isObject } from './fields.js';
 import { MAX_ASL_DEPTH, tooDeepPath } from './limits.js';
@@ -200,53 +200,19 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
   // Reachability from StartAt, and whether each reachable state can still reach an end.
   // Both are searches that visit each state and transition once (linear in the machine's size).
   const count = stateNames.length;
-  const forward = adjacency(count, edgeFrom, edgeTo);
-  const backward = adjacency(count, edgeTo, edgeFrom);
-  const reached = search(forward, [index.get(sm.StartAt)!], count);
+  const reached = reachableFrom(compressedRows(count, edgeFrom, edgeTo), [index.get(sm.StartAt)!], count);
   for (let i = 0; i < count; i++) {
     if (!reached[i]) report('asl-unreachable-state', [...statesPath, stateNames[i]!], `State ${JSON.stringify(stateNames[i]!)} is unreachable: no transition of the ${what} leads to it.`);
   }
   // A state can end when it is terminal or some transition leads to one that can: search backwards from the ends.
   const ends: number[] = [];
   for (let i = 0; i < count; i++) if (terminal[i]) ends.push(i);
-  const canEnd = search(backward, ends, count);
+  const canEnd = reachableFrom(compressedRows(count, edgeTo, edgeFrom), ends, count);
   const stuck = stateNames.filter((_, i) => reached[i] && !canEnd[i]);
   for (const name of stuck) {
     const loop = stuck.length > 1 ? ` (a cycle with no exit through ${stuck.slice(0, 5).map((s) => JSON.stringify(s)).join(', ')}${stuck.length > 5 ? ', …' : ''})` : '';
     report('asl-no-terminal', [...statesPath, name], `State ${JSON.stringify(name)} can never reach an end of the ${what}${loop}: add a transition to a Succeed or Fail state, or "End": true.`);
   }
-}
-
-/** Edges as compressed rows: the targets of state i are to[start[i]] … to[start[i + 1] - 1]. */
-interface Adjacency {
-  start: Int32Array;
-  to: Int32Array;
-}
-
-function adjacency(count: number, from: number[], to: number[]): Adjacency {
-  const start = new Int32Array(count + 1);
-  for (const f of from) start[f + 1]!++;
-  for (let i = 0; i < count; i++) start[i + 1]! += start[i]!;
-  const fill = start.slice(0, count);
-  const targets = new Int32Array(to.length);
-  for (let e = 0; e < from.length; e++) targets[fill[from[e]!]!++] = to[e]!;
-  return { start, to: targets };
-}
-
-/** The states reachable from `roots` (1 = reached), each state and edge visited once. */
-function search(graph: Adjacency, roots: number[], count: number): Uint8Array {
-  const seen = new Uint8Array(count);
-  const queue = new Int32Array(count);
-  let tail = 0;
-  for (const r of roots) if (!seen[r]) (seen[r] = 1), (queue[tail++] = r);
-  for (let head = 0; head < tail; head++) {
-    const s = queue[head]!;
-    for (let e = graph.start[s]!; e < graph.start[s + 1]!; e++) {
-      const t = graph.to[e]!;
-      if (!seen[t]) (seen[t] = 1), (queue[tail++] = t);
-    }
-  }
-  return seen;
 }
 
 function checkAllLast(state: JsonObject, sp: StatePath, q: () => string, field: 'Catch' | 'Retry', report: Report): void {

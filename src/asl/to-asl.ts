@@ -40,7 +40,7 @@
 // * States are listed in node-id order when every id is `n<number>` (FlowZap numbers ids in
 //   declaration order, and from-asl numbers them in `States` order even when it spreads the states
 //   over service lanes), otherwise in declaration order.
-import { diagnostic, sortDiagnostics } from '../core/index.js';
+import { compressedRows, diagnostic, reachableFrom, sortDiagnostics } from '../core/index.js';
 import type { Diagnostic, DiagnosticCode, JsonValue, Range, Result } from '../core/index.js';
 import { NO_RANGE, isAslKey } from '../model/query.js';
 import type { Attribute, Diagram, DiagramNode, Edge, Lane, Loop } from '../model/types.js';
@@ -939,21 +939,9 @@ function reachable(states: VState[], roots: VState[], backwards: boolean): Uint8
       to.push(backwards ? k : t.slot);
     }
   }
-  const start = new Int32Array(n + 1);
-  for (const f of from) start[f + 1]!++;
-  for (let k = 0; k < n; k++) start[k + 1]! += start[k]!;
-  const fill = start.slice(0, n);
-  const targets = new Int32Array(to.length);
-  for (let e = 0; e < from.length; e++) targets[fill[from[e]!]!++] = to[e]!;
-  const seen = new Uint8Array(n);
-  const queue = new Int32Array(n);
-  let tail = 0;
-  for (const r of roots) if (inHere(r) && !seen[r.slot]) (seen[r.slot] = 1), (queue[tail++] = r.slot);
-  for (let head = 0; head < tail; head++) {
-    const k = queue[head]!;
-    for (let e = start[k]!; e < start[k + 1]!; e++) if (!seen[targets[e]!]) (seen[targets[e]!] = 1), (queue[tail++] = targets[e]!);
-  }
-  return seen;
+  const slots: number[] = [];
+  for (const r of roots) if (inHere(r)) slots.push(r.slot);
+  return reachableFrom(compressedRows(n, from, to), slots, n);
 }
 
 /** A state's transitions' targets, written into `out` (cleared first) instead of a new array. */
@@ -968,13 +956,7 @@ function successorsInto(s: VState, out: VState[]): VState[] {
 }
 
 function successors(s: VState): VState[] {
-  const out: VState[] = [];
-  if (s.next) out.push(s.next);
-  for (const f of s.forks) out.push(f.to);
-  for (const c of s.choices) out.push(c.to);
-  if (s.default) out.push(s.default.to);
-  for (const c of s.catches) out.push(c.to);
-  return out;
+  return successorsInto(s, []);
 }
 
 /** Breadth-first distances from `from`, not passing through `avoid`. */

@@ -216,3 +216,4 @@ export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
 export { applyEdits, offsetAt, positionAt, LineIndex } from './text.js';
 export { applyAllFixes } from './fix.js';
 export { editDistance, withinEditDistance } from './words.js';
+export { compressedRows, reachableFrom, type CompressedRows } from './graph.js';
