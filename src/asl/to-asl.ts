@@ -688,10 +688,13 @@ class Converter {
       for (const s of scope.states) if (s.end || s.fields.Type === 'Succeed' || s.fields.Type === 'Fail' || s.verbatim) ends.push(s);
       return reachable(scope.states, ends, true);
     };
+    // Only a plain step back (to an earlier node) can close such a cycle: most scopes have none.
+    const backSteps = scope.states.filter((st) => st.plain && st.next && this.rankOf(st.next) <= this.rankOf(st) && st.fields.Type !== 'Choice');
+    if (backSteps.length === 0) return;
     let ending = canEnd();
-    for (const st of [...scope.states]) {
-      if (!st.plain || !st.next || ending[st.slot] || this.rankOf(st.next) > this.rankOf(st) || st.fields.Type === 'Choice') continue;
-      const back = st.next;
+    for (const st of backSteps) {
+      if (ending[st.slot]) continue;
+      const back = st.next!;
       const guard = this.newState(this.uniqueName(`Repeat ${back.name}?`), -1, st.nextRange ?? st.range, { Type: 'Choice' }, true);
       const done = this.newState(this.uniqueName('Done'), -1, st.range, { Type: 'Succeed' }, true);
       guard.choices.push({ rule: guarded(REPEAT_VARIABLE, { Variable: REPEAT_VARIABLE, BooleanEquals: true }), to: back, range: guard.range });
