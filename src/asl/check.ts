@@ -65,7 +65,12 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
   // Until a nested scope adds its names, the set holds only this scope's (unique) keys: no lookup
   // needed. And a first scope without nested scopes needs no set at all.
   let fresh = names.size === 0;
-  const record = !fresh || stateNames.some((n) => isObject(states[n]) && (states[n].Type === 'Parallel' || states[n].Type === 'Map'));
+  let record = !fresh;
+  for (const n of stateNames) {
+    const v = states[n];
+    if (record) break;
+    if (isObject(v) && (v.Type === 'Parallel' || v.Type === 'Map')) record = true;
+  }
 
   if (sm.StartAt === undefined) {
     report('asl-missing-transition', path, `The ${what} has no "StartAt": name the state it starts with.`);
@@ -113,17 +118,19 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
       report('asl-invalid-state', sp('Type'), `State ${q()} has the unknown Type ${JSON.stringify(type)}; it must be one of ${STATE_TYPES.join(', ')}.`);
     }
     if (state.QueryLanguage !== undefined) checkLanguageValue(state, sp(), report);
-    const to = (target: JsonValue): void => {
+    /** Records a transition to a state of the scope; false when the value names none. */
+    const to = (target: JsonValue): boolean => {
+      const t = typeof target === 'string' ? index.get(target) : undefined;
+      if (t === undefined) return false;
       edgeFrom.push(si);
-      edgeTo.push(index.get(target as string)!);
+      edgeTo.push(t);
+      return true;
     };
     if (state.Next !== undefined) {
-      if (has(state.Next)) to(state.Next);
-      else missing(name, state.Next, sp('Next'), 'Next');
+      if (!to(state.Next)) missing(name, state.Next, sp('Next'), 'Next');
     }
     if (state.Default !== undefined) {
-      if (has(state.Default)) to(state.Default);
-      else missing(name, state.Default, sp('Default'), 'Default');
+      if (!to(state.Default)) missing(name, state.Default, sp('Default'), 'Default');
     }
     if (state.Choices !== undefined) {
       if (!Array.isArray(state.Choices)) report('asl-invalid-state', sp('Choices'), `State ${q()}: Choices must be an array of rules.`);
@@ -133,8 +140,7 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
           if (c.Next === undefined) {
             report('asl-missing-transition', sp('Choices', i), `State ${q()}: Choices[${i}] has no "Next".`);
             broken = true;
-          } else if (has(c.Next)) to(c.Next);
-          else missing(name, c.Next, sp('Choices', i, 'Next'), `Choices[${i}].Next`);
+          } else if (!to(c.Next)) missing(name, c.Next, sp('Choices', i, 'Next'), `Choices[${i}].Next`);
           if (!Object.keys(c).some((k) => k !== 'Next' && k !== 'Comment' && k !== 'Assign' && k !== 'Output')) {
             report('asl-choice-without-rule', sp('Choices', i), `State ${q()}: Choices[${i}] has no rule (Variable with a comparison, And/Or/Not, or Condition).`);
           }
@@ -148,8 +154,7 @@ function checkScope(sm: JsonObject, path: JsonPath, what: string, topLanguage: s
           if (c.Next === undefined) {
             report('asl-missing-transition', sp('Catch', i), `State ${q()}: Catch[${i}] has no "Next".`);
             broken = true;
-          } else if (has(c.Next)) to(c.Next);
-          else missing(name, c.Next, sp('Catch', i, 'Next'), `Catch[${i}].Next`);
+          } else if (!to(c.Next)) missing(name, c.Next, sp('Catch', i, 'Next'), `Catch[${i}].Next`);
         });
       checkAllLast(state, sp, q, 'Catch', report);
     }
