@@ -172,6 +172,16 @@ describe('check and fmt take globs and directories', () => {
     expect(r.stderr).toMatch(/<stdin>:4:\d+: error: .*\[undefined-node\]/);
   });
 
+  test('check --fix - writes the text to standard output also when nothing is fixed (a pipe never empties the file)', () => {
+    for (const text of ['a { # A\n  n1: rectangle label:"x"\n}\n', 'a { # A\n  n1: rectangle label:"x"\n  n1.handle(right) -> n3.handle(left)\n}\n']) {
+      const r = run(['check', '--fix', '-'], text);
+      expect(r.stdout).toBe(text);
+    }
+    const broken = run(['check', '--fix', '-'], 'a { # A\n  n1: rectangle label:"x"\n  n1.handle(right) -> n3.handle(left)\n}\n');
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/<stdin>:3:\d+: error: .*\[undefined-node\]/);
+  });
+
   test('a file fixed by check --fix passes fmt --check', () => {
     const dir = tempDir();
     const file = join(dir, 'f.fz');

@@ -59,21 +59,20 @@ export function register(program: Command): void {
         let text = read.text;
         if (options.fix) {
           const fixed = applyAllFixes(text, (t) => check(t, read.name));
-          if (fixed.text !== text) {
-            if (file === '-') {
-              process.stdout.write(fixed.text);
+          // `check --fix - < a.fz > b.fz`: standard output is the file's new text, also when no fix applies.
+          if (file === '-') {
+            process.stdout.write(fixed.text);
+            text = fixed.text;
+          } else if (fixed.text !== text) {
+            try {
+              writeFileAtomic(file, fixed.text);
               text = fixed.text;
-            } else {
-              try {
-                writeFileAtomic(file, fixed.text);
-                text = fixed.text;
-                console.error(`${read.name}: applied ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'}`);
-              } catch (e) {
-                if (!(e instanceof CliIoError)) throw e;
-                // The findings below are those of the file as it still is.
-                console.error(`flowlane: ${e.message}`);
-                ioFailed = true;
-              }
+              console.error(`${read.name}: applied ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'}`);
+            } catch (e) {
+              if (!(e instanceof CliIoError)) throw e;
+              // The findings below are those of the file as it still is.
+              console.error(`flowlane: ${e.message}`);
+              ioFailed = true;
             }
           }
         }
