@@ -1,5 +1,5 @@
 // The esbuild plugin both browser builds share (scripts/build-browser.mjs, build-playground.mjs):
-// the four modules of the stages that need Node are swapped for their stand-ins in src/browser, and
+// the modules of the stages that need Node are swapped for their stand-ins in src/browser, and
 // the fallback fonts stay out of the bundle (loaded from flowlane-fonts.mjs beside it when a text
 // needs them). No source file of a stage knows about the browser.
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ export const STAND_INS = {
   'src/render/png.ts': 'src/browser/png.ts',
   'src/layout/elk-module.ts': 'src/browser/elk-module.ts',
   'src/parser/chevrotain.ts': 'src/browser/chevrotain.ts',
+  'src/run/hash.ts': 'src/browser/hash.ts',
 };
 
 export function standIns(root) {

@@ -3,6 +3,7 @@
 //   dist/playground/index.html, playground.css   the page (copied)
 //   dist/playground/playground.js                 the page's script: CodeMirror, the LSP client, the UI
 //   dist/playground/lsp/lsp-worker.js (+ chunks)  the language server (src/server) as a module worker
+//   dist/playground/lsp/run-worker.js             the Run panel's worker (src/playground/run-worker.ts)
 //   dist/playground/flowlane.mjs, flowlane-fonts.mjs  the browser build (as npm run build:browser
 //                                                 makes it), which the page imports at run time: it
 //                                                 lays out in its own worker, fonts loaded beside it
@@ -68,7 +69,8 @@ await esbuild.build({
 // which the playground never asks for) stays in chunks the worker never fetches.
 await esbuild.build({
   ...common,
-  entryPoints: { 'lsp-worker': join(root, 'src/server/web-worker.ts') },
+  // The Run panel's worker beside it: a run is the server's (src/server/run.ts), the same chunks.
+  entryPoints: { 'lsp-worker': join(root, 'src/server/web-worker.ts'), 'run-worker': join(root, 'src/playground/run-worker.ts') },
   format: 'esm',
   splitting: true,
   outdir: join(out, 'lsp'),

@@ -13,6 +13,7 @@ import { layout, layoutLimit } from '../layout/index.js';
 import type { LaidOutDiagram, LayoutDirection } from '../layout/types.js';
 import { DEFAULT_PNG_SCALE, renderPng, renderSvg, truncationWarnings } from '../render/index.js';
 import type { ThemeName } from '../render/index.js';
+import type { PathOverlay } from '../render/trace.js';
 
 /**
  * What every API function returns: the value and the diagnostics, with `ok` true when no diagnostic is
@@ -141,8 +142,8 @@ export async function layoutOf(input: string | Diagram, options: SourceOptions &
 }
 
 /** The second half of render, for SVG: the drawing of a laid-out diagram with render's options. */
-export function svgOf(laid: LaidOutDiagram, options: Pick<RenderOptions, 'id' | 'theme' | 'embedFont'> = {}): Rendered<string> {
-  const svg = renderSvg(laid, { id: options.id ?? 'fz', theme: options.theme ?? 'light', ...(options.embedFont === false ? { embedFont: false } : {}) });
+export function svgOf(laid: LaidOutDiagram, options: Pick<RenderOptions, 'id' | 'theme' | 'embedFont'> & { trace?: PathOverlay } = {}): Rendered<string> {
+  const svg = renderSvg(laid, { id: options.id ?? 'fz', theme: options.theme ?? 'light', ...(options.embedFont === false ? { embedFont: false } : {}), ...(options.trace ? { trace: options.trace } : {}) });
   return { output: svg, title: laid.title, description: laid.description };
 }
 

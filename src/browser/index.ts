@@ -15,3 +15,4 @@ export type { Diagram, DiagramNode, Edge, Lane, Loop } from '../model/index.js';
 export type { AslStateMachine, LaneMode, ToAslOptions } from '../asl/index.js';
 export type { LayoutDirection } from '../layout/types.js';
 export type { ThemeName } from '../render/index.js';
+export type { PathOverlay } from '../render/trace.js';

@@ -5,12 +5,18 @@ import { svgOf } from '../api/index.js';
 import type { Outcome, RenderOptions, Rendered } from '../api/index.js';
 import type { Diagram } from '../model/index.js';
 import { loadFallbacks } from '../layout/fonts.js';
+import type { PathOverlay } from '../render/trace.js';
 import { layoutSomewhere } from './worker.js';
 
 /** The render options of the browser: those of the library, SVG only (PNG is `renderPng`). */
 export interface BrowserRenderOptions extends Omit<RenderOptions, 'format' | 'scale'> {
   /** Lay out in a Web Worker (default true), when the bundle's script can be started as one. */
   worker?: boolean;
+  /**
+   * An execution's path to draw over the diagram (the playground's Run panel): visited nodes,
+   * taken edges, the failing node, as `flowlane render --trace` draws them.
+   */
+  trace?: PathOverlay;
 }
 
 /** render(), with the diagram's accessible title and description. */

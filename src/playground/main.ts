@@ -1,14 +1,16 @@
 // The playground page: the editor (editor.ts, talking to the language server in a Web Worker), the
 // live diagram drawn by the browser build (flowlane.mjs beside this script: layout in its own
-// worker, the SVG drawn here), the ASL JSON tab (the server's flowlane/toAsl), open/save, ASL
-// import (flowlane/fromAsl), SVG/PNG export, share by URL, light/dark. Nothing is sent anywhere:
-// every file the page loads is one of its own (index.html's Content-Security-Policy says so too).
+// worker, the SVG drawn here), the ASL JSON tab (the server's flowlane/toAsl), the Run panel
+// (run-panel.ts), open/save, ASL import (flowlane/fromAsl), SVG/PNG export, share by URL,
+// light/dark. Nothing is sent anywhere: every file the page loads is one of its own (index.html's
+// Content-Security-Policy says so too).
 import { render, renderPng } from '../browser/index.js';
 import type { LayoutDirection } from '../browser/index.js';
 import example from '../../examples/microservices.fz';
 import { createEditor, DOCUMENT_URI, type TokenLegend } from './editor.js';
 import { download, openFile, saveFile } from './files.js';
 import { LspClient } from './lsp-client.js';
+import { setupRunPanel } from './run-panel.js';
 import { fragmentOf, readFragment } from './share.js';
 
 const STORED_TEXT = 'flowlane-playground:text';
@@ -181,6 +183,7 @@ async function main(): Promise<void> {
   const tabs = [
     { tab: $('tab-diagram'), panel: $('diagram-panel') },
     { tab: $('tab-asl'), panel: $('asl-panel') },
+    { tab: $('tab-run'), panel: $('run-panel') },
   ];
   for (const { tab, panel } of tabs) {
     tab.addEventListener('click', () => {
@@ -191,6 +194,16 @@ async function main(): Promise<void> {
       if (panel.id === 'asl-panel') void showAsl();
     });
   }
+
+  // The Run panel: the path drawn over this text's diagram, with the page's theme and direction.
+  setupRunPanel({
+    text: () => text,
+    name: () => name,
+    async draw(overlay) {
+      const r = await render(text, { ...options(), id: 'fz-run', trace: overlay });
+      return r.ok ? { svg: r.value } : { error: r.diagnostics.find((d) => d.severity === 'error')?.message ?? 'the diagram has errors' };
+    },
+  });
 
   // Files.
   const load = async (fileName: string, content: string): Promise<void> => {

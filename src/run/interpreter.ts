@@ -180,7 +180,7 @@ class Execution {
       throw new StatesError('States.Runtime', `${what} is nested too deeply to be serialised as JSON.`);
     }
     // UTF-8 bytes: only count exactly when the text could be near the limit.
-    if (text.length * 3 > this.maxPayload && Buffer.byteLength(text, 'utf8') > this.maxPayload) {
+    if (text.length * 3 > this.maxPayload && utf8Length(text) > this.maxPayload) {
       throw new StatesError('States.DataLimitExceeded', `The size of ${what} exceeds the maximum number of bytes service limit (${this.maxPayload}).`);
     }
     return text;
@@ -664,7 +664,7 @@ class Execution {
     let cur: unknown[] = [];
     let bytes = 0;
     for (const item of items) {
-      const size = Buffer.byteLength(JSON.stringify(item), 'utf8');
+      const size = utf8Length(JSON.stringify(item));
       if (cur.length > 0 && (cur.length >= maxItems || bytes + size > maxBytes)) {
         out.push(batchInput === undefined ? { Items: cur } : { BatchInput: batchInput, Items: cur });
         cur = [];
@@ -829,3 +829,15 @@ async function raceTimeout(call: Promise<unknown>, seconds: number, name: string
   }
 }
 
+/** The UTF-8 length of a text, counted in place (no Buffer in a page, no encoded copy). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) (bytes += 4), i++;
+    else bytes += 3;
+  }
+  return bytes;
+}

@@ -2,7 +2,7 @@
 // documents them in "Intrinsic functions for JSONPath states". Input: the text of a `.$` value that calls
 // one, the data and scope its paths read. Output: the value, or a StatesError (`States.IntrinsicFailure`
 // for bad arguments, `States.Runtime` for a path that selects nothing).
-import { createHash } from 'node:crypto';
+import { HASH_ALGORITHMS, hashHex } from './hash.js';
 import { StatesError } from './errors.js';
 import { requirePath } from './jsonpath.js';
 import type { PathScope } from './jsonpath.js';
@@ -164,7 +164,18 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => Object.hasOwn(b as object, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-const HASHES: Record<string, string> = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+
+/** Base64 of a text's UTF-8 bytes (btoa takes one byte per character). */
+function utf8ToBase64(s: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(s)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** The text whose UTF-8 bytes a base64 string holds (bytes that are not UTF-8 become U+FFFD). */
+function base64ToUtf8(s: string): string {
+  return new TextDecoder().decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0)));
+}
 
 /** A version-4 UUID drawn from the run's seeded random source (so a run is reproducible). */
 export function seededUuid(random: () => number): string {
@@ -248,22 +259,22 @@ const FUNCTIONS: Record<string, Fn> = {
     count(args, 1, 1, env, name);
     const s = str(args[0], env, name);
     if (s.length > 10_000) throw fail(env.where, `${name}: the input is longer than 10,000 characters`);
-    return Buffer.from(s, 'utf8').toString('base64');
+    return utf8ToBase64(s);
   },
   'States.Base64Decode': (args, env, name) => {
     count(args, 1, 1, env, name);
     const s = str(args[0], env, name);
     if (s.length > 10_000) throw fail(env.where, `${name}: the input is longer than 10,000 characters`);
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw fail(env.where, `${name}: the input is not base64`);
-    return Buffer.from(s, 'base64').toString('utf8');
+    return base64ToUtf8(s);
   },
   'States.Hash': (args, env, name) => {
     count(args, 2, 2, env, name);
-    const algorithm = HASHES[str(args[1], env, name)];
-    if (!algorithm) throw fail(env.where, `${name}: the algorithm must be one of ${Object.keys(HASHES).join(', ')}`);
+    const algorithm = str(args[1], env, name);
+    if (!(HASH_ALGORITHMS as readonly string[]).includes(algorithm)) throw fail(env.where, `${name}: the algorithm must be one of ${HASH_ALGORITHMS.join(', ')}`);
     const data = typeof args[0] === 'string' ? args[0] : JSON.stringify(args[0]);
     if (data.length > 10_000) throw fail(env.where, `${name}: the input is longer than 10,000 characters`);
-    return createHash(algorithm).update(data, 'utf8').digest('hex');
+    return hashHex(algorithm, data)!;
   },
   'States.JsonMerge': (args, env, name) => {
     count(args, 3, 3, env, name);

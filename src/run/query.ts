@@ -3,7 +3,7 @@
 // errorOutput, context), plus the functions AWS adds ($partition, $range, $hash, $random, $uuid, $parse).
 // Input: a field value (any JSON, templates anywhere inside) and the bindings. Output: the value, or
 // `States.QueryEvaluationError` as AWS reports a failing or undefined expression.
-import { createHash } from 'node:crypto';
+import { HASH_ALGORITHMS, hashHex } from './hash.js';
 import jsonata from 'jsonata';
 import { StatesError } from './errors.js';
 import { mulberry32, seededUuid } from './intrinsics.js';
@@ -100,7 +100,6 @@ function normalise(v: unknown): unknown {
   return v;
 }
 
-const HASHES: Record<string, string> = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 
 function awsFunctions(env: QueryEnv): Record<string, unknown> {
   return {
@@ -120,9 +119,9 @@ function awsFunctions(env: QueryEnv): Record<string, unknown> {
       return out;
     },
     hash: (value: unknown, algorithm: string) => {
-      const a = HASHES[algorithm];
-      if (!a) throw new Error(`$hash: the algorithm must be one of ${Object.keys(HASHES).join(', ')}`);
-      return createHash(a).update(typeof value === 'string' ? value : JSON.stringify(value), 'utf8').digest('hex');
+      const digest = hashHex(algorithm, typeof value === 'string' ? value : JSON.stringify(value));
+      if (digest === undefined) throw new Error(`$hash: the algorithm must be one of ${HASH_ALGORITHMS.join(', ')}`);
+      return digest;
     },
     random: (seed?: number) => (seed === undefined ? env.random() : mulberry32(seed)()),
     uuid: () => seededUuid(env.random),

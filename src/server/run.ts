@@ -5,6 +5,7 @@
 // (invalid definition, unknown test case, a Task without a mock). Runs in the ASL worker thread.
 import type { Diagnostic } from '../core/index.js';
 import type { Diagram } from '../model/types.js';
+import type { PathOverlay } from '../render/trace.js';
 
 export interface RunParams {
   text: string;
@@ -37,7 +38,19 @@ function firstError(diagnostics: readonly Diagnostic[]): Diagnostic | undefined 
 
 const at = (d: Diagnostic): string => `line ${d.range.start.line + 1}, column ${d.range.start.character + 1}: ${d.message}`;
 
-export async function runDocument(p: RunParams): Promise<RunAnswer> {
+/** A run that started: its report, and its path mapped onto the diagram it ran. */
+export interface TracedRun {
+  answer: RunAnswer;
+  diagram: Diagram;
+  overlay: PathOverlay;
+}
+
+/**
+ * Runs the document's state machine and maps its path onto the diagram, without drawing: the
+ * server draws it with the Node renderer (runDocument), the playground's run worker posts it to the
+ * page, which draws it with the browser build.
+ */
+export async function runAndTrace(p: RunParams): Promise<TracedRun | { problem: string }> {
   const asl = await import('../asl/index.js');
   const run = await import('../run/index.js');
   let diagram: Diagram;
@@ -75,12 +88,18 @@ export async function runDocument(p: RunParams): Promise<RunAnswer> {
     throw e;
   }
   const { pathOverlay } = await import('../render/trace.js');
-  const { renderSvg } = await import('../language/stages.js');
   const names = asl.toAslWithLocator(diagram, { validate: false });
   const path = run.executedPath(definition, result.history).value;
-  const drawn = await renderSvg(diagram, { theme: p.theme ?? 'light', trace: pathOverlay(diagram, names.stateNodes, path) });
+  return { answer: run.runReport(result), diagram, overlay: pathOverlay(diagram, names.stateNodes, path) };
+}
+
+export async function runDocument(p: RunParams): Promise<RunAnswer> {
+  const traced = await runAndTrace(p);
+  if ('problem' in traced) return traced;
+  const { renderSvg } = await import('../language/stages.js');
+  const drawn = await renderSvg(traced.diagram, { theme: p.theme ?? 'light', trace: traced.overlay });
   return {
-    ...run.runReport(result),
+    ...traced.answer,
     ...(drawn.svg !== undefined ? { svg: drawn.svg } : { problem: `the path cannot be drawn (${drawn.error ?? 'no SVG'})` }),
   };
 }

@@ -308,6 +308,86 @@ describe('the playground', () => {
     }
   });
 
+  describe('the Run panel', () => {
+    const order = readFileSync(join(repoRoot, 'test', 'render', 'fixtures', 'trace-order.fz'), 'utf8');
+    const mocks = readFileSync(join(repoRoot, 'test', 'render', 'fixtures', 'trace-order.mocks.json'), 'utf8');
+    let context: BrowserContext;
+    let page: Page;
+
+    beforeAll(async () => {
+      context = await newContext();
+      page = await open(context);
+      await replaceText(page, order);
+      await page.click('#tab-run');
+    }, 120_000);
+    afterAll(async () => {
+      await context?.close();
+    });
+
+    const run = async (): Promise<string> => {
+      await page.click('#run-start');
+      // The panel re-enables Run once the result and its drawing are shown.
+      await page.waitForFunction(() => !document.getElementById('run-start')!.hasAttribute('disabled'), undefined, { timeout: 60_000 });
+      return (await page.textContent('#run-result')) ?? '';
+    };
+
+    test('a mock file with two test cases: pick one, Run, and the path is drawn; the other case takes another path', async () => {
+      await page.fill('#run-input', '{"tries": 0}');
+      await page.fill('#run-mocks', mocks);
+      expect(await page.$$eval('#run-case option', (os) => os.map((o) => o.textContent))).toEqual(['Paid', 'Declined']);
+      await page.selectOption('#run-case', { label: 'Paid' });
+      const paid = await run();
+      expect(paid).toContain('SUCCEEDED');
+      expect(paid).toContain('Charge Card');
+      const paidVisited = await page.$$eval('#run-diagram svg .fz-visited', (ns) => ns.map((n) => n.getAttribute('data-node') ?? n.textContent ?? ''));
+      expect(paidVisited.length).toBeGreaterThan(2);
+      expect(await page.locator('#run-diagram svg .fz-taken').count()).toBeGreaterThan(1);
+      expect(await page.locator('#run-diagram svg .fz-failed').count()).toBe(0);
+      await page.screenshot({ path: join(tmpdir(), 'flowlane-playground-run-paid.png') });
+
+      await page.selectOption('#run-case', { label: 'Declined' });
+      const declined = await run();
+      expect(declined).toContain('FAILED');
+      expect(declined).toContain('OrderFailed');
+      expect(await page.locator('#run-diagram svg .fz-failed').count()).toBeGreaterThan(0);
+      expect(await page.locator('#run-diagram svg [data-visits="3"]').count()).toBeGreaterThan(0);
+      const declinedVisited = await page.$$eval('#run-diagram svg .fz-visited', (ns) => ns.map((n) => n.getAttribute('data-node') ?? n.textContent ?? ''));
+      expect(declinedVisited).not.toEqual(paidVisited);
+      await page.screenshot({ path: join(tmpdir(), 'flowlane-playground-run-declined.png') });
+      // The Diagram tab keeps the plain drawing: the path is the Run panel's.
+      expect(await page.locator('#diagram svg .fz-visited').count()).toBe(0);
+    });
+
+    test('input that is not JSON gets its line and column, and nothing runs', async () => {
+      await page.fill('#run-input', '{\n  "tries": 0,\n  oops\n}');
+      const result = await run();
+      expect(result).toMatch(/input: line 3, column 3: /);
+      expect(await page.getAttribute('#run-result', 'data-status')).toBeNull();
+    });
+
+    test('a machine that would run for long is ended by Stop, and says so', async () => {
+      await page.fill('#run-input', '{}');
+      await page.fill('#run-mocks', '');
+      await replaceText(page, 'work { # Work\n  n1: rectangle label:"Busy" Type:"Pass" QueryLanguage:"JSONata" End:true Output:"{% $count($map([1..3000000], function($v){ $v * 2 })) %}"\n}\n');
+      await page.click('#run-start');
+      await page.waitForTimeout(1500);
+      expect(await page.textContent('#run-result')).toBe('running…');
+      await page.click('#run-stop');
+      await page.waitForFunction(() => /stopped/.test(document.getElementById('run-result')!.textContent ?? ''), undefined, { timeout: 5000 });
+      expect(await page.textContent('#run-result')).toContain('stopped: the run was ended before it finished');
+      expect(await page.isDisabled('#run-stop')).toBe(true);
+      expect(await page.isEnabled('#run-start')).toBe(true);
+    });
+
+    test('a Task without a mock says what to do instead of running', async () => {
+      await replaceText(page, order);
+      await page.fill('#run-input', '{"tries": 0}');
+      const result = await run();
+      expect(result).toMatch(/problem/);
+      expect(result).toMatch(/Charge Card/);
+    });
+  });
+
   test('no request left the page\'s own origin, and no script error', () => {
     expect(requested.length).toBeGreaterThan(5);
     expect(requested.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
