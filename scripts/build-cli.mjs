@@ -38,6 +38,9 @@ const distModules = {
         const name = outside.split('/').pop();
         contents = contents.split(`import('./${name}')`).join(`import(__flowlaneUrl(${JSON.stringify(outside)}))`);
       }
+      // An import() of a path known only at run time (those above, a run's handler module) goes to
+      // the loader's own import(): code compiled by vm.Script has none without an experimental option.
+      contents = contents.replace(/\bimport\((?!\s*['"`])/g, '__flowlaneImport(');
       contents = contents.split('import.meta.url').join(`__flowlaneUrl(${JSON.stringify(rel)})`);
       return { contents, loader: 'js' };
     });
@@ -78,7 +81,7 @@ const __flowlaneRequireFrom = (pkg, name) => require('node:module').createRequir
 const __flowlaneUrlIn = (pkg, rel) => require('node:url').pathToFileURL(require('node:path').join(require('node:path').dirname(require.resolve(pkg)), rel)).href;`;
 
 const result = await esbuild.build({
-  entryPoints: [join(dist, 'cli', 'bundle.js')],
+  entryPoints: [join(dist, 'cli', 'main.js')],
   outfile: join(dist, 'cli.cjs'),
   bundle: true,
   platform: 'node',

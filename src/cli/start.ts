@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { constants as vmConstants, Script } from 'node:vm';
+import { Script } from 'node:vm';
 
 const require = createRequire(import.meta.url);
 const bundle = fileURLToPath(new URL('../cli.cjs', import.meta.url));
@@ -88,10 +88,7 @@ function lateTiering(): void {
 async function start(): Promise<void> {
   lateTiering();
   const source = process.env['FLOWLANE_BUNDLE'] === '0' || bundleIsStale() ? undefined : readOr(() => readFileSync(bundle, 'utf8'), undefined);
-  // vm.Script can only let the bundle's import() calls (the fallback fonts, a run's handler modules)
-  // through Node's own loader from Node 20.12 on; before that, or without the bundle, the modules run.
-  const mainLoader = (vmConstants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  if (source === undefined || mainLoader === undefined || process.env['FLOWLANE_BUNDLE'] === '0') {
+  if (source === undefined) {
     await (await import('./main.js')).main();
     return;
   }
@@ -100,9 +97,10 @@ async function start(): Promise<void> {
   const listFile = cacheFile && `${cacheFile}.commands`;
   const cachedData = cacheFile ? readOr(() => readFileSync(cacheFile), undefined) : undefined;
   const covered = listFile ? readOr(() => readFileSync(listFile, 'utf8').split('\n'), []) : [];
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  // The bundle's import() calls of paths known at run time (the fallback fonts, a run's handler
+  // module) come here as __flowlaneImport (scripts/build-cli.mjs): a vm.Script has no import() of its own.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname, __flowlaneImport) {${source}\n})`, {
     filename: bundle,
-    importModuleDynamically: mainLoader as never,
     ...(cachedData ? { cachedData } : {}),
   });
   const command = commandOf(process.argv);
@@ -123,12 +121,13 @@ async function start(): Promise<void> {
     });
   }
   const module = { exports: {} as { main?: () => Promise<void> } };
-  (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: { exports: unknown }, f: string, d: string) => void)(
+  (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: { exports: unknown }, f: string, d: string, i: (url: string) => Promise<unknown>) => void)(
     module.exports,
     createRequire(bundle),
     module,
     bundle,
     dirname(bundle),
+    (url) => import(url),
   );
   await module.exports.main!();
 }
