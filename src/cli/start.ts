@@ -13,7 +13,7 @@
 // FLOWLANE_CACHE_DIR puts them elsewhere (both); FLOWLANE_BUNDLE=0 runs the ES modules instead.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
@@ -111,9 +111,11 @@ async function start(): Promise<void> {
         mkdirSync(dirname(cacheFile), { recursive: true });
         writeWhole(cacheFile, script.createCachedData());
         writeWhole(listFile, [...(accepted ? covered : []), command].join('\n'));
-        // Caches of earlier builds (another size or time of the bundle) are never read again.
+        // Caches of earlier builds (same Node, same flags, another bundle) are never read again.
+        const name = basename(cacheFile);
+        const sameRun = name.slice(0, name.lastIndexOf('-') + 1);
         for (const f of readdirSync(dirname(cacheFile))) {
-          if (/^cli-.*\.v8(\.commands)?$/.test(f) && !cacheFile.endsWith(`/${f.replace(/\.commands$/, '')}`)) rmSync(join(dirname(cacheFile), f), { force: true });
+          if (f.startsWith(sameRun) && /\.v8(\.commands)?$/.test(f) && f.replace(/\.commands$/, '') !== name) rmSync(join(dirname(cacheFile), f), { force: true });
         }
       } catch {
         // A cache that cannot be written only costs the next start its compile.

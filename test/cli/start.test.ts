@@ -118,11 +118,15 @@ describe('the code cache', () => {
     const path = join(cache, file!);
     const good = readFileSync(path).length;
     writeFileSync(path, Buffer.alloc(4096, 7));
-    writeFileSync(join(cache, 'cli-v0.0.0-x64-late-0000000000000000.v8'), 'old');
-    writeFileSync(join(cache, 'cli-v0.0.0-x64-late-0000000000000000.v8.commands'), 'render');
+    // Of an older build under the same Node and flags: removed. Another Node's: kept.
+    const older = file!.replace(/-[0-9a-f]{16}\.v8$/, '-0000000000000000.v8');
+    writeFileSync(join(cache, older), 'old');
+    writeFileSync(join(cache, `${older}.commands`), 'render');
+    writeFileSync(join(cache, 'cli-v0.0.0-x64-late-0000000000000000.v8'), 'other node');
     expect(renderExample('orchestration', { FLOWLANE_CACHE_DIR: cache })).toBe(clean);
     expect(readFileSync(path).length).toBeGreaterThan(good / 2);
-    expect(cliCaches(cache)).toEqual([file]);
+    expect(cliCaches(cache).sort()).toEqual([file, 'cli-v0.0.0-x64-late-0000000000000000.v8'].sort());
+    expect(existsSync(join(cache, `${older}.commands`))).toBe(false);
     expect(renderExample('orchestration', { FLOWLANE_CACHE_DIR: cache })).toBe(clean);
   });
 
