@@ -11,7 +11,7 @@
 // start compiles afresh; V8 rejects a cache that does not match the source, its version or its flags,
 // and a bad one is only compiled anew. FLOWLANE_CODE_CACHE=0 turns both caches off;
 // FLOWLANE_CACHE_DIR puts them elsewhere (both); FLOWLANE_BUNDLE=0 runs the ES modules instead.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,10 +45,11 @@ export function cliCachePath(source: string): string | undefined {
 }
 
 /**
- * In a clone, `tsc` alone rewrites dist/ but not the bundle: then the modules are newer and run.
- * (npm gives every file of an installed package the same time.)
+ * In a clone (src/ beside dist/), `tsc` alone rewrites dist/ but not the bundle: then the modules
+ * are newer and run. An installed package has no src/, and its files' times say nothing of the build.
  */
 function bundleIsStale(): boolean {
+  if (!existsSync(fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)))) return false;
   return readOr(() => statSync(fileURLToPath(new URL('./main.js', import.meta.url))).mtimeMs > statSync(bundle).mtimeMs, false);
 }
 
