@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The CLI runs compiled code: dist/ comes in the published package (built by `prepack`); in a clone, `npm run build` makes it.
-import '../dist/cli/main.js';
+import '../dist/cli/start.js';

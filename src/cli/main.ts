@@ -1,7 +1,8 @@
 // The `flowlane` command line. Input: argv. Output: files, stdout, exit code.
 // Each command lives in commands/<name>.ts and registers itself on the program. Only the command
 // being run is loaded (the renderer and the ASL validator take most of a cold start), so that
-// `flowlane check` in a docs pipeline or a pre-commit hook starts fast; `--help` loads them all.
+// `flowlane check` in a docs pipeline or a pre-commit hook starts fast. `--help` loads them all to
+// list them, so a command module imports its stages inside its action, not at its top.
 import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
@@ -40,32 +41,38 @@ const COMMANDS: { name: string; load: () => Promise<CommandModule>; needed?: (ar
   { name: 'test', load: () => import('./commands/test.js') },
 ];
 
-const program = new Command();
-program
-  .name('flowlane')
-  .description('FlowZap Code (.fz) diagrams as code: check, format, render, and convert to and from AWS Step Functions')
-  .version((createRequire(import.meta.url)('../../package.json') as { version: string }).version, '-v, --version', 'print the version')
-  .showHelpAfterError()
-  // Usage mistakes exit 2, like I/O failures; 1 is kept for problems found in the input.
-  .exitOverride()
-  .addHelpText('after', '\nExit codes: 0 ok, 1 problems found in the input, 2 usage errors (unknown option, bad value,\nmissing argument) and I/O failures.');
-
-try {
-  const args = process.argv.slice(2);
-  const name = args.find((a) => !a.startsWith('-'));
-  const known = COMMANDS.some((c) => c.name === name);
-  for (const command of COMMANDS) {
-    if (known && (command.name !== name || (command.needed && !command.needed(args)))) continue;
-    (await command.load()).register(program);
-  }
-  await program.parseAsync(process.argv);
-} catch (e) {
-  if (e instanceof CommanderError) {
-    // Commander has printed its message (or the help, or the version) already.
-    process.exitCode = e.exitCode === 0 ? 0 : 2;
-  } else {
-    // Commands report their own findings; anything that reaches here is a bug or an I/O failure.
-    console.error(`flowlane: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 2;
+/**
+ * Runs the command line on process.argv. No top-level await, and nothing runs on import, so that
+ * dist/cli.cjs (scripts/build-cli.mjs) can hold this module and a start-up snapshot can load it.
+ */
+export async function main(): Promise<void> {
+  const program = new Command();
+  program
+    .name('flowlane')
+    .description('FlowZap Code (.fz) diagrams as code: check, format, render, and convert to and from AWS Step Functions')
+    .version((createRequire(import.meta.url)('../../package.json') as { version: string }).version, '-v, --version', 'print the version')
+    .showHelpAfterError()
+    // Usage mistakes exit 2, like I/O failures; 1 is kept for problems found in the input.
+    .exitOverride()
+    .addHelpText('after', '\nExit codes: 0 ok, 1 problems found in the input, 2 usage errors (unknown option, bad value,\nmissing argument) and I/O failures.');
+  try {
+    const args = process.argv.slice(2);
+    const name = args.find((a) => !a.startsWith('-'));
+    const known = COMMANDS.some((c) => c.name === name);
+    for (const command of COMMANDS) {
+      if (known ? command.name !== name || (command.needed && !command.needed(args)) : command.needed) continue;
+      (await command.load()).register(program);
+    }
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has printed its message (or the help, or the version) already.
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+    } else {
+      // Commands report their own findings; anything that reaches here is a bug or an I/O failure.
+      console.error(`flowlane: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 2;
+    }
   }
 }
+

@@ -4,8 +4,8 @@
 // - Compiled through vm.Script with V8's code cache (Node 20 has no module compile cache): the cache,
 //   written after the first layout so that it holds the functions that layout compiled too, cuts
 //   ELK's load and first layout from about 0.25 to 0.14 s of CPU on a cold start. It lives in
-//   node_modules/.cache/flowlane beside elkjs; where that cannot be written (a read-only global
-//   install), every start compiles afresh, as before. V8 checks that a cache matches the source and
+//   node_modules/.cache/flowlane beside elkjs (or FLOWLANE_CACHE_DIR); where that cannot be written
+//   (a read-only global install), every start compiles afresh, as before. V8 checks that a cache matches the source and
 //   its own version and flags, and rejects it otherwise.
 // The only file system access of the layout stage. The extension's and the browser's bundles replace
 // this file (extension/build.mjs).
@@ -21,10 +21,12 @@ const source = readFileSync(file, 'utf8');
 
 function cachePath(): string | undefined {
   try {
-    // …/node_modules/elkjs/lib/elk-worker.min.js → …/node_modules/.cache/flowlane/
-    const modules = dirname(dirname(dirname(file)));
+    // FLOWLANE_CACHE_DIR, else …/node_modules/elkjs/lib/elk-worker.min.js → …/node_modules/.cache/flowlane/
+    const dir = process.env.FLOWLANE_CACHE_DIR || join(dirname(dirname(dirname(file))), '.cache', 'flowlane');
     const { size, mtimeMs } = statSync(file);
-    return join(modules, '.cache', 'flowlane', `elk-worker-${process.version}-${process.arch}-${size}-${Math.round(mtimeMs)}.v8`);
+    // The CLI runs V8 with a flag of its own (src/cli/start.ts), and V8 takes a cache only under the flags it was made with.
+    const tiering = process.env.FLOWLANE_V8_TIERING === 'late' ? '-late' : '';
+    return join(dir, `elk-worker-${process.version}-${process.arch}${tiering}-${size}-${Math.round(mtimeMs)}.v8`);
   } catch {
     return undefined;
   }

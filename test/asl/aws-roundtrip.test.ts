@@ -5,8 +5,7 @@
 // manifest marks as deliberately invalid in their source.
 import { describe, expect, test } from 'vitest';
 import { checkAslText } from '../../src/asl/index.js';
-import { convertFromAslText } from '../../src/cli/commands/from-asl.js';
-import { convertToAslText } from '../../src/cli/commands/to-asl.js';
+import { convertFromAslText, convertToAslText } from '../../src/cli/convert.js';
 import { formatDiagnostic } from '../../src/cli/io.js';
 import { corpusFiles, readCorpus, stateOrder } from './corpus-helpers.js';
 

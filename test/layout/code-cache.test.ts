@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { repoRoot } from '../helpers/paths.js';
 
-const cacheDir = join(repoRoot, 'node_modules', '.cache', 'flowlane');
+// A folder of its own (FLOWLANE_CACHE_DIR), so that the suites running beside it do not touch it.
+const cacheDir = mkdtempSync(join(tmpdir(), 'flowlane-elk-cache-'));
 const caches = (): string[] => (existsSync(cacheDir) ? readdirSync(cacheDir).filter((f) => f.startsWith('elk-worker-') && f.endsWith('.v8')) : []);
 
 function render(dir: string, env: Record<string, string> = {}): string {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'flowlane.js'), 'render', 'a.fz', '-o', 'a.svg'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'flowlane.js'), 'render', 'a.fz', '-o', 'a.svg'], { cwd: dir, encoding: 'utf8', env: { ...process.env, FLOWLANE_CACHE_DIR: cacheDir, ...env } });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return readFileSync(join(dir, 'a.svg'), 'utf8');

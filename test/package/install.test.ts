@@ -61,7 +61,7 @@ afterAll(() => {
 
 describe('the tarball', () => {
   test('holds what a user needs', () => {
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/flowlane.js', 'dist/index.js', 'dist/index.d.ts', 'dist/remark/index.js', 'dist/cli/main.js', 'dist/server/asl-worker.js', 'dist/browser/flowlane.mjs', 'dist/browser/flowlane.iife.js', 'dist/browser/flowlane-fonts.mjs', 'dist/browser/index.d.ts', 'assets/fonts/Inter-Regular.ttf', 'assets/fonts/Inter-SemiBold.ttf', 'assets/fonts/NotoSansSC-Regular.ttf', 'assets/fonts/NotoSansKR-Regular.ttf', 'assets/fonts/NotoSansHebrew-Regular.ttf', 'assets/fonts/NotoSansArabic-Regular.ttf', 'assets/fonts/NotoEmoji-Regular.ttf', 'dist/layout/font-data-fallback.js', 'dist/cli/commands/playground.js', ...PLAYGROUND_FILES]) {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/flowlane.js', 'dist/index.js', 'dist/index.d.ts', 'dist/remark/index.js', 'dist/cli/main.js', 'dist/cli/start.js', 'dist/cli.cjs', 'dist/server/asl-worker.js', 'dist/browser/flowlane.mjs', 'dist/browser/flowlane.iife.js', 'dist/browser/flowlane-fonts.mjs', 'dist/browser/index.d.ts', 'assets/fonts/Inter-Regular.ttf', 'assets/fonts/Inter-SemiBold.ttf', 'assets/fonts/NotoSansSC-Regular.ttf', 'assets/fonts/NotoSansKR-Regular.ttf', 'assets/fonts/NotoSansHebrew-Regular.ttf', 'assets/fonts/NotoSansArabic-Regular.ttf', 'assets/fonts/NotoEmoji-Regular.ttf', 'dist/layout/font-data-fallback.js', 'dist/cli/commands/playground.js', ...PLAYGROUND_FILES]) {
       expect(packed).toContain(f);
     }
   });
@@ -182,6 +182,19 @@ describe('the installed CLI', () => {
     } finally {
       await s.stop();
     }
+  });
+
+  test('starts from its one-file bundle, with a code cache in the project, drawing what the ES modules draw', () => {
+    // The commands above ran from dist/cli.cjs: its code cache (and ELK's) is in the project's node_modules.
+    const cacheDir = join(project, 'node_modules', '.cache', 'flowlane');
+    const files = readdirSync(cacheDir);
+    const cli = files.find((f) => /^cli-.*-late-[0-9a-f]{16}\.v8$/.test(f));
+    expect(cli, files.join(' ')).toBeDefined();
+    expect(readFileSync(join(cacheDir, `${cli!}.commands`), 'utf8').split('\n')).toEqual(expect.arrayContaining(['', 'render', 'check', 'fmt']));
+    expect(files.some((f) => /^elk-worker-.*-late-.*\.v8$/.test(f))).toBe(true);
+    expect(sh('npx flowlane render docs/order.fz -o bundled.svg').status).toBe(0);
+    expect(sh('FLOWLANE_BUNDLE=0 npx flowlane render docs/order.fz -o modules.svg').status).toBe(0);
+    expect(readFileSync(join(project, 'bundled.svg'), 'utf8')).toBe(readFileSync(join(project, 'modules.svg'), 'utf8'));
   });
 });
 

@@ -1,6 +1,6 @@
-// Global setup: compiles src/ to dist/ once before the suites run, because the CLI, language-server
-// and browser suites run the compiled program as a user does (a type error fails the whole run here),
-// and finds the Chromium the browser suites share.
+// Global setup: compiles src/ to dist/ (and bundles the CLI) once before the suites run, because the
+// CLI, language-server and browser suites run the compiled program as a user does (a type error fails
+// the whole run here), and finds the Chromium the browser suites share.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -13,6 +13,8 @@ export default async function setup(project: TestProject): Promise<void> {
       cwd: repoRoot,
       stdio: 'pipe',
     });
+    // The bin runs dist/cli.cjs, the command line in one file (scripts/build-cli.mjs), as `npm run build` makes it.
+    execFileSync('flock', ['/tmp/flowlane-build.lock', process.execPath, join(repoRoot, 'scripts', 'build-cli.mjs')], { cwd: repoRoot, stdio: 'pipe' });
   } catch (e) {
     const out = (e as { stdout?: Buffer }).stdout?.toString() ?? String(e);
     throw new Error(`the TypeScript build failed:\n${out}`);

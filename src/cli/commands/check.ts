@@ -1,7 +1,6 @@
 // `flowlane check FILE…|-`: reports every diagnostic; `--fix` applies every machine-applicable fix.
 import type { Command } from 'commander';
 import { applyAllFixes, type Diagnostic } from '../../core/index.js';
-import { parseDiagram } from '../../model/index.js';
 import { betweenFiles, CliIoError, diagnosticRecord, formatDiagnostic, readText, writeFileAtomic } from '../io.js';
 import { DIAGRAM_AND_ASL_FILES, expandInputs } from '../inputs.js';
 
@@ -20,7 +19,7 @@ export function registerChecker(test: (name: string) => boolean, check: TextChec
   checkers.unshift({ test, check });
 }
 
-function checkerFor(name: string): TextChecker {
+function checkerFor(name: string, parseDiagram: typeof import('../../model/index.js').parseDiagram): TextChecker {
   return checkers.find((c) => c.test(name))?.check ?? ((text) => parseDiagram(text).diagnostics);
 }
 
@@ -42,6 +41,8 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      // Imported here, not at the top: `flowlane --help` loads this module too.
+      const { parseDiagram } = await import('../../model/index.js');
       for (const file of inputs) {
         await betweenFiles();
         if (/\.(md|markdown|mdx)$/i.test(file)) {
@@ -55,7 +56,7 @@ export function register(program: Command): void {
           failed = true;
           continue;
         }
-        const check = checkerFor(read.name);
+        const check = checkerFor(read.name, parseDiagram);
         let text = read.text;
         if (options.fix) {
           const fixed = applyAllFixes(text, (t) => check(t, read.name));

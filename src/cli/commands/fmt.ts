@@ -1,6 +1,5 @@
 // `flowlane fmt FILE…`: prints the canonical text; `--write` rewrites in place; `--check` reports drift.
 import type { Command } from 'commander';
-import { formatText } from '../../print/index.js';
 import { betweenFiles, CliIoError, formatDiagnostic, readText, writeFileAtomic } from '../io.js';
 import { expandInputs } from '../inputs.js';
 
@@ -26,6 +25,8 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      // Imported here, not at the top: `flowlane --help` loads this module too.
+      const { formatText } = await import('../../print/index.js');
       for (const file of inputs) {
         await betweenFiles();
         const read = readText(file);

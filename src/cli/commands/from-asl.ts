@@ -5,9 +5,6 @@
 // written anyway, its errors as warnings and `// invalid:` comments above the offending states.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { fromAsl, loadAsl } from '../../asl/index.js';
-import type { Diagnostic } from '../../core/index.js';
-import { print } from '../../print/index.js';
 import { emitConversion, readText } from '../io.js';
 
 interface FromAslCliOptions {
@@ -15,20 +12,6 @@ interface FromAslCliOptions {
   lanes: 'single' | 'service';
   resource?: string;
   allowInvalid?: boolean;
-}
-
-/** The whole conversion, as the command runs it: `.fz` text, or the diagnostics that stop it. */
-export function convertFromAslText(
-  text: string,
-  name: string,
-  options: { lanes?: 'single' | 'service'; resource?: string; allowInvalid?: boolean } = {},
-): { text?: string; diagnostics: Diagnostic[] } {
-  const loaded = loadAsl(text, { name, ...(options.resource !== undefined ? { resource: options.resource } : {}) });
-  if (loaded.value.definition === undefined || loaded.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: loaded.diagnostics };
-  const converted = fromAsl(loaded.value.definition, { lanes: options.lanes ?? 'single', locate: loaded.value.locate, allowInvalid: options.allowInvalid === true });
-  const diagnostics = [...loaded.diagnostics, ...converted.diagnostics];
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  return { text: print(converted.value), diagnostics };
 }
 
 export function register(program: Command): void {
@@ -40,13 +23,14 @@ export function register(program: Command): void {
     .addOption(new Option('--lanes <mode>', 'single: one lane; service: one lane per AWS service the tasks call').choices(['single', 'service']).default('single'))
     .option('--resource <name>', 'in a template with several state machines, the logical id of the one to convert')
     .option('--allow-invalid', 'convert a definition AWS would reject anyway: its errors become warnings, the offending states get // invalid: comments')
-    .action((file: string, options: FromAslCliOptions) => {
+    .action(async (file: string, options: FromAslCliOptions) => {
       const read = readText(file);
       if (!read.ok) {
         console.error(`flowlane: ${read.message}`);
         process.exitCode = 1;
         return;
       }
+      const { convertFromAslText } = await import('../convert.js');
       emitConversion(read.name, convertFromAslText(read.text, read.name, options), options.output);
     });
 }

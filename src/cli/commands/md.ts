@@ -11,7 +11,6 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { MarkdownDiagnostic } from '../../markdown/index.js';
-import { findDiagramFences } from '../../markdown/find.js';
 import type { LayoutDirection, ThemeName } from '../../api/index.js';
 import { ensureDir, readText, writeFileAtomic } from '../io.js';
 import { relaunchFor } from '../relaunch.js';
@@ -43,7 +42,9 @@ function sameContent(path: string, content: string): boolean {
 }
 
 /** How many diagram fences the files hold: whether the run is worth a child Node with a smaller V8 pool (../relaunch.ts). */
-function diagramFenceCount(files: string[]): number {
+async function diagramFenceCount(files: string[]): Promise<number> {
+  // Imported here, not at the top: `flowlane --help` loads this module too.
+  const { findDiagramFences } = await import('../../markdown/find.js');
   let count = 0;
   for (const file of files) {
     // Standard input can be read once only; an unreadable file is reported when it is processed.
@@ -144,7 +145,7 @@ export function register(program: Command): void {
     .addOption(new Option('--theme <theme>', 'colour theme; auto follows prefers-color-scheme').choices(['light', 'dark', 'auto']).default('light'))
     .addOption(new Option('--direction <dir>', 'flow direction: right (lanes as rows) or down (lanes as columns)').choices(['right', 'down']).default('right'))
     .action(async (files: string[], options: MdCliOptions) => {
-      const relaunched = await relaunchFor(diagramFenceCount(files));
+      const relaunched = await relaunchFor(await diagramFenceCount(files));
       if (relaunched !== undefined) {
         process.exitCode = relaunched;
         return;

@@ -7,11 +7,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { checkAslText, loadAsl, toAsl } from '../../asl/index.js';
 import type { Diagnostic } from '../../core/index.js';
-import { parseDiagram } from '../../model/index.js';
 import type { Diagram } from '../../model/index.js';
-import { machineFor, machineNames, parseMockFile, runReport, RunSetupError, runStateMachine, taskResolver } from '../../run/index.js';
+// The stages (ASL, model, interpreter) are imported where they are used: `flowlane --help` loads this module too.
+import { RunSetupError } from '../../run/errors.js';
+import { machineFor, machineNames, parseMockFile, taskResolver } from '../../run/mocks.js';
 import type { MockFile, RunOptions, RunResult } from '../../run/index.js';
 import { ensureDir, formatDiagnostic, readText, writeFileAtomic } from '../io.js';
 
@@ -41,7 +41,9 @@ export class CommandFailure extends Error {
 }
 
 /** The definition of FILE, converted from `.fz` or read as ASL; diagnostics stop it with exit 1. */
-export function loadDefinition(file: string, stateMachine?: string): { definition: unknown; name: string; diagram?: Diagram } {
+export async function loadDefinition(file: string, stateMachine?: string): Promise<{ definition: unknown; name: string; diagram?: Diagram }> {
+  const { checkAslText, loadAsl, toAsl } = await import('../../asl/index.js');
+  const { parseDiagram } = await import('../../model/index.js');
   const read = readText(file);
   if (!read.ok) throw new CommandFailure(read.message, 1);
   const report = (diagnostics: Diagnostic[]): void => {
@@ -164,7 +166,7 @@ export async function prepareRun(file: string, options: RunCliOptions): Promise<
   const seed = options.seed === undefined ? 0 : Number(options.seed);
   if (!Number.isInteger(seed)) throw new CommandFailure(`--seed must be an integer, not "${options.seed}"`, 2);
   const input = parseInput(options);
-  const { definition, diagram } = loadDefinition(file, options.stateMachine);
+  const { definition, diagram } = await loadDefinition(file, options.stateMachine);
   const handlers = options.handlers !== undefined ? await loadHandlers(options.handlers) : undefined;
   let mocks: { file: MockFile; machine: string; testCase: string } | undefined;
   if (options.mockConfig !== undefined) {
@@ -197,6 +199,7 @@ export async function prepareRun(file: string, options: RunCliOptions): Promise<
 /** Runs a prepared machine; a setup problem met while running (a state without a mock) is exit 1. */
 export async function execute(prepared: PreparedRun): Promise<RunResult> {
   try {
+    const { runStateMachine } = await import('../../run/interpreter.js');
     return await runStateMachine(prepared.definition, prepared.options);
   } catch (e) {
     if (e instanceof RunSetupError) throw new CommandFailure(e.message, 1);
@@ -287,6 +290,7 @@ export function register(program: Command): void {
         const svg = options.svg !== undefined ? await pathSvg(prepared, result, file) : undefined;
         if (svg !== undefined) writeFileAtomic(options.svg!, svg);
         if (options.history !== undefined) writeFileAtomic(options.history, `${JSON.stringify({ events: result.history }, null, 2)}\n`);
+        const { runReport } = await import('../../run/index.js');
         process.stdout.write(options.format === 'json' ? `${JSON.stringify(runReport(result))}\n` : textReport(result));
         process.exitCode = 0;
       }),

@@ -9,9 +9,9 @@
 // Every field is optional: a case checks only what it states; a case without expectations passes when
 // its execution runs to an end.
 import type { Command } from 'commander';
-import { testCases } from '../../run/index.js';
 import type { RunResult } from '../../run/index.js';
-import { jsonEqual } from '../../run/intrinsics.js';
+// The interpreter is imported where it is used: `flowlane --help` loads this module too.
+import { testCases } from '../../run/mocks.js';
 import { CommandFailure, execute, guarded, prepareRun, readJsonFile, readMocks, mockMachine } from './run.js';
 import type { RunCliOptions } from './run.js';
 
@@ -45,7 +45,7 @@ function readExpectations(path: string): Record<string, Expectation> {
 }
 
 /** What differs between a result and its expectation, in words; empty when it matches. */
-export function mismatches(result: RunResult, expected: Expectation): string[] {
+export function mismatches(result: RunResult, expected: Expectation, jsonEqual: (a: unknown, b: unknown) => boolean): string[] {
   const out: string[] = [];
   const show = (v: unknown): string => {
     const t = JSON.stringify(v) ?? 'nothing';
@@ -77,6 +77,7 @@ export function register(program: Command): void {
         if (cases.length === 0) throw new CommandFailure(`${options.mockConfig}: no test cases for state machine "${machine}"`, 1);
         const expectPath = options.expect ?? options.mockConfig.replace(/(\.json)?$/i, '.expect.json');
         const expectations = readExpectations(expectPath);
+        const { jsonEqual } = await import('../../run/intrinsics.js');
         let failed = 0;
         for (const name of cases) {
           const expected = expectations[name] ?? {};
@@ -86,7 +87,7 @@ export function register(program: Command): void {
           let summary = '';
           try {
             const result = await execute(await prepareRun(file, runOptions));
-            problems = mismatches(result, expected);
+            problems = mismatches(result, expected, jsonEqual);
             summary = `${result.status}, ${result.states.length} state${result.states.length === 1 ? '' : 's'}`;
           } catch (e) {
             if (!(e instanceof CommandFailure) || e.exitCode !== 1) throw e;

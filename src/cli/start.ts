@@ -1,0 +1,138 @@
+// Starts the command line (bin/flowlane.js). Input: nothing (main.ts reads process.argv). Output:
+// main.ts run, from dist/cli.cjs when it is there, else from its ES modules.
+// Why: a cold start spent most of its time loading code, not running it (issue 11). dist/cli.cjs
+// (scripts/build-cli.mjs) holds main.ts and everything it imports in one file, so Node opens one
+// file instead of a few hundred; it is compiled through vm.Script with a V8 code cache (Node 20 has
+// no module compile cache), so the functions a command ran before are not parsed and compiled
+// again. The cache lives in node_modules/.cache/flowlane beside ELK's (src/layout/elk-module.ts),
+// named by Node's version and the bundle's content hash, and lists the commands whose runs it
+// holds: a run of a command it does not list writes it again at exit (V8 keeps what the old cache
+// held, so it grows to the commands in use). Where it cannot be written (a read-only install) every
+// start compiles afresh; V8 rejects a cache that does not match the source, its version or its flags,
+// and a bad one is only compiled anew. FLOWLANE_CODE_CACHE=0 turns both caches off;
+// FLOWLANE_CACHE_DIR puts them elsewhere (both); FLOWLANE_BUNDLE=0 runs the ES modules instead.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { Script } from 'node:vm';
+
+const require = createRequire(import.meta.url);
+const bundle = fileURLToPath(new URL('../cli.cjs', import.meta.url));
+
+/** The command a run's cache is kept for: its first word that is not an option ('' for --help and -v). */
+export function commandOf(argv: string[]): string {
+  return argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
+}
+
+/** '-late' under the CLI's V8 flag (see lateTiering): caches made under other flags are rejected. */
+function tieringTag(): string {
+  return process.env['FLOWLANE_V8_TIERING'] === 'late' ? '-late' : '';
+}
+
+/** The cache file of a bundle (named by its first line, the build's content hash), or undefined when there is no place for one. */
+export function cliCachePath(source: string): string | undefined {
+  const build = /^\/\/ flowlane-cli ([0-9a-f]+)\n/.exec(source)?.[1];
+  if (build === undefined) return undefined;
+  try {
+    // FLOWLANE_CACHE_DIR, else …/node_modules/elkjs/lib/elk-worker.min.js → …/node_modules/.cache/flowlane/ (the ELK cache's folder)
+    const dir = process.env['FLOWLANE_CACHE_DIR'] || join(dirname(dirname(dirname(require.resolve('elkjs/lib/elk-worker.min.js')))), '.cache', 'flowlane');
+    return join(dir, `cli-${process.version}-${process.arch}${tieringTag()}-${build}.v8`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * In a clone (src/ beside dist/), `tsc` alone rewrites dist/ but not the bundle: then the modules
+ * are newer and run. An installed package has no src/, and its files' times say nothing of the build.
+ */
+function bundleIsStale(): boolean {
+  if (!existsSync(fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)))) return false;
+  return readOr(() => statSync(fileURLToPath(new URL('./main.js', import.meta.url))).mtimeMs > statSync(bundle).mtimeMs, false);
+}
+
+function readOr<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+
+/** Writes a file whole or not at all (another process may write the same file at the same time). */
+function writeWhole(file: string, data: string | Buffer): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+/**
+ * V8 optimises a function (TurboFan) once it has run a set amount of bytecode. ELK's compiled Java
+ * is megamorphic: optimised that early, on little type feedback, much of it is thrown away and
+ * optimised again. Waiting eight times longer made a cold 50-node render 1.5 s -> 0.9 s and a cold
+ * 1,000-node one 7.9 s -> 4.4 s (bench/05-startup.bench.mjs; 2, 4 and 16 times were measured too).
+ * A flag changes what V8's code caches are made for, so the ELK cache is named for it too
+ * (FLOWLANE_V8_TIERING, which the batch workers and a relaunched child read). Whoever sets the
+ * budget already (on Node's command line or in NODE_OPTIONS) keeps theirs; FLOWLANE_V8_TIERING=0
+ * keeps V8's default.
+ */
+export const INTERRUPT_BUDGET = 8 * 67584;
+function lateTiering(): void {
+  if (process.env['FLOWLANE_V8_TIERING'] === '0') return;
+  if ([...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)].some((a) => /^--interrupt[-_]budget/.test(a))) return;
+  setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
+  process.env['FLOWLANE_V8_TIERING'] = 'late';
+}
+
+async function start(): Promise<void> {
+  lateTiering();
+  const source = process.env['FLOWLANE_BUNDLE'] === '0' || bundleIsStale() ? undefined : readOr(() => readFileSync(bundle, 'utf8'), undefined);
+  if (source === undefined) {
+    await (await import('./main.js')).main();
+    return;
+  }
+  const useCache = process.env['FLOWLANE_CODE_CACHE'] !== '0';
+  const cacheFile = useCache ? cliCachePath(source) : undefined;
+  const listFile = cacheFile && `${cacheFile}.commands`;
+  const cachedData = cacheFile ? readOr(() => readFileSync(cacheFile), undefined) : undefined;
+  const covered = listFile ? readOr(() => readFileSync(listFile, 'utf8').split('\n'), []) : [];
+  // The bundle's import() calls of paths known at run time (the fallback fonts, a run's handler
+  // module) come here as __flowlaneImport (scripts/build-cli.mjs): a vm.Script has no import() of its own.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname, __flowlaneImport) {${source}\n})`, {
+    filename: bundle,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  const command = commandOf(process.argv);
+  const accepted = cachedData !== undefined && !script.cachedDataRejected;
+  if (cacheFile && listFile && (!accepted || !covered.includes(command))) {
+    process.once('exit', () => {
+      try {
+        mkdirSync(dirname(cacheFile), { recursive: true });
+        writeWhole(cacheFile, script.createCachedData());
+        writeWhole(listFile, [...(accepted ? covered : []), command].join('\n'));
+        // Caches of earlier builds (same Node, same flags, another bundle) are never read again.
+        const name = basename(cacheFile);
+        const sameRun = name.slice(0, name.lastIndexOf('-') + 1);
+        for (const f of readdirSync(dirname(cacheFile))) {
+          if (f.startsWith(sameRun) && /\.v8(\.commands)?$/.test(f) && f.replace(/\.commands$/, '') !== name) rmSync(join(dirname(cacheFile), f), { force: true });
+        }
+      } catch {
+        // A cache that cannot be written only costs the next start its compile.
+      }
+    });
+  }
+  const module = { exports: {} as { main?: () => Promise<void> } };
+  (script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: { exports: unknown }, f: string, d: string, i: (url: string) => Promise<unknown>) => void)(
+    module.exports,
+    createRequire(bundle),
+    module,
+    bundle,
+    dirname(bundle),
+    (url) => import(url),
+  );
+  await module.exports.main!();
+}
+
+await start();

@@ -1,0 +1,171 @@
+// Cold start of the command line (src/cli/start.ts, scripts/build-cli.mjs): the bin runs the one-file
+// bundle dist/cli.cjs through a V8 code cache, under the CLI's later tiering. None of it may change
+// a byte of output: the bundle, its cache (absent, corrupt, unwritable) and the flag are checked
+// here against the ES modules run plainly. The real bin, real files, each test with its own cache folder.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { examplesDir, repoRoot } from '../helpers/paths.js';
+
+const bin = join(repoRoot, 'bin', 'flowlane.js');
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'flowlane-start-'));
+}
+
+function run(args: string[], env: Record<string, string>, cwd = repoRoot) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Renders an example to SVG and returns the bytes; stderr must stay empty. */
+function renderExample(name: string, env: Record<string, string>): string {
+  const out = join(tempDir(), `${name}.svg`);
+  const r = run(['render', join(examplesDir, `${name}.fz`), '-o', out], env);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return readFileSync(out, 'utf8');
+}
+
+const cliCaches = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => /^cli-.*\.v8$/.test(f)) : []);
+
+describe('the bundle', () => {
+  test('is built beside the modules and names its build on its first line', () => {
+    const source = readFileSync(join(repoRoot, 'dist', 'cli.cjs'), 'utf8');
+    expect(source).toMatch(/^\/\/ flowlane-cli [0-9a-f]{16}\n/);
+    // The packages the bin used to load one module at a time are inside it.
+    for (const inside of ['node_modules/chevrotain/', 'node_modules/commander/', 'node_modules/@svgdotjs/svg.js/', 'dist/layout/index.js', 'dist/parser/parser.js']) {
+      expect(source, inside).toContain(`// ${inside}`);
+    }
+    // The native PNG renderer and the 7 MB fallback fonts stay outside, loaded when needed.
+    expect(source).toContain('"@resvg/resvg-js"');
+    expect(source).not.toContain('// node_modules/@resvg/');
+    expect(source).not.toContain('// dist/layout/font-data-fallback.js');
+    // An import() of a run-time path goes to the loader's import(): a vm.Script has none of its own.
+    expect(source).not.toMatch(/[^\w$]import\(/);
+  });
+
+  test.each(['orchestration', 'feature-loops', 'lottery-zh'])('%s: the bundle, cached or not, draws the bytes the modules draw', (name) => {
+    const cache = tempDir();
+    const modules = renderExample(name, { FLOWLANE_BUNDLE: '0', FLOWLANE_CACHE_DIR: cache });
+    expect(cliCaches(cache)).toEqual([]);
+    expect(renderExample(name, { FLOWLANE_CACHE_DIR: cache })).toBe(modules);
+    expect(cliCaches(cache)).toHaveLength(1);
+    expect(renderExample(name, { FLOWLANE_CACHE_DIR: cache })).toBe(modules);
+    // V8's default tiering (the flag off) and no cache at all: the same bytes again.
+    expect(renderExample(name, { FLOWLANE_CACHE_DIR: cache, FLOWLANE_V8_TIERING: '0', FLOWLANE_CODE_CACHE: '0' })).toBe(modules);
+  });
+
+  test('PNG, the fallback fonts (imported from inside the bundle) and --help work from it as from the modules', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'zh.fz'), 'a { # 订单\n  n1: circle label:"开始"\n  n2: rectangle label:"处理订单"\n  n1.handle(right) -> n2.handle(left)\n}\n');
+    const cache = tempDir();
+    for (const env of [{ FLOWLANE_BUNDLE: '0' }, {}]) {
+      const tag = env.FLOWLANE_BUNDLE ?? '1';
+      expect(run(['render', 'zh.fz', '-o', `zh-${tag}.svg`], { ...env, FLOWLANE_CACHE_DIR: cache }, dir)).toMatchObject({ code: 0, stderr: '' });
+      expect(run(['render', 'zh.fz', '--format', 'png', '-o', `zh-${tag}.png`], { ...env, FLOWLANE_CACHE_DIR: cache }, dir)).toMatchObject({ code: 0, stderr: '' });
+    }
+    expect(readFileSync(join(dir, 'zh-1.svg'), 'utf8')).toBe(readFileSync(join(dir, 'zh-0.svg'), 'utf8'));
+    // The Han characters come from the fallback face: its subset is embedded.
+    expect(readFileSync(join(dir, 'zh-1.svg'), 'utf8')).toMatch(/Noto Sans SC|font-face[\s\S]*font-face/);
+    expect(readFileSync(join(dir, 'zh-1.png')).equals(readFileSync(join(dir, 'zh-0.png')))).toBe(true);
+    const help = run(['--help'], { FLOWLANE_CACHE_DIR: cache });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe(run(['--help'], { FLOWLANE_BUNDLE: '0' }).stdout);
+    expect(help.stdout).toMatch(/render \[options\] <files\.\.\.>/);
+  });
+
+  test('a handler module of `run` is imported from inside the bundle', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'm.asl.json'), JSON.stringify({ StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:greet', End: true } } }));
+    writeFileSync(join(dir, 'handlers.mjs'), 'export const Call = (input) => ({ hello: input.name });\n');
+    const r = run(['run', 'm.asl.json', '--handlers', 'handlers.mjs', '--input', '{"name":"Ada"}', '--format', 'json'], { FLOWLANE_CACHE_DIR: tempDir() }, dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'SUCCEEDED', output: { hello: 'Ada' } });
+  });
+});
+
+describe('the code cache', () => {
+  test('is written at the end of a cold start, read by the next, and grows by the commands run', () => {
+    const cache = tempDir();
+    const small = join(tempDir(), 'a.fz');
+    writeFileSync(small, 'a { # A\n  n1: circle label:"Start"\n  n2: circle label:"End"\n  n1.handle(right) -> n2.handle(left)\n}\n');
+    expect(run(['check', small], { FLOWLANE_CACHE_DIR: cache })).toMatchObject({ code: 0, stderr: '' });
+    const [file] = cliCaches(cache);
+    expect(file).toMatch(/^cli-v\d+\.\d+\.\d+-[a-z0-9]+-late-[0-9a-f]{16}\.v8$/);
+    const path = join(cache, file!);
+    expect(readFileSync(`${path}.commands`, 'utf8')).toBe('check');
+    const written = statSync(path).mtimeMs;
+    // Accepted and already holding `check`: not written again.
+    expect(run(['check', small], { FLOWLANE_CACHE_DIR: cache })).toMatchObject({ code: 0, stderr: '' });
+    expect(statSync(path).mtimeMs).toBe(written);
+    // A command it does not hold yet: written again, with both.
+    expect(run(['fmt', '--check', small], { FLOWLANE_CACHE_DIR: cache })).toMatchObject({ code: 0, stderr: '' });
+    expect(readFileSync(`${path}.commands`, 'utf8').split('\n')).toEqual(['check', 'fmt']);
+    expect(readdirSync(cache).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    // The ELK cache sits beside it, named for the CLI's V8 flag.
+    expect(run(['render', small, '-o', join(tempDir(), 'a.svg')], { FLOWLANE_CACHE_DIR: cache }).code).toBe(0);
+    expect(readdirSync(cache).filter((f) => /^elk-worker-.*-late-.*\.v8$/.test(f))).toHaveLength(1);
+  });
+
+  test('a corrupt cache changes nothing and is replaced; one of an older build is removed', () => {
+    const cache = tempDir();
+    const clean = renderExample('orchestration', { FLOWLANE_CACHE_DIR: cache });
+    const [file] = cliCaches(cache);
+    const path = join(cache, file!);
+    const good = readFileSync(path).length;
+    writeFileSync(path, Buffer.alloc(4096, 7));
+    // Of an older build under the same Node and flags: removed. Another Node's: kept.
+    const older = file!.replace(/-[0-9a-f]{16}\.v8$/, '-0000000000000000.v8');
+    writeFileSync(join(cache, older), 'old');
+    writeFileSync(join(cache, `${older}.commands`), 'render');
+    writeFileSync(join(cache, 'cli-v0.0.0-x64-late-0000000000000000.v8'), 'other node');
+    expect(renderExample('orchestration', { FLOWLANE_CACHE_DIR: cache })).toBe(clean);
+    expect(readFileSync(path).length).toBeGreaterThan(good / 2);
+    expect(cliCaches(cache).sort()).toEqual([file, 'cli-v0.0.0-x64-late-0000000000000000.v8'].sort());
+    expect(existsSync(join(cache, `${older}.commands`))).toBe(false);
+    expect(renderExample('orchestration', { FLOWLANE_CACHE_DIR: cache })).toBe(clean);
+  });
+
+  test('where it cannot be written (a read-only install), every start compiles afresh, silently', () => {
+    const blocked = join(tempDir(), 'a-file');
+    writeFileSync(blocked, '');
+    // A folder inside a file can never be created, whoever runs the test (root ignores permissions).
+    const cache = join(blocked, 'cache');
+    const clean = renderExample('orchestration', { FLOWLANE_BUNDLE: '0', FLOWLANE_CODE_CACHE: '0' });
+    expect(renderExample('orchestration', { FLOWLANE_CACHE_DIR: cache })).toBe(clean);
+    expect(renderExample('orchestration', { FLOWLANE_CACHE_DIR: cache })).toBe(clean);
+  });
+});
+
+describe('--help and -v load no stage', () => {
+  // The command modules are loaded to list the commands, so they import their stages inside their
+  // actions: their static imports (followed through dist/) must reach none of the stages.
+  const STAGES = /^(parser|model|print|asl|layout|render|run\/(interpreter|index)|markdown|server|api|language)\//;
+
+  function staticImports(file: string): string[] {
+    const text = readFileSync(file, 'utf8');
+    return [...text.matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.[^']+)';/gm)].map((m) => join(file, '..', m[1]!));
+  }
+
+  test('the static import graph of main.js and the command modules', () => {
+    const dist = join(repoRoot, 'dist');
+    const start = [join(dist, 'cli', 'main.js'), ...readdirSync(join(dist, 'cli', 'commands')).filter((f) => f.endsWith('.js')).map((f) => join(dist, 'cli', 'commands', f))];
+    // asl-check registers a checker for ASL files only, and is loaded only when `check` is given one.
+    const seen = new Set<string>();
+    const queue = start.filter((f) => !f.endsWith('asl-check.js'));
+    while (queue.length > 0) {
+      const f = queue.pop()!;
+      if (seen.has(f)) continue;
+      seen.add(f);
+      queue.push(...staticImports(f));
+    }
+    const reached = [...seen].map((f) => f.slice(dist.length + 1)).filter((f) => STAGES.test(f));
+    expect(reached).toEqual([]);
+    // The walk did follow imports (io.js, inputs.js, the run stage's light modules).
+    expect([...seen].some((f) => f.endsWith(join('cli', 'io.js')))).toBe(true);
+  });
+});
