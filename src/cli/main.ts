@@ -45,7 +45,22 @@ const COMMANDS: { name: string; load: () => Promise<CommandModule>; needed?: (ar
  * Runs the command line on process.argv. No top-level await, and nothing runs on import, so that
  * dist/cli.cjs (scripts/build-cli.mjs) can hold this module and a start-up snapshot can load it.
  */
+/**
+ * A reader that stops early (`flowlane --help | head -1`, `flowlane to-asl x.fz | head`) closes the
+ * pipe: the rest of the output has nowhere to go, which is no failure of ours. End quietly, as a
+ * command killed by SIGPIPE would, instead of a stack trace for the unhandled EPIPE.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+}
+
 export async function main(): Promise<void> {
+  endQuietlyOnClosedPipe();
   const program = new Command();
   program
     .name('flowlane')

@@ -172,6 +172,14 @@ describe('check and fmt take globs and directories', () => {
     expect(r.stderr).toMatch(/<stdin>:4:\d+: error: .*\[undefined-node\]/);
   });
 
+  test('a reader that closes the pipe early ends the command quietly: no EPIPE stack trace', () => {
+    for (const command of [`${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} --help | head -1`, `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} render ${JSON.stringify(join(repoRoot, 'examples', 'lottery.fz'))} -o - | head -c 10`]) {
+      const r = spawnSync('bash', ['-c', `set -o pipefail; ${command} > /dev/null`], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    }
+  });
+
   test('check --fix - writes the text to standard output also when nothing is fixed (a pipe never empties the file)', () => {
     for (const text of ['a { # A\n  n1: rectangle label:"x"\n}\n', 'a { # A\n  n1: rectangle label:"x"\n  n1.handle(right) -> n3.handle(left)\n}\n']) {
       const r = run(['check', '--fix', '-'], text);
