@@ -308,6 +308,93 @@ describe('the playground', () => {
     }
   });
 
+  describe('Open and Save', () => {
+    // The native pickers are the operating system's dialogs, which a headless browser cannot show:
+    // here they hand the page real FileSystemFileHandles of the origin's private file system, so the
+    // page's own reading and writing through the File System Access API is what runs.
+    const pickersFromOpfs = async (page: Page, file: string, text: string): Promise<void> => {
+      await page.evaluate(
+        async ([name, content]) => {
+          const dir = await navigator.storage.getDirectory();
+          const handle = await dir.getFileHandle(name!, { create: true });
+          const w = await handle.createWritable();
+          await w.write(content!);
+          await w.close();
+          const win = window as unknown as Record<string, unknown>;
+          win['showOpenFilePicker'] = async () => [handle];
+          win['showSaveFilePicker'] = async (options: { suggestedName?: string }) => {
+            win['suggestedName'] = options.suggestedName;
+            return dir.getFileHandle(options.suggestedName ?? 'unnamed.fz', { create: true });
+          };
+        },
+        [file, text],
+      );
+    };
+    const opfsText = (page: Page, file: string): Promise<string> =>
+      page.evaluate(async (name) => (await (await (await navigator.storage.getDirectory()).getFileHandle(name)).getFile()).text(), file);
+
+    test('with the File System Access API: Open reads the picked file, Save writes it in place', async () => {
+      const context = await newContext();
+      const page = await open(context);
+      await pickersFromOpfs(page, 'order.fz', START);
+      await page.click('#open');
+      await page.waitForFunction(() => document.getElementById('file-name')!.textContent === 'order.fz');
+      await settled(page);
+      expect(await editorText(page)).toBe(START);
+      expect(await diagramTexts(page)).toContain('Work');
+      const edited = START.replace('Work', 'Work harder');
+      await replaceText(page, edited);
+      await page.click('#save');
+      await page.waitForFunction(() => /saved order\.fz/.test(document.getElementById('status')!.textContent ?? ''));
+      expect(await opfsText(page, 'order.fz')).toBe(edited);
+      // Saved again: the same file, not a new dialog.
+      await page.evaluate(() => ((window as unknown as Record<string, unknown>)['suggestedName'] = 'none'));
+      await replaceText(page, START);
+      await page.click('#save');
+      await page.waitForFunction(() => /saved order\.fz/.test(document.getElementById('status')!.textContent ?? ''));
+      expect(await opfsText(page, 'order.fz')).toBe(START);
+      expect(await page.evaluate(() => (window as unknown as Record<string, unknown>)['suggestedName'])).toBe('none');
+      await context.close();
+    });
+
+    test('Save without an opened file asks for a place, suggesting the file name', async () => {
+      const context = await newContext();
+      const page = await open(context);
+      await pickersFromOpfs(page, 'unused.fz', '');
+      await replaceText(page, START);
+      await page.click('#save');
+      await page.waitForFunction(() => /saved /.test(document.getElementById('status')!.textContent ?? ''));
+      const suggested = (await page.evaluate(() => (window as unknown as Record<string, unknown>)['suggestedName'])) as string;
+      expect(suggested).toMatch(/\.fz$/);
+      expect(await opfsText(page, suggested)).toBe(START);
+      await context.close();
+    });
+
+    test('without the API: Open takes a file input, Save downloads the text', async () => {
+      const context = await newContext();
+      await context.addInitScript(() => {
+        delete (window as unknown as Record<string, unknown>)['showOpenFilePicker'];
+        delete (window as unknown as Record<string, unknown>)['showSaveFilePicker'];
+        delete (Object.getPrototypeOf(window) as Record<string, unknown>)['showOpenFilePicker'];
+        delete (Object.getPrototypeOf(window) as Record<string, unknown>)['showSaveFilePicker'];
+      });
+      const page = await open(context);
+      expect(await page.evaluate(() => 'showSaveFilePicker' in window)).toBe(false);
+      const chooser = page.waitForEvent('filechooser');
+      await page.click('#open');
+      await (await chooser).setFiles({ name: 'picked.fz', mimeType: 'text/plain', buffer: Buffer.from(START) });
+      await page.waitForFunction(() => document.getElementById('file-name')!.textContent === 'picked.fz');
+      await settled(page);
+      expect(await editorText(page)).toBe(START);
+      const download = page.waitForEvent('download');
+      await page.click('#save');
+      const saved = await download;
+      expect(saved.suggestedFilename()).toBe('picked.fz');
+      expect(readFileSync(await saved.path(), 'utf8')).toBe(START);
+      await context.close();
+    });
+  });
+
   describe('the Run panel', () => {
     const order = readFileSync(join(repoRoot, 'test', 'render', 'fixtures', 'trace-order.fz'), 'utf8');
     const mocks = readFileSync(join(repoRoot, 'test', 'render', 'fixtures', 'trace-order.mocks.json'), 'utf8');
