@@ -3,10 +3,12 @@
 // Chromium through the bundle (layout in the page, and in the bundle's layout worker) and in Node
 // through the library, timed alternately so that the noise of
 // a shared machine falls on both alike. Cold start is not measured (the page's first call includes
-// compiling the 1.6 MB of ELK).
+// compiling the 1.6 MB of ELK). And the playground: load to first diagram, keystroke to redraw.
 // Input: dist/ and dist/browser (built here). Output: a table on stdout.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -110,7 +112,52 @@ export default async function bench() {
     console.log(`| Chromium (flowlane/browser, layout in the page) | ${median(pageTimes).toFixed(1)} | ${median(ratios).toFixed(2)} |`);
     console.log(`| Chromium (flowlane/browser, layout in its worker) | ${median(workerTimes).toFixed(1)} | ${median(workerRatios).toFixed(2)} |`);
     console.log(`first render in a fresh page (layout in the page): ${first.ms.toFixed(0)} ms`);
+    await playground(browser, text);
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * The playground with the 50-node diagram in its link (as `flowlane playground FILE` opens it),
+ * served from a fresh build on 127.0.0.1: load to the first diagram (the page's own mark), and a
+ * keystroke to the redrawn diagram (the page's 120 ms pause after typing included), medians.
+ */
+async function playground(browser, text) {
+  const folder = mkdtempSync(join(tmpdir(), 'flowlane-bench-playground-'));
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-playground.mjs'), '--out', folder], { stdio: 'ignore' });
+  const { serveStatic, fragmentFor } = await import('../dist/cli/commands/playground.js');
+  const server = createServer((request, response) => serveStatic(folder, request, response));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}/${fragmentFor('bench.fz', text)}`;
+  const loads = [];
+  const redraws = [];
+  try {
+    for (let i = 0; i < 5; i++) {
+      // A fresh context each time: no service worker, no cache, the first load of a visitor.
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.waitForFunction(() => performance.getEntriesByName('flowlane:first-diagram').length > 0, undefined, { timeout: 120_000 });
+      loads.push(await page.evaluate(() => performance.getEntriesByName('flowlane:first-diagram')[0].startTime));
+      await page.waitForFunction(() => document.getElementById('diagram').getAttribute('aria-busy') === 'false');
+      await page.waitForTimeout(1500); // the layout worker warms up after the first diagram
+      for (let k = 0; k < 3; k++) {
+        await page.click('.cm-content');
+        await page.keyboard.press('Control+End');
+        const before = Number(await page.getAttribute('#diagram', 'data-drawn'));
+        const started = Date.now();
+        await page.keyboard.type(k % 2 ? '\n' : '// x');
+        await page.waitForFunction((n) => Number(document.getElementById('diagram').dataset.drawn) > n && document.getElementById('diagram').getAttribute('aria-busy') === 'false', before, { timeout: 60_000 });
+        redraws.push(Date.now() - started);
+      }
+      await context.close();
+    }
+  } finally {
+    server.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+  console.log(`\nplayground, the 50-node diagram in its link, headless Chromium, median of ${loads.length} fresh loads:`);
+  console.log(`  load to first diagram: ${median(loads).toFixed(0)} ms`);
+  console.log(`  keystroke to redrawn diagram (120 ms typing pause included): ${median(redraws).toFixed(0)} ms (median of ${redraws.length})`);
 }
