@@ -10,6 +10,7 @@
 //   modules (batch renders, the language server's ASL checks): they stay the ES modules in dist/.
 // Each bundled module of dist/ sees `import.meta.url` as its own file's URL in dist/, so every path
 // it makes from it (package.json, assets/fonts, worker scripts) is the one it makes unbundled.
+// Without whitespace and comments (names kept): a third smaller, so a third less to read at each start.
 // Two packages are loaded only when used: svgdom imports fontkit (300 ms of start-up, unicode tables
 // inflated at load) and image-size for getBBox and <img>, which flowlane never calls; in the bundle
 // they are stand-ins that require the real package on first use, so behaviour is unchanged.
@@ -97,12 +98,17 @@ const result = await esbuild.build({
   banner: { js: banner },
   logLevel: 'warning',
   legalComments: 'none',
+  minifyWhitespace: true,
   metafile: true,
   write: false,
 });
 // The first line names the build by its content: the code cache is kept by that name, since V8 itself
 // checks only a source's length (src/cli/start.ts). Written whole: a start never reads half a bundle.
 const code = result.outputFiles[0].text;
+// ASCII only (esbuild escapes strings; comments are gone with the whitespace), so that start.ts can
+// read it as latin1: Node's UTF-8 decoder took 10 ms of every cold start for a 3 MB file.
+const nonAscii = /[^\x00-\x7f]/.exec(code);
+if (nonAscii) throw new Error(`dist/cli.cjs: a non-ASCII character at offset ${nonAscii.index}: ${JSON.stringify(code.slice(nonAscii.index - 40, nonAscii.index + 20))}`);
 const out = join(dist, 'cli.cjs');
 writeFileSync(`${out}.tmp`, `// flowlane-cli ${createHash('sha256').update(code).digest('hex').slice(0, 16)}\n${code}`);
 renameSync(`${out}.tmp`, out);

@@ -141,8 +141,17 @@ function familyName(bytes: Uint8Array, dv: DataView, name: number): string | und
   return undefined;
 }
 
-/** Decodes base64 without Buffer, so the module also runs in a browser. */
+/** Node's native decoder where there is one (a cold start runs the loop below interpreted: 3 ms); a browser has no Buffer. */
+const nativeBase64 = (globalThis as { Buffer?: { from(text: string, encoding: 'base64'): Uint8Array } }).Buffer;
+
+/** Decodes base64, natively under Node and by hand in a browser (the same bytes: a test compares them). */
 export function fromBase64(text: string): Uint8Array {
+  // Copied into a plain Uint8Array of its own: a Buffer's slice() is a view, not a copy (font-subset.ts edits its slices).
+  if (nativeBase64) return new Uint8Array(nativeBase64.from(text, 'base64'));
+  return fromBase64ByHand(text);
+}
+
+export function fromBase64ByHand(text: string): Uint8Array {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   const lookup = new Uint8Array(128);
   for (let i = 0; i < alphabet.length; i++) lookup[alphabet.charCodeAt(i)] = i;

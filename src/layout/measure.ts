@@ -84,7 +84,7 @@ function measureUncached(text: string, size: number, weight: number, maxWidth: n
     cut = true;
   }
   if (cut && lines.length > 0) {
-    let last = lines[lines.length - 1]!.replace(/…$/, '');
+    let last = lines[lines.length - 1]!.replace(/\u2026$/, '');
     while (last.length > 0 && textWidth(font, `${last}…`, size) > limit) last = Array.from(last).slice(0, -1).join('');
     lines[lines.length - 1] = `${last.trimEnd()}…`;
   }

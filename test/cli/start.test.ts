@@ -35,14 +35,18 @@ describe('the bundle', () => {
   test('is built beside the modules and names its build on its first line', () => {
     const source = readFileSync(join(repoRoot, 'dist', 'cli.cjs'), 'utf8');
     expect(source).toMatch(/^\/\/ flowlane-cli [0-9a-f]{16}\n/);
-    // The packages the bin used to load one module at a time are inside it.
+    // The packages the bin used to load one module at a time are inside it (esbuild names each
+    // module it wraps by its path: `"node_modules/commander/lib/error.js"(exports){…}`).
     for (const inside of ['node_modules/chevrotain/', 'node_modules/commander/', 'node_modules/@svgdotjs/svg.js/', 'dist/layout/index.js', 'dist/parser/parser.js']) {
-      expect(source, inside).toContain(`// ${inside}`);
+      expect(source, inside).toContain(`"${inside}`);
     }
     // The native PNG renderer and the 7 MB fallback fonts stay outside, loaded when needed.
-    expect(source).toContain('"@resvg/resvg-js"');
-    expect(source).not.toContain('// node_modules/@resvg/');
-    expect(source).not.toContain('// dist/layout/font-data-fallback.js');
+    expect(source).toContain('("@resvg/resvg-js")');
+    expect(source).not.toContain('"node_modules/@resvg/');
+    expect(source).not.toContain('"dist/layout/font-data-fallback.js"');
+    expect(source).toContain('__flowlaneUrl("layout/font-data-fallback.js")');
+    // ASCII only, so that start.ts may read it as latin1.
+    expect(source).not.toMatch(/[^\x00-\x7f]/);
     // An import() of a run-time path goes to the loader's import(): a vm.Script has none of its own.
     expect(source).not.toMatch(/[^\w$]import\(/);
   });

@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { CONTINUATION, defaultFonts, textWidth, wrapText } from '../../src/layout/fonts.js';
+import { CONTINUATION, defaultFonts, fromBase64, fromBase64ByHand, textWidth, wrapText } from '../../src/layout/fonts.js';
 import { MAX_WRAPPED_LENGTH, measureText } from '../../src/layout/measure.js';
 import { METRICS } from '../../src/layout/options.js';
 import { render } from '../../src/api/index.js';
@@ -130,5 +130,18 @@ describe('texts too long to draw', () => {
     expect(block.full).toBe(many);
     expect(measureText('Short', SIZE, 400, 100).full).toBeUndefined();
     expect(measureText('y'.repeat(MAX_WRAPPED_LENGTH * 3), SIZE, 400, 100).full).toHaveLength(MAX_WRAPPED_LENGTH * 3);
+  });
+});
+
+describe('the embedded fonts decode the same under Node and in a browser', () => {
+  test("Node's native base64 and the hand decoder give the same bytes, in an array of their own", async () => {
+    const { INTER_REGULAR_TTF_BASE64, INTER_SEMIBOLD_TTF_BASE64 } = await import('../../src/layout/font-data.js');
+    for (const data of [INTER_REGULAR_TTF_BASE64, INTER_SEMIBOLD_TTF_BASE64, 'QQ==', 'QUI=', 'QUJD', '']) {
+      const native = fromBase64(data);
+      expect(Buffer.from(fromBase64ByHand(data)).equals(Buffer.from(native))).toBe(true);
+      // Not a Buffer: its slice() must copy (font-subset.ts edits the slices it takes).
+      expect(Buffer.isBuffer(native)).toBe(false);
+      expect(native.byteOffset).toBe(0);
+    }
   });
 });
