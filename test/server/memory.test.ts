@@ -17,15 +17,26 @@ afterAll(async () => {
   await s?.stop();
 });
 
-/** The server's resident set in MiB after a full collection. */
-async function rss(): Promise<number> {
-  await s.request('flowlane/collectGarbage', {});
-  const status = readFileSync(`/proc/${s.proc.pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+interface Memory {
+  /** Live objects after a full collection (V8 heap plus memory held outside it), in MiB: what a leak grows. */
+  retained: number;
+  /** The process's resident set in MiB: it also holds pages the allocator keeps for reuse, so it rises to a plateau. */
+  rss: number;
 }
 
+async function memory(): Promise<Memory> {
+  const m = await s.request<{ heapUsed: number; external: number }>('flowlane/collectGarbage', {});
+  const status = readFileSync(`/proc/${s.proc.pid}/status`, 'utf8');
+  return { retained: (m.heapUsed + m.external) / 2 ** 20, rss: Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024 };
+}
+
+const show = (m: Memory): string => `${m.retained.toFixed(1)} MiB live, ${m.rss.toFixed(0)} MiB RSS`;
+
 describe('memory', () => {
-  test('opening and closing 2,000 documents keeps RSS within 1.5x of the steady state after 200', async () => {
+  // A leak grows the live heap with every document; the resident set alone cannot tell one, since glibc
+  // keeps freed compiler zones (about +35 MiB over the first thousands of documents while the live heap
+  // stays at 11 MiB). So: the live heap stays flat, and the resident set levels off.
+  test('opening and closing 2,000 documents keeps the live heap flat and the RSS level', async () => {
     const cycle = async (from: number, to: number): Promise<void> => {
       for (let i = from; i < to; i++) {
         const uri = s.open(`m${i}.fz`, DOC(i));
@@ -35,14 +46,18 @@ describe('memory', () => {
       }
     };
     await cycle(0, 200);
-    const steady = await rss();
-    await cycle(200, 2000);
-    const after = await rss();
-    console.log(`open/close: ${steady.toFixed(0)} MiB after 200 documents, ${after.toFixed(0)} MiB after 2,000`);
-    expect(after).toBeLessThan(steady * 1.5);
+    const steady = await memory();
+    await cycle(200, 1000);
+    const middle = await memory();
+    await cycle(1000, 2000);
+    const after = await memory();
+    console.log(`open/close: ${show(steady)} after 200 documents, ${show(middle)} after 1,000, ${show(after)} after 2,000`);
+    // 2 MiB over 1,800 documents: anything over about 1 KiB kept per closed document fails (measured: +0.3).
+    expect(after.retained - steady.retained).toBeLessThan(2);
+    expect(after.rss).toBeLessThan(middle.rss * 1.25);
   }, 300_000);
 
-  test('10,000 edits to one document keep RSS within 1.5x of the steady state after 1,000', async () => {
+  test('10,000 edits to one document keep the live heap flat and the RSS level', async () => {
     const uri = s.open('edits.fz', DOC(0));
     await s.diagnostics(uri);
     let version = 1;
@@ -56,11 +71,15 @@ describe('memory', () => {
       await s.diagnostics(uri, version);
     };
     await edit(1000);
-    const steady = await rss();
-    await edit(9000);
-    const after = await rss();
-    console.log(`edits: ${steady.toFixed(0)} MiB after 1,000 edits, ${after.toFixed(0)} MiB after 10,000`);
-    expect(after).toBeLessThan(steady * 1.5);
+    const steady = await memory();
+    await edit(4000);
+    const middle = await memory();
+    await edit(5000);
+    const after = await memory();
+    console.log(`edits: ${show(steady)} after 1,000 edits, ${show(middle)} after 5,000, ${show(after)} after 10,000`);
+    // 2 MiB over 9,000 edits: over about 230 bytes kept per edit fails (measured: +0.2).
+    expect(after.retained - steady.retained).toBeLessThan(2);
+    expect(after.rss).toBeLessThan(middle.rss * 1.25);
     const labels = await s.request<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 3 } });
     expect(JSON.stringify(labels)).toContain(`Step ${version}`);
   }, 300_000);
