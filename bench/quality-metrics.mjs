@@ -74,7 +74,7 @@ const bundled = (e, f) => e.kind === 'catch' && f.kind === 'catch' && e.to === f
  * Overlaps: pairs of edges (not one bundle) sharing a run longer than 20 px. Straight: edges with
  * no corner. Crooked: edges with more than 4 corners. Handoffs: edges across the flow (bottom ->
  * top in direction right) to a node in the neighbouring lane of the same scope, and how many are
- * straight. Intrusions: nodes inside a loop frame (its outline when notched) that are not in the
+ * straight; sole handoffs: those whose two handles carry no other edge. Intrusions: nodes inside a loop frame (its outline when notched) that are not in the
  * loop, plus edges through a loop's tab. Node area: nodes (containers excluded, their contents counted) over the canvas.
  */
 export function measureDrawing(laid) {
@@ -120,6 +120,14 @@ export function measureDrawing(laid) {
   const laneOfNode = new Map(laid.nodes.map((n) => [n.id, n.lane]));
   let handoffs = 0;
   let straightHandoffs = 0;
+  // One-to-one: both handles carry this edge only. A fan-in or a shared handle cannot be one
+  // straight line by geometry, so this share is the one that can reach 100 %.
+  let soleHandoffs = 0;
+  let straightSoleHandoffs = 0;
+  const handleUses = new Map();
+  for (const e of laid.edges) {
+    for (const key of [`${e.from}.${e.fromHandle}`, `${e.to}.${e.toHandle}`]) handleUses.set(key, (handleUses.get(key) ?? 0) + 1);
+  }
   laid.edges.forEach((e, i) => {
     const a = laneIndex.get(laneOfNode.get(e.from));
     const b = laneIndex.get(laneOfNode.get(e.to));
@@ -130,6 +138,9 @@ export function measureDrawing(laid) {
     if (!across) return;
     handoffs++;
     if (routes[i].length === 2) straightHandoffs++;
+    if (handleUses.get(`${e.from}.${e.fromHandle}`) !== 1 || handleUses.get(`${e.to}.${e.toHandle}`) !== 1) return;
+    soleHandoffs++;
+    if (routes[i].length === 2) straightSoleHandoffs++;
   });
   // Loop frames.
   let intrusions = 0;
@@ -159,6 +170,8 @@ export function measureDrawing(laid) {
     crooked,
     handoffs,
     straightHandoffs,
+    soleHandoffs,
+    straightSoleHandoffs,
     intrusions,
     width: laid.width,
     height: laid.height,
@@ -191,6 +204,8 @@ export function totals(figures) {
     crooked: sum('crooked'),
     handoffs: sum('handoffs'),
     straightHandoffShare: round(sum('handoffs') ? sum('straightHandoffs') / sum('handoffs') : 1),
+    soleHandoffs: sum('soleHandoffs'),
+    straightSoleHandoffShare: round(sum('soleHandoffs') ? sum('straightSoleHandoffs') / sum('soleHandoffs') : 1),
     intrusions: sum('intrusions'),
     medianAspect: round(median(figures.map((f) => f.aspect)), 2),
     maxSide: Math.max(0, ...figures.map((f) => Math.max(f.width, f.height))),
@@ -218,6 +233,7 @@ export const BETTER_WHEN_LARGER = {
   straightShare: true,
   crooked: false,
   straightHandoffShare: true,
+  straightSoleHandoffShare: true,
   intrusions: false,
   medianNodeShare: true,
   maxSide: false,

@@ -6,7 +6,7 @@
 // cross it (an orthogonal route stays orthogonal under such a stretch).
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { METRICS } from './options.js';
-import { labelNodeId } from './to-elk.js';
+import { ARROW_ROOM, labelNodeId } from './to-elk.js';
 import type { AcrossPlan, ScopeInput } from './to-elk.js';
 import type { Box, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from './types.js';
 
@@ -91,6 +91,14 @@ export function laneBorders(result: ElkNode, input: ScopeInput, plan: AcrossPlan
   return { borders, overflow };
 }
 
+/** The middle of one side of a box: where a port sits that no other edge shares. */
+function sideMiddle(box: Box, side: 'left' | 'right' | 'top' | 'bottom'): Point {
+  if (side === 'left') return { x: box.x, y: box.y + box.height / 2 };
+  if (side === 'right') return { x: box.x + box.width, y: box.y + box.height / 2 };
+  if (side === 'top') return { x: box.x + box.width / 2, y: box.y };
+  return { x: box.x + box.width / 2, y: box.y + box.height };
+}
+
 export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: number[], ctx: ApplyContext): Scope {
   const horizontal = input.direction === 'right';
   const byId = new Map<string, ElkNode>();
@@ -123,6 +131,22 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     const section = edge.sections?.[0];
     if (section) straightened.set(id, straighten([section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x, y: p.y })), obstacles));
   }
+  // A straight handoff (to-elk.ts, layerScope) was never ELK's: one line from the middle of its
+  // source's side to the middle of its target's, both ends in one layer. Should ELK have put them
+  // off line (a layer's nodes are centred on it, so only by rounding), it turns halfway.
+  const boxOf = new Map(nodes.map((n) => [n.id, n.box]));
+  for (const e of input.edges) {
+    if (!e.handoff) continue;
+    const p = sideMiddle(boxOf.get(e.edge.from.node)!, e.fromSide);
+    const q = sideMiddle(boxOf.get(e.edge.to.node)!, e.toSide);
+    const off = horizontal ? q.x - p.x : q.y - p.y;
+    if (Math.abs(off) < 0.5) {
+      straightened.set(`e${e.index}`, horizontal ? [p, { x: p.x, y: q.y }] : [p, { x: q.x, y: p.y }]);
+      continue;
+    }
+    const mid = horizontal ? (p.y + q.y) / 2 : (p.x + q.x) / 2;
+    straightened.set(`e${e.index}`, horizontal ? [p, { x: p.x, y: mid }, { x: q.x, y: mid }, q] : [p, { x: mid, y: p.y }, { x: mid, y: q.y }, q]);
+  }
   const routes = new SegmentIndex(straightened);
   for (const [id, points] of straightened) {
     const better = straighten(points, obstacles, { limit: Infinity, clear: METRICS.edgeNode / 2, accept: (before, after) => routes.crossings(after, id) <= routes.crossings(before, id) });
@@ -130,7 +154,44 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     routes.set(id, better);
   }
   const sectionPoints = (id: string): Point[] => (straightened.get(id) ?? []).map((p) => ({ ...p }));
+  // A straight handoff's label sits on its line between the two nodes, as near the middle as it can
+  // without another route running under it or covering a node or label.
+  const handoffLabel = (e: (typeof input.edges)[number], points: Point[]): Box | undefined => {
+    if (!e.label || points.length !== 2) return undefined;
+    const w = e.label.width + 12;
+    const h = e.label.height + 6;
+    const [p, q] = [points[0]!, points[1]!];
+    const depth = horizontal ? h : w;
+    // Clear of the arrowhead at the target's end.
+    const down = band(q) > band(p);
+    const lo = Math.min(band(p), band(q)) + (down ? 0 : ARROW_ROOM);
+    const hi = Math.max(band(p), band(q)) - (down ? ARROW_ROOM : 0);
+    const boxAt = (start: number): Box => (horizontal ? { x: p.x - w / 2, y: start, width: w, height: h } : { x: start, y: p.y - h / 2, width: w, height: h });
+    const middle = (lo + hi - depth) / 2;
+    const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    const free = (b: Box): boolean => !routes.enters(b, `e${e.index}`) && !obstacles.hits({ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }) && !handoffLabels.some((o) => overlaps(o, b));
+    let chosen: Box | undefined;
+    for (let d = 0; !chosen && (middle - d >= lo + 2 || middle + d + depth <= hi - 2); d += 2) {
+      for (const start of d === 0 ? [middle] : [middle - d, middle + d]) {
+        if (start < lo + 2 || start + depth > hi - 2) continue;
+        const b = boxAt(start);
+        if (free(b)) {
+          chosen = b;
+          break;
+        }
+      }
+    }
+    chosen ??= boxAt(middle);
+    handoffLabels.push(chosen);
+    return chosen;
+  };
+  const handoffLabels: Box[] = [];
   for (const e of input.edges) {
+    if (e.handoff) {
+      const points = sectionPoints(`e${e.index}`);
+      edges.push(ctx.makeEdge(e.index, points, handoffLabel(e, points)));
+      continue;
+    }
     if (e.bundle !== undefined && e.bundle !== e.index) {
       // A bundle member: its own run to the shared label, then the leader's run to the target.
       const points = [...sectionPoints(`e${e.index}:a`), ...sectionPoints(`e${e.bundle}:b`)];
@@ -189,6 +250,54 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     const k = e.points.length - 1;
     clearEnd(e.points, boxes.get(e.to), near(e.points[k - 1]!, e.points[k]!), false);
     clearEnd(e.points, boxes.get(e.from), near(e.points[0]!, e.points[1]!), true);
+  }
+
+  // A step whose two ends ELK left a few pixels off one line (a node centred in its layer, rounded)
+  // has a jog under MIN_JOG in the middle. Its end on a straight side slides along that side onto
+  // the other end's line instead, and the step is one straight run (a circle or diamond end only by
+  // under 2 px: further off, the arrow would miss the outline).
+  const endsOnSide = new Map<string, number>();
+  const sideKey = (id: string, box: Box, p: Point): string => `${id}:${sideOfBox(box, p)}`;
+  for (const e of edges) {
+    const from = boxes.get(e.from);
+    const to = boxes.get(e.to);
+    if (from) endsOnSide.set(sideKey(e.from, from, e.points[0]!), (endsOnSide.get(sideKey(e.from, from, e.points[0]!)) ?? 0) + 1);
+    if (to) endsOnSide.set(sideKey(e.to, to, e.points.at(-1)!), (endsOnSide.get(sideKey(e.to, to, e.points.at(-1)!)) ?? 0) + 1);
+  }
+  for (const e of edges) {
+    if (e.from === e.to || e.points.length !== 4) continue;
+    const [a, b, c, d] = e.points as [Point, Point, Point, Point];
+    const alongX = Math.abs(a.y - b.y) < 0.01 && Math.abs(c.y - d.y) < 0.01 && Math.abs(b.x - c.x) < 0.01;
+    const alongY = Math.abs(a.x - b.x) < 0.01 && Math.abs(c.x - d.x) < 0.01 && Math.abs(b.y - c.y) < 0.01;
+    if (!alongX && !alongY) continue;
+    const jog = alongX ? c.y - b.y : c.x - b.x;
+    if (Math.abs(jog) >= MIN_JOG || Math.abs(jog) < 0.01) continue;
+    const tryEnd = (id: string, end: Point, onto: number, box: Box | undefined): Point | undefined => {
+      if (!box || endsOnSide.get(sideKey(id, box, end)) !== 1) return undefined;
+      if (!input.straightSides?.has(id) && Math.abs(jog) >= 2) return undefined;
+      // Stay 6 px clear of the side's corners (their rounding).
+      const [lo, hi] = alongX ? [box.y + 6, box.y + box.height - 6] : [box.x + 6, box.x + box.width - 6];
+      if (onto < lo || onto > hi) return undefined;
+      return alongX ? { x: end.x, y: onto } : { x: onto, y: end.y };
+    };
+    // The target's end first: the source keeps the line its other edges leave on.
+    const target = tryEnd(e.to, d, alongX ? a.y : a.x, boxes.get(e.to));
+    const source = target ? undefined : tryEnd(e.from, a, alongX ? d.y : d.x, boxes.get(e.from));
+    const route = target ? [a, target] : source ? [source, d] : undefined;
+    if (!route) continue;
+    const own = e.label?.box;
+    if (obstacles.hits(route[0]!, route[1]!, 0, own)) continue;
+    // A label on the run that moved moves with it, if it lands clear.
+    let label = own;
+    if (own) {
+      const line = alongX ? route[0]!.y : route[0]!.x;
+      const centre = alongX ? own.y + own.height / 2 : own.x + own.width / 2;
+      const moved = alongX ? { ...own, y: own.y + line - centre } : { ...own, x: own.x + line - centre };
+      if (obstacles.hits({ x: moved.x, y: moved.y }, { x: moved.x + moved.width, y: moved.y + moved.height }, 0, own)) continue;
+      label = moved;
+    }
+    e.points = route;
+    if (e.label && label) e.label.box = label;
   }
 
   // Extent of everything along both axes.
@@ -321,6 +430,17 @@ class NodeGrid {
   }
 }
 
+/** Which side of a box a point on its outline lies on (the nearest). */
+function sideOfBox(box: Box, p: Point): 'top' | 'right' | 'bottom' | 'left' {
+  const gaps = [
+    ['top', Math.abs(p.y - box.y)],
+    ['bottom', Math.abs(p.y - (box.y + box.height))],
+    ['left', Math.abs(p.x - box.x)],
+    ['right', Math.abs(p.x - (box.x + box.width))],
+  ] as const;
+  return gaps.reduce((best, g) => (g[1] < best[1] ? g : best))[0];
+}
+
 /** Boxes bucketed by a coarse grid, to find those near a segment in time independent of the graph's size. */
 export class BoxGrid {
   private readonly cells = new Map<string, Box[]>();
@@ -404,6 +524,19 @@ class SegmentIndex {
       for (const k of SegmentIndex.keys(seg.a, seg.b)) (this.cells.get(k) ?? this.cells.set(k, new Set()).get(k)!).add(seg);
     }
     this.byRoute.set(id, segs);
+  }
+
+  /** Whether a segment of any route but `own` runs through the box (touching its edge does not count). */
+  enters(box: Box, own: string): boolean {
+    const a = { x: box.x, y: box.y };
+    const b = { x: box.x + box.width, y: box.y + box.height };
+    for (const k of SegmentIndex.keys(a, b)) {
+      for (const seg of this.cells.get(k) ?? []) {
+        if (seg.route === own) continue;
+        if (Math.max(seg.a.x, seg.b.x) > a.x + 0.5 && Math.min(seg.a.x, seg.b.x) < b.x - 0.5 && Math.max(seg.a.y, seg.b.y) > a.y + 0.5 && Math.min(seg.a.y, seg.b.y) < b.y - 0.5) return true;
+      }
+    }
+    return false;
   }
 
   /** Proper crossings of the polyline with every route but `own`. */

@@ -14,7 +14,7 @@ import type { MeasuredNode } from './measure.js';
 import { METRICS } from './options.js';
 import type { LayoutOptions } from './options.js';
 import { runElk } from './elk.js';
-import { asSide, assignLayers, screenSide, presetAcross, toElk } from './to-elk.js';
+import { asSide, handoffShortfall, layerScope, screenSide, presetAcross, toElk } from './to-elk.js';
 import type { Margins, ScopeEdge, ScopeInput } from './to-elk.js';
 import type { Box, EdgeKind, LaidOutDiagram, Point, LaidOutEdge, LaidOutLane, LaidOutLoop, LaidOutNode, LayoutDirection, TextBlock } from './types.js';
 
@@ -118,21 +118,28 @@ class Context {
       }
       edges.push(e);
     });
-    const layers = assignLayers(laneNodes.flat(), edges);
-    bundleCatches(edges, layers, kindOf);
-    const edgeByIndex = new Map(edges.map((e) => [e.index, e]));
     const straightSides = new Set([...inScope].filter((id) => children.has(id) || ['rectangle', 'taskbox'].includes(normalShape(index.node(id)!.shape))));
-    const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction, margins: loopMargins(index.diagram, this.reaches, inScope, sizes, layers, direction), straightSides };
+    const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction, straightSides };
+    // Straight handoffs are chosen with the layers; a handoff's handles carry no other edge, so no
+    // Catch bundle (edges into one handle) takes one in.
+    const layers = layerScope(input);
+    bundleCatches(edges, layers, kindOf);
+    input.margins = loopMargins(index.diagram, this.reaches, inScope, sizes, layers, direction);
+    const edgeByIndex = new Map(edges.map((e) => [e.index, e]));
     // Plan the bands, let ELK place and route, and deepen any band a push overflowed (see to-elk.ts).
     const slack = lanes.map(() => 0);
     let plan = presetAcross(input, layers, slack);
     let result = runElk(toElk(input, layers, plan));
     let cut = laneBorders(result, input, plan);
-    for (let round = 0; round < MAX_ROUNDS && cut.overflow.some((o) => o > 0); round++) {
+    // A band too small for a pushed node, or a handoff's gap too small for its label (see to-elk.ts).
+    let short = handoffShortfall(result, input);
+    for (let round = 0; round < MAX_ROUNDS && (cut.overflow.some((o) => o > 0) || short.some((o) => o > 0.5)); round++) {
       cut.overflow.forEach((o, i) => (slack[i]! += o > 0 ? Math.ceil(o) + METRICS.nodeNode : 0));
+      short.forEach((o, i) => (slack[i]! += o > 0.5 && !(cut.overflow[i]! > 0) ? Math.ceil(o) : 0));
       plan = presetAcross(input, layers, slack);
       result = runElk(toElk(input, layers, plan));
       cut = laneBorders(result, input, plan);
+      short = handoffShortfall(result, input);
     }
     const laneLabels = lanes.map((l) => measureText(l.label ?? l.id, METRICS.headerFontSize, 600, METRICS.wrap.header));
     const scope = applyLayout(result, input, cut.borders, {

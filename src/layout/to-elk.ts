@@ -51,6 +51,11 @@ export interface ScopeEdge {
   label?: TextBlock;
   /** For the Catch edges drawn as one bundle: the index of the bundle's leader (itself included). */
   bundle?: number;
+  /**
+   * A handoff to the neighbouring lane drawn as one straight line across the lane border: its
+   * target shares its source's layer, and ELK never sees the edge (see `straightHandoffs`).
+   */
+  handoff?: boolean;
 }
 
 export interface ScopeInput {
@@ -73,14 +78,22 @@ export const anchorId = (node: string): string => `\u0000anchor${node}`;
 /** How far above a top handle its anchor sits: ELK's edge-to-node spacing twice (anchor to port dummy, dummy to node), plus the anchor. */
 const ANCHOR_ROOM = 2 * METRICS.edgeNode + 2;
 
-/** Layer of every node of the scope: one global layering across all its lanes. */
+/**
+ * Layer of every node of the scope: one global layering across all its lanes. An edge marked
+ * `handoff` has length 0: its target may share its source's layer (see `straightHandoffs`).
+ */
 export function assignLayers(nodes: string[], edges: ScopeEdge[]): Map<string, number> {
   const order = new Map(nodes.map((n, i) => [n, i]));
-  const out = new Map<string, string[]>(nodes.map((n) => [n, []]));
-  for (const e of edges) if (e.edge.from.node !== e.edge.to.node) out.get(e.edge.from.node)!.push(e.edge.to.node);
-  // DFS in source order; an edge to a node on the stack closes a cycle and is reversed.
+  const out = new Map<string, { to: string; length: number }[]>(nodes.map((n) => [n, []]));
+  for (const e of edges) if (e.edge.from.node !== e.edge.to.node) out.get(e.edge.from.node)!.push({ to: e.edge.to.node, length: e.handoff ? 0 : 1 });
+  // DFS in source order; an edge to a node on the stack closes a cycle and is reversed (length 1).
+  // `dag` keeps the longest length between two nodes.
   const state = new Map<string, 1 | 2>();
-  const dag = new Map<string, Set<string>>(nodes.map((n) => [n, new Set()]));
+  const dag = new Map<string, Map<string, number>>(nodes.map((n) => [n, new Map()]));
+  const link = (from: string, to: string, length: number): void => {
+    const succ = dag.get(from)!;
+    succ.set(to, Math.max(succ.get(to) ?? 0, length));
+  };
   for (const root of nodes) {
     if (state.has(root)) continue;
     const stack: { n: string; i: number }[] = [{ n: root, i: 0 }];
@@ -89,11 +102,11 @@ export function assignLayers(nodes: string[], edges: ScopeEdge[]): Map<string, n
       const top = stack[stack.length - 1]!;
       const succ = out.get(top.n)!;
       if (top.i < succ.length) {
-        const m = succ[top.i++]!;
+        const { to: m, length } = succ[top.i++]!;
         const s = state.get(m);
-        if (s === 1) dag.get(m)!.add(top.n);
+        if (s === 1) link(m, top.n, 1);
         else {
-          dag.get(top.n)!.add(m);
+          link(top.n, m, length);
           if (s === undefined) {
             state.set(m, 1);
             stack.push({ n: m, i: 0 });
@@ -107,7 +120,7 @@ export function assignLayers(nodes: string[], edges: ScopeEdge[]): Map<string, n
   }
   // Longest path from the sources, in a topological order (Kahn, ties by source order).
   const indeg = new Map<string, number>(nodes.map((n) => [n, 0]));
-  for (const [, succ] of dag) for (const m of succ) indeg.set(m, indeg.get(m)! + 1);
+  for (const [, succ] of dag) for (const m of succ.keys()) indeg.set(m, indeg.get(m)! + 1);
   const ready = nodes.filter((n) => indeg.get(n) === 0);
   const layer = new Map<string, number>(nodes.map((n) => [n, 0]));
   const topo: string[] = [];
@@ -115,21 +128,166 @@ export function assignLayers(nodes: string[], edges: ScopeEdge[]): Map<string, n
     ready.sort((a, b) => order.get(a)! - order.get(b)!);
     const n = ready.shift()!;
     topo.push(n);
-    for (const m of dag.get(n)!) {
-      layer.set(m, Math.max(layer.get(m)!, layer.get(n)! + 1));
+    for (const [m, length] of dag.get(n)!) {
+      layer.set(m, Math.max(layer.get(m)!, layer.get(n)! + length));
       indeg.set(m, indeg.get(m)! - 1);
       if (indeg.get(m) === 0) ready.push(m);
     }
   }
   // A source with successors sits just before its nearest successor rather than at the far left.
   const hasPred = new Set<string>();
-  for (const [, succ] of dag) for (const m of succ) hasPred.add(m);
+  for (const [, succ] of dag) for (const m of succ.keys()) hasPred.add(m);
   for (let i = topo.length - 1; i >= 0; i--) {
     const n = topo[i]!;
     const succ = dag.get(n)!;
-    if (!hasPred.has(n) && succ.size > 0) layer.set(n, Math.max(layer.get(n)!, Math.min(...[...succ].map((m) => layer.get(m)!)) - 1));
+    if (!hasPred.has(n) && succ.size > 0) layer.set(n, Math.max(layer.get(n)!, Math.min(...[...succ].map(([m, length]) => layer.get(m)! - length))));
   }
   return layer;
+}
+
+/** Room an arrowhead takes at the end of a line, and a label keeps from it. */
+export const ARROW_ROOM = 12;
+
+/** The least distance between the ends of a straight handoff: its label box, the arrow, 6 px of line either side of the label. */
+function handoffGap(e: ScopeEdge, horizontal: boolean): number {
+  if (!e.label) return 0;
+  return (horizontal ? e.label.height + 6 : e.label.width + 12) + ARROW_ROOM + 12;
+}
+
+/**
+ * How much deeper each lane must be planned for every labelled straight handoff leaving its far
+ * side to keep the gap its label needs: ELK's placer may push one end towards the other (a
+ * dummy of a passing edge before it in its layer).
+ */
+export function handoffShortfall(result: ElkNode, input: ScopeInput): number[] {
+  const horizontal = input.direction === 'right';
+  const short = input.lanes.map(() => 0);
+  const byId = new Map((result.children ?? []).map((c) => [c.id, c]));
+  const laneOf = new Map<string, number>();
+  input.laneNodes.forEach((ids, i) => ids.forEach((id) => laneOf.set(id, i)));
+  for (const e of input.edges) {
+    if (!e.handoff || !e.label) continue;
+    const [a, b] = [e.edge.from.node, e.edge.to.node];
+    const [near, far] = laneOf.get(a)! < laneOf.get(b)! ? [a, b] : [b, a];
+    const n = byId.get(near);
+    const f = byId.get(far);
+    if (!n || !f) continue;
+    const gap = horizontal ? f.y! - (n.y! + n.height!) : f.x! - (n.x! + n.width!);
+    const lane = laneOf.get(near)!;
+    short[lane] = Math.max(short[lane]!, handoffGap(e, horizontal) - gap);
+  }
+  return short;
+}
+
+/** The screen sides across the flow: `after` faces the next lane, `before` the previous one. */
+function acrossSides(direction: LayoutDirection): { before: Side; after: Side } {
+  return direction === 'right' ? { before: 'top', after: 'bottom' } : { before: 'left', after: 'right' };
+}
+
+/**
+ * Where a straight handoff puts its ends in their layer's stacks: the end facing the next lane
+ * last, the end facing the previous lane first, so the line between them meets no other node.
+ */
+export function handoffRoles(input: ScopeInput): Map<string, { first: boolean; last: boolean }> {
+  const { after } = acrossSides(input.direction);
+  const roles = new Map<string, { first: boolean; last: boolean }>();
+  const mark = (id: string, role: 'first' | 'last'): void => {
+    const r = roles.get(id) ?? roles.set(id, { first: false, last: false }).get(id)!;
+    r[role] = true;
+  };
+  for (const e of input.edges) {
+    if (!e.handoff) continue;
+    const down = e.fromSide === after;
+    mark(e.edge.from.node, down ? 'last' : 'first');
+    mark(e.edge.to.node, down ? 'first' : 'last');
+  }
+  return roles;
+}
+
+/**
+ * Layers the scope (assignLayers) with as many straight handoffs as the stacks allow, marking them
+ * `handoff` on input.edges. A candidate is an edge that leaves one lane by the side
+ * facing a neighbouring lane and enters a node there by the side facing back (bottom -> top to the
+ * next lane in direction right, right -> left in direction down, and the other way round to the
+ * previous lane), where neither handle carries another edge in the same direction (edges the other
+ * way may share a straight side, see `free`). It becomes straight when its target
+ * can share its source's layer (no other edge holds the target further along) and the two stacks
+ * can give its ends their places (handoffRoles: one node per role in a stack, both roles only to a
+ * node alone in it). The others are unmarked, latest edge first, and the scope layered again: an
+ * unmarked handoff is an ordinary edge, one layer on, routed by ELK.
+ */
+export function layerScope(input: ScopeInput): Map<string, number> {
+  const { before, after } = acrossSides(input.direction);
+  const laneOf = new Map<string, number>();
+  input.laneNodes.forEach((ids, i) => ids.forEach((id) => laneOf.set(id, i)));
+  // The edges at each port, by whether they leave or arrive there.
+  const atPort = new Map<string, { outs: ScopeEdge[]; ins: ScopeEdge[] }>();
+  const at = (id: string, side: Side): { outs: ScopeEdge[]; ins: ScopeEdge[] } => atPort.get(portId(id, side)) ?? atPort.set(portId(id, side), { outs: [], ins: [] }).get(portId(id, side))!;
+  for (const e of input.edges) {
+    at(e.edge.from.node, e.fromSide).outs.push(e);
+    at(e.edge.to.node, e.toSide).ins.push(e);
+  }
+  // A handle can hold a straight handoff when the handoff is its only edge, or when the handle is on
+  // a straight side and every other edge there runs the other way (a request and its reply):
+  // splitPorts then moves those others off the middle, which the handoff keeps.
+  const free = (id: string, side: Side, leaving: boolean): boolean => {
+    const { outs, ins } = at(id, side);
+    const [same, other] = leaving ? [outs, ins] : [ins, outs];
+    if (same.length !== 1) return false;
+    if (other.length === 0) return true;
+    return (input.straightSides?.has(id) ?? false) && other.every((o) => o.edge.from.node !== o.edge.to.node);
+  };
+  const claimed = new Set<string>();
+  const nodes = input.laneNodes.flat();
+  for (const e of input.edges) {
+    delete e.handoff;
+    const from = laneOf.get(e.edge.from.node);
+    const to = laneOf.get(e.edge.to.node);
+    const towards = to === undefined || from === undefined ? 0 : to - from;
+    const sides = towards === 1 ? e.fromSide === after && e.toSide === before : towards === -1 ? e.fromSide === before && e.toSide === after : false;
+    const ends = [portId(e.edge.from.node, e.fromSide), portId(e.edge.to.node, e.toSide)];
+    if (!sides || e.bundle !== undefined || ends.some((k) => claimed.has(k))) continue;
+    if (!free(e.edge.from.node, e.fromSide, true) || !free(e.edge.to.node, e.toSide, false)) continue;
+    // The first handoff in file order takes a shared handle (a reply into a request's handle is routed).
+    e.handoff = true;
+    for (const k of ends) claimed.add(k);
+  }
+  for (;;) {
+    const layers = assignLayers(nodes, input.edges);
+    const drop = new Set<ScopeEdge>();
+    for (const e of input.edges) if (e.handoff && layers.get(e.edge.from.node) !== layers.get(e.edge.to.node)) drop.add(e);
+    if (drop.size === 0) {
+      // One node per role in each stack; the first edge to claim it keeps it.
+      const stackOf = (id: string): string => `${laneOf.get(id)}:${layers.get(id)}`;
+      const stackSize = new Map<string, number>();
+      for (const id of nodes) stackSize.set(stackOf(id), (stackSize.get(stackOf(id)) ?? 0) + 1);
+      const holder = new Map<string, string>();
+      const roleOf = new Map<string, Set<string>>();
+      const claim = (id: string, role: 'first' | 'last'): boolean => {
+        const key = `${stackOf(id)}:${role}`;
+        const held = holder.get(key);
+        if (held !== undefined && held !== id) return false;
+        const other = roleOf.get(id);
+        if (other && !other.has(role) && stackSize.get(stackOf(id))! > 1) return false;
+        return true;
+      };
+      const take = (id: string, role: 'first' | 'last'): void => {
+        holder.set(`${stackOf(id)}:${role}`, id);
+        (roleOf.get(id) ?? roleOf.set(id, new Set()).get(id)!).add(role);
+      };
+      for (const e of input.edges) {
+        if (!e.handoff) continue;
+        const down = e.fromSide === after;
+        const [a, b] = down ? (['last', 'first'] as const) : (['first', 'last'] as const);
+        if (claim(e.edge.from.node, a) && claim(e.edge.to.node, b)) {
+          take(e.edge.from.node, a);
+          take(e.edge.to.node, b);
+        } else drop.add(e);
+      }
+    }
+    if (drop.size === 0) return layers;
+    for (const e of drop) delete e.handoff;
+  }
 }
 
 /** Room kept clear around a node (absolute sides, pixels): a loop frame and its tab. */
@@ -186,6 +344,7 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   // along the flow's cross axis: bottom/top in direction right, and the same sides in direction down
   // (where the handles still name screen sides, so "below" reads "to the right").
   const pull = new Map<string, number>();
+  const roles = handoffRoles(input);
   const [after, before] = horizontal ? (['bottom', 'top'] as const) : (['right', 'left'] as const);
   for (const e of input.edges) {
     const from = e.edge.from.node;
@@ -209,6 +368,8 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   }
   const topUsed = new Set<string>();
   for (const e of input.edges) {
+    // A straight handoff needs no anchor (see toElk): ELK never routes it.
+    if (e.handoff) continue;
     if (e.fromSide === before) topUsed.add(e.edge.from.node);
     if (e.toSide === before) topUsed.add(e.edge.to.node);
   }
@@ -225,6 +386,12 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   }
   for (const c of corridors) for (const list of [c.before, c.after]) list.sort((a, b) => span(b) - span(a) || a.index - b.index);
   const corridor = new Map<number, number>();
+  // The labelled straight handoffs between each lane and the one before it.
+  const handoffsInto: ScopeEdge[][] = input.lanes.map(() => []);
+  for (const e of input.edges) {
+    if (!e.handoff || !e.label) continue;
+    handoffsInto[Math.max(laneOf.get(e.edge.from.node)!, laneOf.get(e.edge.to.node)!)]!.push(e);
+  }
   // Room for a corridor: the edge-to-node spacing, then one edge spacing per further edge.
   const reserve = (n: number): number => (n === 0 ? 0 : METRICS.edgeNode + (n - 1) * METRICS.edgeEdge + 2);
   let at = 0;
@@ -251,7 +418,12 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     // Within a stack, a node that its edges' handles put below its neighbours goes lower (an error
     // path leaving by the bottom, say, ends at a node under the main line, not above it, where
     // it would cross the main line to get there); the others keep source order.
-    for (const ids of stacks.values()) if (ids.length > 1) ids.sort((a, b) => (pull.get(a) ?? 0) - (pull.get(b) ?? 0));
+    // The ends of straight handoffs come first or last, whatever their pull (handoffRoles).
+    const rank = (id: string): number => {
+      const r = roles.get(id);
+      return r?.first ? -1 : r?.last ? 1 : 0;
+    };
+    for (const ids of stacks.values()) if (ids.length > 1) ids.sort((a, b) => rank(a) - rank(b) || (pull.get(a) ?? 0) - (pull.get(b) ?? 0));
     // A stack is centred on the lane's centre line by its nodes, not by their margins (room for a
     // loop frame), so that a node in a loop stays in line with its neighbours; the margins only
     // deepen the lane. A stack that holds the end of a straight step (a Choice's main way on, say,
@@ -287,6 +459,21 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     // Below: the innermost (shortest) edge nearest the nodes.
     below.forEach((e, j) => corridor.set(e.index, at + pad + deepest + reserve(below.length) - 2 - j * METRICS.edgeEdge));
     at += pad + deepest + reserve(below.length) + (slack[i] ?? 0) + pad;
+    // A straight handoff from or to the lane before needs the gap between its ends to hold its
+    // label and the arrow: where the lanes' paddings leave less, this lane moves on.
+    let extra = 0;
+    for (const e of handoffsInto[i] ?? []) {
+      const [near, far] = laneOf.get(e.edge.from.node) === i ? [e.edge.to.node, e.edge.from.node] : [e.edge.from.node, e.edge.to.node];
+      const size = input.sizes.get(near)!;
+      const gap = pos.get(far)! - (pos.get(near)! + (horizontal ? size.height : size.width));
+      extra = Math.max(extra, handoffGap(e, horizontal) - gap);
+    }
+    if (extra > 0) {
+      extra = Math.ceil(extra);
+      for (const id of input.laneNodes[i]!) pos.set(id, pos.get(id)! + extra);
+      for (const e of [...above, ...below]) corridor.set(e.index, corridor.get(e.index)! + extra);
+      at += extra;
+    }
   });
   bandStart.push(at);
   return { pos, bandStart, corridor };
@@ -315,7 +502,7 @@ function bundleAcross(toSide: Side, centre: { x: number; y: number }, size: { wi
  * the lower coordinate along the side (left, or up) comes first. Only straight sides: on a circle
  * or a diamond a port off the centre would float beside the outline.
  */
-function splitPorts(input: ScopeInput, layers: Map<string, number>, plan: AcrossPlan): Map<string, { outFirst: boolean }> {
+function splitPorts(input: ScopeInput, layers: Map<string, number>, plan: AcrossPlan): Map<string, { outFirst: boolean; middle?: 'out' | 'in' }> {
   const horizontal = input.direction === 'right';
   // Where the other end lies, per screen axis: layer index along the flow, planned position across it.
   const at = (id: string): { x: number; y: number } => {
@@ -337,8 +524,17 @@ function splitPorts(input: ScopeInput, layers: Map<string, number>, plan: Across
     note(e.edge.to.node, e.toSide, e.edge.from.node, false);
   }
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const out = new Map<string, { outFirst: boolean }>();
+  const out = new Map<string, { outFirst: boolean; middle?: 'out' | 'in' }>();
   for (const [key, { outs, ins }] of ends) if (outs.length > 0 && ins.length > 0) out.set(key, { outFirst: mean(outs) <= mean(ins) });
+  // A straight handoff keeps the middle of its side (applyLayout draws it from there); only the
+  // edges the other way get a port, off to the side where their other ends lie.
+  for (const e of input.edges) {
+    if (!e.handoff) continue;
+    const source = out.get(portId(e.edge.from.node, e.fromSide));
+    if (source) source.middle = 'out';
+    const target = out.get(portId(e.edge.to.node, e.toSide));
+    if (target) target.middle = 'in';
+  }
   return out;
 }
 
@@ -348,11 +544,21 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
   const stride = METRICS.layerStride;
   const children: ElkNode[] = [];
   const usedSides = new Map<string, Set<Side>>();
-  for (const e of input.edges) {
+  // Straight handoffs are drawn by applyLayout; ELK would move their targets a layer on.
+  const routed = input.edges.filter((e) => !e.handoff);
+  for (const e of routed) {
     (usedSides.get(e.edge.from.node) ?? usedSides.set(e.edge.from.node, new Set()).get(e.edge.from.node)!).add(e.fromSide);
     (usedSides.get(e.edge.to.node) ?? usedSides.set(e.edge.to.node, new Set()).get(e.edge.to.node)!).add(e.toSide);
   }
   const ports = splitPorts(input, layers, plan);
+  const handoffEnds = new Set(input.edges.filter((e) => e.handoff).flatMap((e) => [e.edge.from.node, e.edge.to.node]));
+  // The label of the straight handoff at each of its two ports.
+  const handoffLabelAt = new Map<string, TextBlock>();
+  for (const e of input.edges) {
+    if (!e.handoff || !e.label) continue;
+    handoffLabelAt.set(portId(e.edge.from.node, e.fromSide), e.label);
+    handoffLabelAt.set(portId(e.edge.to.node, e.toSide), e.label);
+  }
   // Our layers go to even ELK layers; the odd ones in between hold the edge label nodes, so a label
   // never shares a layer (and so never competes for room across the flow) with a node.
   const preset = new Map<string, { x: number; y: number }>();
@@ -372,8 +578,18 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
         }
         // In and out apart, by up to one edge spacing either side of the centre.
         const along = side === 'top' || side === 'bottom';
-        const d = Math.min(METRICS.edgeEdge, (along ? size.width : size.height) / 6);
+        const length = along ? size.width : size.height;
+        let d = Math.min(METRICS.edgeEdge, length / 6);
+        // Beside a labelled straight handoff, the other port clears the label centred on the line
+        // (when the side is long enough): a route into it would otherwise run under the label.
+        const label = split.middle ? handoffLabelAt.get(portId(id, side)) : undefined;
+        if (label) {
+          // 4 px of air past the label; at least 6 px short of the corner (the rounding).
+          const half = (along ? label.width + 12 : label.height + 6) / 2 + 4;
+          if (half <= length / 2 - 6) d = Math.max(d, half);
+        }
         for (const [end, sign] of [['out', split.outFirst ? -1 : 1], ['in', split.outFirst ? 1 : -1]] as const) {
+          if (end === split.middle) continue;
           nodePorts.push({ id: `${portId(id, side)}:${end}`, x: along ? x + sign * d : x, y: along ? y : y + sign * d, width: 0, height: 0, layoutOptions: { 'elk.port.side': ELK_SIDE[side] } });
         }
       }
@@ -381,6 +597,9 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
       const at = horizontal ? { x: l * stride, y: across } : { x: across, y: l * stride };
       preset.set(id, { x: at.x + size.width / 2, y: at.y + size.height / 2 });
       const layoutOptions: Record<string, string> = { 'elk.portConstraints': 'FIXED_POS' };
+      // ELK aligns a node in its layer by its share of outgoing ports (AUTOMATIC); the two ends of a
+      // straight handoff are centred, so that the line between them is straight whatever their widths.
+      if (handoffEnds.has(id)) layoutOptions['elk.alignment'] = 'CENTER';
       const m = input.margins?.get(id);
       if (m) layoutOptions['elk.margins'] = `[top=${m.top},left=${m.left},bottom=${m.bottom},right=${m.right}]`;
       children.push({ id, width: size.width, height: size.height, ...at, ports: nodePorts, layoutOptions });
@@ -420,7 +639,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
   }
   // A bundle's leader makes the shared label node, so its members come after it.
   const bundleLabel = new Map<number, { id: string; mid: { x: number; y: number } }>();
-  const ordered = [...input.edges].sort((x, y) => Number(x.bundle !== undefined && x.bundle !== x.index) - Number(y.bundle !== undefined && y.bundle !== y.index));
+  const ordered = [...routed].sort((x, y) => Number(x.bundle !== undefined && x.bundle !== x.index) - Number(y.bundle !== undefined && y.bundle !== y.index));
   for (const e of ordered) {
     const source = ports.has(portId(e.edge.from.node, e.fromSide)) ? `${portId(e.edge.from.node, e.fromSide)}:out` : portId(e.edge.from.node, e.fromSide);
     const target = ports.has(portId(e.edge.to.node, e.toSide)) ? `${portId(e.edge.to.node, e.toSide)}:in` : portId(e.edge.to.node, e.toSide);

@@ -74,6 +74,28 @@ describe('usage errors exit 2', () => {
   });
 });
 
+describe('the output format follows the -o name', () => {
+  const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+  test('-o a.png writes a PNG, -o a.svg an SVG, without --format', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.fz'), GOOD);
+    expect(run(['render', join(dir, 'a.fz'), '-o', join(dir, 'a.png')]).code).toBe(0);
+    expect(readFileSync(join(dir, 'a.png')).subarray(0, 4)).toEqual(PNG);
+    expect(run(['render', join(dir, 'a.fz'), '-o', join(dir, 'a.SVG')]).code).toBe(0);
+    expect(readFileSync(join(dir, 'a.SVG'), 'utf8')).toMatch(/^<\?xml[^>]*>\s*<svg /);
+  });
+
+  test('a --format that contradicts the -o name is a usage error, and writes nothing', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.fz'), GOOD);
+    const r = run(['render', join(dir, 'a.fz'), '--format', 'svg', '-o', join(dir, 'a.png')]);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr);
+    expect(r.stderr).toContain('--format is svg');
+    expect(() => readFileSync(join(dir, 'a.png'))).toThrow();
+  });
+});
+
 describe('I/O failures: one line naming the path, exit 2, at once', () => {
   test('render --out-dir /proc/nope ends at once', () => {
     const r = run(['render', join(repoRoot, 'examples', 'lottery.fz'), '--out-dir', '/proc/nope']);

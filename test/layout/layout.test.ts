@@ -64,7 +64,11 @@ describe('layout', () => {
     expect(laid.lanes.map((l) => l.id)).toEqual(['a', 'b']);
     checkBands(laid);
     const [n2, n3] = ['n2', 'n3'].map((id) => laid.nodes.find((n) => n.id === id)!.box);
-    expect(n3!.x).toBeGreaterThan(n2!.x + n2!.width - 1);
+    // A bottom -> top handoff to the next lane is drawn straight down: n3 sits under n2.
+    expect(Math.abs(n3!.x + n3!.width / 2 - (n2!.x + n2!.width / 2))).toBeLessThan(0.5);
+    expect(n3!.y).toBeGreaterThan(n2!.y + n2!.height);
+    const handoff = laid.edges.find((e) => e.from === 'n2' && e.to === 'n3')!;
+    expect(handoff.points).toHaveLength(2);
   });
 
   test('direction down turns lanes into columns', async () => {

@@ -199,7 +199,7 @@ export function register(program: Command): void {
     .argument('<files...>', '.fz or ASL files, globs, directories (their .fz, .asl.json and .asl.yaml files), or - for standard input')
     .option('-o, --output <file>', 'output file for a single input (- for standard output)')
     .option('--out-dir <dir>', 'directory for the outputs (one per input, named after it)')
-    .addOption(new Option('--format <format>', 'output format').choices(['svg', 'png']).default('svg'))
+    .addOption(new Option('--format <format>', 'output format (default: from the -o file name, else svg)').choices(['svg', 'png']).default('svg'))
     .option('--scale <n>', 'PNG pixels per SVG unit, a number above 0 (default 2; e.g. --scale 1 for a small file, --scale 4 for print)', positiveNumber, '2')
     .addOption(new Option('--theme <theme>', 'colour theme; auto follows prefers-color-scheme').choices(['light', 'dark', 'auto']).default('light'))
     .addOption(new Option('--direction <dir>', 'flow direction: right (lanes as rows) or down (lanes as columns)').choices(['right', 'down']).default('right'))
@@ -209,7 +209,17 @@ export function register(program: Command): void {
     .option('--watch', 're-render when an input changes')
     .option('--force', 'with several inputs: render even files whose output is up to date')
     .option('--jobs <n>', 'with several inputs: number of worker threads, 1 or more (default: one per core)', positiveInteger)
-    .action(async (files: string[], options: RenderCliOptions) => {
+    .action(async (files: string[], options: RenderCliOptions, command: Command) => {
+      // `-o diagram.png` means PNG without --format; a --format that contradicts the name is a mistake.
+      const named = /\.(svg|png)$/i.exec(options.output ?? '')?.[1]?.toLowerCase() as 'svg' | 'png' | undefined;
+      if (named !== undefined && named !== options.format) {
+        if (command.getOptionValueSource('format') === 'default') options.format = named;
+        else {
+          console.error(`flowlane: -o ${options.output} names a .${named} file but --format is ${options.format}; drop --format or make the two agree`);
+          process.exitCode = 2;
+          return;
+        }
+      }
       const inputs = expandInputs(files, DIAGRAM_AND_ASL_FILES);
       if (inputs.length === 0) {
         console.error('flowlane: no input files matched (a directory gives its .fz, .asl.json and .asl.yaml files)');
