@@ -71,10 +71,12 @@ const bundled = (e, f) => e.kind === 'catch' && f.kind === 'catch' && e.to === f
 /**
  * The figures of one drawing. Bends: corners of a route. Jogs: segments under 12 px between two
  * corners. Crossings: proper crossings over all pairs of edges (pairs sharing a node included).
- * Overlaps: pairs of edges (not one bundle) sharing a run longer than 20 px. Straight: edges with
+ * Overlaps: pairs of edges (not one bundle) sharing a run longer than 20 px; unrelated ones: not a
+ * fan out of one handle nor a merge into one. Straight: edges with
  * no corner. Crooked: edges with more than 4 corners. Handoffs: edges across the flow (bottom ->
  * top in direction right) to a node in the neighbouring lane of the same scope, and how many are
- * straight; sole handoffs: those whose two handles carry no other edge. Intrusions: nodes inside a loop frame (its outline when notched) that are not in the
+ * straight; sole handoffs: those whose two handles carry no other edge. Label hits: routes through
+ * another edge's label. Intrusions: nodes inside a loop frame (its outline when notched) that are not in the
  * loop, plus edges through a loop's tab. Node area: nodes (containers excluded, their contents counted) over the canvas.
  */
 export function measureDrawing(laid) {
@@ -95,6 +97,7 @@ export function measureDrawing(laid) {
   });
   let crossings = 0;
   let overlaps = 0;
+  let unrelatedOverlaps = 0;
   for (let i = 0; i < segs.length; i++) {
     for (let j = i + 1; j < segs.length; j++) {
       let shared = 0;
@@ -105,7 +108,13 @@ export function measureDrawing(laid) {
           else shared = Math.max(shared, overlap(s, t));
         }
       }
-      if (shared > 20 && !bundled(laid.edges[i], laid.edges[j])) overlaps++;
+      if (shared > 20 && !bundled(laid.edges[i], laid.edges[j])) {
+        overlaps++;
+        // A fan (one handle out) or a merge (one handle in) shares its runs as a drawing by hand does;
+        // unrelated edges on one line make the reader guess which way each goes.
+        const [e, f] = [laid.edges[i], laid.edges[j]];
+        if (!(e.from === f.from && e.fromHandle === f.fromHandle) && !(e.to === f.to && e.toHandle === f.toHandle)) unrelatedOverlaps++;
+      }
     }
   }
   // Handoffs to the next lane of the same scope.
@@ -142,6 +151,16 @@ export function measureDrawing(laid) {
     soleHandoffs++;
     if (routes[i].length === 2) straightSoleHandoffs++;
   });
+  // Routes through another edge's label (a Catch bundle's members share theirs).
+  let labelHits = 0;
+  laid.edges.forEach((e) => {
+    if (!e.label) return;
+    const b = e.label.box;
+    laid.edges.forEach((o, j) => {
+      if (o === e || bundled(o, e)) return;
+      if (segs[j].some(([p, q]) => Math.max(p.x, q.x) > b.x + 1 && Math.min(p.x, q.x) < b.x + b.width - 1 && Math.max(p.y, q.y) > b.y + 1 && Math.min(p.y, q.y) < b.y + b.height - 1)) labelHits++;
+    });
+  });
   // Loop frames.
   let intrusions = 0;
   const nodeById = new Map(laid.nodes.map((n) => [n.id, n]));
@@ -166,12 +185,14 @@ export function measureDrawing(laid) {
     jogs,
     crossings,
     overlaps,
+    unrelatedOverlaps,
     straight,
     crooked,
     handoffs,
     straightHandoffs,
     soleHandoffs,
     straightSoleHandoffs,
+    labelHits,
     intrusions,
     width: laid.width,
     height: laid.height,
@@ -200,12 +221,14 @@ export function totals(figures) {
     jogs: sum('jogs'),
     crossings: sum('crossings'),
     overlaps: sum('overlaps'),
+    unrelatedOverlaps: sum('unrelatedOverlaps'),
     straightShare: round(edges ? sum('straight') / edges : 1),
     crooked: sum('crooked'),
     handoffs: sum('handoffs'),
     straightHandoffShare: round(sum('handoffs') ? sum('straightHandoffs') / sum('handoffs') : 1),
     soleHandoffs: sum('soleHandoffs'),
     straightSoleHandoffShare: round(sum('soleHandoffs') ? sum('straightSoleHandoffs') / sum('soleHandoffs') : 1),
+    labelHits: sum('labelHits'),
     intrusions: sum('intrusions'),
     medianAspect: round(median(figures.map((f) => f.aspect)), 2),
     maxSide: Math.max(0, ...figures.map((f) => Math.max(f.width, f.height))),
@@ -230,10 +253,12 @@ export const BETTER_WHEN_LARGER = {
   jogs: false,
   crossings: false,
   overlaps: false,
+  unrelatedOverlaps: false,
   straightShare: true,
   crooked: false,
   straightHandoffShare: true,
   straightSoleHandoffShare: true,
+  labelHits: false,
   intrusions: false,
   medianNodeShare: true,
   maxSide: false,

@@ -82,11 +82,11 @@ if (perRow) {
 } else if (asJson) {
   console.log(JSON.stringify(table, null, 2));
 } else {
-  console.log('| corpus | dir | drawings | edges | bends/edge | jogs<12 | crossings | overlaps>20 | straight | over 4 bends | handoffs straight | one-to-one straight | loop intrusions | median aspect | max side | down/right max | median node area | layout ms |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| corpus | dir | drawings | edges | bends/edge | jogs<12 | crossings | overlaps>20 (unrelated) | straight | over 4 bends | handoffs straight | one-to-one straight | routes through labels | loop intrusions | median aspect | max side | down/right max | median node area | layout ms |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const t of table) {
     const pct = (x) => `${Math.round(x * 100)} %`;
-    console.log(`| ${t.corpus} | ${t.direction} | ${t.drawings} | ${t.edges} | ${t.bendsPerEdge} | ${t.jogs} | ${t.crossings} | ${t.overlaps} | ${pct(t.straightShare)} | ${t.crooked} | ${pct(t.straightHandoffShare)} of ${t.handoffs} | ${pct(t.straightSoleHandoffShare)} of ${t.soleHandoffs} | ${t.intrusions} | ${t.medianAspect} | ${t.maxSide} | ${t.maxDownOverRight ?? ''} | ${pct(t.medianNodeShare)} | ${t.ms} |`);
+    console.log(`| ${t.corpus} | ${t.direction} | ${t.drawings} | ${t.edges} | ${t.bendsPerEdge} | ${t.jogs} | ${t.crossings} | ${t.overlaps} (${t.unrelatedOverlaps}) | ${pct(t.straightShare)} | ${t.crooked} | ${pct(t.straightHandoffShare)} of ${t.handoffs} | ${pct(t.straightSoleHandoffShare)} of ${t.soleHandoffs} | ${t.labelHits} | ${t.intrusions} | ${t.medianAspect} | ${t.maxSide} | ${t.maxDownOverRight ?? ''} | ${pct(t.medianNodeShare)} | ${t.ms} |`);
   }
   if (worst > 0) {
     for (const [k, list] of groups) {

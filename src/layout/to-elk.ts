@@ -168,6 +168,8 @@ export function handoffShortfall(result: ElkNode, input: ScopeInput): number[] {
   for (const e of input.edges) {
     if (!e.handoff || !e.label) continue;
     const [a, b] = [e.edge.from.node, e.edge.to.node];
+    // A drop inside a lane keeps the gap presetAcross planned between the two (ELK keeps a stack's spacing).
+    if (laneOf.get(a) === laneOf.get(b)) continue;
     const [near, far] = laneOf.get(a)! < laneOf.get(b)! ? [a, b] : [b, a];
     const n = byId.get(near);
     const f = byId.get(far);
@@ -184,6 +186,57 @@ function acrossSides(direction: LayoutDirection): { before: Side; after: Side } 
   return direction === 'right' ? { before: 'top', after: 'bottom' } : { before: 'left', after: 'right' };
 }
 
+function laneIndexOf(input: ScopeInput): Map<string, number> {
+  const laneOf = new Map<string, number>();
+  input.laneNodes.forEach((ids, i) => ids.forEach((id) => laneOf.set(id, i)));
+  return laneOf;
+}
+
+/**
+ * How strongly each node's handles place it below (+) or above (-) the nodes it is joined to,
+ * along the flow's cross axis: bottom/top in direction right, and the same sides in direction down
+ * (where the handles still name screen sides, so "below" reads "to the right").
+ */
+function pullsOf(input: ScopeInput): Map<string, number> {
+  const { before, after } = acrossSides(input.direction);
+  const pull = new Map<string, number>();
+  for (const e of input.edges) {
+    const from = e.edge.from.node;
+    const to = e.edge.to.node;
+    if (from === to) continue;
+    const d = (e.fromSide === after || e.toSide === before ? 1 : 0) - (e.fromSide === before || e.toSide === after ? 1 : 0);
+    if (d === 0) continue;
+    pull.set(to, (pull.get(to) ?? 0) + d);
+    pull.set(from, (pull.get(from) ?? 0) - d);
+  }
+  return pull;
+}
+
+/**
+ * The order of each stack (the nodes of one lane in one layer), keyed `lane:layer`: a node that its
+ * edges' handles put below its neighbours goes lower (an error path leaving by the bottom, say,
+ * ends at a node under the main line, not above it, where it would cross the main line to get
+ * there); the others keep source order. The ends of straight handoffs to other lanes come first or
+ * last, whatever their pull (handoffRoles).
+ */
+export function stackOrder(input: ScopeInput, layers: Map<string, number>): Map<string, string[]> {
+  const roles = handoffRoles(input);
+  const pull = pullsOf(input);
+  const rank = (id: string): number => {
+    const r = roles.get(id);
+    return r?.first ? -1 : r?.last ? 1 : 0;
+  };
+  const stacks = new Map<string, string[]>();
+  input.laneNodes.forEach((ids, i) => {
+    for (const id of ids) {
+      const key = `${i}:${layers.get(id) ?? 0}`;
+      (stacks.get(key) ?? stacks.set(key, []).get(key)!).push(id);
+    }
+  });
+  for (const ids of stacks.values()) if (ids.length > 1) ids.sort((a, b) => rank(a) - rank(b) || (pull.get(a) ?? 0) - (pull.get(b) ?? 0));
+  return stacks;
+}
+
 /**
  * Where a straight handoff puts its ends in their layer's stacks: the end facing the next lane
  * last, the end facing the previous lane first, so the line between them meets no other node.
@@ -195,8 +248,10 @@ export function handoffRoles(input: ScopeInput): Map<string, { first: boolean; l
     const r = roles.get(id) ?? roles.set(id, { first: false, last: false }).get(id)!;
     r[role] = true;
   };
+  const laneOf = laneIndexOf(input);
   for (const e of input.edges) {
-    if (!e.handoff) continue;
+    // A drop inside one lane places its ends next to each other instead (stackOrder).
+    if (!e.handoff || laneOf.get(e.edge.from.node) === laneOf.get(e.edge.to.node)) continue;
     const down = e.fromSide === after;
     mark(e.edge.from.node, down ? 'last' : 'first');
     mark(e.edge.to.node, down ? 'first' : 'last');
@@ -244,9 +299,12 @@ export function layerScope(input: ScopeInput): Map<string, number> {
     const from = laneOf.get(e.edge.from.node);
     const to = laneOf.get(e.edge.to.node);
     const towards = to === undefined || from === undefined ? 0 : to - from;
-    const sides = towards === 1 ? e.fromSide === after && e.toSide === before : towards === -1 ? e.fromSide === before && e.toSide === after : false;
+    // towards 0: a drop inside one lane (bottom -> top: the target goes right under its source).
+    const sides = towards === 1 || (towards === 0 && from !== undefined) ? e.fromSide === after && e.toSide === before : towards === -1 ? e.fromSide === before && e.toSide === after : false;
+    const rise = towards === 0 && e.fromSide === before && e.toSide === after;
+    if (e.edge.from.node === e.edge.to.node) continue;
     const ends = [portId(e.edge.from.node, e.fromSide), portId(e.edge.to.node, e.toSide)];
-    if (!sides || e.bundle !== undefined || ends.some((k) => claimed.has(k))) continue;
+    if (!(sides || rise) || e.bundle !== undefined || ends.some((k) => claimed.has(k))) continue;
     if (!free(e.edge.from.node, e.fromSide, true) || !free(e.edge.to.node, e.toSide, false)) continue;
     // The first handoff in file order takes a shared handle (a reply into a request's handle is routed).
     e.handoff = true;
@@ -276,13 +334,33 @@ export function layerScope(input: ScopeInput): Map<string, number> {
         (roleOf.get(id) ?? roleOf.set(id, new Set()).get(id)!).add(role);
       };
       for (const e of input.edges) {
-        if (!e.handoff) continue;
+        if (!e.handoff || laneOf.get(e.edge.from.node) === laneOf.get(e.edge.to.node)) continue;
         const down = e.fromSide === after;
         const [a, b] = down ? (['last', 'first'] as const) : (['first', 'last'] as const);
         if (claim(e.edge.from.node, a) && claim(e.edge.to.node, b)) {
           take(e.edge.from.node, a);
           take(e.edge.to.node, b);
         } else drop.add(e);
+      }
+    }
+    if (drop.size === 0) {
+      // A drop inside one lane needs its target right after its source in their stack (right
+      // before, for a rise), or the line between them would cross the nodes in between.
+      // Nor may another edge of the lane pass its layer: ELK, which never sees the drop, could run
+      // that edge between the two ends, across the line and its label.
+      const stacks = stackOrder(input, layers);
+      for (const e of input.edges) {
+        if (!e.handoff || laneOf.get(e.edge.from.node) !== laneOf.get(e.edge.to.node)) continue;
+        const lane = laneOf.get(e.edge.from.node);
+        const layer = layers.get(e.edge.from.node) ?? 0;
+        const ids = stacks.get(`${lane}:${layer}`) ?? [];
+        const step = ids.indexOf(e.edge.to.node) - ids.indexOf(e.edge.from.node);
+        const passes = input.edges.some((o) => {
+          if (laneOf.get(o.edge.from.node) !== lane && laneOf.get(o.edge.to.node) !== lane) return false;
+          const [a, b] = [layers.get(o.edge.from.node) ?? 0, layers.get(o.edge.to.node) ?? 0];
+          return Math.min(a, b) < layer && layer < Math.max(a, b);
+        });
+        if (step !== (e.fromSide === after ? 1 : -1) || passes) drop.add(e);
       }
     }
     if (drop.size === 0) return layers;
@@ -340,21 +418,8 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   const gap = METRICS.nodeNode;
   const pos = new Map<string, number>();
   const bandStart: number[] = [];
-  // How strongly each node's handles place it below (+) or above (-) the nodes it is joined to,
-  // along the flow's cross axis: bottom/top in direction right, and the same sides in direction down
-  // (where the handles still name screen sides, so "below" reads "to the right").
-  const pull = new Map<string, number>();
-  const roles = handoffRoles(input);
   const [after, before] = horizontal ? (['bottom', 'top'] as const) : (['right', 'left'] as const);
-  for (const e of input.edges) {
-    const from = e.edge.from.node;
-    const to = e.edge.to.node;
-    if (from === to) continue;
-    const d = (e.fromSide === after || e.toSide === before ? 1 : 0) - (e.fromSide === before || e.toSide === after ? 1 : 0);
-    if (d === 0) continue;
-    pull.set(to, (pull.get(to) ?? 0) + d);
-    pull.set(from, (pull.get(from) ?? 0) - d);
-  }
+  const order = stackOrder(input, layers);
   // Nodes entered by a straight step: from the downstream side of a node earlier in the same lane
   // into the upstream side.
   const [downstream, upstream] = horizontal ? (['right', 'left'] as const) : (['bottom', 'top'] as const);
@@ -380,7 +445,7 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   const corridors = input.lanes.map(() => ({ before: [] as ScopeEdge[], after: [] as ScopeEdge[] }));
   for (const e of input.edges) {
     const lane = laneOf.get(e.edge.from.node);
-    if (lane === undefined || lane !== laneOf.get(e.edge.to.node) || e.edge.from.node === e.edge.to.node) continue;
+    if (lane === undefined || lane !== laneOf.get(e.edge.to.node) || e.edge.from.node === e.edge.to.node || e.handoff) continue;
     const side = corridorSide(e, layers, before, after);
     if (side) corridors[lane]![side].push(e);
   }
@@ -388,9 +453,17 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   const corridor = new Map<number, number>();
   // The labelled straight handoffs between each lane and the one before it.
   const handoffsInto: ScopeEdge[][] = input.lanes.map(() => []);
+  // The gap a labelled drop inside a lane needs between its two ends (keyed by the upper end).
+  const dropGap = new Map<string, number>();
   for (const e of input.edges) {
     if (!e.handoff || !e.label) continue;
-    handoffsInto[Math.max(laneOf.get(e.edge.from.node)!, laneOf.get(e.edge.to.node)!)]!.push(e);
+    const [a, b] = [laneOf.get(e.edge.from.node)!, laneOf.get(e.edge.to.node)!];
+    if (a === b) {
+      const upper = e.fromSide === after ? e.edge.from.node : e.edge.to.node;
+      dropGap.set(upper, Math.max(dropGap.get(upper) ?? 0, handoffGap(e, horizontal)));
+      continue;
+    }
+    handoffsInto[Math.max(a, b)]!.push(e);
   }
   // Room for a corridor: the edge-to-node spacing, then one edge spacing per further edge.
   const reserve = (n: number): number => (n === 0 ? 0 : METRICS.edgeNode + (n - 1) * METRICS.edgeEdge + 2);
@@ -410,20 +483,9 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
         ? { before: m?.top ?? 0, size: size.height, after: m?.bottom ?? 0 }
         : { before: m?.left ?? 0, size: size.width, after: m?.right ?? 0 };
     };
+    // The lane's stacks, in stackOrder.
     const stacks = new Map<number, string[]>();
-    for (const id of input.laneNodes[i]!) {
-      const l = layers.get(id) ?? 0;
-      (stacks.get(l) ?? stacks.set(l, []).get(l)!).push(id);
-    }
-    // Within a stack, a node that its edges' handles put below its neighbours goes lower (an error
-    // path leaving by the bottom, say, ends at a node under the main line, not above it, where
-    // it would cross the main line to get there); the others keep source order.
-    // The ends of straight handoffs come first or last, whatever their pull (handoffRoles).
-    const rank = (id: string): number => {
-      const r = roles.get(id);
-      return r?.first ? -1 : r?.last ? 1 : 0;
-    };
-    for (const ids of stacks.values()) if (ids.length > 1) ids.sort((a, b) => rank(a) - rank(b) || (pull.get(a) ?? 0) - (pull.get(b) ?? 0));
+    for (const [key, ids] of order) if (key.startsWith(`${i}:`)) stacks.set(Number(key.slice(key.indexOf(':') + 1)), ids);
     // A stack is centred on the lane's centre line by its nodes, not by their margins (room for a
     // loop frame), so that a node in a loop stays in line with its neighbours; the margins only
     // deepen the lane. A stack that holds the end of a straight step (a Choice's main way on, say,
@@ -438,7 +500,7 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
         const e = extent(id);
         if (k > 0) y += e.before;
         tops.push(y);
-        y += e.size + (k < ids.length - 1 ? e.after + gap : 0);
+        y += e.size + (k < ids.length - 1 ? e.after + Math.max(gap, dropGap.get(id) ?? 0) : 0);
       });
       const anchor = ids.length > 1 ? ids.findIndex((id) => straightIn.has(id)) : -1;
       const shift = anchor >= 0 ? -(tops[anchor]! + extent(ids[anchor]!).size / 2) : -y / 2;

@@ -1,5 +1,5 @@
 // Handoffs (an edge to the next lane that leaves by the side facing it and enters by the side facing
-// back) are drawn as one straight line when their handles carry nothing else, in both directions;
+// back) and drops (bottom -> top inside one lane) are drawn as one straight line when their handles carry nothing else, in both directions;
 // their labels sit on the line, clear of every node, of other labels and of the arrowhead.
 import { describe, expect, test } from 'vitest';
 import { layout } from '../../src/layout/index.js';
@@ -10,7 +10,7 @@ import { examples } from '../render/helpers.js';
 
 const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
-/** The handoffs of a drawing whose two handles no other edge uses. */
+/** The handoffs of a drawing (to the neighbouring lane, or a drop inside one) whose two handles no other edge uses. */
 function oneToOneHandoffs(laid: LaidOutDiagram): LaidOutEdge[] {
   const laneOf = new Map(laid.nodes.map((n) => [n.id, n.lane]));
   const order = laid.lanes.map((l) => l.id);
@@ -22,8 +22,9 @@ function oneToOneHandoffs(laid: LaidOutDiagram): LaidOutEdge[] {
   return laid.edges.filter((e) => {
     const a = order.indexOf(laneOf.get(e.from)!);
     const b = order.indexOf(laneOf.get(e.to)!);
-    if (Math.abs(a - b) !== 1) return false;
-    const across = b > a ? e.fromHandle === after && e.toHandle === before : e.fromHandle === before && e.toHandle === after;
+    if (Math.abs(a - b) > 1) return false;
+    // In one lane: a drop (after -> before: the target right under its source) or a rise.
+    const across = b > a ? e.fromHandle === after && e.toHandle === before : b < a ? e.fromHandle === before && e.toHandle === after : (e.fromHandle === after && e.toHandle === before) || (e.fromHandle === before && e.toHandle === after);
     return across && uses.get(`${e.from}.${e.fromHandle}`) === 1 && uses.get(`${e.to}.${e.toHandle}`) === 1;
   });
 }
@@ -57,11 +58,11 @@ function checkHandoffs(laid: LaidOutDiagram, expected: number): void {
 }
 
 describe('straight handoffs', () => {
-  test('the orchestration example: every one-to-one handoff is one straight line, in both directions', async () => {
+  test('the orchestration example: every one-to-one handoff and drop is one straight line, in both directions', async () => {
     const ex = examples().find((e) => e.name === 'orchestration')!;
-    // n3 -> n4, n8 -> n14, n16 -> n9, n17 -> n12 (n5 -> n7 and n10 -> n12 stay inside one lane).
-    checkHandoffs(await layout(ex.diagram), 4);
-    checkHandoffs(await layout(ex.diagram, { direction: 'down' }), 4);
+    // n3 -> n4, n8 -> n14, n16 -> n9, n17 -> n12 to other lanes; the drops n5 -> n7 and n10 -> n12 in one.
+    checkHandoffs(await layout(ex.diagram), 6);
+    checkHandoffs(await layout(ex.diagram, { direction: 'down' }), 6);
   });
 
   test('handoffs down three lanes and one back up are straight, and a wide label widens the gap instead of covering a node', async () => {

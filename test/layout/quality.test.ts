@@ -47,6 +47,21 @@ describe('quality metrics', () => {
     expect(f.crossings).toBe(1);
     expect(f.overlaps).toBe(1);
     expect(f.straight).toBe(1);
+    expect(f.labelHits).toBe(0);
+  });
+
+  test('a route through another edge\'s label is counted, one through its own or its bundle\'s is not', () => {
+    const label = (x: number, y: number): LaidOutEdge['label'] => ({ text: { lines: ['x'], size: 12, weight: 400, width: 20, height: 14, lineHeight: 14 }, box: { x, y, width: 40, height: 20 } });
+    const f = measureDrawing(
+      drawing([
+        edge([[0, 50], [300, 50]], { label: label(100, 40) }),
+        // Down through the first edge's label.
+        edge([[120, 0], [120, 100]], { from: 'c', to: 'd' }),
+        // Beside it.
+        edge([[150, 0], [150, 100]], { from: 'e', to: 'f' }),
+      ]),
+    );
+    expect(f.labelHits).toBe(1);
   });
 });
 
