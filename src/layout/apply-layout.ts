@@ -300,6 +300,8 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     if (e.label && label) e.label.box = label;
   }
 
+  separateRuns(edges, obstacles);
+
   // Extent of everything along both axes.
   let minFlow = Infinity;
   let maxFlow = -Infinity;
@@ -427,6 +429,153 @@ class NodeGrid {
     const found = new Set<LaidOutNode>();
     for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) for (const n of this.cells.get(`${x},${y}`) ?? []) found.add(n);
     return [...found];
+  }
+}
+
+/** Edges drawn as one on purpose: a fan out of one handle, a merge into one, a Catch bundle. */
+const related = (e: LaidOutEdge, f: LaidOutEdge): boolean => (e.from === f.from && e.fromHandle === f.fromHandle) || (e.to === f.to && e.toHandle === f.toHandle);
+
+/** The longest run two routes share on one line, and the index of the first route's segment that holds it. */
+function sharedRun(p: Point[], q: Point[]): { length: number; segment: number; from: number; to: number } {
+  let best = { length: 0, segment: -1, from: 0, to: 0 };
+  for (let i = 0; i + 1 < p.length; i++) {
+    const [a, b] = [p[i]!, p[i + 1]!];
+    const flat = Math.abs(a.y - b.y) < 0.5;
+    for (let j = 0; j + 1 < q.length; j++) {
+      const [c, d] = [q[j]!, q[j + 1]!];
+      if (flat ? Math.abs(c.y - d.y) >= 0.5 || Math.abs(a.y - c.y) >= 0.5 : Math.abs(c.x - d.x) >= 0.5 || Math.abs(a.x - c.x) >= 0.5) continue;
+      const [u0, u1, v0, v1] = flat ? [a.x, b.x, c.x, d.x] : [a.y, b.y, c.y, d.y];
+      const lo = Math.max(Math.min(u0, u1), Math.min(v0, v1));
+      const hi = Math.min(Math.max(u0, u1), Math.max(v0, v1));
+      if (hi - lo > best.length) best = { length: hi - lo, segment: i, from: lo, to: hi };
+    }
+  }
+  return best;
+}
+
+/** Proper crossings of a route with all the others. */
+function crossingsWith(points: Point[], others: LaidOutEdge[]): number {
+  let n = 0;
+  for (const o of others) {
+    for (let i = 0; i + 1 < points.length; i++) {
+      for (let j = 0; j + 1 < o.points.length; j++) {
+        const [a, b, c, d] = [points[i]!, points[i + 1]!, o.points[j]!, o.points[j + 1]!];
+        const h = Math.abs(a.y - b.y) < 0.5 ? [a, b] : Math.abs(c.y - d.y) < 0.5 ? [c, d] : undefined;
+        const v = h === undefined ? undefined : h[0] === a ? [c, d] : [a, b];
+        if (!h || !v || Math.abs(v[0]!.x - v[1]!.x) >= 0.5) continue;
+        const x = v[0]!.x;
+        const y = h[0]!.y;
+        if (x > Math.min(h[0]!.x, h[1]!.x) + 0.5 && x < Math.max(h[0]!.x, h[1]!.x) - 0.5 && y > Math.min(v[0]!.y, v[1]!.y) + 0.5 && y < Math.max(v[0]!.y, v[1]!.y) - 0.5) n++;
+      }
+    }
+  }
+  return n;
+}
+
+/**
+ * Two unrelated routes sharing a run over 20 px on one line (a step leaving beside a merge into the
+ * next node, say) read as one: the reader cannot tell which way each goes. One of them steps aside:
+ * a middle segment moves across by one to three edge spacings, or, when the shared run starts at a
+ * port, the bend after it moves back so the run turns away before (or within 20 px of) the other.
+ * A move must keep the ends at least MIN_JOG long, meet no node or label, share no new run and add
+ * at most one crossing (a crossing reads; a retraced line does not).
+ */
+function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid): void {
+  const spacing = METRICS.edgeEdge;
+  const shift = (points: Point[], m: number, delta: number): Point[] => {
+    const out = points.map((p) => ({ ...p }));
+    const flat = Math.abs(points[m]!.y - points[m + 1]!.y) < 0.5;
+    for (const k of [m, m + 1]) {
+      if (flat) out[k]!.y += delta;
+      else out[k]!.x += delta;
+    }
+    return out;
+  };
+  const segmentLength = (points: Point[], k: number): number => Math.abs(points[k + 1]!.x - points[k]!.x) + Math.abs(points[k + 1]!.y - points[k]!.y);
+  const acceptable = (e: LaidOutEdge, route: Point[], m: number, partner: LaidOutEdge): boolean => {
+    const last = route.length - 2;
+    if (segmentLength(route, 0) < MIN_JOG || segmentLength(route, last) < MIN_JOG) return false;
+    for (let k = Math.max(0, m - 1); k <= Math.min(last, m + 1); k++) {
+      if (segmentLength(route, k) < 0.5 || obstacles.hits(route[k]!, route[k + 1]!, 0, e.label?.box)) return false;
+    }
+    if (e.label) {
+      // The label stays centred on its run: none of the segments that move (or change length) may
+      // be the one under it.
+      const b = e.label.box;
+      for (let k = Math.max(0, m - 1); k <= Math.min(last, m + 1); k++) {
+        const [p, q] = [e.points[k]!, e.points[k + 1]!];
+        if (Math.max(p.x, q.x) >= b.x && Math.min(p.x, q.x) <= b.x + b.width && Math.max(p.y, q.y) >= b.y && Math.min(p.y, q.y) <= b.y + b.height) return false;
+      }
+    }
+    if (sharedRun(route, partner.points).length > 20) return false;
+    // Nor may a moved segment run beside another route closer than most of an edge spacing: two
+    // lines 4 px apart read as one as much as a shared one does.
+    for (let k = Math.max(0, m - 1); k <= Math.min(last, m + 1); k++) {
+      const [a, b] = [route[k]!, route[k + 1]!];
+      const flat = Math.abs(a.y - b.y) < 0.5;
+      for (const o of edges) {
+        if (o === e) continue;
+        for (let j = 0; j + 1 < o.points.length; j++) {
+          const [c, d] = [o.points[j]!, o.points[j + 1]!];
+          if (flat !== Math.abs(c.y - d.y) < 0.5) continue;
+          const gap = flat ? Math.abs(a.y - c.y) : Math.abs(a.x - c.x);
+          if (gap < 0.5 || gap >= spacing * 0.75) continue;
+          const [u0, u1, v0, v1] = flat ? [a.x, b.x, c.x, d.x] : [a.y, b.y, c.y, d.y];
+          if (Math.min(Math.max(u0, u1), Math.max(v0, v1)) - Math.max(Math.min(u0, u1), Math.min(v0, v1)) > 0) return false;
+        }
+      }
+    }
+    return edges.every((o) => o === e || related(o, e) || sharedRun(route, o.points).length <= Math.max(20, sharedRun(e.points, o.points).length));
+  };
+  // Only routes with segments on one line can share a run: bucket the segments by their line.
+  const onLine = new Map<string, Set<LaidOutEdge>>();
+  for (const e of edges) {
+    for (let k = 0; k + 1 < e.points.length; k++) {
+      const [a, b] = [e.points[k]!, e.points[k + 1]!];
+      const key = Math.abs(a.y - b.y) < 0.5 ? `h${Math.round(a.y)}` : `v${Math.round(a.x)}`;
+      (onLine.get(key) ?? onLine.set(key, new Set()).get(key)!).add(e);
+    }
+  }
+  const indexOf = new Map(edges.map((e, i) => [e, i]));
+  const pairKeys = new Set<number>();
+  for (const group of onLine.values()) {
+    if (group.size < 2) continue;
+    for (const e of group) for (const f of group) if (e !== f) pairKeys.add(indexOf.get(e)! * edges.length + indexOf.get(f)!);
+  }
+  // In edge order, the first of a pair tried first (it moves; the second is what it moves off).
+  const pairs = [...pairKeys].sort((a, b) => a - b).map((k) => [edges[Math.floor(k / edges.length)]!, edges[k % edges.length]!] as const);
+  for (const [e, f] of pairs) {
+    if (e.from === e.to || related(e, f)) continue;
+    const run = sharedRun(e.points, f.points);
+    if (run.length <= 20) continue;
+    const others = edges.filter((o) => o !== e);
+    const before = crossingsWith(e.points, others);
+    const last = e.points.length - 2;
+    const candidates: { m: number; delta: number }[] = [];
+    if (run.segment > 0 && run.segment < last) {
+      for (const d of [1, -1, 2, -2, 3, -3]) candidates.push({ m: run.segment, delta: d * spacing });
+    } else if (last >= 2) {
+      // The shared run is on an end segment: the bend next to it moves along that segment.
+      const m = run.segment === 0 ? 1 : last - 1;
+      const port = run.segment === 0 ? e.points[0]! : e.points[last + 1]!;
+      const bend = run.segment === 0 ? e.points[1]! : e.points[last]!;
+      const flat = Math.abs(port.y - bend.y) < 0.5;
+      const [p, b] = flat ? [port.x, bend.x] : [port.y, bend.y];
+      const sign = Math.sign(b - p);
+      // Distances from the port to where the shared run starts and ends.
+      const near = Math.min(Math.abs(run.from - p), Math.abs(run.to - p));
+      for (const t of [near - spacing, near + 8, near + 16]) {
+        if (t < MIN_JOG) continue;
+        candidates.push({ m, delta: p + sign * t - b });
+      }
+    }
+    for (const { m, delta } of candidates) {
+      const route = shift(e.points, m, delta);
+      if (!acceptable(e, route, m, f)) continue;
+      if (crossingsWith(route, others) > before + 1) continue;
+      e.points = route;
+      break;
+    }
   }
 }
 
