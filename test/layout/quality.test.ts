@@ -48,6 +48,11 @@ describe('quality metrics', () => {
     expect(f.overlaps).toBe(1);
     expect(f.straight).toBe(1);
     expect(f.labelHits).toBe(0);
+    // Both default edges leave a.right: a fan, so the shared run is not an unrelated one.
+    expect(f.unrelatedOverlaps).toBe(0);
+    const g = measureDrawing(drawing([edge([[0, 50], [300, 50]]), edge([[20, 50], [80, 50], [80, 120]], { from: 'c', to: 'd' })]));
+    expect(g.overlaps).toBe(1);
+    expect(g.unrelatedOverlaps).toBe(1);
   });
 
   test('a route through another edge\'s label is counted, one through its own or its bundle\'s is not', () => {
