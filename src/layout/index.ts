@@ -9,7 +9,7 @@ import { DiagramIndex } from '../model/query.js';
 import { applyLayout, laneBorders, moveEdge, moveNode } from './apply-layout.js';
 import type { Scope } from './apply-layout.js';
 import { defaultFonts } from './fonts.js';
-import { circleSizes, loadFontsFor, edgeKind, edgeText, measureNode, measureText, nodeKind, normalShape, retryInfo, stateType } from './measure.js';
+import { MARKER_SIZE, branchMarker, circleSizes, loadFontsFor, edgeKind, edgeText, measureNode, measureText, nodeKind, normalShape, retryInfo, stateType } from './measure.js';
 import type { MeasuredNode } from './measure.js';
 import { METRICS } from './options.js';
 import type { LayoutOptions } from './options.js';
@@ -69,13 +69,19 @@ class Context {
   readonly reaches: LoopReach[];
   /** One diameter for the circles of the diagram where their labels allow (measure.ts). */
   readonly circles: Map<string, number>;
+  /** The branches' start and end markers (measure.ts, branchMarker). */
+  readonly markers = new Map<string, 'start' | 'end'>();
 
   constructor(
     readonly index: DiagramIndex,
     readonly direction: LayoutDirection,
   ) {
     this.reaches = loopReaches(index.diagram);
-    this.circles = circleSizes(index.diagram.nodes);
+    for (const node of index.diagram.nodes) {
+      const marker = branchMarker(node, index.lane(node.lane)?.parent !== undefined, index.in(node.id).length > 0, index.out(node.id).length > 0);
+      if (marker) this.markers.set(node.id, marker);
+    }
+    this.circles = circleSizes(index.diagram.nodes, new Set(this.markers.keys()));
   }
 
   /** Lays out lanes stacked as one scope; `visiting` guards against a block that contains itself. */
@@ -100,6 +106,7 @@ class Context {
         const m = measureNode(node);
         const d = this.circles.get(id);
         if (d !== undefined && d > m.width) m.width = m.height = d;
+        if (this.markers.has(id)) m.width = m.height = MARKER_SIZE;
         measured.set(id, m);
         sizes.set(id, { width: m.width, height: m.height });
       }
@@ -163,6 +170,8 @@ class Context {
         const retry = retryInfo(node);
         if (retry) n.retry = retry;
         if (child) n.lanes = child.scope.lanes.map((l) => l.id);
+        const marker = this.markers.get(id);
+        if (marker) n.marker = marker;
         return n;
       },
       makeEdge: (i, points, labelBox) => {

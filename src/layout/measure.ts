@@ -105,6 +105,23 @@ export function stateType(node: DiagramNode): string | undefined {
   return stringAttr(node, 'Type');
 }
 
+/** Diameter of a branch's start or end marker (a dot, whatever the diagram's other circles). */
+export const MARKER_SIZE = 20;
+
+/**
+ * Whether a node is the start or end marker of a Parallel branch or a Map's iterator: a circle that
+ * is no state, in a nested lane, with nothing coming in (start) or going out (end), and labelled
+ * "Start"/"End" or not at all (what from-asl writes). Such a marker is drawn as a small dot, its
+ * label kept as a tooltip: nine full circles for five states said less than the frame around them.
+ */
+export function branchMarker(node: DiagramNode, nested: boolean, hasIn: boolean, hasOut: boolean): 'start' | 'end' | undefined {
+  if (!nested || normalShape(node.shape) !== 'circle' || node.block || stateType(node) !== undefined) return undefined;
+  const label = node.label?.trim().toLowerCase();
+  if (!hasIn && (label === undefined || label === '' || label === 'start')) return 'start';
+  if (!hasOut && (label === undefined || label === '' || label === 'end')) return 'end';
+  return undefined;
+}
+
 export function nodeKind(node: DiagramNode, hasIn: boolean, hasOut: boolean): NodeKind {
   const type = stateType(node);
   if (node.block && (type === 'Parallel' || type === 'Map' || type === undefined)) return 'container';
@@ -189,8 +206,8 @@ export const CIRCLE_SPREAD = 1.85;
  * the run's largest size, so "Start" and "End" match while a long label does not inflate every
  * marker. Input: the diagram's leaf nodes. Output: diameter by node id (circles only).
  */
-export function circleSizes(nodes: DiagramNode[]): Map<string, number> {
-  const own = nodes.filter((x) => normalShape(x.shape) === 'circle' && !x.block).map((x) => ({ id: x.id, d: measureNode(x).width }));
+export function circleSizes(nodes: DiagramNode[], markers: Set<string> = new Set()): Map<string, number> {
+  const own = nodes.filter((x) => normalShape(x.shape) === 'circle' && !x.block && !markers.has(x.id)).map((x) => ({ id: x.id, d: measureNode(x).width }));
   own.sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : 1));
   const out = new Map<string, number>();
   for (let i = 0; i < own.length; ) {

@@ -77,6 +77,8 @@ export interface LaidOutNode {
   retry?: { count: number; maxAttempts?: number };
   /** For a container (Parallel/Map): the ids of its nested lanes, in order. */
   lanes?: string[];
+  /** A branch's start or end marker, drawn as a small dot (its label as a tooltip). */
+  marker?: 'start' | 'end';
 }
 
 /** What an edge means, for styling. */

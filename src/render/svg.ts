@@ -5,6 +5,8 @@
 // Structure (stable, for users' CSS and for tests):
 //   g.fz-lane[data-id] > rect.fz-lane-body, g.fz-lane-head > rect.fz-lane-header + text.fz-lane-label, g.fz-node…
 //   g.fz-node[data-id][data-shape][data-kind] > .fz-shape, text.fz-label (containers: g.fz-lane… inside)
+//   A branch's start or end marker: g.fz-node[data-marker] > circle.fz-shape.fz-marker-start|end
+//   (an end adds circle.fz-marker-core), title; no text.
 //   A text of one line holds it directly; a text of several lines holds one tspan per line.
 //   g.fz-edge[data-from][data-to][data-from-handle][data-to-handle] > path.fz-edge-path, g.fz-edge-label
 //   With a trace (SvgOptions.trace): root .fz-trace.fz-trace-<status>; g.fz-node.fz-visited[data-visits]
@@ -19,7 +21,7 @@ import { createSvgRoot, serializeSvg, xmlSafe } from './dom.js';
 
 export { xmlSafe } from './dom.js';
 import { compactSubset, subsetFont, toBase64 } from './font-subset.js';
-import { invalidRules, stylesheet, traceRules } from './theme.js';
+import { invalidRules, markerRules, stylesheet, traceRules } from './theme.js';
 import type { PathOverlay } from './trace.js';
 import type { ThemeName } from './theme.js';
 
@@ -262,6 +264,7 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
       id: `${id}-node-${safeId(node.id)}`,
     });
     if (node.type !== undefined) g.attr('data-type', node.type);
+    if (node.marker) g.attr('data-marker', node.marker);
     if (visits !== undefined) g.attr('data-visits', String(visits));
     const b = node.box;
     const cx = b.x + b.width / 2;
@@ -278,6 +281,17 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
         drawLanes(g, node.id, depth + 1);
         drawEdges(g, node.id);
       }
+      drawTraceMarks(g, node, visits, failed);
+      return;
+    }
+    if (node.marker) {
+      // A branch's start (a dot) or end (a ring round a dot), as in a UML activity diagram; the
+      // label is the tooltip.
+      const r = Math.min(b.width, b.height) / 2;
+      g.element('circle').attr({ class: `fz-shape fz-shape-marker fz-marker-${node.marker}`, cx: n(cx), cy: n(cy), r: n(r - 1) });
+      if (node.marker === 'end') g.element('circle').attr({ class: 'fz-marker-core', cx: n(cx), cy: n(cy), r: n(r - 5) });
+      g.element('title').words(xmlSafe(node.label.full ?? node.label.lines.join(' ')));
+      if (invalid) drawInvalidMark(g, node, invalid);
       drawTraceMarks(g, node, visits, failed);
       return;
     }
@@ -424,7 +438,8 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
   }
   const marks = options.invalid !== undefined && options.invalid.size > 0 ? `\n${invalidRules(`#${id}`, theme, options.resolvedColors === true)}` : '';
   const traced = trace ? `\n${traceRules(`#${id}`, theme, options.resolvedColors === true)}` : '';
-  style.words(stylesheet(`#${id}`, theme, families, faces, options.resolvedColors === true) + marks + traced);
+  const markers = laid.nodes.some((x) => x.marker) ? `\n${markerRules(`#${id}`, theme, options.resolvedColors === true)}` : '';
+  style.words(stylesheet(`#${id}`, theme, families, faces, options.resolvedColors === true) + marks + markers + traced);
   // Not svg.js's svg(): it first walks the whole tree to write its own data attributes (we keep
   // none), which cost a quarter of the render at a thousand nodes. See serializeSvg.
   return `<?xml version="1.0" encoding="UTF-8"?>\n${serializeSvg(root)}\n`;

@@ -167,6 +167,17 @@ export function invalidRules(root: string, theme: ThemeName, resolved: boolean):
   ].join('\n');
 }
 
+/** The rules for branch markers (small dots), added to the stylesheet only for a drawing that has them. */
+export function markerRules(root: string, theme: ThemeName, resolved: boolean): string {
+  const palette = theme === 'dark' ? DARK : LIGHT;
+  const c = (name: string): string => (resolved ? palette[name]! : `var(--fz-${name})`);
+  return [
+    `${root} .fz-marker-start{fill:${c('start-stroke')};stroke:none}`,
+    `${root} .fz-marker-end{fill:${c('bg')};stroke:${c('end-stroke')};stroke-width:2}`,
+    `${root} .fz-marker-core{fill:${c('end-stroke')};stroke:none}`,
+  ].join('\n');
+}
+
 /**
  * The path overlay's colours (`run --svg`, `render --trace`). Kept out of LIGHT/DARK so that a
  * drawing without a trace keeps its stylesheet byte for byte.
