@@ -264,12 +264,14 @@ export function handoffRoles(input: ScopeInput): Map<string, { first: boolean; l
  * `handoff` on input.edges. A candidate is an edge that leaves one lane by the side
  * facing a neighbouring lane and enters a node there by the side facing back (bottom -> top to the
  * next lane in direction right, right -> left in direction down, and the other way round to the
- * previous lane), where neither handle carries another edge in the same direction (edges the other
+ * previous lane; inside one lane, a drop from the bottom of one node to the top of another, or the
+ * reverse), where neither handle carries another edge in the same direction (edges the other
  * way may share a straight side, see `free`). It becomes straight when its target
  * can share its source's layer (no other edge holds the target further along) and the two stacks
  * can give its ends their places (handoffRoles: one node per role in a stack, both roles only to a
- * node alone in it). The others are unmarked, latest edge first, and the scope layered again: an
- * unmarked handoff is an ordinary edge, one layer on, routed by ELK.
+ * node alone in it; a drop needs its ends next to each other in their stack and no other edge of the
+ * lane passing that layer). The others are unmarked and the scope layered again: an unmarked
+ * handoff is an ordinary edge, one layer on, routed by ELK.
  */
 export function layerScope(input: ScopeInput): Map<string, number> {
   const { before, after } = acrossSides(input.direction);
@@ -299,12 +301,14 @@ export function layerScope(input: ScopeInput): Map<string, number> {
     const from = laneOf.get(e.edge.from.node);
     const to = laneOf.get(e.edge.to.node);
     const towards = to === undefined || from === undefined ? 0 : to - from;
-    // towards 0: a drop inside one lane (bottom -> top: the target goes right under its source).
-    const sides = towards === 1 || (towards === 0 && from !== undefined) ? e.fromSide === after && e.toSide === before : towards === -1 ? e.fromSide === before && e.toSide === after : false;
-    const rise = towards === 0 && e.fromSide === before && e.toSide === after;
+    const down = e.fromSide === after && e.toSide === before;
+    const up = e.fromSide === before && e.toSide === after;
+    // Inside one lane: a drop (bottom -> top: the target goes right under its source) or a rise.
+    const inLane = from !== undefined && from === to;
+    const sides = towards === 1 ? down : towards === -1 ? up : inLane && (down || up);
     if (e.edge.from.node === e.edge.to.node) continue;
     const ends = [portId(e.edge.from.node, e.fromSide), portId(e.edge.to.node, e.toSide)];
-    if (!(sides || rise) || e.bundle !== undefined || ends.some((k) => claimed.has(k))) continue;
+    if (!sides || e.bundle !== undefined || ends.some((k) => claimed.has(k))) continue;
     if (!free(e.edge.from.node, e.fromSide, true) || !free(e.edge.to.node, e.toSide, false)) continue;
     // The first handoff in file order takes a shared handle (a reply into a request's handle is routed).
     e.handoff = true;
