@@ -527,20 +527,34 @@ function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid): void {
     }
     return edges.every((o) => o === e || related(o, e) || sharedRun(route, o.points).length <= Math.max(20, sharedRun(e.points, o.points).length));
   };
-  // Only routes with segments on one line can share a run: bucket the segments by their line.
-  const onLine = new Map<string, Set<LaidOutEdge>>();
-  for (const e of edges) {
+  // Only routes with segments on one line can share a run: bucket the segments by their line, then
+  // sweep each line in order, so the many steps of a main line that follow one another (and share
+  // nothing) cost no pair.
+  const onLine = new Map<string, { edge: number; lo: number; hi: number }[]>();
+  edges.forEach((e, index) => {
     for (let k = 0; k + 1 < e.points.length; k++) {
       const [a, b] = [e.points[k]!, e.points[k + 1]!];
-      const key = Math.abs(a.y - b.y) < 0.5 ? `h${Math.round(a.y)}` : `v${Math.round(a.x)}`;
-      (onLine.get(key) ?? onLine.set(key, new Set()).get(key)!).add(e);
+      const flat = Math.abs(a.y - b.y) < 0.5;
+      const key = flat ? `h${Math.round(a.y)}` : `v${Math.round(a.x)}`;
+      const [u, v] = flat ? [a.x, b.x] : [a.y, b.y];
+      (onLine.get(key) ?? onLine.set(key, []).get(key)!).push({ edge: index, lo: Math.min(u, v), hi: Math.max(u, v) });
     }
-  }
-  const indexOf = new Map(edges.map((e, i) => [e, i]));
+  });
   const pairKeys = new Set<number>();
-  for (const group of onLine.values()) {
-    if (group.size < 2) continue;
-    for (const e of group) for (const f of group) if (e !== f) pairKeys.add(indexOf.get(e)! * edges.length + indexOf.get(f)!);
+  for (const runs of onLine.values()) {
+    if (runs.length < 2) continue;
+    runs.sort((x, y) => x.lo - y.lo);
+    const open: typeof runs = [];
+    for (const r of runs) {
+      // Runs that end within 20 px of this one's start can share no more than that with it or later ones.
+      for (let i = open.length - 1; i >= 0; i--) if (open[i]!.hi - r.lo <= 20) open.splice(i, 1);
+      for (const o of open) {
+        if (o.edge === r.edge || Math.min(o.hi, r.hi) - r.lo <= 20) continue;
+        pairKeys.add(o.edge * edges.length + r.edge);
+        pairKeys.add(r.edge * edges.length + o.edge);
+      }
+      open.push(r);
+    }
   }
   // In edge order, the first of a pair tried first (it moves; the second is what it moves off).
   const pairs = [...pairKeys].sort((a, b) => a - b).map((k) => [edges[Math.floor(k / edges.length)]!, edges[k % edges.length]!] as const);
