@@ -6,7 +6,7 @@
 // cross it (an orthogonal route stays orthogonal under such a stretch).
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { METRICS } from './options.js';
-import { ARROW_ROOM, labelNodeId } from './to-elk.js';
+import { ARROW_ROOM, labelBoxSize, labelNodeId } from './to-elk.js';
 import type { AcrossPlan, ScopeInput } from './to-elk.js';
 import type { Box, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from './types.js';
 
@@ -134,11 +134,11 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   // A straight handoff (to-elk.ts, layerScope) was never ELK's: one line from the middle of its
   // source's side to the middle of its target's, both ends in one layer. Should ELK have put them
   // off line (a layer's nodes are centred on it, so only by rounding), it turns halfway.
-  const boxOf = new Map(nodes.map((n) => [n.id, n.box]));
+  const boxes = new Map(nodes.map((n) => [n.id, n.box]));
   for (const e of input.edges) {
     if (!e.handoff) continue;
-    const p = sideMiddle(boxOf.get(e.edge.from.node)!, e.fromSide);
-    const q = sideMiddle(boxOf.get(e.edge.to.node)!, e.toSide);
+    const p = sideMiddle(boxes.get(e.edge.from.node)!, e.fromSide);
+    const q = sideMiddle(boxes.get(e.edge.to.node)!, e.toSide);
     const off = horizontal ? q.x - p.x : q.y - p.y;
     if (Math.abs(off) < 0.5) {
       straightened.set(`e${e.index}`, horizontal ? [p, { x: p.x, y: q.y }] : [p, { x: q.x, y: p.y }]);
@@ -158,8 +158,7 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   // without another route running under it or covering a node or label.
   const handoffLabel = (e: (typeof input.edges)[number], points: Point[]): Box | undefined => {
     if (!e.label || points.length !== 2) return undefined;
-    const w = e.label.width + 12;
-    const h = e.label.height + 6;
+    const { width: w, height: h } = labelBoxSize(e.label);
     const [p, q] = [points[0]!, points[1]!];
     const depth = horizontal ? h : w;
     // Clear of the arrowhead at the target's end.
@@ -241,7 +240,6 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   // ELK routes an edge into the far side of a node through the node stacked next to it in the same
   // layer (north/south port dummies end up on the wrong side of that neighbour). Such an end is
   // moved into the gap between the two nodes.
-  const boxes = new Map(nodes.map((n) => [n.id, n.box]));
   const grid = new NodeGrid(nodes);
   for (const e of edges) {
     if (e.points.length < 4) continue;
@@ -453,25 +451,6 @@ function sharedRun(p: Point[], q: Point[]): { length: number; segment: number; f
   return best;
 }
 
-/** Proper crossings of a route with all the others. */
-function crossingsWith(points: Point[], others: LaidOutEdge[]): number {
-  let n = 0;
-  for (const o of others) {
-    for (let i = 0; i + 1 < points.length; i++) {
-      for (let j = 0; j + 1 < o.points.length; j++) {
-        const [a, b, c, d] = [points[i]!, points[i + 1]!, o.points[j]!, o.points[j + 1]!];
-        const h = Math.abs(a.y - b.y) < 0.5 ? [a, b] : Math.abs(c.y - d.y) < 0.5 ? [c, d] : undefined;
-        const v = h === undefined ? undefined : h[0] === a ? [c, d] : [a, b];
-        if (!h || !v || Math.abs(v[0]!.x - v[1]!.x) >= 0.5) continue;
-        const x = v[0]!.x;
-        const y = h[0]!.y;
-        if (x > Math.min(h[0]!.x, h[1]!.x) + 0.5 && x < Math.max(h[0]!.x, h[1]!.x) - 0.5 && y > Math.min(v[0]!.y, v[1]!.y) + 0.5 && y < Math.max(v[0]!.y, v[1]!.y) - 0.5) n++;
-      }
-    }
-  }
-  return n;
-}
-
 /**
  * Two unrelated routes sharing a run over 20 px on one line (a step leaving beside a merge into the
  * next node, say) read as one: the reader cannot tell which way each goes. One of them steps aside:
@@ -482,6 +461,8 @@ function crossingsWith(points: Point[], others: LaidOutEdge[]): number {
  */
 function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid): void {
   const spacing = METRICS.edgeEdge;
+  // The routes as they stand, to count a move's crossings (kept up to date as routes move).
+  const routes = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
   const shift = (points: Point[], m: number, delta: number): Point[] => {
     const out = points.map((p) => ({ ...p }));
     const flat = Math.abs(points[m]!.y - points[m + 1]!.y) < 0.5;
@@ -557,13 +538,14 @@ function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid): void {
     }
   }
   // In edge order, the first of a pair tried first (it moves; the second is what it moves off).
-  const pairs = [...pairKeys].sort((a, b) => a - b).map((k) => [edges[Math.floor(k / edges.length)]!, edges[k % edges.length]!] as const);
-  for (const [e, f] of pairs) {
+  for (const key of [...pairKeys].sort((a, b) => a - b)) {
+    const [i, j] = [Math.floor(key / edges.length), key % edges.length];
+    const [e, f] = [edges[i]!, edges[j]!];
     if (e.from === e.to || related(e, f)) continue;
     const run = sharedRun(e.points, f.points);
     if (run.length <= 20) continue;
-    const others = edges.filter((o) => o !== e);
-    const before = crossingsWith(e.points, others);
+    const own = String(i);
+    const before = routes.crossings(e.points, own);
     const last = e.points.length - 2;
     const candidates: { m: number; delta: number }[] = [];
     if (run.segment > 0 && run.segment < last) {
@@ -586,8 +568,9 @@ function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid): void {
     for (const { m, delta } of candidates) {
       const route = shift(e.points, m, delta);
       if (!acceptable(e, route, m, f)) continue;
-      if (crossingsWith(route, others) > before + 1) continue;
+      if (routes.crossings(route, own) > before + 1) continue;
       e.points = route;
+      routes.set(own, route);
       break;
     }
   }

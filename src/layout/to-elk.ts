@@ -53,7 +53,7 @@ export interface ScopeEdge {
   bundle?: number;
   /**
    * A handoff to the neighbouring lane drawn as one straight line across the lane border: its
-   * target shares its source's layer, and ELK never sees the edge (see `straightHandoffs`).
+   * target shares its source's layer, and ELK never sees the edge (see `layerScope`).
    */
   handoff?: boolean;
 }
@@ -80,7 +80,7 @@ const ANCHOR_ROOM = 2 * METRICS.edgeNode + 2;
 
 /**
  * Layer of every node of the scope: one global layering across all its lanes. An edge marked
- * `handoff` has length 0: its target may share its source's layer (see `straightHandoffs`).
+ * `handoff` has length 0: its target may share its source's layer (see `layerScope`).
  */
 export function assignLayers(nodes: string[], edges: ScopeEdge[]): Map<string, number> {
   const order = new Map(nodes.map((n, i) => [n, i]));
@@ -148,10 +148,16 @@ export function assignLayers(nodes: string[], edges: ScopeEdge[]): Map<string, n
 /** Room an arrowhead takes at the end of a line, and a label keeps from it. */
 export const ARROW_ROOM = 12;
 
+/** The box an edge label is drawn in: its text and the padding around it. */
+export function labelBoxSize(t: TextBlock): { width: number; height: number } {
+  return { width: t.width + 12, height: t.height + 6 };
+}
+
 /** The least distance between the ends of a straight handoff: its label box, the arrow, 6 px of line either side of the label. */
 function handoffGap(e: ScopeEdge, horizontal: boolean): number {
   if (!e.label) return 0;
-  return (horizontal ? e.label.height + 6 : e.label.width + 12) + ARROW_ROOM + 12;
+  const box = labelBoxSize(e.label);
+  return (horizontal ? box.height : box.width) + ARROW_ROOM + 12;
 }
 
 /**
@@ -163,8 +169,7 @@ export function handoffShortfall(result: ElkNode, input: ScopeInput): number[] {
   const horizontal = input.direction === 'right';
   const short = input.lanes.map(() => 0);
   const byId = new Map((result.children ?? []).map((c) => [c.id, c]));
-  const laneOf = new Map<string, number>();
-  input.laneNodes.forEach((ids, i) => ids.forEach((id) => laneOf.set(id, i)));
+  const laneOf = laneIndexOf(input);
   for (const e of input.edges) {
     if (!e.handoff || !e.label) continue;
     const [a, b] = [e.edge.from.node, e.edge.to.node];
@@ -213,28 +218,28 @@ function pullsOf(input: ScopeInput): Map<string, number> {
 }
 
 /**
- * The order of each stack (the nodes of one lane in one layer), keyed `lane:layer`: a node that its
+ * The order of each stack (the nodes of one lane in one layer), by lane index, then layer: a node that its
  * edges' handles put below its neighbours goes lower (an error path leaving by the bottom, say,
  * ends at a node under the main line, not above it, where it would cross the main line to get
  * there); the others keep source order. The ends of straight handoffs to other lanes come first or
  * last, whatever their pull (handoffRoles).
  */
-export function stackOrder(input: ScopeInput, layers: Map<string, number>): Map<string, string[]> {
+export function stackOrder(input: ScopeInput, layers: Map<string, number>): Map<number, string[]>[] {
   const roles = handoffRoles(input);
   const pull = pullsOf(input);
   const rank = (id: string): number => {
     const r = roles.get(id);
     return r?.first ? -1 : r?.last ? 1 : 0;
   };
-  const stacks = new Map<string, string[]>();
-  input.laneNodes.forEach((ids, i) => {
+  return input.laneNodes.map((ids) => {
+    const stacks = new Map<number, string[]>();
     for (const id of ids) {
-      const key = `${i}:${layers.get(id) ?? 0}`;
-      (stacks.get(key) ?? stacks.set(key, []).get(key)!).push(id);
+      const l = layers.get(id) ?? 0;
+      (stacks.get(l) ?? stacks.set(l, []).get(l)!).push(id);
     }
+    for (const stack of stacks.values()) if (stack.length > 1) stack.sort((a, b) => rank(a) - rank(b) || (pull.get(a) ?? 0) - (pull.get(b) ?? 0));
+    return stacks;
   });
-  for (const ids of stacks.values()) if (ids.length > 1) ids.sort((a, b) => rank(a) - rank(b) || (pull.get(a) ?? 0) - (pull.get(b) ?? 0));
-  return stacks;
 }
 
 /**
@@ -275,8 +280,7 @@ export function handoffRoles(input: ScopeInput): Map<string, { first: boolean; l
  */
 export function layerScope(input: ScopeInput): Map<string, number> {
   const { before, after } = acrossSides(input.direction);
-  const laneOf = new Map<string, number>();
-  input.laneNodes.forEach((ids, i) => ids.forEach((id) => laneOf.set(id, i)));
+  const laneOf = laneIndexOf(input);
   // The edges at each port, by whether they leave or arrive there.
   const atPort = new Map<string, { outs: ScopeEdge[]; ins: ScopeEdge[] }>();
   const at = (id: string, side: Side): { outs: ScopeEdge[]; ins: ScopeEdge[] } => atPort.get(portId(id, side)) ?? atPort.set(portId(id, side), { outs: [], ins: [] }).get(portId(id, side))!;
@@ -357,7 +361,7 @@ export function layerScope(input: ScopeInput): Map<string, number> {
         if (!e.handoff || laneOf.get(e.edge.from.node) !== laneOf.get(e.edge.to.node)) continue;
         const lane = laneOf.get(e.edge.from.node);
         const layer = layers.get(e.edge.from.node) ?? 0;
-        const ids = stacks.get(`${lane}:${layer}`) ?? [];
+        const ids = stacks[lane!]?.get(layer) ?? [];
         const step = ids.indexOf(e.edge.to.node) - ids.indexOf(e.edge.from.node);
         const passes = input.edges.some((o) => {
           if (laneOf.get(o.edge.from.node) !== lane && laneOf.get(o.edge.to.node) !== lane) return false;
@@ -427,13 +431,12 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   // Nodes entered by a straight step: from the downstream side of a node earlier in the same lane
   // into the upstream side.
   const [downstream, upstream] = horizontal ? (['right', 'left'] as const) : (['bottom', 'top'] as const);
-  const laneIndex = new Map<string, number>();
-  input.laneNodes.forEach((ids, i) => ids.forEach((id) => laneIndex.set(id, i)));
+  const laneOf = laneIndexOf(input);
   const straightIn = new Set<string>();
   for (const e of input.edges) {
     const { node: from } = e.edge.from;
     const { node: to } = e.edge.to;
-    if (e.fromSide === downstream && e.toSide === upstream && laneIndex.get(from) === laneIndex.get(to) && (layers.get(from) ?? 0) < (layers.get(to) ?? 0)) straightIn.add(to);
+    if (e.fromSide === downstream && e.toSide === upstream && laneOf.get(from) === laneOf.get(to) && (layers.get(from) ?? 0) < (layers.get(to) ?? 0)) straightIn.add(to);
   }
   const topUsed = new Set<string>();
   for (const e of input.edges) {
@@ -443,8 +446,6 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     if (e.toSide === before) topUsed.add(e.edge.to.node);
   }
   // Corridor edges per lane, outermost (longest) first.
-  const laneOf = new Map<string, number>();
-  input.laneNodes.forEach((ids, i) => ids.forEach((id) => laneOf.set(id, i)));
   const span = (e: ScopeEdge): number => Math.abs((layers.get(e.edge.to.node) ?? 0) - (layers.get(e.edge.from.node) ?? 0));
   const corridors = input.lanes.map(() => ({ before: [] as ScopeEdge[], after: [] as ScopeEdge[] }));
   for (const e of input.edges) {
@@ -487,9 +488,7 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
         ? { before: m?.top ?? 0, size: size.height, after: m?.bottom ?? 0 }
         : { before: m?.left ?? 0, size: size.width, after: m?.right ?? 0 };
     };
-    // The lane's stacks, in stackOrder.
-    const stacks = new Map<number, string[]>();
-    for (const [key, ids] of order) if (key.startsWith(`${i}:`)) stacks.set(Number(key.slice(key.indexOf(':') + 1)), ids);
+    const stacks = order[i]!;
     // A stack is centred on the lane's centre line by its nodes, not by their margins (room for a
     // loop frame), so that a node in a loop stays in line with its neighbours; the margins only
     // deepen the lane. A stack that holds the end of a straight step (a Choice's main way on, say,
@@ -651,7 +650,8 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
         const label = split.middle ? handoffLabelAt.get(portId(id, side)) : undefined;
         if (label) {
           // 4 px of air past the label; at least 6 px short of the corner (the rounding).
-          const half = (along ? label.width + 12 : label.height + 6) / 2 + 4;
+          const box = labelBoxSize(label);
+          const half = (along ? box.width : box.height) / 2 + 4;
           if (half <= length / 2 - 6) d = Math.max(d, half);
         }
         for (const [end, sign] of [['out', split.outFirst ? -1 : 1], ['in', split.outFirst ? 1 : -1]] as const) {
@@ -753,8 +753,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     const a = preset.get(e.edge.from.node)!;
     const b = preset.get(e.edge.to.node)!;
     const forward = lt >= ls;
-    const w = e.label.width + 12;
-    const h = e.label.height + 6;
+    const { width: w, height: h } = labelBoxSize(e.label);
     let across = lane !== undefined ? lane - (horizontal ? h : w) / 2 : horizontal ? (a.y + b.y) / 2 - h / 2 : (a.x + b.x) / 2 - w / 2;
     if (e.bundle !== undefined) across = bundleAcross(e.toSide, b, input.sizes.get(e.edge.to.node)!, { w, h }, horizontal) ?? across;
     else if (lane === undefined && forward) {
