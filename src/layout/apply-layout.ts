@@ -7,6 +7,7 @@
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { METRICS } from './options.js';
 import { ARROW_ROOM, labelBoxSize, labelNodeId } from './to-elk.js';
+import { gridLines, gridRoute } from './grid-route.js';
 import type { AcrossPlan, ScopeInput } from './to-elk.js';
 import type { Box, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from './types.js';
 
@@ -116,13 +117,14 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   const edges: LaidOutEdge[] = [];
   const elkEdges = new Map((result.edges ?? []).map((e) => [e.id, e]));
   // Everything a route must not be moved onto: the nodes and the label nodes.
-  const obstacles = new BoxGrid([
+  const obstacleBoxes = [
     ...nodes.map((n) => n.box),
     ...input.edges.flatMap((e) => {
       const c = e.label ? byId.get(labelNodeId(e.index)) : undefined;
       return c ? [{ x: c.x!, y: c.y!, width: c.width!, height: c.height! }] : [];
     }),
-  ]);
+  ];
+  const obstacles = new BoxGrid(obstacleBoxes);
   // Each ELK section (an edge, or one half of a labelled edge) is straightened on its own, so the
   // route keeps running through its label: first the stutters, then, with every section known, the
   // longer detours whose removal crosses no more routes than before.
@@ -298,7 +300,10 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     if (e.label && label) e.label.box = label;
   }
 
-  separateRuns(edges, obstacles);
+  // Neither pass makes a new shared run, so the pairs found once serve both.
+  const sharing = sharedPairKeys(edges);
+  separateRuns(edges, obstacles, sharing);
+  rerouteShared(edges, obstacleBoxes, obstacles, sharing);
 
   // Extent of everything along both axes.
   let minFlow = Infinity;
@@ -441,7 +446,8 @@ function sharedRun(p: Point[], q: Point[]): { length: number; segment: number; f
     const flat = Math.abs(a.y - b.y) < 0.5;
     for (let j = 0; j + 1 < q.length; j++) {
       const [c, d] = [q[j]!, q[j + 1]!];
-      if (flat ? Math.abs(c.y - d.y) >= 0.5 || Math.abs(a.y - c.y) >= 0.5 : Math.abs(c.x - d.x) >= 0.5 || Math.abs(a.x - c.x) >= 0.5) continue;
+      // Lines under a pixel apart are one line to the eye.
+      if (flat ? Math.abs(c.y - d.y) >= 0.5 || Math.abs(a.y - c.y) >= 1 : Math.abs(c.x - d.x) >= 0.5 || Math.abs(a.x - c.x) >= 1) continue;
       const [u0, u1, v0, v1] = flat ? [a.x, b.x, c.x, d.x] : [a.y, b.y, c.y, d.y];
       const lo = Math.max(Math.min(u0, u1), Math.min(v0, v1));
       const hi = Math.min(Math.max(u0, u1), Math.max(v0, v1));
@@ -459,7 +465,7 @@ function sharedRun(p: Point[], q: Point[]): { length: number; segment: number; f
  * A move must keep the ends at least MIN_JOG long, meet no node or label, share no new run and add
  * at most one crossing (a crossing reads; a retraced line does not).
  */
-function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid): void {
+function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys: Set<number>): void {
   const spacing = METRICS.edgeEdge;
   // The routes as they stand, to count a move's crossings (kept up to date as routes move).
   const routes = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
@@ -508,35 +514,6 @@ function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid): void {
     }
     return edges.every((o) => o === e || related(o, e) || sharedRun(route, o.points).length <= Math.max(20, sharedRun(e.points, o.points).length));
   };
-  // Only routes with segments on one line can share a run: bucket the segments by their line, then
-  // sweep each line in order, so the many steps of a main line that follow one another (and share
-  // nothing) cost no pair.
-  const onLine = new Map<string, { edge: number; lo: number; hi: number }[]>();
-  edges.forEach((e, index) => {
-    for (let k = 0; k + 1 < e.points.length; k++) {
-      const [a, b] = [e.points[k]!, e.points[k + 1]!];
-      const flat = Math.abs(a.y - b.y) < 0.5;
-      const key = flat ? `h${Math.round(a.y)}` : `v${Math.round(a.x)}`;
-      const [u, v] = flat ? [a.x, b.x] : [a.y, b.y];
-      (onLine.get(key) ?? onLine.set(key, []).get(key)!).push({ edge: index, lo: Math.min(u, v), hi: Math.max(u, v) });
-    }
-  });
-  const pairKeys = new Set<number>();
-  for (const runs of onLine.values()) {
-    if (runs.length < 2) continue;
-    runs.sort((x, y) => x.lo - y.lo);
-    const open: typeof runs = [];
-    for (const r of runs) {
-      // Runs that end within 20 px of this one's start can share no more than that with it or later ones.
-      for (let i = open.length - 1; i >= 0; i--) if (open[i]!.hi - r.lo <= 20) open.splice(i, 1);
-      for (const o of open) {
-        if (o.edge === r.edge || Math.min(o.hi, r.hi) - r.lo <= 20) continue;
-        pairKeys.add(o.edge * edges.length + r.edge);
-        pairKeys.add(r.edge * edges.length + o.edge);
-      }
-      open.push(r);
-    }
-  }
   // In edge order, the first of a pair tried first (it moves; the second is what it moves off).
   for (const key of [...pairKeys].sort((a, b) => a - b)) {
     const [i, j] = [Math.floor(key / edges.length), key % edges.length];
@@ -574,6 +551,239 @@ function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid): void {
       break;
     }
   }
+}
+
+/**
+ * Pairs of routes with a run over 20 px on one line, as keys i * edges.length + j (both orders).
+ * Only routes with segments on one line can share a run: the segments are bucketed by their line,
+ * then each line is swept in order, so the many steps of a main line that follow one another (and
+ * share nothing) cost no pair.
+ */
+function sharedPairKeys(edges: LaidOutEdge[]): Set<number> {
+  const onLine = new Map<string, { edge: number; lo: number; hi: number }[]>();
+  edges.forEach((e, index) => {
+    for (let k = 0; k + 1 < e.points.length; k++) {
+      const [a, b] = [e.points[k]!, e.points[k + 1]!];
+      const flat = Math.abs(a.y - b.y) < 0.5;
+      const [u, v] = flat ? [a.x, b.x] : [a.y, b.y];
+      // Two buckets a pixel apart, so that any two lines under a pixel apart meet in one of them.
+      const line = Math.floor(flat ? a.y : a.x);
+      for (const key of [`${flat ? 'h' : 'v'}${line}`, `${flat ? 'h' : 'v'}${line + 1}`]) {
+        (onLine.get(key) ?? onLine.set(key, []).get(key)!).push({ edge: index, lo: Math.min(u, v), hi: Math.max(u, v) });
+      }
+    }
+  });
+  const pairKeys = new Set<number>();
+  for (const runs of onLine.values()) {
+    if (runs.length < 2) continue;
+    runs.sort((x, y) => x.lo - y.lo);
+    const open: typeof runs = [];
+    for (const r of runs) {
+      // Runs that end within 20 px of this one's start can share no more than that with it or later ones.
+      for (let i = open.length - 1; i >= 0; i--) if (open[i]!.hi - r.lo <= 20) open.splice(i, 1);
+      for (const o of open) {
+        if (o.edge === r.edge || Math.min(o.hi, r.hi) - r.lo <= 20) continue;
+        pairKeys.add(o.edge * edges.length + r.edge);
+        pairKeys.add(r.edge * edges.length + o.edge);
+      }
+      open.push(r);
+    }
+  }
+  return pairKeys;
+}
+
+/**
+ * Unrelated routes that separateRuns could not step apart (the run they share starts at a port, or
+ * every step aside crosses too much) get one of them routed afresh, over the grid of the lines near
+ * it (gridRoute): node sides and other routes an edge spacing off, the lines of routes out of the
+ * same handle or into the same one (which it may join), and midways between. The search pays for
+ * length, corners and crossings; it never runs through a node or a label, nor along or end to end
+ * with an unrelated route, and turns only after a run of 2 * MIN_JOG. The new route is kept when
+ * it shares no run over 20 px with its partner and no longer one than before with any other
+ * unrelated route, and costs at most two corners and three crossings more (a crossing reads; a
+ * retraced line does not). A labelled edge keeps its label's run: only the part before or after
+ * it is routed afresh.
+ */
+function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: BoxGrid, pairKeys: Set<number>): void {
+  const spacing = METRICS.edgeEdge;
+  const pairs = [...pairKeys].sort((a, b) => a - b);
+  if (pairs.length === 0) return;
+  const routes = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
+  const labels = new BoxGrid(edges.flatMap((e) => (e.label ? [e.label.box] : [])));
+  // The scope's extent: a new route stays inside what is drawn already.
+  const extent = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+  const cover = (x: number, y: number): void => {
+    extent.x0 = Math.min(extent.x0, x);
+    extent.y0 = Math.min(extent.y0, y);
+    extent.x1 = Math.max(extent.x1, x);
+    extent.y1 = Math.max(extent.y1, y);
+  };
+  for (const b of obstacleBoxes) {
+    cover(b.x, b.y);
+    cover(b.x + b.width, b.y + b.height);
+  }
+  for (const e of edges) for (const p of e.points) cover(p.x, p.y);
+  const bends = (points: Point[]): number => Math.max(0, points.length - 2);
+  const unit = (a: Point, b: Point): Point => ({ x: Math.sign(b.x - a.x), y: Math.sign(b.y - a.y) });
+
+  /**
+   * The part of e's route that holds its run shared with the partner, routed afresh: the whole
+   * route, or, when e has a label, the part before or after the label's run.
+   */
+  const reroute = (e: LaidOutEdge, index: number, partner: LaidOutEdge): Point[] | undefined => {
+    const pts = e.points;
+    if (e.from === e.to || pts.length < 2) return undefined;
+    const segment = sharedRun(pts, partner.points).segment;
+    let head = [pts[0]!];
+    let tail = [pts[pts.length - 1]!];
+    let d0 = unit(pts[0]!, pts[1]!);
+    let dn = unit(pts[pts.length - 2]!, pts[pts.length - 1]!);
+    let s = { x: pts[0]!.x + d0.x * MIN_JOG, y: pts[0]!.y + d0.y * MIN_JOG };
+    let t = { x: tail[0]!.x - dn.x * MIN_JOG, y: tail[0]!.y - dn.y * MIN_JOG };
+    if (e.label) {
+      const b = e.label.box;
+      const k = labelSegment(pts, b);
+      if (k < 0 || k === segment) return undefined;
+      const [a, c] = [pts[k]!, pts[k + 1]!];
+      const dir = unit(a, c);
+      // Where the label's run starts and ends along its segment, MIN_JOG clear of the label.
+      const flat = dir.y === 0;
+      const [lo, hi] = flat ? [b.x - MIN_JOG, b.x + b.width + MIN_JOG] : [b.y - MIN_JOG, b.y + b.height + MIN_JOG];
+      const [enter, leave] = (flat ? dir.x : dir.y) > 0 ? [lo, hi] : [hi, lo];
+      const along = (v: number): Point => (flat ? { x: v, y: a.y } : { x: a.x, y: v });
+      const within = (v: number): boolean => (flat ? (v - a.x) * (v - c.x) <= 0 : (v - a.y) * (v - c.y) <= 0);
+      if (segment < k) {
+        // The part before the label: it ends running into the label's run.
+        t = within(enter) ? along(enter) : a;
+        dn = dir;
+        tail = pts.slice(k + 1);
+      } else {
+        s = within(leave) ? along(leave) : c;
+        d0 = dir;
+        head = pts.slice(0, k + 1);
+      }
+    }
+    if ((d0.x !== 0) === (d0.y !== 0) || (dn.x !== 0) === (dn.y !== 0)) return undefined;
+    const ends = [...head, s, t, ...tail];
+    const margin = 6 * spacing;
+    const win = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    for (const p of [...pts, s, t]) {
+      win.x0 = Math.min(win.x0, p.x - margin);
+      win.y0 = Math.min(win.y0, p.y - margin);
+      win.x1 = Math.max(win.x1, p.x + margin);
+      win.y1 = Math.max(win.y1, p.y + margin);
+    }
+    win.x0 = Math.max(win.x0, extent.x0);
+    win.y0 = Math.max(win.y0, extent.y0);
+    win.x1 = Math.min(win.x1, extent.x1);
+    win.y1 = Math.min(win.y1, extent.y1);
+    const inside = (x0: number, y0: number, x1: number, y1: number): boolean => x1 >= win.x0 && x0 <= win.x1 && y1 >= win.y0 && y0 <= win.y1;
+    const xs = [...ends, ...pts].map((p) => p.x);
+    const ys = [...ends, ...pts].map((p) => p.y);
+    for (const b of obstacleBoxes) {
+      if (!inside(b.x, b.y, b.x + b.width, b.y + b.height)) continue;
+      xs.push(b.x - spacing, b.x + b.width + spacing);
+      ys.push(b.y - spacing, b.y + b.height + spacing);
+    }
+    // The other routes' segments in the window: lines to keep off (unrelated ones) and to keep an edge spacing from.
+    const near: { a: Point; b: Point; flat: boolean; related: boolean }[] = [];
+    edges.forEach((o, k) => {
+      if (k === index) return;
+      for (let m = 0; m + 1 < o.points.length; m++) {
+        const [a, b] = [o.points[m]!, o.points[m + 1]!];
+        if (!inside(Math.min(a.x, b.x), Math.min(a.y, b.y), Math.max(a.x, b.x), Math.max(a.y, b.y))) continue;
+        const flat = Math.abs(a.y - b.y) < 0.5;
+        const fan = related(o, e);
+        near.push({ a, b, flat, related: fan });
+        // A route out of the same handle or into the same one may join it: its line is a line too.
+        if (flat) ys.push(a.y - spacing, a.y + spacing, ...(fan ? [a.y] : []));
+        else xs.push(a.x - spacing, a.x + spacing, ...(fan ? [a.x] : []));
+      }
+    });
+    // Midways between lines far apart, so that a route can also run down the middle of a gap.
+    const lines = (values: number[], lo: number, hi: number): number[] => {
+      const sorted = gridLines(values.filter((v) => v >= lo && v <= hi));
+      const out: number[] = [];
+      sorted.forEach((v, k) => {
+        const next = sorted[k + 1];
+        out.push(v);
+        if (next !== undefined && next - v > 3 * spacing) out.push((v + next) / 2);
+      });
+      return out;
+    };
+    const gx = lines(xs, Math.min(win.x0, ...ends.map((p) => p.x)), Math.max(win.x1, ...ends.map((p) => p.x)));
+    const gy = lines(ys, Math.min(win.y0, ...ends.map((p) => p.y)), Math.max(win.y1, ...ends.map((p) => p.y)));
+    if (gx.length * gy.length > 40_000) return undefined;
+    const close = spacing * 0.75;
+    const blocked = (a: Point, b: Point): boolean => {
+      if (obstacles.hits(a, b, 6) || obstacles.hits(a, b) || labels.hits(a, b)) return true;
+      const flat = Math.abs(a.y - b.y) < 0.5;
+      for (const o of near) {
+        if (o.flat !== flat) continue;
+        const gap = flat ? Math.abs(a.y - o.a.y) : Math.abs(a.x - o.a.x);
+        // Joining a related route is fine; running beside it, closer than an edge spacing, is not.
+        if (gap >= close || (o.related && gap < 0.5)) continue;
+        const [u0, u1, v0, v1] = flat ? [a.x, b.x, o.a.x, o.b.x] : [a.y, b.y, o.a.y, o.b.y];
+        const overlap = Math.min(Math.max(u0, u1), Math.max(v0, v1)) - Math.max(Math.min(u0, u1), Math.min(v0, v1));
+        // On an unrelated route's very line, not even end to end: with a gap of a few pixels the
+        // two read as one line that kinks.
+        if (overlap > 0.5 || (gap < 0.5 && overlap > -spacing)) return true;
+      }
+      return false;
+    };
+    const own = String(index);
+    const path = gridRoute({ from: s, fromDir: d0, to: t, toDir: dn, xs: gx, ys: gy, blocked, crossings: (a, b) => routes.crossings([a, b], own), bendCost: 2 * spacing, crossCost: 5 * spacing, minRun: 2 * MIN_JOG });
+    if (!path) return undefined;
+    const route = simplifyRoute([...head, ...path, ...tail]);
+    for (let k = 1; k + 2 < route.length; k++) if (Math.abs(route[k + 1]!.x - route[k]!.x) + Math.abs(route[k + 1]!.y - route[k]!.y) < MIN_JOG) return undefined;
+    if (bends(route) > bends(pts) + 2) return undefined;
+    if (routes.crossings(route, own) > routes.crossings(pts, own) + 3) return undefined;
+    // Off the partner's line, and onto no other's (a run it shared before, elsewhere on the route, is another pair's).
+    if (sharedRun(route, partner.points).length > 20) return undefined;
+    if (edges.some((o, k) => k !== index && !related(o, e) && sharedRun(route, o.points).length > Math.max(20, sharedRun(pts, o.points).length))) return undefined;
+    return route;
+  };
+
+  for (const key of pairs) {
+    const [i, j] = [Math.floor(key / edges.length), key % edges.length];
+    if (i > j) continue;
+    const [e, f] = [edges[i]!, edges[j]!];
+    if (related(e, f) || sharedRun(e.points, f.points).length <= 20) continue;
+    // The simpler route moves first: it has the fewer corners to lose.
+    for (const k of bends(e.points) <= bends(f.points) ? [i, j] : [j, i]) {
+      const route = reroute(edges[k]!, k, edges[k === i ? j : i]!);
+      if (!route) continue;
+      edges[k]!.points = route;
+      routes.set(String(k), route);
+      break;
+    }
+  }
+}
+
+/** The segment of a route that runs through the middle of its label's box, or -1. */
+function labelSegment(points: Point[], box: Box): number {
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  for (let k = 0; k + 1 < points.length; k++) {
+    const [a, b] = [points[k]!, points[k + 1]!];
+    const flat = Math.abs(a.y - b.y) < 0.5;
+    if (flat ? Math.abs(a.y - cy) < 1 && (cx - a.x) * (cx - b.x) <= 0 : Math.abs(a.x - cx) < 1 && (cy - a.y) * (cy - b.y) <= 0) return k;
+  }
+  return -1;
+}
+
+/** A route without its points inside straight runs. */
+function simplifyRoute(points: Point[]): Point[] {
+  const out: Point[] = [];
+  for (const p of points) {
+    if (out.length > 0 && Math.abs(out[out.length - 1]!.x - p.x) < 0.01 && Math.abs(out[out.length - 1]!.y - p.y) < 0.01) continue;
+    if (out.length >= 2) {
+      const [a, b] = [out[out.length - 2]!, out[out.length - 1]!];
+      if ((Math.abs(a.x - b.x) < 0.01 && Math.abs(b.x - p.x) < 0.01) || (Math.abs(a.y - b.y) < 0.01 && Math.abs(b.y - p.y) < 0.01)) out.pop();
+    }
+    out.push(p);
+  }
+  return out;
 }
 
 /** Which side of a box a point on its outline lies on (the nearest). */

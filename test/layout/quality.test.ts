@@ -130,6 +130,13 @@ describe.skipIf(aslPicks.length === 0)('drawing quality of the ASL corpus', () =
       }
     }
     expect(result['single right']!.drawings).toBeGreaterThanOrEqual(30);
+    // Issue 13's targets met outright: no unrelated routes on one line (fans out of one handle and
+    // merges into one are drawn that way on purpose), no jog under 12 px, no loop-frame intrusion.
+    for (const [key, figures] of Object.entries(result)) {
+      expect(figures.unrelatedOverlaps, `${key}: unrelated runs shared over 20 px`).toBe(0);
+      expect(figures.jogs, `${key}: jogs under 12 px`).toBe(0);
+      expect(figures.intrusions, `${key}: loop-frame intrusions`).toBe(0);
+    }
     await expectNoWorse(result, ASL_GOLDEN);
   }, 120_000);
 });
