@@ -1,4 +1,5 @@
-// Draws a LaidOutDiagram as SVG text, through svg.js on the svgdom document from dom.ts.
+// Draws a LaidOutDiagram as SVG text on the svgdom document from dom.ts: svg.js makes the root,
+// plain DOM calls (child, attr, words below) everything inside it.
 // Input: LaidOutDiagram (src/layout) and SvgOptions. Output: one well-formed, self-contained SVG
 // document: no script, no event attributes, no external references; colours through CSS classes
 // and variables (theme.ts); the measured font embedded as a subset.
@@ -13,11 +14,12 @@
 //   (> g.fz-visit-badge past one visit) or .fz-untaken; .fz-failed > g.fz-failed-mark[data-error];
 //   g.fz-edge.fz-taken or .fz-untaken. Without one, none of these (nor their CSS) is written.
 // Every id is `${diagram id}-…` built from model ids, so two diagrams on one page never clash.
-import type { Dom, G, Svg } from '@svgdotjs/svg.js';
+import type { Svg } from '@svgdotjs/svg.js';
 import { defaultFonts, faceFor, fallbackFonts, textWidth } from '../layout/fonts.js';
 import type { Font } from '../layout/fonts.js';
 import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from '../layout/types.js';
 import { createSvgRoot, serializeSvg, xmlSafe } from './dom.js';
+import { SVG_NS } from './xml.js';
 
 export { xmlSafe } from './dom.js';
 import { compactSubset, subsetFont, toBase64 } from './font-subset.js';
@@ -50,6 +52,7 @@ export interface SvgOptions {
 
 /** Makes a string usable inside an XML id and a CSS id selector. */
 export function safeId(text: string): string {
+  if (/^[A-Za-z0-9_-]+$/.test(text)) return text;
   let out = '';
   for (const ch of text) {
     if (/[A-Za-z0-9_-]/.test(ch)) out += ch;
@@ -58,10 +61,21 @@ export function safeId(text: string): string {
   return out || '_';
 }
 
-/** Numbers with at most two decimals and no `-0`, so the output is stable and compact. */
+/**
+ * Numbers with at most two decimals and no `-0`, so the output is stable and compact: what
+ * String(Math.round(v * 100) / 100) writes, but from the integer number of hundredths, since
+ * printing a fraction is V8's slow path (a quarter of a microsecond, a few thousand times a drawing).
+ */
 function n(v: number): string {
-  const r = Math.round(v * 100) / 100;
-  return Object.is(r, -0) ? '0' : String(r);
+  const k = Math.round(v * 100);
+  if (k === 0) return '0';
+  // Beyond this the shortest decimal of k / 100 may have fewer digits; no drawing gets there.
+  if (!(Math.abs(k) < 1e12)) return String(k / 100);
+  const whole = Math.trunc(k / 100);
+  const cents = Math.abs(k - whole * 100);
+  const int = k < 0 && whole === 0 ? '-0' : String(whole);
+  if (cents === 0) return int;
+  return cents % 10 === 0 ? `${int}.${cents / 10}` : `${int}.${cents < 10 ? '0' : ''}${cents}`;
 }
 
 /** Escapes text for element content and attribute values. */
@@ -69,10 +83,64 @@ export function escapeXml(text: string): string {
   return xmlSafe(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
+/** The DOM calls the drawing makes: svgdom's elements (dom.ts) and the page's (browser/dom.ts) both have them. */
+interface El {
+  readonly nodeType: number;
+  readonly firstChild: El | null;
+  setAttributeNode(attr: unknown): unknown;
+  appendChild(node: unknown): unknown;
+  removeChild(node: El): unknown;
+  readonly ownerDocument: {
+    createElementNS(ns: string, name: string): El;
+    createAttribute(name: string): { value: string };
+    createTextNode(text: string): unknown;
+  };
+}
+
+// Below the root, elements are made with plain DOM calls, not svg.js's element(), group(), attr()
+// and words(): those wrap every node in an object we never use again and run attribute hooks and
+// number and colour checks that, for our values (strings, no colour attributes), write the same
+// text. They were up to a fifth of the drawing time.
+function child(parent: El, name: string, attrs?: Readonly<Record<string, string>>): El {
+  const el = parent.ownerDocument.createElementNS(SVG_NS, name);
+  if (attrs !== undefined) for (const k in attrs) attr(el, k, attrs[k]!);
+  parent.appendChild(el);
+  return el;
+}
+
+/**
+ * Adds an attribute the element does not have yet. Not setAttribute: svgdom's looks the name up
+ * twice (copying the element's attributes each time) and checks it twice, for what is always new here.
+ */
+function attr(el: El, name: string, value: string): void {
+  const a = el.ownerDocument.createAttribute(name);
+  a.value = value;
+  el.setAttributeNode(a);
+}
+
+/** An element's text, as svg.js's words() writes it into an element with no children yet. */
+function words(el: El, text: string): void {
+  el.appendChild(el.ownerDocument.createTextNode(text));
+}
+
+/**
+ * Empties a tree once it is written. A finished tree is garbage, but the parts of it V8 has already
+ * moved to its old generation (svgdom's child lists, which V8 allocates there once most of them
+ * outlive a young collection) still point at the rest, and the young-generation collector counts
+ * those pointers as live until the next full collection: it copied whole dead trees, two fifths of
+ * the time of a 200-node drawing. Emptied, the tree dies young.
+ */
+function release(el: El): void {
+  for (let c = el.firstChild; c !== null; c = el.firstChild) {
+    if (c.nodeType === 1) release(c);
+    el.removeChild(c);
+  }
+}
+
 class Painter {
   readonly fonts = defaultFonts();
-  /** The characters drawn, by the face that draws them (Inter's two weights, or a fallback). */
-  readonly used = new Map<Font, Set<string>>();
+  /** The characters drawn, by the font asked for; used() finds the face of each once. */
+  private readonly drawn = new Map<Font, Set<string>>();
 
   constructor(readonly prefix: string) {}
 
@@ -80,11 +148,23 @@ class Painter {
     return weight >= 600 ? this.fonts.semibold : this.fonts.regular;
   }
 
+  /** The characters drawn, by the face that draws them (Inter's two weights, or a fallback). */
+  used(): Map<Font, Set<string>> {
+    const used = new Map<Font, Set<string>>();
+    for (const [font, chars] of this.drawn) {
+      for (const ch of chars) {
+        const face = faceFor(font, ch.codePointAt(0)!);
+        (used.get(face) ?? used.set(face, new Set()).get(face)!).add(ch);
+      }
+    }
+    return used;
+  }
+
   /** A text block centred on a point: one tspan per line, baselines from the font's metrics. */
-  text(parent: G, block: TextBlock, center: Point, cls: string, anchor: 'middle' | 'start' = 'middle', left = 0): void {
+  text(parent: El, block: TextBlock, center: Point, cls: string, anchor: 'middle' | 'start' = 'middle', left = 0): void {
     if (block.lines.length === 0) return;
     // A cut text keeps its whole wording as the element's tooltip and accessible name.
-    if (block.full !== undefined) parent.element('title').words(xmlSafe(block.full));
+    if (block.full !== undefined) words(child(parent, 'title'), xmlSafe(block.full));
     const font = this.font(block.weight);
     const scale = block.size / font.unitsPerEm;
     const ascent = font.ascender * scale;
@@ -92,33 +172,27 @@ class Painter {
     const top = center.y - block.height / 2;
     const x = anchor === 'middle' ? center.x : left;
     const baseline = (i: number): number => top + i * block.lineHeight + (block.lineHeight - content) / 2 + ascent;
-    for (const line of block.lines) {
-      for (const ch of line) {
-        const face = faceFor(font, ch.codePointAt(0)!);
-        (this.used.get(face) ?? this.used.set(face, new Set()).get(face)!).add(ch);
-      }
-    }
-    const t = parent.element('text');
+    const drawn = this.drawn.get(font) ?? this.drawn.set(font, new Set()).get(font)!;
+    for (const line of block.lines) for (const ch of line) drawn.add(ch);
     // Most labels are one line: that line goes in the text element itself, with no tspan (a
     // sixth of the elements of a large diagram, and its drawing time with them).
     if (block.lines.length === 1) {
-      t.attr({ class: cls, x: n(x), y: n(baseline(0)), 'font-size': n(block.size), 'text-anchor': anchor });
-      if (block.weight >= 600) t.attr('font-weight', '600');
-      t.words(xmlSafe(block.lines[0]!));
+      const t = child(parent, 'text', { class: cls, x: n(x), y: n(baseline(0)), 'font-size': n(block.size), 'text-anchor': anchor });
+      if (block.weight >= 600) attr(t, 'font-weight', '600');
+      words(t, xmlSafe(block.lines[0]!));
       return;
     }
-    t.attr({ class: cls, 'font-size': n(block.size), 'text-anchor': anchor });
-    if (block.weight >= 600) t.attr('font-weight', '600');
+    const t = child(parent, 'text', { class: cls, 'font-size': n(block.size), 'text-anchor': anchor });
+    if (block.weight >= 600) attr(t, 'font-weight', '600');
     block.lines.forEach((line, i) => {
-      t.element('tspan').attr({ x: n(x), y: n(baseline(i)) }).words(xmlSafe(line));
+      words(child(t, 'tspan', { x: n(x), y: n(baseline(i)) }), xmlSafe(line));
     });
   }
 }
 
-function rect(parent: G, b: Box, cls: string | undefined, rx = 0): Dom {
-  const r = parent.element('rect').attr(cls === undefined ? { x: n(b.x), y: n(b.y), width: n(b.width), height: n(b.height) } : { class: cls, x: n(b.x), y: n(b.y), width: n(b.width), height: n(b.height) });
-  if (rx > 0) r.attr('rx', n(rx));
-  return r;
+function rect(parent: El, b: Box, cls: string | undefined, rx = 0): void {
+  const r = child(parent, 'rect', cls === undefined ? { x: n(b.x), y: n(b.y), width: n(b.width), height: n(b.height) } : { class: cls, x: n(b.x), y: n(b.y), width: n(b.width), height: n(b.height) });
+  if (rx > 0) attr(r, 'rx', n(rx));
 }
 
 /** An orthogonal route with softly rounded corners. */
@@ -159,6 +233,9 @@ function embeddedFont(font: Font, weight: number, chars: string, compact: boolea
   if (data === undefined) {
     if (subsets.size >= SUBSETS_MAX) subsets.clear();
     data = toBase64(compact ? compactSubset(font, chars) : subsetFont(font, chars));
+    // toBase64 grows its text by +=, which V8 keeps as a rope of thousands of pieces and walks again
+    // each time a stylesheet holding it is read; reading a character flattens it, once, here.
+    data.charCodeAt(0);
     subsets.set(key, data);
   }
   return data;
@@ -192,16 +269,17 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
     role: 'img',
     'aria-labelledby': `${id}-title ${id}-desc`,
   });
-  root.element('title').attr('id', `${id}-title`).words(xmlSafe(laid.title));
-  root.element('desc').attr('id', `${id}-desc`).words(xmlSafe(laid.description));
-  const style = root.element('style');
-  const defs = root.element('defs');
+  const top = root.node as unknown as El;
+  words(child(top, 'title', { id: `${id}-title` }), xmlSafe(laid.title));
+  words(child(top, 'desc', { id: `${id}-desc` }), xmlSafe(laid.description));
+  const style = child(top, 'style');
+  const defs = child(top, 'defs');
   for (const [suffix, cls] of [
     ['arrow', 'fz-arrow'],
     ['arrow-catch', 'fz-arrow-catch'],
     ['arrow-default', 'fz-arrow-default'],
   ] as const) {
-    const m = defs.element('marker').attr({
+    const m = child(defs, 'marker', {
       id: `${id}-${suffix}`,
       viewBox: '0 0 10 10',
       refX: '9',
@@ -211,20 +289,17 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
       markerUnits: 'strokeWidth',
       orient: 'auto',
     });
-    m.element('path').attr({ class: cls, d: 'M0 0L10 5L0 10Z' });
+    child(m, 'path', { class: cls, d: 'M0 0L10 5L0 10Z' });
   }
   if (trace) {
     // Taken edges end in an arrow of the path's colour: a marker's fill cannot follow its edge's class.
-    defs
-      .element('marker')
-      .attr({ id: `${id}-arrow-taken`, viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '5', markerHeight: '5', markerUnits: 'strokeWidth', orient: 'auto' })
-      .element('path')
-      .attr({ class: 'fz-arrow-taken', d: 'M0 0L10 5L0 10Z' });
+    const arrow = child(defs, 'marker', { id: `${id}-arrow-taken`, viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '5', markerHeight: '5', markerUnits: 'strokeWidth', orient: 'auto' });
+    child(arrow, 'path', { class: 'fz-arrow-taken', d: 'M0 0L10 5L0 10Z' });
   }
-  const mark = defs.element('marker').attr({ id: `${id}-default-mark`, viewBox: '0 0 10 10', refX: '-4', refY: '5', markerWidth: '8', markerHeight: '8', markerUnits: 'userSpaceOnUse', orient: 'auto' });
-  mark.element('path').attr({ class: 'fz-default-mark', d: 'M2 9L8 1' });
+  const mark = child(defs, 'marker', { id: `${id}-default-mark`, viewBox: '0 0 10 10', refX: '-4', refY: '5', markerWidth: '8', markerHeight: '8', markerUnits: 'userSpaceOnUse', orient: 'auto' });
+  child(mark, 'path', { class: 'fz-default-mark', d: 'M2 9L8 1' });
 
-  rect(root as unknown as G, { x: 0, y: 0, width, height }, 'fz-background');
+  rect(top, { x: 0, y: 0, width, height }, 'fz-background');
 
   const nodesByLane = new Map<string, LaidOutNode[]>();
   for (const node of laid.nodes) (nodesByLane.get(node.lane) ?? nodesByLane.set(node.lane, []).get(node.lane)!).push(node);
@@ -238,34 +313,34 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
     (edgesByScope.get(scope) ?? edgesByScope.set(scope, []).get(scope)!).push(e);
   }
 
-  const drawLanes = (parent: G, owner: string | undefined, depth: number): void => {
+  const drawLanes = (parent: El, owner: string | undefined, depth: number): void => {
     const lanes = lanesByParent.get(owner) ?? [];
-    const group = parent.group().attr('class', owner === undefined ? 'fz-lanes' : 'fz-lanes fz-nested');
+    const group = child(parent, 'g', { class: owner === undefined ? 'fz-lanes' : 'fz-lanes fz-nested' });
     lanes.forEach((lane, i) => {
-      const g = group.group().attr({ class: `fz-lane${i % 2 === 1 ? ' fz-lane-alt' : ''}`, 'data-id': lane.id, id: `${id}-lane-${safeId(lane.id)}` });
+      const g = child(group, 'g', { class: `fz-lane${i % 2 === 1 ? ' fz-lane-alt' : ''}`, 'data-id': lane.id, id: `${id}-lane-${safeId(lane.id)}` });
       rect(g, lane.box, 'fz-lane-body');
-      const head = g.group().attr('class', 'fz-lane-head');
+      const head = child(g, 'g', { class: 'fz-lane-head' });
       rect(head, lane.header, 'fz-lane-header');
       painter.text(head, lane.label, { x: lane.header.x + lane.header.width / 2, y: lane.header.y + lane.header.height / 2 }, 'fz-lane-label');
       for (const node of nodesByLane.get(lane.id) ?? []) drawNode(g, node, depth);
     });
   };
 
-  const drawNode = (parent: G, node: LaidOutNode, depth: number): void => {
+  const drawNode = (parent: El, node: LaidOutNode, depth: number): void => {
     const invalid = options.invalid?.get(node.id);
     const visits = trace?.visits.get(node.id);
     const failed = trace?.failed?.node === node.id ? trace.failed : undefined;
     const traced = trace ? (visits !== undefined ? ' fz-visited' : ' fz-untaken') + (failed ? ' fz-failed' : '') : '';
-    const g = parent.group().attr({
+    const g = child(parent, 'g', {
       class: `fz-node fz-kind-${node.kind}${invalid ? ' fz-invalid' : ''}${traced}`,
       'data-id': node.id,
       'data-shape': node.shape,
       'data-kind': node.kind,
       id: `${id}-node-${safeId(node.id)}`,
     });
-    if (node.type !== undefined) g.attr('data-type', node.type);
-    if (node.marker) g.attr('data-marker', node.marker);
-    if (visits !== undefined) g.attr('data-visits', String(visits));
+    if (node.type !== undefined) attr(g, 'data-type', node.type);
+    if (node.marker) attr(g, 'data-marker', node.marker);
+    if (visits !== undefined) attr(g, 'data-visits', String(visits));
     const b = node.box;
     const cx = b.x + b.width / 2;
     const cy = b.y + b.height / 2;
@@ -288,25 +363,25 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
       // A branch's start (a dot) or end (a ring round a dot), as in a UML activity diagram; the
       // label is the tooltip.
       const r = Math.min(b.width, b.height) / 2;
-      g.element('circle').attr({ class: `fz-shape fz-shape-marker fz-marker-${node.marker}`, cx: n(cx), cy: n(cy), r: n(r - 1) });
-      if (node.marker === 'end') g.element('circle').attr({ class: 'fz-marker-core', cx: n(cx), cy: n(cy), r: n(r - 5) });
-      g.element('title').words(xmlSafe(node.label.full ?? node.label.lines.join(' ')));
+      child(g, 'circle', { class: `fz-shape fz-shape-marker fz-marker-${node.marker}`, cx: n(cx), cy: n(cy), r: n(r - 1) });
+      if (node.marker === 'end') child(g, 'circle', { class: 'fz-marker-core', cx: n(cx), cy: n(cy), r: n(r - 5) });
+      words(child(g, 'title'), xmlSafe(node.label.full ?? node.label.lines.join(' ')));
       if (invalid) drawInvalidMark(g, node, invalid);
       drawTraceMarks(g, node, visits, failed);
       return;
     }
     if (node.shape === 'circle') {
       const r = Math.min(b.width, b.height) / 2;
-      g.element('circle').attr({ class: shapeClass, cx: n(cx), cy: n(cy), r: n(r) });
-      if (node.kind === 'succeed') g.element('circle').attr({ class: 'fz-ring', cx: n(cx), cy: n(cy), r: n(Math.max(1, r - 4)) });
+      child(g, 'circle', { class: shapeClass, cx: n(cx), cy: n(cy), r: n(r) });
+      if (node.kind === 'succeed') child(g, 'circle', { class: 'fz-ring', cx: n(cx), cy: n(cy), r: n(Math.max(1, r - 4)) });
     } else if (node.shape === 'diamond') {
-      g.element('polygon').attr({ class: shapeClass, points: `${n(cx)},${n(b.y)} ${n(b.x + b.width)},${n(cy)} ${n(cx)},${n(b.y + b.height)} ${n(b.x)},${n(cy)}` });
+      child(g, 'polygon', { class: shapeClass, points: `${n(cx)},${n(b.y)} ${n(b.x + b.width)},${n(cy)} ${n(cx)},${n(b.y + b.height)} ${n(b.x)},${n(cy)}` });
     } else {
       rect(g, b, shapeClass, node.shape === 'taskbox' ? 6 : 8);
     }
     if (node.shape === 'taskbox' && node.rows.length > 0) {
       node.rows.forEach((row, i) => {
-        if (i > 0) g.element('line').attr({ class: 'fz-row-rule', x1: n(b.x), x2: n(b.x + b.width), y1: n(row.box.y), y2: n(row.box.y) });
+        if (i > 0) child(g, 'line', { class: 'fz-row-rule', x1: n(b.x), x2: n(b.x + b.width), y1: n(row.box.y), y2: n(row.box.y) });
         const cls = row.role === 'title' ? 'fz-label fz-label-title' : row.role === 'item' ? 'fz-label fz-label-item' : 'fz-label fz-label-meta';
         painter.text(g, row.text, { x: row.box.x + row.box.width / 2, y: row.box.y + row.box.height / 2 }, cls);
       });
@@ -319,58 +394,58 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
   };
 
   /** A visit-count disc on the node's bottom-right corner, and under a failed node its error. */
-  const drawTraceMarks = (g: G, node: LaidOutNode, visits: number | undefined, failed: PathOverlay['failed']): void => {
+  const drawTraceMarks = (g: El, node: LaidOutNode, visits: number | undefined, failed: PathOverlay['failed']): void => {
     const b = node.box;
     if (visits !== undefined && visits > 1) {
-      const badge = g.group().attr({ class: 'fz-visit-badge', 'data-visits': String(visits) });
+      const badge = child(g, 'g', { class: 'fz-visit-badge', 'data-visits': String(visits) });
       const label = `×${visits}`;
       const w = Math.max(20, textWidth(painter.fonts.semibold, label, 11) + 10);
       const x = node.shape === 'circle' || node.shape === 'diamond' ? b.x + b.width / 2 + 4 : b.x + b.width - w / 2;
       const y = b.y + b.height;
       rect(badge, { x: x - w / 2, y: y - 9, width: w, height: 18 }, undefined, 9);
       painter.text(badge, { lines: [label], size: 11, weight: 600, width: 0, height: 12, lineHeight: 12 }, { x, y }, 'fz-visit-text');
-      badge.element('title').words(`entered ${visits} times`);
+      words(child(badge, 'title'), `entered ${visits} times`);
     }
     if (failed) {
-      const mark = g.group().attr({ class: 'fz-failed-mark', 'data-error': failed.error });
+      const mark = child(g, 'g', { class: 'fz-failed-mark', 'data-error': failed.error });
       const text = failed.error.length > 60 ? `${failed.error.slice(0, 59)}…` : failed.error;
       const w = textWidth(painter.fonts.semibold, text, 11) + 16;
       const x = b.x + b.width / 2;
       const y = b.y + b.height + 16;
       rect(mark, { x: x - w / 2, y: y - 10, width: w, height: 20 }, undefined, 5);
       painter.text(mark, { lines: [text], size: 11, weight: 600, width: 0, height: 12, lineHeight: 12 }, { x, y }, 'fz-failed-text');
-      mark.element('title').words(xmlSafe(failed.cause ? `${failed.error}: ${failed.cause}` : failed.error));
+      words(child(mark, 'title'), xmlSafe(failed.cause ? `${failed.error}: ${failed.cause}` : failed.error));
     }
   };
 
   /** A `!` disc on the node's top-left corner; its tooltip lists the errors. */
-  const drawInvalidMark = (g: G, node: LaidOutNode, errors: readonly string[]): void => {
-    const mark = g.group().attr({ class: 'fz-invalid-mark' });
+  const drawInvalidMark = (g: El, node: LaidOutNode, errors: readonly string[]): void => {
+    const mark = child(g, 'g', { class: 'fz-invalid-mark' });
     const x = node.box.x + 2;
     const y = node.box.y + 2;
-    mark.element('circle').attr({ cx: n(x), cy: n(y), r: 8 });
+    child(mark, 'circle', { cx: n(x), cy: n(y), r: '8' });
     painter.text(mark, { lines: ['!'], size: 12, weight: 700, width: 0, height: 12, lineHeight: 12 }, { x, y }, 'fz-invalid-text');
-    mark.element('title').words(xmlSafe(errors.join('\n')));
+    words(child(mark, 'title'), xmlSafe(errors.join('\n')));
   };
 
-  const drawBadge = (g: G, node: LaidOutNode): void => {
+  const drawBadge = (g: El, node: LaidOutNode): void => {
     const r = node.retry!;
     const b = node.box;
-    const badge = g.group().attr({ class: 'fz-retry-badge', 'data-retriers': String(r.count) });
-    if (r.maxAttempts !== undefined) badge.attr('data-max-attempts', String(r.maxAttempts));
+    const badge = child(g, 'g', { class: 'fz-retry-badge', 'data-retriers': String(r.count) });
+    if (r.maxAttempts !== undefined) attr(badge, 'data-max-attempts', String(r.maxAttempts));
     const x = b.x + b.width - 42;
     const y = b.y + 5;
-    rect(badge, { x, y, width: 36, height: 15 }, '', 7.5).attr('class', 'fz-retry-shape');
-    badge.element('path').attr({ d: `M${n(x + 13)} ${n(y + 7.5)}A4.5 4.5 0 1 1 ${n(x + 11.7)} ${n(y + 4.3)}M${n(x + 11.7)} ${n(y + 1.8)}V${n(y + 4.5)}H${n(x + 9)}` });
+    rect(badge, { x, y, width: 36, height: 15 }, 'fz-retry-shape', 7.5);
+    child(badge, 'path', { d: `M${n(x + 13)} ${n(y + 7.5)}A4.5 4.5 0 1 1 ${n(x + 11.7)} ${n(y + 4.3)}M${n(x + 11.7)} ${n(y + 1.8)}V${n(y + 4.5)}H${n(x + 9)}` });
     const label = `×${r.maxAttempts ?? r.count}`;
     painter.text(badge, { lines: [label], size: 10, weight: 600, width: 0, height: 12, lineHeight: 12 }, { x: x + 25, y: y + 7.5 }, 'fz-retry-text');
-    badge.element('title').words(xmlSafe(`Retry: ${r.count} retrier${r.count === 1 ? '' : 's'}${r.maxAttempts !== undefined ? `, up to ${r.maxAttempts} attempts` : ''}`));
+    words(child(badge, 'title'), xmlSafe(`Retry: ${r.count} retrier${r.count === 1 ? '' : 's'}${r.maxAttempts !== undefined ? `, up to ${r.maxAttempts} attempts` : ''}`));
   };
 
-  const drawEdges = (parent: G, scope: string | undefined): void => {
+  const drawEdges = (parent: El, scope: string | undefined): void => {
     const edges = edgesByScope.get(scope) ?? [];
     if (edges.length === 0) return;
-    const group = parent.group().attr('class', 'fz-edges');
+    const group = child(parent, 'g', { class: 'fz-edges' });
     // Labelled edges last, so that no route is drawn over a label (the Catch edges of a bundle run
     // through their shared label, which its leader carries).
     const order = (x: LaidOutEdge): number => (x.label ? 2 : 0) + (trace?.taken.has(x.index) ? 1 : 0);
@@ -378,7 +453,7 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
     const sorted = trace ? [...edges].sort((a, b) => order(a) - order(b)) : [...edges.filter((x) => !x.label), ...edges.filter((x) => x.label)];
     for (const e of sorted) {
       const taken = trace?.taken.has(e.index);
-      const g = group.group().attr({
+      const g = child(group, 'g', {
         class: `fz-edge fz-edge-${e.kind}${trace ? (taken ? ' fz-taken' : ' fz-untaken') : ''}`,
         'data-from': e.from,
         'data-to': e.to,
@@ -388,34 +463,35 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
         id: `${id}-edge-${e.index}`,
       });
       const marker = taken ? 'arrow-taken' : e.kind === 'catch' ? 'arrow-catch' : e.kind === 'default' ? 'arrow-default' : 'arrow';
-      const path = g.element('path').attr({ class: 'fz-edge-path', d: routePath(e.points), 'marker-end': `url(#${id}-${marker})` });
-      if (e.kind === 'default') path.attr('marker-start', `url(#${id}-default-mark)`);
+      const path = child(g, 'path', { class: 'fz-edge-path', d: routePath(e.points), 'marker-end': `url(#${id}-${marker})` });
+      if (e.kind === 'default') attr(path, 'marker-start', `url(#${id}-default-mark)`);
       if (e.label) {
-        const lg = g.group().attr('class', 'fz-edge-label');
+        const lg = child(g, 'g', { class: 'fz-edge-label' });
         rect(lg, e.label.box, undefined, 4);
         painter.text(lg, e.label.text, { x: e.label.box.x + e.label.box.width / 2, y: e.label.box.y + e.label.box.height / 2 }, 'fz-edge-label-text');
       }
     }
   };
 
-  drawLanes(root as unknown as G, undefined, 0);
-  const loops = root.group().attr('class', 'fz-loops');
+  drawLanes(top, undefined, 0);
+  const loops = child(top, 'g', { class: 'fz-loops' });
   for (const loop of laid.loops) {
-    const g = loops.group().attr({ class: 'fz-loop', 'data-index': String(loop.index), 'data-nodes': loop.nodes.join(' ') });
+    const g = child(loops, 'g', { class: 'fz-loop', 'data-index': String(loop.index), 'data-nodes': loop.nodes.join(' ') });
     // A frame with notches (nodes inside its box that are not in the loop) is a polygon.
-    if (loop.outline) g.element('polygon').attr({ class: 'fz-loop-frame', points: loop.outline.map((p) => `${n(p.x)},${n(p.y)}`).join(' ') });
+    if (loop.outline) child(g, 'polygon', { class: 'fz-loop-frame', points: loop.outline.map((p) => `${n(p.x)},${n(p.y)}`).join(' ') });
     else rect(g, loop.box, 'fz-loop-frame', 8);
     rect(g, loop.tab, 'fz-loop-tab', 4);
     painter.text(g, loop.text, { x: loop.tab.x + loop.tab.width / 2, y: loop.tab.y + loop.tab.height / 2 }, 'fz-loop-label');
   }
-  drawEdges(root as unknown as G, undefined);
+  drawEdges(top, undefined);
 
   // The font: named always, embedded (as a subset of the characters drawn) by default. An embedded
   // subset gets a family name of its own, derived from its glyph sets: @font-face rules are global
   // to a page, so several inline SVGs naming one family would all draw with the last subset.
   let faces = '';
   const family = laid.fontFamily.replace(/[^A-Za-z0-9 _-]/g, '');
-  const charsOf = (face: Font): string => [...(painter.used.get(face) ?? [])].sort().join('');
+  const used = painter.used();
+  const charsOf = (face: Font): string => [...(used.get(face) ?? [])].sort().join('');
   const primary = [painter.fonts.regular, painter.fonts.semibold].map((face) => ({ face, chars: charsOf(face) })).filter((x) => x.chars !== '');
   // Fallback faces draw every weight with their one face (no synthesised bold, as in the PNG).
   const fallback = fallbackFonts().map((face) => ({ face, chars: charsOf(face) })).filter((x) => x.chars !== '');
@@ -439,8 +515,10 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
   const marks = options.invalid !== undefined && options.invalid.size > 0 ? `\n${invalidRules(`#${id}`, theme, options.resolvedColors === true)}` : '';
   const traced = trace ? `\n${traceRules(`#${id}`, theme, options.resolvedColors === true)}` : '';
   const markers = laid.nodes.some((x) => x.marker) ? `\n${markerRules(`#${id}`, theme, options.resolvedColors === true)}` : '';
-  style.words(stylesheet(`#${id}`, theme, families, faces, options.resolvedColors === true) + marks + markers + traced);
+  words(style, stylesheet(`#${id}`, theme, families, faces, options.resolvedColors === true) + marks + markers + traced);
   // Not svg.js's svg(): it first walks the whole tree to write its own data attributes (we keep
   // none), which cost a quarter of the render at a thousand nodes. See serializeSvg.
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${serializeSvg(root)}\n`;
+  const svg = serializeSvg(root);
+  release(top);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`;
 }
