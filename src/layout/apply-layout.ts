@@ -438,6 +438,17 @@ class NodeGrid {
 /** Edges drawn as one on purpose: a fan out of one handle, a merge into one, a Catch bundle. */
 const related = (e: LaidOutEdge, f: LaidOutEdge): boolean => (e.from === f.from && e.fromHandle === f.fromHandle) || (e.to === f.to && e.toHandle === f.toHandle);
 
+/**
+ * Two segments that run the same way: how far apart their lines are, and how much they overlap
+ * along them (negative: the gap between their ends). Undefined when one is across the other.
+ */
+function alongside(a: Point, b: Point, c: Point, d: Point): { gap: number; overlap: number } | undefined {
+  const flat = Math.abs(a.y - b.y) < 0.5;
+  if (flat !== Math.abs(c.y - d.y) < 0.5) return undefined;
+  const [u0, u1, v0, v1] = flat ? [a.x, b.x, c.x, d.x] : [a.y, b.y, c.y, d.y];
+  return { gap: flat ? Math.abs(a.y - c.y) : Math.abs(a.x - c.x), overlap: Math.min(Math.max(u0, u1), Math.max(v0, v1)) - Math.max(Math.min(u0, u1), Math.min(v0, v1)) };
+}
+
 /** The longest run two routes share on one line, and the index of the first route's segment that holds it. */
 function sharedRun(p: Point[], q: Point[]): { length: number; segment: number; from: number; to: number } {
   let best = { length: 0, segment: -1, from: 0, to: 0 };
@@ -446,12 +457,11 @@ function sharedRun(p: Point[], q: Point[]): { length: number; segment: number; f
     const flat = Math.abs(a.y - b.y) < 0.5;
     for (let j = 0; j + 1 < q.length; j++) {
       const [c, d] = [q[j]!, q[j + 1]!];
+      const run = alongside(a, b, c, d);
       // Lines under a pixel apart are one line to the eye.
-      if (flat ? Math.abs(c.y - d.y) >= 0.5 || Math.abs(a.y - c.y) >= 1 : Math.abs(c.x - d.x) >= 0.5 || Math.abs(a.x - c.x) >= 1) continue;
-      const [u0, u1, v0, v1] = flat ? [a.x, b.x, c.x, d.x] : [a.y, b.y, c.y, d.y];
-      const lo = Math.max(Math.min(u0, u1), Math.min(v0, v1));
-      const hi = Math.min(Math.max(u0, u1), Math.max(v0, v1));
-      if (hi - lo > best.length) best = { length: hi - lo, segment: i, from: lo, to: hi };
+      if (!run || run.gap >= 1 || run.overlap <= best.length) continue;
+      const lo = flat ? Math.max(Math.min(a.x, b.x), Math.min(c.x, d.x)) : Math.max(Math.min(a.y, b.y), Math.min(c.y, d.y));
+      best = { length: run.overlap, segment: i, from: lo, to: lo + run.overlap };
     }
   }
   return best;
@@ -499,16 +509,11 @@ function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys: Set<nu
     // lines 4 px apart read as one as much as a shared one does.
     for (let k = Math.max(0, m - 1); k <= Math.min(last, m + 1); k++) {
       const [a, b] = [route[k]!, route[k + 1]!];
-      const flat = Math.abs(a.y - b.y) < 0.5;
       for (const o of edges) {
         if (o === e) continue;
         for (let j = 0; j + 1 < o.points.length; j++) {
-          const [c, d] = [o.points[j]!, o.points[j + 1]!];
-          if (flat !== Math.abs(c.y - d.y) < 0.5) continue;
-          const gap = flat ? Math.abs(a.y - c.y) : Math.abs(a.x - c.x);
-          if (gap < 0.5 || gap >= spacing * 0.75) continue;
-          const [u0, u1, v0, v1] = flat ? [a.x, b.x, c.x, d.x] : [a.y, b.y, c.y, d.y];
-          if (Math.min(Math.max(u0, u1), Math.max(v0, v1)) - Math.max(Math.min(u0, u1), Math.min(v0, v1)) > 0) return false;
+          const run = alongside(a, b, o.points[j]!, o.points[j + 1]!);
+          if (run && run.gap >= 0.5 && run.gap < spacing * 0.75 && run.overlap > 0) return false;
         }
       }
     }
@@ -686,7 +691,7 @@ function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: Bo
       ys.push(b.y - spacing, b.y + b.height + spacing);
     }
     // The other routes' segments in the window: lines to keep off (unrelated ones) and to keep an edge spacing from.
-    const near: { a: Point; b: Point; flat: boolean; related: boolean }[] = [];
+    const near: { a: Point; b: Point; related: boolean }[] = [];
     edges.forEach((o, k) => {
       if (k === index) return;
       for (let m = 0; m + 1 < o.points.length; m++) {
@@ -694,7 +699,7 @@ function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: Bo
         if (!inside(Math.min(a.x, b.x), Math.min(a.y, b.y), Math.max(a.x, b.x), Math.max(a.y, b.y))) continue;
         const flat = Math.abs(a.y - b.y) < 0.5;
         const fan = related(o, e);
-        near.push({ a, b, flat, related: fan });
+        near.push({ a, b, related: fan });
         // A route out of the same handle or into the same one may join it: its line is a line too.
         if (flat) ys.push(a.y - spacing, a.y + spacing, ...(fan ? [a.y] : []));
         else xs.push(a.x - spacing, a.x + spacing, ...(fan ? [a.x] : []));
@@ -717,24 +722,20 @@ function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: Bo
     const close = spacing * 0.75;
     const blocked = (a: Point, b: Point): boolean => {
       if (obstacles.hits(a, b, 6) || obstacles.hits(a, b) || labels.hits(a, b)) return true;
-      const flat = Math.abs(a.y - b.y) < 0.5;
       for (const o of near) {
-        if (o.flat !== flat) continue;
-        const gap = flat ? Math.abs(a.y - o.a.y) : Math.abs(a.x - o.a.x);
+        const run = alongside(a, b, o.a, o.b);
         // Joining a related route is fine; running beside it, closer than an edge spacing, is not.
-        if (gap >= close || (o.related && gap < 0.5)) continue;
-        const [u0, u1, v0, v1] = flat ? [a.x, b.x, o.a.x, o.b.x] : [a.y, b.y, o.a.y, o.b.y];
-        const overlap = Math.min(Math.max(u0, u1), Math.max(v0, v1)) - Math.max(Math.min(u0, u1), Math.min(v0, v1));
+        if (!run || run.gap >= close || (o.related && run.gap < 0.5)) continue;
         // On an unrelated route's very line, not even end to end: with a gap of a few pixels the
         // two read as one line that kinks.
-        if (overlap > 0.5 || (gap < 0.5 && overlap > -spacing)) return true;
+        if (run.overlap > 0.5 || (run.gap < 0.5 && run.overlap > -spacing)) return true;
       }
       return false;
     };
     const own = String(index);
     const path = gridRoute({ from: s, fromDir: d0, to: t, toDir: dn, xs: gx, ys: gy, blocked, crossings: (a, b) => routes.crossings([a, b], own), bendCost: 2 * spacing, crossCost: 5 * spacing, minRun: 2 * MIN_JOG });
     if (!path) return undefined;
-    const route = simplifyRoute([...head, ...path, ...tail]);
+    const route = dropCollinear([...head, ...path, ...tail]);
     for (let k = 1; k + 2 < route.length; k++) if (Math.abs(route[k + 1]!.x - route[k]!.x) + Math.abs(route[k + 1]!.y - route[k]!.y) < MIN_JOG) return undefined;
     if (bends(route) > bends(pts) + 2) return undefined;
     if (routes.crossings(route, own) > routes.crossings(pts, own) + 3) return undefined;
@@ -770,20 +771,6 @@ function labelSegment(points: Point[], box: Box): number {
     if (flat ? Math.abs(a.y - cy) < 1 && (cx - a.x) * (cx - b.x) <= 0 : Math.abs(a.x - cx) < 1 && (cy - a.y) * (cy - b.y) <= 0) return k;
   }
   return -1;
-}
-
-/** A route without its points inside straight runs. */
-function simplifyRoute(points: Point[]): Point[] {
-  const out: Point[] = [];
-  for (const p of points) {
-    if (out.length > 0 && Math.abs(out[out.length - 1]!.x - p.x) < 0.01 && Math.abs(out[out.length - 1]!.y - p.y) < 0.01) continue;
-    if (out.length >= 2) {
-      const [a, b] = [out[out.length - 2]!, out[out.length - 1]!];
-      if ((Math.abs(a.x - b.x) < 0.01 && Math.abs(b.x - p.x) < 0.01) || (Math.abs(a.y - b.y) < 0.01 && Math.abs(b.y - p.y) < 0.01)) out.pop();
-    }
-    out.push(p);
-  }
-  return out;
 }
 
 /** Which side of a box a point on its outline lies on (the nearest). */
