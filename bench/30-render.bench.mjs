@@ -51,7 +51,7 @@ export function generateDiagram(n) {
 }
 
 /** The top-level ELK graph that layout() hands to ELK for this diagram (no containers here). */
-function elkGraphOf(diagram) {
+export function elkGraphOf(diagram) {
   const index = new DiagramIndex(diagram);
   const lanes = index.topLanes();
   const laneNodes = lanes.map((l) => l.nodes);

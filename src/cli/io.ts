@@ -1,6 +1,5 @@
 // File input and output for the CLI: the only place besides the command files that touches node:fs.
 // Reading never throws: a missing file, a directory or a binary file becomes a one-line message.
-import { randomBytes } from 'node:crypto';
 import { constants as osConstants } from 'node:os';
 import {
   accessSync,
@@ -233,7 +232,8 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   let fd: number | undefined;
   try {
     for (let attempt = 0; fd === undefined; attempt++) {
-      tmp = join(dirname(target), `.${basename(target)}.${randomBytes(8).toString('hex')}.tmp`);
+      // O_EXCL makes the name safe; the random part only avoids retries (node:crypto would cost every cold start 10 ms).
+      tmp = join(dirname(target), `.${basename(target)}.${process.pid.toString(36)}${Math.random().toString(36).slice(2, 10)}.tmp`);
       try {
         fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, existing ? existing.mode & 0o7777 : 0o666);
       } catch (e) {
