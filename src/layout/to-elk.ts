@@ -603,6 +603,106 @@ function splitPorts(input: ScopeInput, layers: Map<string, number>, plan: Across
   return out;
 }
 
+/** A spread side's ports: each edge end its own, in order along the side (left to right, top to bottom). */
+interface SpreadSide {
+  ends: { edge: ScopeEdge; out: boolean }[];
+  /** Where the middle of the side falls in `ends`: at the end that runs straight across to its other end, if one does. */
+  centre: number;
+  /** The distance between neighbouring ports. */
+  step: number;
+}
+/** The least distance between spread ports: an arrowhead's height (7 stroke widths of 1.5 px), and a pixel. */
+const MIN_SPREAD = 11.5;
+/** The id of an edge end's own port on a spread side. */
+const spreadPortId = (key: string, out: boolean, index: number): string => `${key}:${out ? 'o' : 'i'}${index}`;
+
+/**
+ * The straight sides where two or more routed edges leave (a fan) or arrive (a merge) get a port per
+ * edge end, spread along the side an edge spacing apart: one shared port would make ELK route them
+ * as one hyperedge, a trunk the reader cannot follow to the end it wants. Each end goes where its
+ * other end lies: ordered along the side by the angle under which the side sees it, so that the
+ * edge that turns off first sits on the side it turns to, and the routes do not cross near the
+ * node. A Catch bundle arrives as one edge (its leader's). A side that holds a straight handoff
+ * keeps splitPorts' two ports (the handoff keeps the middle); so does a circle or a diamond, where a
+ * port off the centre would float beside the outline.
+ */
+function spreadPorts(input: ScopeInput, routed: ScopeEdge[], layers: Map<string, number>, plan: AcrossPlan): Map<string, SpreadSide> {
+  const horizontal = input.direction === 'right';
+  const ends = new Map<string, SpreadSide['ends']>();
+  const note = (node: string, side: Side, edge: ScopeEdge, out: boolean): void => {
+    if (!input.straightSides?.has(node)) return;
+    const key = portId(node, side);
+    (ends.get(key) ?? ends.set(key, []).get(key)!).push({ edge, out });
+  };
+  for (const e of routed) {
+    if (e.edge.from.node === e.edge.to.node) continue;
+    note(e.edge.from.node, e.fromSide, e, true);
+    // A bundle member runs to its leader's label; only the leader arrives at the handle.
+    if (e.bundle === undefined || e.bundle === e.index) note(e.edge.to.node, e.toSide, e, false);
+  }
+  const handoffSides = new Set(input.edges.filter((e) => e.handoff).flatMap((e) => [portId(e.edge.from.node, e.fromSide), portId(e.edge.to.node, e.toSide)]));
+  // Where a node sits on screen, roughly: a layer counts as LAYER_PX along the flow.
+  const LAYER_PX = 160;
+  const at = (id: string): { x: number; y: number } => {
+    const along = (layers.get(id) ?? 0) * LAYER_PX;
+    const size = input.sizes.get(id);
+    // plan.pos is the node's near side across the flow; its centre is what the side sees.
+    const across = (plan.pos.get(id) ?? 0) + (size ? (horizontal ? size.height : size.width) / 2 : 0);
+    return horizontal ? { x: along, y: across } : { x: across, y: along };
+  };
+  // Only the sides the flow enters and leaves by: on the others ELK gives each port a dummy node of its own, which moves the node off its line.
+  const flowSides: Side[] = horizontal ? ['left', 'right'] : ['top', 'bottom'];
+  const normal: Record<Side, { x: number; y: number }> = { top: { x: 0, y: -1 }, bottom: { x: 0, y: 1 }, left: { x: -1, y: 0 }, right: { x: 1, y: 0 } };
+  const out = new Map<string, SpreadSide>();
+  for (const [key, side] of ends) {
+    const outs = side.filter((x) => x.out).length;
+    const [node, sideName] = [key.slice(0, key.lastIndexOf(':')), key.slice(key.lastIndexOf(':') + 1) as Side];
+    if (Math.max(outs, side.length - outs) < 2 || handoffSides.has(key) || !flowSides.includes(sideName)) continue;
+    const n = normal[sideName];
+    // Along the side: left to right on top and bottom, top to bottom on left and right.
+    const t = n.x === 0 ? { x: 1, y: 0 } : { x: 0, y: 1 };
+    const here = at(node);
+    const angle = (x: { edge: ScopeEdge; out: boolean }): number => {
+      // The other end's route starts out of its handle: seen from there, a little way out, an edge
+      // from the bottom of a node on this row comes from below.
+      const otherId = x.out ? x.edge.edge.to.node : x.edge.edge.from.node;
+      const otherSide = x.out ? x.edge.toSide : x.edge.fromSide;
+      const size = input.sizes.get(otherId) ?? { width: 0, height: 0 };
+      const m = normal[otherSide];
+      const centre = at(otherId);
+      // Only across the flow: along it, where the other node ends is not known before ELK (layers are LAYER_PX apart here, however wide).
+      const acrossFlow = horizontal ? m.x === 0 : m.y === 0;
+      const reach = acrossFlow ? (m.x === 0 ? size.height : size.width) / 2 + 2 * METRICS.edgeNode : 0;
+      const v = { x: centre.x + m.x * reach - here.x, y: centre.y + m.y * reach - here.y };
+      // 0 straight along the side, π/2 straight out of it, π along it the other way; behind the side, past either end.
+      const a = Math.atan2(v.x * n.x + v.y * n.y, v.x * t.x + v.y * t.y);
+      return a < -Math.PI / 2 ? a + 2 * Math.PI : a;
+    };
+    // Along the flow, how many layers away the other end is: of two ends under one angle, the nearer
+    // one comes first, the farther one (which has to go round whatever lies between) after it.
+    const distance = (x: { edge: ScopeEdge; out: boolean }): number => Math.abs((layers.get(x.out ? x.edge.edge.to.node : x.edge.edge.from.node) ?? 0) - (layers.get(node) ?? 0));
+    const keyed = side.map((x) => ({ x, a: angle(x), d: distance(x) }));
+    keyed.sort((p, q) => (Math.abs(q.a - p.a) > 1e-9 ? q.a - p.a : 0) || p.d - q.d || p.x.edge.index - q.x.edge.index || Number(p.x.out) - Number(q.x.out));
+    // An edge whose other end faces this side on the same line runs straight: it keeps the middle.
+    const opposite: Record<Side, Side> = { left: 'right', right: 'left', top: 'bottom', bottom: 'top' };
+    const straight = keyed.findIndex(({ x }) => {
+      const otherId = x.out ? x.edge.edge.to.node : x.edge.edge.from.node;
+      const otherSide = x.out ? x.edge.toSide : x.edge.fromSide;
+      const other = at(otherId);
+      return otherSide === opposite[sideName] && Math.abs(n.x === 0 ? other.x - here.x : other.y - here.y) < 1;
+    });
+    const size = input.sizes.get(node)!;
+    const centre = straight >= 0 ? straight : (keyed.length - 1) / 2;
+    // An edge spacing apart, closer on a short side: the outermost stay 6 px short of the corners (the rounding).
+    const length = n.x === 0 ? size.width : size.height;
+    const step = Math.min(METRICS.edgeEdge, (length / 2 - 6) / Math.max(centre, keyed.length - 1 - centre));
+    // Closer than an arrowhead is tall, the heads would run into each other: the side keeps one port.
+    if (step < MIN_SPREAD) continue;
+    out.set(key, { ends: keyed.map((k) => k.x), centre, step });
+  }
+  return out;
+}
+
 export function toElk(input: ScopeInput, layers: Map<string, number>, plan: AcrossPlan): ElkNode {
   const { direction } = input;
   const horizontal = direction === 'right';
@@ -616,6 +716,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     (usedSides.get(e.edge.to.node) ?? usedSides.set(e.edge.to.node, new Set()).get(e.edge.to.node)!).add(e.toSide);
   }
   const ports = splitPorts(input, layers, plan);
+  const spread = spreadPorts(input, routed, layers, plan);
   const handoffEnds = new Set(input.edges.filter((e) => e.handoff).flatMap((e) => [e.edge.from.node, e.edge.to.node]));
   // The label of the straight handoff at each of its two ports.
   const handoffLabelAt = new Map<string, TextBlock>();
@@ -636,6 +737,15 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
         if (!usedSides.get(id)?.has(side)) continue;
         const x = side === 'left' ? 0 : side === 'right' ? size.width : size.width / 2;
         const y = side === 'top' ? 0 : side === 'bottom' ? size.height : size.height / 2;
+        const spreadSide = spread.get(portId(id, side));
+        if (spreadSide) {
+          const along = side === 'top' || side === 'bottom';
+          spreadSide.ends.forEach((end, i) => {
+            const d = (i - spreadSide.centre) * spreadSide.step;
+            nodePorts.push({ id: spreadPortId(portId(id, side), end.out, end.edge.index), x: along ? x + d : x, y: along ? y : y + d, width: 0, height: 0, layoutOptions: { 'elk.port.side': ELK_SIDE[side] } });
+          });
+          continue;
+        }
         const split = ports.get(portId(id, side));
         if (!split) {
           nodePorts.push({ id: portId(id, side), x, y, width: 0, height: 0, layoutOptions: { 'elk.port.side': ELK_SIDE[side] } });
@@ -707,8 +817,10 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
   const bundleLabel = new Map<number, { id: string; mid: { x: number; y: number } }>();
   const ordered = [...routed].sort((x, y) => Number(x.bundle !== undefined && x.bundle !== x.index) - Number(y.bundle !== undefined && y.bundle !== y.index));
   for (const e of ordered) {
-    const source = ports.has(portId(e.edge.from.node, e.fromSide)) ? `${portId(e.edge.from.node, e.fromSide)}:out` : portId(e.edge.from.node, e.fromSide);
-    const target = ports.has(portId(e.edge.to.node, e.toSide)) ? `${portId(e.edge.to.node, e.toSide)}:in` : portId(e.edge.to.node, e.toSide);
+    const portFor = (key: string, out: boolean): string =>
+      spread.get(key)?.ends.some((x) => x.edge === e && x.out === out) ? spreadPortId(key, out, e.index) : ports.has(key) ? `${key}:${out ? 'out' : 'in'}` : key;
+    const source = portFor(portId(e.edge.from.node, e.fromSide), true);
+    const target = portFor(portId(e.edge.to.node, e.toSide), false);
     const lane = plan.corridor.get(e.index);
     const a0 = preset.get(e.edge.from.node)!;
     const b0 = preset.get(e.edge.to.node)!;
