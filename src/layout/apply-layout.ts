@@ -304,6 +304,7 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   const sharing = sharedPairKeys(edges);
   separateRuns(edges, obstacles, sharing);
   rerouteShared(edges, obstacleBoxes, obstacles, sharing);
+  spreadSharedEnds(edges, nodes, obstacles);
 
   // Extent of everything along both axes.
   let minFlow = Infinity;
@@ -555,6 +556,134 @@ function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys: Set<nu
       routes.set(own, route);
       break;
     }
+  }
+}
+
+/**
+ * The fans and merges ELK still drew from one point (a Choice's rules out of one corner of its
+ * diamond, steps into the End circle, a handle across the flow, where spreadPorts leaves the port
+ * alone) share their first run as a trunk. Here each member's end segment moves along the side to
+ * a point of its own, an edge spacing apart, onto the shape's outline (a diamond's slanted sides, a
+ * circle), and its first bend moves with it, so the route keeps its corners. Order along the side:
+ * the members that turn one way sit on that side, the one that turns off first outermost, and an
+ * end that does not turn (a straight edge) keeps the middle; so the spread routes cross nothing
+ * near the node. A group is left as it was when a moved segment would meet a node or a label, cross
+ * more routes, share a run with another route, or leave a run under MIN_JOG. Catch bundles keep
+ * their one point: they are drawn as one.
+ */
+function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: BoxGrid): void {
+  const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  type End = { edge: LaidOutEdge; out: boolean };
+  const groups = new Map<string, End[]>();
+  for (const edge of edges) {
+    if (edge.from === edge.to || edge.points.length < 2) continue;
+    for (const out of [true, false]) {
+      if (!out && edge.kind === 'catch') continue;
+      const key = out ? `${edge.from}\u0000${edge.fromHandle}\u0000o` : `${edge.to}\u0000${edge.toHandle}\u0000i`;
+      (groups.get(key) ?? groups.set(key, []).get(key)!).push({ edge, out });
+    }
+  }
+  // The route seen from this end: the port first.
+  const fromEnd = (x: End): Point[] => (x.out ? x.edge.points : [...x.edge.points].reverse());
+  const put = (x: End, pts: Point[]): void => {
+    x.edge.points = x.out ? pts : [...pts].reverse();
+  };
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const node = nodeById.get(members[0]!.out ? members[0]!.edge.from : members[0]!.edge.to);
+    if (!node) continue;
+    const routes = members.map(fromEnd);
+    const p0 = routes[0]![0]!;
+    // Only members that still share one point, leaving it the same way.
+    if (routes.some((r) => Math.abs(r[0]!.x - p0.x) > 0.5 || Math.abs(r[0]!.y - p0.y) > 0.5)) continue;
+    const box = node.box;
+    const c = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    const side = sideOfBox(box, p0);
+    const n = side === 'left' ? { x: -1, y: 0 } : side === 'right' ? { x: 1, y: 0 } : side === 'top' ? { x: 0, y: -1 } : { x: 0, y: 1 };
+    const t = n.x === 0 ? { x: 1, y: 0 } : { x: 0, y: 1 };
+    const dot = (a: Point, b: Point): number => a.x * b.x + a.y * b.y;
+    // Each member: how far out it runs before turning (depth) and which way it turns (-1, 0 straight, +1).
+    const info = routes.map((r) => {
+      if (r.length === 2) return { depth: Infinity, turn: 0 };
+      const first = { x: r[1]!.x - r[0]!.x, y: r[1]!.y - r[0]!.y };
+      const next = { x: r[2]!.x - r[1]!.x, y: r[2]!.y - r[1]!.y };
+      return { depth: dot(first, n), turn: Math.sign(dot(next, t)), across: Math.abs(dot(first, t)) };
+    });
+    if (info.some((i) => i.depth <= 0 || ('across' in i && (i.across ?? 0) > 0.5)) || info.filter((i) => i.turn === 0).length > 1) continue;
+    // Along t: the members turning back (-1) first, shallowest outermost; the straight one; then those turning on (+1), deepest first.
+    const order = members.map((_, i) => i).sort((a, b) => {
+      const [p, q] = [info[a]!, info[b]!];
+      if (p.turn !== q.turn) return p.turn - q.turn;
+      return p.turn < 0 ? p.depth - q.depth : q.depth - p.depth;
+    });
+    const straightAt = order.findIndex((i) => info[i]!.turn === 0);
+    const centre = straightAt >= 0 ? straightAt : (order.length - 1) / 2;
+    const halfT = n.x === 0 ? box.width / 2 : box.height / 2;
+    const halfN = n.x === 0 ? box.height / 2 : box.width / 2;
+    const round = node.shape === 'circle' || node.shape === 'diamond';
+    // How far off the middle a point may go: 6 px short of a corner; on a circle or diamond, half way to the side's end.
+    const reach = round ? halfT / 2 : halfT - 6;
+    const step = Math.min(METRICS.edgeEdge, reach / Math.max(centre, order.length - 1 - centre));
+    // Arrowheads (10.5 px) need their room; routes leaving a side only their spacing.
+    if (step < (members[0]!.out ? 8 : 11.5)) continue;
+    const onOutline = (d: number): Point => {
+      const along = { x: c.x + t.x * d, y: c.y + t.y * d };
+      const out = node.shape === 'circle' ? Math.sqrt(Math.max(0, halfN * halfN - d * d)) : node.shape === 'diamond' ? halfN * (1 - Math.abs(d) / halfT) : halfN;
+      return { x: along.x + n.x * out, y: along.y + n.y * out };
+    };
+    const before = routes.map((r) => r);
+    const after = order.map(() => [] as Point[]);
+    let ok = true;
+    order.forEach((i, k) => {
+      const r = routes[i]!;
+      const d = (k - centre) * step;
+      if (Math.abs(d) < 0.01) {
+        after[k] = r;
+        return;
+      }
+      if (r.length === 2) {
+        ok = false;
+        return;
+      }
+      const shift = { x: t.x * d, y: t.y * d };
+      const q0 = onOutline(d);
+      const q1 = { x: r[1]!.x + shift.x, y: r[1]!.y + shift.y };
+      // The run after the bend gets shorter by d when the member turns towards the side it moved to.
+      const rest = Math.abs(dot({ x: r[2]!.x - q1.x, y: r[2]!.y - q1.y }, t));
+      // Into the far end, that run carries the arrowhead.
+      const arrowRun = r.length === 3 && members[i]!.out;
+      if (Math.sign(dot({ x: r[2]!.x - q1.x, y: r[2]!.y - q1.y }, t)) !== info[i]!.turn || rest < (arrowRun ? Math.max(MIN_JOG, ARROW_ROOM) : MIN_JOG)) ok = false;
+      if (dot({ x: q1.x - q0.x, y: q1.y - q0.y }, n) < MIN_JOG) ok = false;
+      after[k] = [q0, q1, ...r.slice(2)];
+    });
+    if (!ok) continue;
+    const changed = order.map((i, k) => ({ end: members[i]!, old: before[i]!, now: after[k]! }));
+    // Each moved route: clear of nodes and labels (its own label may sit on the run after the bend).
+    const clear = changed.every(({ end, old, now }) => {
+      if (now === old) return true;
+      // The first run starts on the node's outline (inside its box, for a circle or a diamond).
+      return !obstacles.hits(now[0]!, now[1]!, 0, box) && !obstacles.hits(now[1]!, now[2]!, 0, end.edge.label?.box);
+    });
+    if (!clear) continue;
+    // No more crossings, and no run shared with another route, than before.
+    const others = edges.filter((e) => !members.some((m) => m.edge === e));
+    const crossingsOf = (routesNow: Point[][]): number => {
+      let count = 0;
+      for (const r of routesNow) {
+        for (const o of others) for (let a = 0; a + 1 < r.length; a++) for (let b = 0; b + 1 < o.points.length; b++) if (properCross(r[a]!, r[a + 1]!, o.points[b]!, o.points[b + 1]!)) count++;
+      }
+      for (let a = 0; a < routesNow.length; a++) {
+        for (let b = a + 1; b < routesNow.length; b++) {
+          const [p, q] = [routesNow[a]!, routesNow[b]!];
+          for (let u = 0; u + 1 < p.length; u++) for (let v = 0; v + 1 < q.length; v++) if (properCross(p[u]!, p[u + 1]!, q[v]!, q[v + 1]!)) count++;
+        }
+      }
+      return count;
+    };
+    if (crossingsOf(changed.map((x) => x.now)) > crossingsOf(changed.map((x) => x.old))) continue;
+    const sharesMore = changed.some(({ old, now }) => now !== old && others.some((o) => sharedRun(now, o.points).length > Math.max(20, sharedRun(old, o.points).length)));
+    if (sharesMore) continue;
+    for (const { end, now } of changed) put(end, now);
   }
 }
 

@@ -1,7 +1,8 @@
 // Two or more edges into (or out of) one straight side along the flow each get a point of their own
 // on that side (src/layout/to-elk.ts, spreadPorts): separate arrows instead of one trunk, an edge
-// spacing apart, ordered by where their other ends lie, the straight one keeping the middle; on a
-// side too short for the arrowheads, or on a circle or diamond, they still meet in one point.
+// spacing apart, ordered by where their other ends lie, the straight one keeping the middle. Where
+// ELK still drew them from one point (circles, diamonds, sides across the flow), applyLayout's
+// spreadSharedEnds moves each end onto the outline, a spacing apart.
 import { describe, expect, test } from 'vitest';
 import { layout } from '../../src/layout/index.js';
 import type { LaidOutDiagram, LaidOutEdge, LaidOutNode } from '../../src/layout/index.js';
@@ -102,7 +103,7 @@ describe('spread ports', () => {
     }
   });
 
-  test('into a circle the edges still meet in one point (a port off the centre would float beside the outline)', async () => {
+  test('into a circle the edges arrive apart, each on the outline (applyLayout moves what ELK drew into one point)', async () => {
     const laid = await laidOut(`l { # Lane
   a: rectangle label:"A"
   b: rectangle label:"B"
@@ -111,8 +112,31 @@ describe('spread ports', () => {
   b.handle(right) -> end.handle(left)
 }
 `);
+    const end = node(laid, 'end');
     const [p, q] = [last(edge(laid, 'a', 'end')), last(edge(laid, 'b', 'end'))];
-    expect(p.y).toBeCloseTo(q.y, 1);
-    expect(p.x).toBeCloseTo(q.x, 1);
+    expect(Math.hypot(p.x - q.x, p.y - q.y)).toBeGreaterThanOrEqual(11.5);
+    const centre = { x: end.x + end.width / 2, y: end.y + end.height / 2 };
+    for (const e of [p, q]) expect(Math.hypot(e.x - centre.x, e.y - centre.y)).toBeCloseTo(end.width / 2, 0);
+  });
+
+  test('out of a diamond corner a fan leaves from points of their own on its slanted sides', async () => {
+    const laid = await laidOut(`l { # Lane
+  d: diamond label:"Which?"
+  x: rectangle label:"X"
+  y: rectangle label:"Y"
+  z: rectangle label:"Z"
+  d.handle(bottom) -> x.handle(left) [label="one"]
+  d.handle(bottom) -> y.handle(left) [label="two"]
+  d.handle(bottom) -> z.handle(left) [label="three"]
+}
+`);
+    const d = node(laid, 'd');
+    const starts = ['x', 'y', 'z'].map((id) => first(edge(laid, 'd', id)));
+    const xs = starts.map((p) => p.x).sort((u, v) => u - v);
+    expect(xs[1]! - xs[0]!).toBeGreaterThanOrEqual(8);
+    expect(xs[2]! - xs[1]!).toBeGreaterThanOrEqual(8);
+    // On the outline: |dx| / (w/2) + |dy| / (h/2) = 1 around the centre.
+    const [cx, cy] = [d.x + d.width / 2, d.y + d.height / 2];
+    for (const p of starts) expect(Math.abs(p.x - cx) / (d.width / 2) + Math.abs(p.y - cy) / (d.height / 2)).toBeCloseTo(1, 2);
   });
 });
