@@ -584,6 +584,7 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
     }
   }
   // The route seen from this end: the port first.
+  const extents = edges.map((e) => extentOf(e.points));
   const fromEnd = (x: End): Point[] => (x.out ? x.edge.points : [...x.edge.points].reverse());
   const put = (x: End, pts: Point[]): void => {
     x.edge.points = x.out ? pts : [...pts].reverse();
@@ -665,8 +666,14 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
       return !obstacles.hits(now[0]!, now[1]!, 0, box) && !obstacles.hits(now[1]!, now[2]!, 0, end.edge.label?.box);
     });
     if (!clear) continue;
-    // No more crossings, and no run shared with another route, than before.
-    const others = edges.filter((e) => !members.some((m) => m.edge === e));
+    // No more crossings, and no run shared with another route, than before: only routes whose
+    // extent meets the group's can cross or share (a scan of all would make the pass quadratic).
+    const area = extentOf(changed.flatMap((x) => [...x.old, ...x.now]));
+    const others = edges.filter((e, k) => {
+      if (members.some((m) => m.edge === e)) return false;
+      const o = extents[k]!;
+      return o.x0 <= area.x1 && o.x1 >= area.x0 && o.y0 <= area.y1 && o.y1 >= area.y0;
+    });
     const crossingsOf = (routesNow: Point[][]): number => {
       let count = 0;
       for (const r of routesNow) {
@@ -683,8 +690,23 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
     if (crossingsOf(changed.map((x) => x.now)) > crossingsOf(changed.map((x) => x.old))) continue;
     const sharesMore = changed.some(({ old, now }) => now !== old && others.some((o) => sharedRun(now, o.points).length > Math.max(20, sharedRun(old, o.points).length)));
     if (sharesMore) continue;
-    for (const { end, now } of changed) put(end, now);
+    for (const { end, now } of changed) {
+      put(end, now);
+      extents[edges.indexOf(end.edge)] = extentOf(end.edge.points);
+    }
   }
+}
+
+/** The bounding extent of some points. */
+function extentOf(points: Point[]): { x0: number; y0: number; x1: number; y1: number } {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const p of points) {
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x);
+    y1 = Math.max(y1, p.y);
+  }
+  return { x0, y0, x1, y1 };
 }
 
 /**
