@@ -154,8 +154,20 @@ async function inspect(svgText: string): Promise<Report> {
     const total = path.getTotalLength();
     const name = `${e.dataset.from}.${e.dataset.fromHandle} -> ${e.dataset.to}.${e.dataset.toHandle}`;
     // The side an end lies on, and the direction it must point.
-    const onSide = (p: DOMPoint, q: DOMPoint, s: B, side: string): boolean => {
+    const onSide = (p: DOMPoint, q: DOMPoint, s: B, side: string, kind: string | undefined): boolean => {
       const tol = 1.5;
+      // On a circle or a diamond, an end spread off the middle (applyLayout's spreadSharedEnds)
+      // lies on the outline, in the part facing the side, and points straight out of that side.
+      if (kind === 'circle' || kind === 'diamond') {
+        const [hw, hh] = [s.width / 2, s.height / 2];
+        const [dx, dy] = [p.x - (s.x + hw), p.y - (s.y + hh)];
+        const off = kind === 'circle' ? Math.abs(Math.hypot(dx, dy) - Math.min(hw, hh)) : Math.abs(Math.abs(dx) / hw + Math.abs(dy) / hh - 1) * Math.min(hw, hh);
+        if (off > tol) return false;
+        if (side === 'left') return dx <= -0.4 * hw && q.x < p.x - 0.1 && Math.abs(q.y - p.y) < 0.1;
+        if (side === 'right') return dx >= 0.4 * hw && q.x > p.x + 0.1 && Math.abs(q.y - p.y) < 0.1;
+        if (side === 'top') return dy <= -0.4 * hh && q.y < p.y - 0.1 && Math.abs(q.x - p.x) < 0.1;
+        return dy >= 0.4 * hh && q.y > p.y + 0.1 && Math.abs(q.x - p.x) < 0.1;
+      }
       const inX = p.x >= s.x - tol && p.x <= s.x + s.width + tol;
       const inY = p.y >= s.y - tol && p.y <= s.y + s.height + tol;
       if (side === 'left') return Math.abs(p.x - s.x) <= tol && inY && q.x < p.x - 0.1;
@@ -165,8 +177,8 @@ async function inspect(svgText: string): Promise<Report> {
     };
     if (total > 0 && from !== to) {
       const step = Math.min(2, total / 2);
-      if (!onSide(path.getPointAtLength(0), path.getPointAtLength(step), shapeOf.get(from)!, e.dataset.fromHandle!)) violations.push(`edge ${name} does not leave by ${e.dataset.fromHandle}`);
-      if (!onSide(path.getPointAtLength(total), path.getPointAtLength(total - step), shapeOf.get(to)!, e.dataset.toHandle!)) violations.push(`edge ${name} does not enter by ${e.dataset.toHandle}`);
+      if (!onSide(path.getPointAtLength(0), path.getPointAtLength(step), shapeOf.get(from)!, e.dataset.fromHandle!, (from as HTMLElement).dataset.shape)) violations.push(`edge ${name} does not leave by ${e.dataset.fromHandle}`);
+      if (!onSide(path.getPointAtLength(total), path.getPointAtLength(total - step), shapeOf.get(to)!, e.dataset.toHandle!, (to as HTMLElement).dataset.shape)) violations.push(`edge ${name} does not enter by ${e.dataset.toHandle}`);
     }
     // Through a node: sample the path; the edge's own ends and the containers around it are exempt.
     const others = nodes.filter((g) => g !== from && g !== to && !g.contains(e));
