@@ -6,7 +6,7 @@
 // cross it (an orthogonal route stays orthogonal under such a stretch).
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { METRICS } from './options.js';
-import { ARROW_ROOM, labelBoxSize, labelNodeId } from './to-elk.js';
+import { ARROW_ROOM, labelBoxSize, labelNodeId, sideAxes } from './to-elk.js';
 import { gridLines, gridRoute } from './grid-route.js';
 import type { AcrossPlan, ScopeInput } from './to-elk.js';
 import type { Box, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from './types.js';
@@ -583,8 +583,8 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
       (groups.get(key) ?? groups.set(key, []).get(key)!).push({ edge, out });
     }
   }
+  const index = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
   // The route seen from this end: the port first.
-  const extents = edges.map((e) => extentOf(e.points));
   const fromEnd = (x: End): Point[] => (x.out ? x.edge.points : [...x.edge.points].reverse());
   const put = (x: End, pts: Point[]): void => {
     x.edge.points = x.out ? pts : [...pts].reverse();
@@ -599,18 +599,17 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
     if (routes.some((r) => Math.abs(r[0]!.x - p0.x) > 0.5 || Math.abs(r[0]!.y - p0.y) > 0.5)) continue;
     const box = node.box;
     const c = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    const side = sideOfBox(box, p0);
-    const n = side === 'left' ? { x: -1, y: 0 } : side === 'right' ? { x: 1, y: 0 } : side === 'top' ? { x: 0, y: -1 } : { x: 0, y: 1 };
-    const t = n.x === 0 ? { x: 1, y: 0 } : { x: 0, y: 1 };
+    const { n, t } = sideAxes(sideOfBox(box, p0));
     const dot = (a: Point, b: Point): number => a.x * b.x + a.y * b.y;
     // Each member: how far out it runs before turning (depth) and which way it turns (-1, 0 straight, +1).
     const info = routes.map((r) => {
-      if (r.length === 2) return { depth: Infinity, turn: 0 };
+      if (r.length === 2) return { depth: Infinity, turn: 0, across: 0 };
       const first = { x: r[1]!.x - r[0]!.x, y: r[1]!.y - r[0]!.y };
       const next = { x: r[2]!.x - r[1]!.x, y: r[2]!.y - r[1]!.y };
       return { depth: dot(first, n), turn: Math.sign(dot(next, t)), across: Math.abs(dot(first, t)) };
     });
-    if (info.some((i) => i.depth <= 0 || ('across' in i && (i.across ?? 0) > 0.5)) || info.filter((i) => i.turn === 0).length > 1) continue;
+    // Every first run straight out of the side; at most one member that does not turn.
+    if (info.some((i) => i.depth <= 0 || i.across > 0.5) || info.filter((i) => i.turn === 0).length > 1) continue;
     // Along t: the members turning back (-1) first, shallowest outermost; the straight one; then those turning on (+1), deepest first.
     const order = members.map((_, i) => i).sort((a, b) => {
       const [p, q] = [info[a]!, info[b]!];
@@ -632,7 +631,6 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
       const out = node.shape === 'circle' ? Math.sqrt(Math.max(0, halfN * halfN - d * d)) : node.shape === 'diamond' ? halfN * (1 - Math.abs(d) / halfT) : halfN;
       return { x: along.x + n.x * out, y: along.y + n.y * out };
     };
-    const before = routes.map((r) => r);
     const after = order.map(() => [] as Point[]);
     let ok = true;
     order.forEach((i, k) => {
@@ -658,7 +656,7 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
       after[k] = [q0, q1, ...r.slice(2)];
     });
     if (!ok) continue;
-    const changed = order.map((i, k) => ({ end: members[i]!, old: before[i]!, now: after[k]! }));
+    const changed = order.map((i, k) => ({ end: members[i]!, old: routes[i]!, now: after[k]! }));
     // Each moved route: clear of nodes and labels (its own label may sit on the run after the bend).
     const clear = changed.every(({ end, old, now }) => {
       if (now === old) return true;
@@ -666,47 +664,27 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
       return !obstacles.hits(now[0]!, now[1]!, 0, box) && !obstacles.hits(now[1]!, now[2]!, 0, end.edge.label?.box);
     });
     if (!clear) continue;
-    // No more crossings, and no run shared with another route, than before: only routes whose
-    // extent meets the group's can cross or share (a scan of all would make the pass quadratic).
-    const area = extentOf(changed.flatMap((x) => [...x.old, ...x.now]));
-    const others = edges.filter((e, k) => {
-      if (members.some((m) => m.edge === e)) return false;
-      const o = extents[k]!;
-      return o.x0 <= area.x1 && o.x1 >= area.x0 && o.y0 <= area.y1 && o.y1 >= area.y0;
+    // No more crossings than before (pairs inside the group included: each member is counted
+    // against the others' routes of the same moment), and no run shared with another route.
+    const ids = changed.map(({ end }) => String(edges.indexOf(end.edge)));
+    const crossingsBefore = changed.reduce((sum, { old }, k) => sum + index.crossings(old, ids[k]!), 0);
+    changed.forEach(({ now }, k) => index.set(ids[k]!, now));
+    const crossingsAfter = changed.reduce((sum, { now }, k) => sum + index.crossings(now, ids[k]!), 0);
+    const sharesMore = changed.some(({ old, now }) => {
+      if (now === old) return false;
+      for (const id of index.routesNear(now)) {
+        if (ids.includes(id)) continue;
+        const other = edges[Number(id)]!.points;
+        if (sharedRun(now, other).length > Math.max(20, sharedRun(old, other).length)) return true;
+      }
+      return false;
     });
-    const crossingsOf = (routesNow: Point[][]): number => {
-      let count = 0;
-      for (const r of routesNow) {
-        for (const o of others) for (let a = 0; a + 1 < r.length; a++) for (let b = 0; b + 1 < o.points.length; b++) if (properCross(r[a]!, r[a + 1]!, o.points[b]!, o.points[b + 1]!)) count++;
-      }
-      for (let a = 0; a < routesNow.length; a++) {
-        for (let b = a + 1; b < routesNow.length; b++) {
-          const [p, q] = [routesNow[a]!, routesNow[b]!];
-          for (let u = 0; u + 1 < p.length; u++) for (let v = 0; v + 1 < q.length; v++) if (properCross(p[u]!, p[u + 1]!, q[v]!, q[v + 1]!)) count++;
-        }
-      }
-      return count;
-    };
-    if (crossingsOf(changed.map((x) => x.now)) > crossingsOf(changed.map((x) => x.old))) continue;
-    const sharesMore = changed.some(({ old, now }) => now !== old && others.some((o) => sharedRun(now, o.points).length > Math.max(20, sharedRun(old, o.points).length)));
-    if (sharesMore) continue;
-    for (const { end, now } of changed) {
-      put(end, now);
-      extents[edges.indexOf(end.edge)] = extentOf(end.edge.points);
+    if (crossingsAfter > crossingsBefore || sharesMore) {
+      changed.forEach(({ old }, k) => index.set(ids[k]!, old));
+      continue;
     }
+    for (const { end, now } of changed) put(end, now);
   }
-}
-
-/** The bounding extent of some points. */
-function extentOf(points: Point[]): { x0: number; y0: number; x1: number; y1: number } {
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const p of points) {
-    x0 = Math.min(x0, p.x);
-    y0 = Math.min(y0, p.y);
-    x1 = Math.max(x1, p.x);
-    y1 = Math.max(y1, p.y);
-  }
-  return { x0, y0, x1, y1 };
 }
 
 /**
@@ -1031,6 +1009,13 @@ class SegmentIndex {
       }
     }
     return false;
+  }
+
+  /** The routes with a segment in the cells the polyline passes through: all that can cross it or share a run with it. */
+  routesNear(poly: Point[]): Set<string> {
+    const near = new Set<string>();
+    for (let i = 1; i < poly.length; i++) for (const k of SegmentIndex.keys(poly[i - 1]!, poly[i]!)) for (const seg of this.cells.get(k) ?? []) near.add(seg.route);
+    return near;
   }
 
   /** Proper crossings of the polyline with every route but `own`. */

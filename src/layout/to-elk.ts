@@ -25,6 +25,11 @@ import type { LayoutDirection, TextBlock } from './types.js';
 export type Side = 'left' | 'right' | 'top' | 'bottom';
 
 const ELK_SIDE: Record<Side, string> = { left: 'WEST', right: 'EAST', top: 'NORTH', bottom: 'SOUTH' };
+/** A side's outward normal `n` and the direction `t` along it (left to right on top and bottom, top to bottom on left and right). */
+export function sideAxes(side: Side): { n: { x: number; y: number }; t: { x: number; y: number } } {
+  const n = side === 'left' ? { x: -1, y: 0 } : side === 'right' ? { x: 1, y: 0 } : side === 'top' ? { x: 0, y: -1 } : { x: 0, y: 1 };
+  return { n, t: n.x === 0 ? { x: 1, y: 0 } : { x: 0, y: 1 } };
+}
 
 export function asSide(handle: string | undefined, fallback: Side): Side {
   return handle === 'left' || handle === 'right' || handle === 'top' || handle === 'bottom' ? handle : fallback;
@@ -623,8 +628,9 @@ const spreadPortId = (key: string, out: boolean, index: number): string => `${ke
  * other end lies: ordered along the side by the angle under which the side sees it, so that the
  * edge that turns off first sits on the side it turns to, and the routes do not cross near the
  * node. A Catch bundle arrives as one edge (its leader's). A side that holds a straight handoff
- * keeps splitPorts' two ports (the handoff keeps the middle); so does a circle or a diamond, where a
- * port off the centre would float beside the outline.
+ * keeps splitPorts' two ports (the handoff keeps the middle). Circles and diamonds are not straight
+ * sides: a port off the centre would float beside the outline, so applyLayout's spreadSharedEnds
+ * moves their ends onto it after ELK.
  */
 function spreadPorts(input: ScopeInput, routed: ScopeEdge[], layers: Map<string, number>, plan: AcrossPlan): Map<string, SpreadSide> {
   const horizontal = input.direction === 'right';
@@ -652,24 +658,22 @@ function spreadPorts(input: ScopeInput, routed: ScopeEdge[], layers: Map<string,
   };
   // Only the sides the flow enters and leaves by: on the others ELK gives each port a dummy node of its own, which moves the node off its line.
   const flowSides: Side[] = horizontal ? ['left', 'right'] : ['top', 'bottom'];
-  const normal: Record<Side, { x: number; y: number }> = { top: { x: 0, y: -1 }, bottom: { x: 0, y: 1 }, left: { x: -1, y: 0 }, right: { x: 1, y: 0 } };
+  type End = SpreadSide['ends'][number];
+  const otherEnd = (x: End): { id: string; side: Side } => (x.out ? { id: x.edge.edge.to.node, side: x.edge.toSide } : { id: x.edge.edge.from.node, side: x.edge.fromSide });
   const out = new Map<string, SpreadSide>();
   for (const [key, side] of ends) {
     const outs = side.filter((x) => x.out).length;
     const [node, sideName] = [key.slice(0, key.lastIndexOf(':')), key.slice(key.lastIndexOf(':') + 1) as Side];
     if (Math.max(outs, side.length - outs) < 2 || handoffSides.has(key) || !flowSides.includes(sideName)) continue;
-    const n = normal[sideName];
-    // Along the side: left to right on top and bottom, top to bottom on left and right.
-    const t = n.x === 0 ? { x: 1, y: 0 } : { x: 0, y: 1 };
+    const { n, t } = sideAxes(sideName);
     const here = at(node);
-    const angle = (x: { edge: ScopeEdge; out: boolean }): number => {
+    const angle = (x: End): number => {
       // The other end's route starts out of its handle: seen from there, a little way out, an edge
       // from the bottom of a node on this row comes from below.
-      const otherId = x.out ? x.edge.edge.to.node : x.edge.edge.from.node;
-      const otherSide = x.out ? x.edge.toSide : x.edge.fromSide;
-      const size = input.sizes.get(otherId) ?? { width: 0, height: 0 };
-      const m = normal[otherSide];
-      const centre = at(otherId);
+      const other = otherEnd(x);
+      const size = input.sizes.get(other.id) ?? { width: 0, height: 0 };
+      const m = sideAxes(other.side).n;
+      const centre = at(other.id);
       // Only across the flow: along it, where the other node ends is not known before ELK (layers are LAYER_PX apart here, however wide).
       const acrossFlow = horizontal ? m.x === 0 : m.y === 0;
       const reach = acrossFlow ? (m.x === 0 ? size.height : size.width) / 2 + 2 * METRICS.edgeNode : 0;
@@ -680,16 +684,15 @@ function spreadPorts(input: ScopeInput, routed: ScopeEdge[], layers: Map<string,
     };
     // Along the flow, how many layers away the other end is: of two ends under one angle, the nearer
     // one comes first, the farther one (which has to go round whatever lies between) after it.
-    const distance = (x: { edge: ScopeEdge; out: boolean }): number => Math.abs((layers.get(x.out ? x.edge.edge.to.node : x.edge.edge.from.node) ?? 0) - (layers.get(node) ?? 0));
+    const distance = (x: End): number => Math.abs((layers.get(otherEnd(x).id) ?? 0) - (layers.get(node) ?? 0));
     const keyed = side.map((x) => ({ x, a: angle(x), d: distance(x) }));
     keyed.sort((p, q) => (Math.abs(q.a - p.a) > 1e-9 ? q.a - p.a : 0) || p.d - q.d || p.x.edge.index - q.x.edge.index || Number(p.x.out) - Number(q.x.out));
     // An edge whose other end faces this side on the same line runs straight: it keeps the middle.
-    const opposite: Record<Side, Side> = { left: 'right', right: 'left', top: 'bottom', bottom: 'top' };
     const straight = keyed.findIndex(({ x }) => {
-      const otherId = x.out ? x.edge.edge.to.node : x.edge.edge.from.node;
-      const otherSide = x.out ? x.edge.toSide : x.edge.fromSide;
-      const other = at(otherId);
-      return otherSide === opposite[sideName] && Math.abs(n.x === 0 ? other.x - here.x : other.y - here.y) < 1;
+      const other = otherEnd(x);
+      const m = sideAxes(other.side).n;
+      const there = at(other.id);
+      return m.x === -n.x && m.y === -n.y && Math.abs(n.x === 0 ? there.x - here.x : there.y - here.y) < 1;
     });
     const size = input.sizes.get(node)!;
     const centre = straight >= 0 ? straight : (keyed.length - 1) / 2;
