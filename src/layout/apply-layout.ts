@@ -8,7 +8,7 @@ import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { METRICS } from './options.js';
 import { ARROW_ROOM, labelBoxSize, labelNodeId, sideAxes } from './to-elk.js';
 import { gridLines, gridRoute } from './grid-route.js';
-import type { AcrossPlan, ScopeInput } from './to-elk.js';
+import type { AcrossPlan, ScopeInput, Side } from './to-elk.js';
 import type { Box, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from './types.js';
 
 /** A laid-out scope in its own coordinates. */
@@ -150,10 +150,19 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     straightened.set(`e${e.index}`, horizontal ? [p, { x: p.x, y: mid }, { x: q.x, y: mid }, q] : [p, { x: mid, y: p.y }, { x: mid, y: q.y }, q]);
   }
   const routes = new SegmentIndex(straightened);
-  for (const [id, points] of straightened) {
-    const better = straighten(points, obstacles, { limit: Infinity, clear: METRICS.edgeNode / 2, accept: (before, after) => routes.crossings(after, id) <= routes.crossings(before, id) });
-    straightened.set(id, better);
-    routes.set(id, better);
+  // Twice: a detour can cross only another route's staircase, which goes in the first round.
+  let changed = [...straightened.keys()];
+  for (let round = 0; round < 2 && changed.length > 0; round++) {
+    const now: string[] = [];
+    for (const id of round === 0 ? changed : [...straightened.keys()]) {
+      const points = straightened.get(id)!;
+      const better = straighten(points, obstacles, { limit: Infinity, clear: METRICS.edgeNode / 2, accept: (before, after) => routes.crossings(after, id) <= routes.crossings(before, id) });
+      if (better.length === points.length) continue;
+      straightened.set(id, better);
+      routes.set(id, better);
+      now.push(id);
+    }
+    changed = now;
   }
   const sectionPoints = (id: string): Point[] => (straightened.get(id) ?? []).map((p) => ({ ...p }));
   // A straight handoff's label sits on its line between the two nodes, as near the middle as it can
@@ -305,6 +314,8 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   separateRuns(edges, obstacles, sharing);
   rerouteShared(edges, obstacleBoxes, obstacles, sharing);
   spreadSharedEnds(edges, nodes, obstacles);
+  untangleEnds(edges, nodes, obstacles);
+  endsOntoOutline(edges, nodes);
 
   // Extent of everything along both axes.
   let minFlow = Infinity;
@@ -598,8 +609,8 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
     // Only members that still share one point, leaving it the same way.
     if (routes.some((r) => Math.abs(r[0]!.x - p0.x) > 0.5 || Math.abs(r[0]!.y - p0.y) > 0.5)) continue;
     const box = node.box;
-    const c = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    const { n, t } = sideAxes(sideOfBox(box, p0));
+    const side = sideOfBox(box, p0);
+    const { n, t } = sideAxes(side);
     const dot = (a: Point, b: Point): number => a.x * b.x + a.y * b.y;
     // Each member: how far out it runs before turning (depth) and which way it turns (-1, 0 straight, +1).
     const info = routes.map((r) => {
@@ -619,18 +630,13 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
     const straightAt = order.findIndex((i) => info[i]!.turn === 0);
     const centre = straightAt >= 0 ? straightAt : (order.length - 1) / 2;
     const halfT = n.x === 0 ? box.width / 2 : box.height / 2;
-    const halfN = n.x === 0 ? box.height / 2 : box.width / 2;
     const round = node.shape === 'circle' || node.shape === 'diamond';
     // How far off the middle a point may go: 6 px short of a corner; on a circle or diamond, half way to the side's end.
     const reach = round ? halfT / 2 : halfT - 6;
     const step = Math.min(METRICS.edgeEdge, reach / Math.max(centre, order.length - 1 - centre));
     // Arrowheads (10.5 px) need their room; routes leaving a side only their spacing.
     if (step < (members[0]!.out ? 8 : 11.5)) continue;
-    const onOutline = (d: number): Point => {
-      const along = { x: c.x + t.x * d, y: c.y + t.y * d };
-      const out = node.shape === 'circle' ? Math.sqrt(Math.max(0, halfN * halfN - d * d)) : node.shape === 'diamond' ? halfN * (1 - Math.abs(d) / halfT) : halfN;
-      return { x: along.x + n.x * out, y: along.y + n.y * out };
-    };
+    const onOutline = (d: number): Point => outlinePoint(node, side, d);
     const after = order.map(() => [] as Point[]);
     let ok = true;
     order.forEach((i, k) => {
@@ -684,6 +690,180 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
       continue;
     }
     for (const { end, now } of changed) put(end, now);
+  }
+}
+
+/**
+ * A fan or a merge whose members have ends of their own (spreadPorts, spreadSharedEnds) can still
+ * cross itself by the node: ELK keeps the port order it was given, but may turn a member towards
+ * its other end in a gap where another member's run lies across its way (the lower of two sources
+ * turning up nearer the node than the higher one). Each member's end is an L: out of its port
+ * along the side's normal to a corner, then along the side, then on its way. Here the members
+ * trade ports, each taking the other's corner line too or keeping its own, in whichever order
+ * crosses the fewest routes; the rest of each route stays, and the runs that join it to its new
+ * end get longer or shorter. An order is taken only when it crosses fewer routes, meets no node or
+ * label, shares no run, and leaves no run under MIN_JOG.
+ */
+export function untangleEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: BoxGrid): void {
+  const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  type End = { edge: LaidOutEdge; out: boolean; id: string };
+  const groups = new Map<string, End[]>();
+  edges.forEach((edge, i) => {
+    if (edge.from === edge.to) return;
+    for (const out of [true, false]) {
+      // A Catch bundle arrives as one.
+      if (!out && edge.kind === 'catch') continue;
+      const key = out ? `${edge.from}\u0000${edge.fromHandle}\u0000o` : `${edge.to}\u0000${edge.toHandle}\u0000i`;
+      (groups.get(key) ?? groups.set(key, []).get(key)!).push({ edge, out, id: String(i) });
+    }
+  });
+  const index = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
+  const fromEnd = (x: End): Point[] => (x.out ? x.edge.points : [...x.edge.points].reverse());
+  const dot = (a: Point, b: Point): number => a.x * b.x + a.y * b.y;
+  const minus = (a: Point, b: Point): Point => ({ x: a.x - b.x, y: a.y - b.y });
+  const meets = (a: Point, b: Point, box: Box): boolean => Math.max(a.x, b.x) >= box.x && Math.min(a.x, b.x) <= box.x + box.width && Math.max(a.y, b.y) >= box.y && Math.min(a.y, b.y) <= box.y + box.height;
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const node = nodeById.get(members[0]!.out ? members[0]!.edge.from : members[0]!.edge.to);
+    if (!node) continue;
+    const { n, t } = sideAxes(sideOfBox(node.box, fromEnd(members[0]!)[0]!));
+    // The point with `along` along the side and `out` along its normal.
+    const at = (along: number, out: number): Point => ({ x: t.x * along + n.x * out, y: t.y * along + n.y * out });
+    // The members whose end is an L (out of the port, along the side, and on), clear of their own label there.
+    const movable = members.filter((x) => {
+      const r = fromEnd(x);
+      if (r.length < 3) return false;
+      const [s0, s1] = [minus(r[1]!, r[0]!), minus(r[2]!, r[1]!)];
+      if (dot(s0, n) <= 0 || Math.abs(dot(s0, t)) > 0.01 || Math.abs(dot(s1, n)) > 0.01 || Math.abs(dot(s1, t)) < 0.5) return false;
+      if (r.length > 3 && (Math.abs(dot(minus(r[3]!, r[2]!), t)) > 0.01 || Math.abs(dot(minus(r[3]!, r[2]!), n)) < 0.5)) return false;
+      const label = x.edge.label?.box;
+      return !label || [0, 1].every((k) => !meets(r[k]!, r[k + 1]!, label));
+    });
+    if (movable.length < 2 || movable.length > 5) continue;
+    const olds = movable.map(fromEnd);
+    // The far end of a fan's member carries its arrowhead; a merge's members carry theirs here.
+    const arrowOut = members[0]!.out ? MIN_JOG : Math.max(MIN_JOG, ARROW_ROOM);
+    const arrowFar = members[0]!.out ? Math.max(MIN_JOG, ARROW_ROOM) : MIN_JOG;
+    // Member k's route from port j, its corner on line `line` (along the normal), or undefined when
+    // a run would turn the other way, get too short, or move under its label.
+    const routeWith = (k: number, j: number, line: number): Point[] | undefined => {
+      const r = olds[k]!;
+      const p0 = olds[j]![0]!;
+      const p1 = at(dot(p0, t), line);
+      if (dot(minus(p1, p0), n) < arrowOut) return undefined;
+      if (r.length === 3) {
+        // The run along the side ends at the far end itself: only its length changes.
+        const along = dot(minus(r[2]!, p1), t);
+        if (Math.sign(along) !== Math.sign(dot(minus(r[2]!, r[1]!), t)) || Math.abs(along) < arrowFar) return undefined;
+        return [p0, p1, r[2]!];
+      }
+      const p2 = at(dot(r[3]!, t), line);
+      const along = dot(minus(p2, p1), t);
+      const away = dot(minus(r[3]!, p2), n);
+      if (Math.sign(along) !== Math.sign(dot(minus(r[2]!, r[1]!), t)) || Math.abs(along) < MIN_JOG) return undefined;
+      if (Math.sign(away) !== Math.sign(dot(minus(r[3]!, r[2]!), n)) || Math.abs(away) < (r.length === 4 ? arrowFar : MIN_JOG)) return undefined;
+      // A label on the run beyond stays where it is: the stretch that run gains or loses must miss it.
+      const label = movable[k]!.edge.label?.box;
+      if (label && meets(r[2]!, p2, label)) return undefined;
+      return [p0, p1, p2, ...r.slice(3)];
+    };
+    const ids = movable.map((x) => x.id);
+    const crossingsOf = (routes: Point[][]): number => {
+      routes.forEach((r, k) => index.set(ids[k]!, r));
+      const c = routes.reduce((sum, r, k) => sum + index.crossings(r, ids[k]!), 0);
+      olds.forEach((r, k) => index.set(ids[k]!, r));
+      return c;
+    };
+    const ownLine = olds.map((r) => dot(r[1]!, n));
+    // Each member in each order: its own corner line, or (with more of its route to join) the one it takes over.
+    const choices = (perm: number[]): Point[][][] =>
+      perm.map((j, k) => {
+        const lines = olds[k]!.length > 3 && Math.abs(ownLine[j]! - ownLine[k]!) > 0.5 ? [ownLine[j]!, ownLine[k]!] : [ownLine[k]!];
+        return lines.flatMap((line) => {
+          const r = j === k && line === ownLine[k] ? olds[k]! : routeWith(k, j, line);
+          return r ? [r] : [];
+        });
+      });
+    let best = { crossings: crossingsOf(olds), routes: olds };
+    for (const perm of permutations(movable.length)) {
+      if (perm.every((j, k) => j === k)) continue;
+      const options = choices(perm);
+      if (options.some((o) => o.length === 0)) continue;
+      // Every combination of the members' options (at most 2^5 per order).
+      const combos: Point[][][] = options.reduce<Point[][][]>((acc, o) => acc.flatMap((c) => o.map((r) => [...c, r])), [[]]);
+      for (const now of combos) {
+        const clear = now.every((r, k) => r === olds[k] || r.slice(1).every((q, i) => !obstacles.hits(r[i]!, q, 0, i === 0 ? node.box : movable[k]!.edge.label?.box)));
+        if (!clear) continue;
+        const crossings = crossingsOf(now);
+        if (crossings >= best.crossings) continue;
+        const shares = now.some((r, k) => {
+          if (r === olds[k]) return false;
+          for (const id of index.routesNear(r)) {
+            const m = ids.indexOf(id);
+            if (m === k) continue;
+            const other = m >= 0 ? now[m]! : edges[Number(id)]!.points;
+            if (sharedRun(r, other).length > (m >= 0 ? 20 : Math.max(20, sharedRun(olds[k]!, other).length))) return true;
+          }
+          return false;
+        });
+        if (!shares) best = { crossings, routes: now };
+      }
+    }
+    if (best.routes === olds) continue;
+    best.routes.forEach((r, k) => {
+      const x = movable[k]!;
+      x.edge.points = x.out ? r : [...r].reverse();
+      index.set(ids[k]!, x.edge.points);
+    });
+  }
+}
+
+/** Every ordering of 0 … n-1. */
+function permutations(n: number): number[][] {
+  if (n <= 1) return [[0]];
+  return permutations(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
+}
+
+/**
+ * The point of a node's outline seen from its side `side`, `d` off the side's middle along it: on a
+ * box side for straight shapes, on the curve of a circle, on the slanted sides of a diamond.
+ */
+function outlinePoint(node: LaidOutNode, side: Side, d: number): Point {
+  const { n, t } = sideAxes(side);
+  const box = node.box;
+  const halfT = n.x === 0 ? box.width / 2 : box.height / 2;
+  const halfN = n.x === 0 ? box.height / 2 : box.width / 2;
+  const out = node.shape === 'circle' ? Math.sqrt(Math.max(0, halfN * halfN - d * d)) : node.shape === 'diamond' ? halfN * (1 - Math.abs(d) / halfT) : halfN;
+  return { x: box.x + box.width / 2 + t.x * d + n.x * out, y: box.y + box.height / 2 + t.y * d + n.y * out };
+}
+
+/**
+ * ELK ends a route at its port, on the node's box. A spread port of a circle or a diamond
+ * (spreadPorts) lies off the middle of its side, beside the outline: the end segment runs on
+ * straight into the box until it meets the outline, so the arrowhead touches the shape.
+ */
+function endsOntoOutline(edges: LaidOutEdge[], nodes: LaidOutNode[]): void {
+  const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  const onto = (node: LaidOutNode | undefined, end: Point, next: Point): void => {
+    if (!node || (node.shape !== 'circle' && node.shape !== 'diamond')) return;
+    const box = node.box;
+    const side = sideOfBox(box, end);
+    const { n, t } = sideAxes(side);
+    const c = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    const halfT = n.x === 0 ? box.width / 2 : box.height / 2;
+    const halfN = n.x === 0 ? box.height / 2 : box.width / 2;
+    const d = (end.x - c.x) * t.x + (end.y - c.y) * t.y;
+    // Only an end on the box side, off its middle, whose segment leaves straight out of the side.
+    if (Math.abs(d) < 0.5 || Math.abs(d) >= halfT || Math.abs((end.x - c.x) * n.x + (end.y - c.y) * n.y - halfN) > 0.5) return;
+    if (Math.abs((next.x - end.x) * t.x + (next.y - end.y) * t.y) > 0.01 || (next.x - end.x) * n.x + (next.y - end.y) * n.y <= 0) return;
+    const p = outlinePoint(node, side, d);
+    end.x = p.x;
+    end.y = p.y;
+  };
+  for (const e of edges) {
+    if (e.from === e.to || e.points.length < 2) continue;
+    onto(nodeById.get(e.from), e.points[0]!, e.points[1]!);
+    onto(nodeById.get(e.to), e.points.at(-1)!, e.points.at(-2)!);
   }
 }
 

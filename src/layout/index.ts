@@ -126,7 +126,8 @@ class Context {
       edges.push(e);
     });
     const straightSides = new Set([...inScope].filter((id) => children.has(id) || ['rectangle', 'taskbox'].includes(normalShape(index.node(id)!.shape))));
-    const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction, straightSides };
+    const circles = new Set([...inScope].filter((id) => !children.has(id) && normalShape(index.node(id)!.shape) === 'circle'));
+    const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction, straightSides, circles };
     // Straight handoffs are chosen with the layers; a handoff's handles carry no other edge, so no
     // Catch bundle (edges into one handle) takes one in.
     const layers = layerScope(input);

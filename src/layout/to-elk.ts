@@ -74,6 +74,8 @@ export interface ScopeInput {
   margins?: Map<string, Margins>;
   /** Nodes with straight sides (rectangles, taskboxes, containers), whose ports may move off centre. */
   straightSides?: Set<string>;
+  /** The circles among the others (the rest are diamonds): their outline stays near the box side further off the middle. */
+  circles?: Set<string>;
 }
 
 export const portId = (node: string, side: Side): string => `${node}:${side}`;
@@ -618,6 +620,7 @@ interface SpreadSide {
 }
 /** The least distance between spread ports: an arrowhead's height (7 stroke widths of 1.5 px), and a pixel. */
 const MIN_SPREAD = 11.5;
+const MIN_SPREAD_CIRCLE = 9.5;
 /** The id of an edge end's own port on a spread side. */
 const spreadPortId = (key: string, out: boolean, index: number): string => `${key}:${out ? 'o' : 'i'}${index}`;
 
@@ -628,15 +631,15 @@ const spreadPortId = (key: string, out: boolean, index: number): string => `${ke
  * other end lies: ordered along the side by the angle under which the side sees it, so that the
  * edge that turns off first sits on the side it turns to, and the routes do not cross near the
  * node. A Catch bundle arrives as one edge (its leader's). A side that holds a straight handoff
- * keeps splitPorts' two ports (the handoff keeps the middle). Circles and diamonds are not straight
- * sides: a port off the centre would float beside the outline, so applyLayout's spreadSharedEnds
- * moves their ends onto it after ELK.
+ * keeps splitPorts' two ports (the handoff keeps the middle). On a circle or a diamond a port off
+ * the centre lies beside the outline; applyLayout's endsOntoOutline runs each end on to it. Only the
+ * sides the flow enters and leaves by are spread.
  */
 function spreadPorts(input: ScopeInput, routed: ScopeEdge[], layers: Map<string, number>, plan: AcrossPlan): Map<string, SpreadSide> {
   const horizontal = input.direction === 'right';
   const ends = new Map<string, SpreadSide['ends']>();
   const note = (node: string, side: Side, edge: ScopeEdge, out: boolean): void => {
-    if (!input.straightSides?.has(node)) return;
+    if (!input.straightSides) return;
     const key = portId(node, side);
     (ends.get(key) ?? ends.set(key, []).get(key)!).push({ edge, out });
   };
@@ -679,7 +682,8 @@ function spreadPorts(input: ScopeInput, routed: ScopeEdge[], layers: Map<string,
       const reach = acrossFlow ? (m.x === 0 ? size.height : size.width) / 2 + 2 * METRICS.edgeNode : 0;
       const v = { x: centre.x + m.x * reach - here.x, y: centre.y + m.y * reach - here.y };
       // 0 straight along the side, π/2 straight out of it, π along it the other way; behind the side, past either end.
-      const a = Math.atan2(v.x * n.x + v.y * n.y, v.x * t.x + v.y * t.y);
+      const [out, along] = [v.x * n.x + v.y * n.y, v.x * t.x + v.y * t.y];
+      const a = Math.atan2(out, along);
       return a < -Math.PI / 2 ? a + 2 * Math.PI : a;
     };
     // Along the flow, how many layers away the other end is: of two ends under one angle, the nearer
@@ -696,11 +700,19 @@ function spreadPorts(input: ScopeInput, routed: ScopeEdge[], layers: Map<string,
     });
     const size = input.sizes.get(node)!;
     const centre = straight >= 0 ? straight : (keyed.length - 1) / 2;
-    // An edge spacing apart, closer on a short side: the outermost stay 6 px short of the corners (the rounding).
+    // An edge spacing apart, closer on a short side: the outermost stay 6 px short of the corners
+    // (the rounding); on a circle, within three quarters of the radius, and on a diamond half way to
+    // the side's end, where the outline is still near the box side (applyLayout's endsOntoOutline
+    // takes each end there).
     const length = n.x === 0 ? size.width : size.height;
-    const step = Math.min(METRICS.edgeEdge, (length / 2 - 6) / Math.max(centre, keyed.length - 1 - centre));
+    const reach = input.straightSides?.has(node) ? length / 2 - 6 : input.circles?.has(node) ? (length * 3) / 8 : length / 4;
+    // A marker dot (a branch's end) is smaller than the arrowheads: they meet at its middle, as into a final state.
+    if (!input.straightSides?.has(node) && length < 3 * MIN_SPREAD) continue;
+    const step = Math.min(METRICS.edgeEdge, reach / Math.max(centre, keyed.length - 1 - centre));
     // Closer than an arrowhead is tall, the heads would run into each other: the side keeps one port.
-    if (step < MIN_SPREAD) continue;
+    // On a circle the ends further off the middle lie further in, so neighbouring heads are also
+    // staggered along the flow and may come a little closer.
+    if (step < (input.circles?.has(node) ? MIN_SPREAD_CIRCLE : MIN_SPREAD)) continue;
     out.set(key, { ends: keyed.map((k) => k.x), centre, step });
   }
   return out;

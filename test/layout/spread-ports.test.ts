@@ -1,10 +1,13 @@
 // Two or more edges into (or out of) one straight side along the flow each get a point of their own
 // on that side (src/layout/to-elk.ts, spreadPorts): separate arrows instead of one trunk, an edge
 // spacing apart, ordered by where their other ends lie, the straight one keeping the middle. Where
-// ELK still drew them from one point (circles, diamonds, sides across the flow), applyLayout's
-// spreadSharedEnds moves each end onto the outline, a spacing apart.
+// ELK still drew them from one point (diamond corners, sides across the flow), applyLayout's
+// spreadSharedEnds moves each end onto the outline, a spacing apart. Circles and diamonds get spread
+// ports too, their ends run on to the outline (endsOntoOutline); untangleEnds swaps members' ends
+// where ELK turned them across each other.
 import { describe, expect, test } from 'vitest';
 import { layout } from '../../src/layout/index.js';
+import { BoxGrid, untangleEnds } from '../../src/layout/apply-layout.js';
 import type { LaidOutDiagram, LaidOutEdge, LaidOutNode } from '../../src/layout/index.js';
 import { parseDiagram } from '../../src/model/index.js';
 
@@ -138,5 +141,117 @@ describe('spread ports', () => {
     // On the outline: |dx| / (w/2) + |dy| / (h/2) = 1 around the centre.
     const [cx, cy] = [d.x + d.width / 2, d.y + d.height / 2];
     for (const p of starts) expect(Math.abs(p.x - cx) / (d.width / 2) + Math.abs(p.y - cy) / (d.height / 2)).toBeCloseTo(1, 2);
+  });
+});
+
+// Into a circle too, each edge gets a port of its own (spreadPorts on circles and diamonds), so
+// ELK routes them apart all the way; applyLayout's endsOntoOutline runs each end on to the outline.
+const INTO_CIRCLE = `main { # Main
+  s: circle label:"Start"
+  a: rectangle label:"Step A"
+  b: rectangle label:"Step B"
+  c: rectangle label:"Step C"
+  e: circle label:"Done"
+  s.handle(right) -> a.handle(left)
+  a.handle(right) -> b.handle(left)
+  b.handle(right) -> c.handle(left)
+  c.handle(right) -> e.handle(left)
+  a.handle(bottom) -> deep.x.handle(left)
+  b.handle(bottom) -> low.y.handle(left)
+}
+low { # Low
+  y: rectangle label:"Near below"
+  y.handle(right) -> main.e.handle(left)
+}
+deep { # Deep
+  x: rectangle label:"Far below"
+  x.handle(right) -> main.e.handle(left)
+}
+`;
+
+/** The longest run two routes share on one line. */
+function sharedRun(p: { x: number; y: number }[], q: { x: number; y: number }[]): number {
+  let best = 0;
+  for (let i = 0; i + 1 < p.length; i++) {
+    for (let j = 0; j + 1 < q.length; j++) {
+      const [a, b, c, d] = [p[i]!, p[i + 1]!, q[j]!, q[j + 1]!];
+      const flat = Math.abs(a.y - b.y) < 0.5 && Math.abs(c.y - d.y) < 0.5 && Math.abs(a.y - c.y) < 1;
+      const upright = Math.abs(a.x - b.x) < 0.5 && Math.abs(c.x - d.x) < 0.5 && Math.abs(a.x - c.x) < 1;
+      const [u0, u1, v0, v1] = flat ? [a.x, b.x, c.x, d.x] : [a.y, b.y, c.y, d.y];
+      if (flat || upright) best = Math.max(best, Math.min(Math.max(u0, u1), Math.max(v0, v1)) - Math.max(Math.min(u0, u1), Math.min(v0, v1)));
+    }
+  }
+  return best;
+}
+
+describe('spread ports on a circle', () => {
+  test('a merge into a circle arrives as separate arrows on the outline, sharing no run, in both directions', async () => {
+    for (const direction of ['right', 'down'] as const) {
+      const laid = await laidOut(INTO_CIRCLE, direction);
+      const box = node(laid, 'e');
+      const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      const routes = ['c', 'y', 'x'].map((id) => edge(laid, id, 'e').points);
+      for (const r of routes) expect(Math.hypot(r.at(-1)!.x - centre.x, r.at(-1)!.y - centre.y), direction).toBeCloseTo(box.width / 2, 0);
+      // The straight step keeps the middle of the side and stays straight.
+      expect(routes[0]!, direction).toHaveLength(2);
+      const ends = routes.map((r) => r.at(-1)!);
+      for (let i = 0; i < ends.length; i++) {
+        for (let j = i + 1; j < ends.length; j++) {
+          expect(Math.hypot(ends[i]!.x - ends[j]!.x, ends[i]!.y - ends[j]!.y), `${direction}: ends ${i}, ${j}`).toBeGreaterThanOrEqual(9.5);
+          expect(sharedRun(routes[i]!, routes[j]!), `${direction}: routes ${i}, ${j}`).toBeLessThanOrEqual(20);
+        }
+      }
+      // Each final run comes straight out of the side (along the flow) into the outline.
+      for (const r of routes) {
+        const [p, q] = [r.at(-2)!, r.at(-1)!];
+        expect(direction === 'right' ? Math.abs(p.y - q.y) : Math.abs(p.x - q.x), direction).toBeLessThan(0.01);
+      }
+    }
+  });
+});
+
+describe('untangleEnds', () => {
+  // Two edges into the left side of a circle, as ELK drew them in createcatalogtable: the lower
+  // source turns up further from the node than the higher one, into the higher port, so its
+  // upright run crosses the other's run in.
+  const circle: LaidOutNode = { id: 'e', shape: 'circle', kind: 'succeed', lane: 'l', box: { x: 948, y: 130, width: 95, height: 95 }, label: { lines: [], size: 13, weight: 400, width: 0, height: 0, lineHeight: 18 }, labelCenter: { x: 995.5, y: 177.5 }, rows: [] };
+  const into = (index: number, from: string, points: [number, number][]): LaidOutEdge => ({ index, from, to: 'e', fromHandle: 'right', toHandle: 'left', kind: 'next', points: points.map(([x, y]) => ({ x, y })) });
+  const crossings = (p: LaidOutEdge, q: LaidOutEdge): number => {
+    let n = 0;
+    for (let i = 0; i + 1 < p.points.length; i++) {
+      for (let j = 0; j + 1 < q.points.length; j++) {
+        const [a, b, c, d] = [p.points[i]!, p.points[i + 1]!, q.points[j]!, q.points[j + 1]!];
+        const [h, v] = Math.abs(a.y - b.y) < 0.01 ? [[a, b], [c, d]] : [[c, d], [a, b]];
+        if (Math.abs(h[0]!.y - h[1]!.y) > 0.01 || Math.abs(v[0]!.x - v[1]!.x) > 0.01) continue;
+        const [x, y] = [v[0]!.x, h[0]!.y];
+        if (x > Math.min(h[0]!.x, h[1]!.x) && x < Math.max(h[0]!.x, h[1]!.x) && y > Math.min(v[0]!.y, v[1]!.y) && y < Math.max(v[0]!.y, v[1]!.y)) n++;
+      }
+    }
+    return n;
+  };
+  const source = (a: LaidOutNode['box']): LaidOutNode => ({ ...circle, id: `s${a.x}`, shape: 'rectangle', kind: 'state', box: a, labelCenter: { x: a.x, y: a.y } });
+
+  test('the members trade ports and corners so that they no longer cross; their far parts stay', () => {
+    const near = into(0, 'near', [[862, 458], [925, 458], [925, 196], [948, 196]]);
+    const far = into(1, 'far', [[598, 513], [910, 513], [910, 184], [948, 184]]);
+    expect(crossings(near, far)).toBe(1);
+    const nodes = [circle, source({ x: 700, y: 435, width: 162, height: 46 }), source({ x: 420, y: 490, width: 178, height: 46 })];
+    untangleEnds([near, far], nodes, new BoxGrid(nodes.map((n) => n.box)));
+    expect(crossings(near, far)).toBe(0);
+    // Each still leaves its source where it did, and arrives at one of the two ports, straight out of the side.
+    expect(near.points[0]).toEqual({ x: 862, y: 458 });
+    expect(far.points[0]).toEqual({ x: 598, y: 513 });
+    expect([near.points.at(-1)!.y, far.points.at(-1)!.y].sort()).toEqual([184, 196]);
+    for (const e of [near, far]) expect(e.points.at(-2)!.y).toBe(e.points.at(-1)!.y);
+    // The lower source now takes the lower port.
+    expect(far.points.at(-1)!.y).toBeGreaterThan(near.points.at(-1)!.y);
+  });
+
+  test('members that do not cross are left as they are', () => {
+    const near = into(0, 'near', [[862, 458], [910, 458], [910, 184], [948, 184]]);
+    const far = into(1, 'far', [[598, 513], [925, 513], [925, 196], [948, 196]]);
+    const before = JSON.stringify([near.points, far.points]);
+    untangleEnds([near, far], [circle], new BoxGrid([circle.box]));
+    expect(JSON.stringify([near.points, far.points])).toBe(before);
   });
 });
