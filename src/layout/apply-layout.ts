@@ -314,6 +314,7 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   separateRuns(edges, obstacles, sharing);
   rerouteShared(edges, obstacleBoxes, obstacles, sharing);
   spreadSharedEnds(edges, nodes, obstacles);
+  separateRuns(edges, obstacles, sharedPairKeys(edges), true);
   untangleEnds(edges, nodes, obstacles);
   endsOntoOutline(edges, nodes);
 
@@ -485,9 +486,11 @@ function sharedRun(p: Point[], q: Point[]): { length: number; segment: number; f
  * a middle segment moves across by one to three edge spacings, or, when the shared run starts at a
  * port, the bend after it moves back so the run turns away before (or within 20 px of) the other.
  * A move must keep the ends at least MIN_JOG long, meet no node or label, share no new run and add
- * at most one crossing (a crossing reads; a retraced line does not).
+ * at most one crossing (a crossing reads; a retraced line does not). With `fansToo`, the pass
+ * takes the members of a fan or a merge instead, once their ends are apart (after the spread
+ * passes): a trunk they still share further on splits into lines of their own the same way.
  */
-function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys: Set<number>): void {
+export function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys: Set<number>, fansToo = false): void {
   const spacing = METRICS.edgeEdge;
   // The routes as they stand, to count a move's crossings (kept up to date as routes move).
   const routes = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
@@ -535,7 +538,15 @@ function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys: Set<nu
   for (const key of [...pairKeys].sort((a, b) => a - b)) {
     const [i, j] = [Math.floor(key / edges.length), key % edges.length];
     const [e, f] = [edges[i]!, edges[j]!];
-    if (e.from === e.to || related(e, f)) continue;
+    if (e.from === e.to || f.from === f.to) continue;
+    if (related(e, f)) {
+      // A fan or a merge whose members already end apart (spreadPorts, spreadSharedEnds) and
+      // still run together further on; a Catch bundle is drawn as one.
+      if (!fansToo || (e.kind === 'catch' && f.kind === 'catch' && e.to === f.to)) continue;
+      const sameStart = e.from === f.from && e.fromHandle === f.fromHandle && Math.hypot(e.points[0]!.x - f.points[0]!.x, e.points[0]!.y - f.points[0]!.y) < 0.5;
+      const sameEnd = e.to === f.to && e.toHandle === f.toHandle && Math.hypot(e.points.at(-1)!.x - f.points.at(-1)!.x, e.points.at(-1)!.y - f.points.at(-1)!.y) < 0.5;
+      if (sameStart || sameEnd) continue;
+    } else if (fansToo) continue;
     const run = sharedRun(e.points, f.points);
     if (run.length <= 20) continue;
     const own = String(i);
@@ -873,7 +884,7 @@ function endsOntoOutline(edges: LaidOutEdge[], nodes: LaidOutNode[]): void {
  * then each line is swept in order, so the many steps of a main line that follow one another (and
  * share nothing) cost no pair.
  */
-function sharedPairKeys(edges: LaidOutEdge[]): Set<number> {
+export function sharedPairKeys(edges: LaidOutEdge[]): Set<number> {
   const onLine = new Map<string, { edge: number; lo: number; hi: number }[]>();
   edges.forEach((e, index) => {
     for (let k = 0; k + 1 < e.points.length; k++) {

@@ -7,7 +7,7 @@
 // where ELK turned them across each other.
 import { describe, expect, test } from 'vitest';
 import { layout } from '../../src/layout/index.js';
-import { BoxGrid, untangleEnds } from '../../src/layout/apply-layout.js';
+import { BoxGrid, separateRuns, sharedPairKeys, untangleEnds } from '../../src/layout/apply-layout.js';
 import type { LaidOutDiagram, LaidOutEdge, LaidOutNode } from '../../src/layout/index.js';
 import { parseDiagram } from '../../src/model/index.js';
 
@@ -253,5 +253,50 @@ describe('untangleEnds', () => {
     const before = JSON.stringify([near.points, far.points]);
     untangleEnds([near, far], [circle], new BoxGrid([circle.box]));
     expect(JSON.stringify([near.points, far.points])).toBe(before);
+  });
+});
+
+describe('separateRuns on a merge whose ends are apart', () => {
+  // Two returns into one top handle (dynamodb-semaphore): their ports are apart, but ELK ran both
+  // along one line over the top for 390 px. One steps aside, and untangleEnds then nests them.
+  const box = (id: string, x: number, y: number, width: number, height: number): LaidOutNode => ({ id, shape: 'rectangle', kind: 'state', lane: 'l', box: { x, y, width, height }, label: { lines: [], size: 13, weight: 400, width: 0, height: 0, lineHeight: 18 }, labelCenter: { x, y }, rows: [] });
+  const nodes = [box('acquire', 27, 165, 208, 46), box('init', 468, 132, 142, 46), box('wait', 1125, 283, 128, 46)];
+  const back = (index: number, from: string, points: [number, number][]): LaidOutEdge => ({ index, from, to: 'acquire', fromHandle: 'top', toHandle: 'top', kind: 'next', points: points.map(([x, y]) => ({ x, y })) });
+
+  test('the members no longer share a run, and do not cross', () => {
+    const init = back(0, 'init', [[539, 132], [539, 55], [125, 55], [125, 165]]);
+    const wait = back(1, 'wait', [[1189, 283], [1189, 267], [1108, 267], [1108, 55], [137, 55], [137, 165]]);
+    const edges = [init, wait];
+    const grid = new BoxGrid(nodes.map((n) => n.box));
+    expect(sharedRun(init.points, wait.points)).toBeGreaterThan(300);
+    separateRuns(edges, grid, sharedPairKeys(edges), true);
+    untangleEnds(edges, nodes, grid);
+    expect(sharedRun(init.points, wait.points)).toBeLessThanOrEqual(20);
+    // Still from each source's top to one of the two ports on acquire's top.
+    expect(init.points[0]).toEqual({ x: 539, y: 132 });
+    expect(wait.points[0]).toEqual({ x: 1189, y: 283 });
+    expect([init.points.at(-1)!.x, wait.points.at(-1)!.x].sort()).toEqual([125, 137]);
+    const cross = (p: LaidOutEdge, q: LaidOutEdge): number => {
+      let n = 0;
+      for (let i = 0; i + 1 < p.points.length; i++) {
+        for (let j = 0; j + 1 < q.points.length; j++) {
+          const [a, b, c, d] = [p.points[i]!, p.points[i + 1]!, q.points[j]!, q.points[j + 1]!];
+          const [h, v] = Math.abs(a.y - b.y) < 0.01 ? [[a, b], [c, d]] : [[c, d], [a, b]];
+          if (Math.abs(h[0]!.y - h[1]!.y) > 0.01 || Math.abs(v[0]!.x - v[1]!.x) > 0.01) continue;
+          const [x, y] = [v[0]!.x, h[0]!.y];
+          if (x > Math.min(h[0]!.x, h[1]!.x) && x < Math.max(h[0]!.x, h[1]!.x) && y > Math.min(v[0]!.y, v[1]!.y) && y < Math.max(v[0]!.y, v[1]!.y)) n++;
+        }
+      }
+      return n;
+    };
+    expect(cross(init, wait)).toBe(0);
+  });
+
+  test('a merge still drawn into one point keeps its trunk (spreadSharedEnds decides there)', () => {
+    const init = back(0, 'init', [[539, 132], [539, 55], [131, 55], [131, 165]]);
+    const wait = back(1, 'wait', [[1189, 283], [1189, 267], [1108, 267], [1108, 55], [131, 55], [131, 165]]);
+    const before = JSON.stringify([init.points, wait.points]);
+    separateRuns([init, wait], new BoxGrid(nodes.map((n) => n.box)), sharedPairKeys([init, wait]), true);
+    expect(JSON.stringify([init.points, wait.points])).toBe(before);
   });
 });
