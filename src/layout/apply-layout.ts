@@ -311,10 +311,11 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
 
   // Neither pass makes a new shared run, so the pairs found once serve both.
   const sharing = sharedPairKeys(edges);
-  separateRuns(edges, obstacles, sharing);
+  separateRuns(edges, obstacles, sharing, { nodeBox: (id) => boxes.get(id) });
   rerouteShared(edges, obstacleBoxes, obstacles, sharing);
   spreadSharedEnds(edges, nodes, obstacles);
-  separateRuns(edges, obstacles, sharedPairKeys(edges), true);
+  separateTrunks(edges, nodes, obstacles);
+  separateRuns(edges, obstacles, sharedPairKeys(edges), { fansToo: true, nodeBox: (id) => boxes.get(id) });
   untangleEnds(edges, nodes, obstacles);
   endsOntoOutline(edges, nodes);
 
@@ -490,7 +491,8 @@ function sharedRun(p: Point[], q: Point[]): { length: number; segment: number; f
  * takes the members of a fan or a merge instead, once their ends are apart (after the spread
  * passes): a trunk they still share further on splits into lines of their own the same way.
  */
-export function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys: Set<number>, fansToo = false): void {
+export function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys: Set<number>, options: { fansToo?: boolean; nodeBox?: (id: string) => Box | undefined } = {}): void {
+  const { fansToo = false, nodeBox = () => undefined } = options;
   const spacing = METRICS.edgeEdge;
   // The routes as they stand, to count a move's crossings (kept up to date as routes move).
   const routes = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
@@ -508,7 +510,9 @@ export function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys:
     const last = route.length - 2;
     if (segmentLength(route, 0) < MIN_JOG || segmentLength(route, last) < MIN_JOG) return false;
     for (let k = Math.max(0, m - 1); k <= Math.min(last, m + 1); k++) {
-      if (segmentLength(route, k) < 0.5 || obstacles.hits(route[k]!, route[k + 1]!, 0, e.label?.box)) return false;
+      // An end segment may start inside its node's box (on a circle's or a diamond's outline).
+      const ends = [k === 0 ? nodeBox(e.from) : undefined, k === last ? nodeBox(e.to) : undefined];
+      if (segmentLength(route, k) < 0.5 || obstacles.hits(route[k]!, route[k + 1]!, 0, [e.label?.box, ...ends])) return false;
     }
     if (e.label) {
       // The label stays centred on its run: none of the segments that move (or change length) may
@@ -829,6 +833,175 @@ export function untangleEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacl
   }
 }
 
+/**
+ * A fan out of one handle (or a merge into one) whose members run on together as one trunk past
+ * their first bend, and only then go their own ways (Catch edges out of a Parallel to three
+ * handlers), reads as one line that splits: the reader cannot follow a branch back to where it
+ * left. Here each member's stretch along the trunk becomes a line of its own, offset sideways an
+ * edge spacing from the next, as parallel lines: the member that parts first runs outermost on the
+ * side it turns to, so no member crosses another where they part. The end on the node moves along
+ * its side with it (onto the outline of a circle or diamond). A group is left as it was when a
+ * moved stretch would meet a node or a label, cross more routes, share a run, leave a run under
+ * MIN_JOG, or take an end off its side or too near another end there.
+ */
+export function separateTrunks(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: BoxGrid): void {
+  const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  type End = { edge: LaidOutEdge; out: boolean; id: string };
+  const groups = new Map<string, End[]>();
+  edges.forEach((edge, i) => {
+    if (edge.from === edge.to) return;
+    for (const out of [true, false]) {
+      if (!out && edge.kind === 'catch') continue;
+      const key = out ? `${edge.from}\u0000${edge.fromHandle}\u0000o` : `${edge.to}\u0000${edge.toHandle}\u0000i`;
+      (groups.get(key) ?? groups.set(key, []).get(key)!).push({ edge, out, id: String(i) });
+    }
+  });
+  const index = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
+  const fromEnd = (x: End): Point[] => (x.out ? x.edge.points : [...x.edge.points].reverse());
+  const dot = (a: Point, b: Point): number => a.x * b.x + a.y * b.y;
+  const dirOf = (a: Point, b: Point): Point => ({ x: Math.sign(Math.round(b.x - a.x)), y: Math.sign(Math.round(b.y - a.y)) });
+  const rightOf = (d: Point): Point => ({ x: -d.y, y: d.x });
+  const flat = (a: Point, b: Point): boolean => Math.abs(a.y - b.y) < 0.5;
+  // The coordinate that names a segment's line: y of a horizontal one, x of an upright one.
+  const lineOf = (r: Point[], k: number): number => (flat(r[k]!, r[k + 1]!) ? r[k]!.y : r[k]!.x);
+  const sameLine = (routes: Point[][], k: number): boolean =>
+    routes.every((r) => r.length > k + 1 && flat(r[k]!, r[k + 1]!) === flat(routes[0]![k]!, routes[0]![k + 1]!) && Math.abs(lineOf(r, k) - lineOf(routes[0]!, k)) < 0.5 && dot(dirOf(r[k]!, r[k + 1]!), dirOf(routes[0]![k]!, routes[0]![k + 1]!)) > 0);
+  const meets = (a: Point, b: Point, box: Box): boolean => Math.max(a.x, b.x) >= box.x && Math.min(a.x, b.x) <= box.x + box.width && Math.max(a.y, b.y) >= box.y && Math.min(a.y, b.y) <= box.y + box.height;
+  const spacing = METRICS.edgeEdge;
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const node = nodeById.get(members[0]!.out ? members[0]!.edge.from : members[0]!.edge.to);
+    if (!node) continue;
+    const side = sideOfBox(node.box, fromEnd(members[0]!)[0]!);
+    const { n, t } = sideAxes(side);
+    const halfT = n.x === 0 ? node.box.width / 2 : node.box.height / 2;
+    const centreT = dot({ x: node.box.x + node.box.width / 2, y: node.box.y + node.box.height / 2 }, t);
+    const round = node.shape === 'circle' || node.shape === 'diamond';
+    const reach = round ? (node.shape === 'circle' ? (halfT * 3) / 4 : halfT / 2) : halfT - 6;
+    const apart = node.shape === 'circle' ? 9.5 : 11.5;
+    // Members by the line of their second segment: those on one line share a trunk from their first bend.
+    const byLine = new Map<string, End[]>();
+    for (const x of members) {
+      const r = fromEnd(x);
+      if (r.length < 4 || Math.abs(dot({ x: r[1]!.x - r[0]!.x, y: r[1]!.y - r[0]!.y }, t)) > 0.5) continue;
+      const key = `${flat(r[1]!, r[2]!)}:${Math.round(lineOf(r, 1) * 2)}`;
+      (byLine.get(key) ?? byLine.set(key, []).get(key)!).push(x);
+    }
+    for (const bucket of byLine.values()) {
+      if (bucket.length < 2 || bucket.length > 6) continue;
+      const olds = bucket.map(fromEnd);
+      if (!sameLine(olds, 1)) continue;
+      // The trunk: segments 1 … K on one line each, for every member; segment K + 1 is where each leaves.
+      let K = 1;
+      while (olds.every((r) => r.length >= K + 4) && sameLine(olds, K + 1)) K++;
+      if (!olds.every((r) => r.length >= K + 3)) continue;
+      const dirK = dirOf(olds[0]![K]!, olds[0]![K + 1]!);
+      const leaves = olds.map((r) => dot(r[K + 1]!, dirK));
+      const turns = olds.map((r) => Math.sign(dot(dirOf(r[K + 1]!, r[K + 2]!), rightOf(dirK))));
+      if (turns.some((x) => x === 0)) continue;
+      // Two that part at one point on the same side would share what follows: not this pass's case.
+      if (olds.some((_, i) => olds.some((__, j) => j > i && turns[i] === turns[j] && Math.abs(leaves[i]! - leaves[j]!) < 0.5))) continue;
+      // Offsets in spacings, to the right of the way along the trunk: the first to part outermost on its side.
+      const order = (sign: number): number[] =>
+        olds
+          .map((_, i) => i)
+          .filter((i) => turns[i] === sign)
+          .sort((a, b) => leaves[a]! - leaves[b]!);
+      const offsets = new Array<number>(olds.length).fill(0);
+      const rights = order(1);
+      const lefts = order(-1);
+      rights.forEach((i, k) => (offsets[i] = rights.length - k));
+      lefts.forEach((i, k) => (offsets[i] = -(lefts.length - k)));
+      const lo = Math.min(...offsets);
+      const hi = Math.max(...offsets);
+      const mean = (lo + hi) / 2;
+      // Where the offsets centre: on the trunk's line if it can, else as near it as the ends allow.
+      const centres = [mean, ...Array.from({ length: 2 * (hi - lo) + 3 }, (_, k) => lo - 1 + k / 2)].filter((c, k, all) => all.indexOf(c) === k).sort((a, b) => Math.abs(a - mean) - Math.abs(b - mean));
+      const base0 = olds.reduce((sum, r) => sum + lineOf(r, 0), 0) / olds.length;
+      const ids = bucket.map((x) => x.id);
+      const others = members.filter((x) => !bucket.includes(x)).map((x) => dot(fromEnd(x)[0]!, t));
+      const routeFor = (i: number, d: number): Point[] | undefined => {
+        const r = olds[i]!;
+        const shifted = (k: number): number => {
+          const normal = rightOf(dirOf(r[k]!, r[k + 1]!));
+          const line = k === 0 ? base0 : lineOf(r, k);
+          return line + d * (flat(r[k]!, r[k + 1]!) ? normal.y : normal.x);
+        };
+        const lines = Array.from({ length: K + 2 }, (_, k) => (k <= K ? shifted(k) : lineOf(r, k)));
+        const endT = lines[0]!;
+        if (Math.abs(endT - centreT) > reach + 0.01 || others.some((o) => Math.abs(o - endT) < apart)) return undefined;
+        const out: Point[] = [outlinePoint(node, side, endT - centreT)];
+        for (let k = 1; k <= K + 1; k++) {
+          const [prev, cur] = [lines[k - 1]!, lines[k]!];
+          out.push(flat(r[k - 1]!, r[k]!) ? { x: cur, y: prev } : { x: prev, y: cur });
+        }
+        out.push(...r.slice(K + 2));
+        // Every changed run keeps its way and its length; the arrowheads their room.
+        for (let k = 0; k <= K + 1; k++) {
+          const length = Math.abs(out[k + 1]!.x - out[k]!.x) + Math.abs(out[k + 1]!.y - out[k]!.y);
+          const arrow = (k === 0 && !bucket[i]!.out) || (k === out.length - 2 && bucket[i]!.out);
+          if (dot(dirOf(out[k]!, out[k + 1]!), dirOf(r[k]!, r[k + 1]!)) <= 0 || length < (arrow ? Math.max(MIN_JOG, ARROW_ROOM) : MIN_JOG)) return undefined;
+        }
+        let label = bucket[i]!.edge.label?.box;
+        // A label on the run where the member parts (ELK puts it next to the trunk) moves along
+        // that run with the corner, when it lands clear and still on the run.
+        if (label && meets(r[K + 1]!, out[K + 1]!, label)) {
+          const moved = { ...label, x: label.x + out[K + 1]!.x - r[K + 1]!.x, y: label.y + out[K + 1]!.y - r[K + 1]!.y };
+          const [a, b] = [out[K + 1]!, out[K + 2]!];
+          const onRun = flat(a, b) ? moved.x >= Math.min(a.x, b.x) && moved.x + moved.width <= Math.max(a.x, b.x) : moved.y >= Math.min(a.y, b.y) && moved.y + moved.height <= Math.max(a.y, b.y);
+          if (!onRun || obstacles.hits({ x: moved.x, y: moved.y }, { x: moved.x + moved.width, y: moved.y + moved.height }, 0, label) || index.enters(moved, ids[i]!)) return undefined;
+          label = moved;
+          labels.set(i, moved);
+        }
+        // The trunk's runs stay off the label (touching its edge is no harm).
+        const inside = (a: Point, b: Point, box: Box): boolean => Math.max(a.x, b.x) > box.x + 0.5 && Math.min(a.x, b.x) < box.x + box.width - 0.5 && Math.max(a.y, b.y) > box.y + 0.5 && Math.min(a.y, b.y) < box.y + box.height - 0.5;
+        if (label && Array.from({ length: K + 1 }, (_, k) => k).some((k) => inside(out[k]!, out[k + 1]!, label!))) return undefined;
+        const far = nodeById.get(bucket[i]!.out ? bucket[i]!.edge.to : bucket[i]!.edge.from)?.box;
+        for (let k = 0; k <= K + 1; k++) if (obstacles.hits(out[k]!, out[k + 1]!, 0, [label, bucket[i]!.edge.label?.box, k === 0 ? node.box : undefined, k === out.length - 2 ? far : undefined])) return undefined;
+        return out;
+      };
+      const labels = new Map<number, Box>();
+      for (const c of centres) {
+        labels.clear();
+        const now = olds.map((_, i) => routeFor(i, (offsets[i]! - c) * spacing));
+        if (now.some((r) => !r)) continue;
+        const routes = now as Point[][];
+        const before = olds.reduce((sum, r, k) => sum + index.crossings(r, ids[k]!), 0);
+        routes.forEach((r, k) => index.set(ids[k]!, r));
+        const after = routes.reduce((sum, r, k) => sum + index.crossings(r, ids[k]!), 0);
+        const shares = routes.some((r, k) => {
+          for (const id of index.routesNear(r)) {
+            const m = ids.indexOf(id);
+            if (m === k) continue;
+            const other = edges[Number(id)]!.points;
+            if (sharedRun(r, m >= 0 ? routes[m]! : other).length > (m >= 0 ? 20 : Math.max(20, sharedRun(olds[k]!, other).length))) return true;
+            if (m >= 0) continue;
+            // Nor beside another route closer than most of a spacing: two lines 4 px apart read as one.
+            for (let a = 1; a <= K; a++) {
+              for (let j = 0; j + 1 < other.length; j++) {
+                const run = alongside(r[a]!, r[a + 1]!, other[j]!, other[j + 1]!);
+                if (run && run.gap >= 0.5 && run.gap < spacing * 0.75 && run.overlap > 0) return true;
+              }
+            }
+          }
+          return false;
+        });
+        if (after > before || shares) {
+          olds.forEach((r, k) => index.set(ids[k]!, r));
+          continue;
+        }
+        routes.forEach((r, k) => {
+          const x = bucket[k]!;
+          x.edge.points = x.out ? r : [...r].reverse();
+          const moved = labels.get(k);
+          if (moved && x.edge.label) x.edge.label.box = moved;
+        });
+        break;
+      }
+    }
+  }
+}
+
 /** Every ordering of 0 … n-1. */
 function permutations(n: number): number[][] {
   if (n <= 1) return [[0]];
@@ -1122,7 +1295,8 @@ export class BoxGrid {
   }
 
   /** Whether the segment from a to b runs through the inside of any box grown by `clear` on every side. */
-  hits(a: Point, b: Point, clear = 0, ignore?: Box): boolean {
+  hits(a: Point, b: Point, clear = 0, ignore?: Box | (Box | undefined)[]): boolean {
+    const ignored = Array.isArray(ignore) ? ignore.filter((x): x is Box => x !== undefined) : ignore ? [ignore] : [];
     const [x0, y0, x1, y1] = BoxGrid.span(a.x - clear, a.y - clear, b.x + clear, b.y + clear);
     const lo = { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y) };
     const hi = { x: Math.max(a.x, b.x), y: Math.max(a.y, b.y) };
@@ -1136,7 +1310,7 @@ export class BoxGrid {
     for (let x = x0; x <= x1; x++) {
       for (let y = y0; y <= y1; y++) {
         for (const o of this.cells.get(`${x},${y}`) ?? []) {
-          if (ignore && sameBox(o, ignore)) continue;
+          if (ignored.some((x) => sameBox(o, x))) continue;
           if (hi.x > o.x + 0.5 - clear && lo.x < o.x + o.width - 0.5 + clear && hi.y > o.y + 0.5 - clear && lo.y < o.y + o.height - 0.5 + clear) return true;
         }
       }

@@ -7,7 +7,7 @@
 // where ELK turned them across each other.
 import { describe, expect, test } from 'vitest';
 import { layout } from '../../src/layout/index.js';
-import { BoxGrid, separateRuns, sharedPairKeys, untangleEnds } from '../../src/layout/apply-layout.js';
+import { BoxGrid, separateRuns, separateTrunks, sharedPairKeys, untangleEnds } from '../../src/layout/apply-layout.js';
 import type { LaidOutDiagram, LaidOutEdge, LaidOutNode } from '../../src/layout/index.js';
 import { parseDiagram } from '../../src/model/index.js';
 
@@ -269,7 +269,7 @@ describe('separateRuns on a merge whose ends are apart', () => {
     const edges = [init, wait];
     const grid = new BoxGrid(nodes.map((n) => n.box));
     expect(sharedRun(init.points, wait.points)).toBeGreaterThan(300);
-    separateRuns(edges, grid, sharedPairKeys(edges), true);
+    separateRuns(edges, grid, sharedPairKeys(edges), { fansToo: true });
     untangleEnds(edges, nodes, grid);
     expect(sharedRun(init.points, wait.points)).toBeLessThanOrEqual(20);
     // Still from each source's top to one of the two ports on acquire's top.
@@ -296,7 +296,66 @@ describe('separateRuns on a merge whose ends are apart', () => {
     const init = back(0, 'init', [[539, 132], [539, 55], [131, 55], [131, 165]]);
     const wait = back(1, 'wait', [[1189, 283], [1189, 267], [1108, 267], [1108, 55], [131, 55], [131, 165]]);
     const before = JSON.stringify([init.points, wait.points]);
-    separateRuns([init, wait], new BoxGrid(nodes.map((n) => n.box)), sharedPairKeys([init, wait]), true);
+    separateRuns([init, wait], new BoxGrid(nodes.map((n) => n.box)), sharedPairKeys([init, wait]), { fansToo: true });
     expect(JSON.stringify([init.points, wait.points])).toBe(before);
+  });
+});
+
+describe('separateTrunks', () => {
+  // Three Catch edges out of one handle, apart at the node, then one trunk (along and up) until
+  // each turns off to its own handler (either-or-parallel-pattern, with room to spare).
+  const box = (id: string, x: number, y: number, width: number, height: number): LaidOutNode => ({ id, shape: 'rectangle', kind: 'state', lane: 'l', box: { x, y, width, height }, label: { lines: [], size: 13, weight: 400, width: 0, height: 0, lineHeight: 18 }, labelCenter: { x, y }, rows: [] });
+  const nodes = [box('p', 200, 100, 400, 100), box('a', 900, 40, 120, 40), box('b', 900, 100, 120, 40), box('c', 900, 160, 120, 40)];
+  const out = (index: number, to: string, points: [number, number][]): LaidOutEdge => ({ index, from: 'p', to, fromHandle: 'bottom', toHandle: 'left', kind: 'catch', points: points.map(([x, y]) => ({ x, y })) });
+
+  test('the trunk becomes parallel lines, the first to turn off outermost; nothing crosses and every end stays', () => {
+    const edges = [
+      out(0, 'a', [[388, 200], [388, 216], [800, 216], [800, 60], [900, 60]]),
+      out(1, 'b', [[400, 200], [400, 216], [800, 216], [800, 120], [900, 120]]),
+      out(2, 'c', [[412, 200], [412, 216], [800, 216], [800, 180], [900, 180]]),
+    ];
+    separateTrunks(edges, nodes, new BoxGrid(nodes.map((n) => n.box)));
+    for (let i = 0; i < 3; i++) {
+      for (let j = i + 1; j < 3; j++) expect(sharedRun(edges[i]!.points, edges[j]!.points), `${i}, ${j}`).toBeLessThanOrEqual(20);
+    }
+    // c turns off first (lowest): it runs outermost, lowest along and furthest right up; a innermost.
+    const upright = (e: LaidOutEdge): number => e.points[2]!.x;
+    const along = (e: LaidOutEdge): number => e.points[1]!.y;
+    expect(upright(edges[2]!)).toBeGreaterThan(upright(edges[1]!));
+    expect(upright(edges[1]!)).toBeGreaterThan(upright(edges[0]!));
+    expect(along(edges[2]!)).toBeGreaterThan(along(edges[1]!));
+    expect(along(edges[1]!)).toBeGreaterThan(along(edges[0]!));
+    // Every route still leaves p's bottom and reaches its target where it did, orthogonally.
+    for (const [e, y] of [[edges[0]!, 60], [edges[1]!, 120], [edges[2]!, 180]] as const) {
+      expect(e.points[0]!.y).toBe(200);
+      expect(e.points.at(-1)).toEqual({ x: 900, y });
+      for (let k = 0; k + 1 < e.points.length; k++) expect(Math.min(Math.abs(e.points[k]!.x - e.points[k + 1]!.x), Math.abs(e.points[k]!.y - e.points[k + 1]!.y))).toBeLessThan(0.01);
+    }
+    const segs = edges.map((e) => e.points.slice(1).map((q, k) => [e.points[k]!, q] as const));
+    let crossings = 0;
+    for (let i = 0; i < 3; i++) {
+      for (let j = i + 1; j < 3; j++) {
+        for (const [a, b] of segs[i]!) {
+          for (const [c, d] of segs[j]!) {
+            const [h, v] = Math.abs(a.y - b.y) < 0.01 ? [[a, b], [c, d]] : [[c, d], [a, b]];
+            if (Math.abs(h[0]!.y - h[1]!.y) > 0.01 || Math.abs(v[0]!.x - v[1]!.x) > 0.01) continue;
+            const [x, y] = [v[0]!.x, h[0]!.y];
+            if (x > Math.min(h[0]!.x, h[1]!.x) && x < Math.max(h[0]!.x, h[1]!.x) && y > Math.min(v[0]!.y, v[1]!.y) && y < Math.max(v[0]!.y, v[1]!.y)) crossings++;
+          }
+        }
+      }
+    }
+    expect(crossings).toBe(0);
+  });
+
+  test('a trunk with no room to split (a node right beside it) is left as it was', () => {
+    const edges = [
+      out(0, 'a', [[388, 200], [388, 216], [800, 216], [800, 60], [900, 60]]),
+      out(1, 'b', [[400, 200], [400, 216], [800, 216], [800, 120], [900, 120]]),
+    ];
+    const wall = [...nodes, box('w', 300, 221, 600, 40), box('v', 806, 40, 20, 170)];
+    const before = JSON.stringify(edges.map((e) => e.points));
+    separateTrunks(edges, wall, new BoxGrid(wall.map((n) => n.box)));
+    expect(JSON.stringify(edges.map((e) => e.points))).toBe(before);
   });
 });
