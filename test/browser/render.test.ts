@@ -156,7 +156,7 @@ async function inspect(svgText: string): Promise<Report> {
     // The side an end lies on, and the direction it must point.
     const onSide = (p: DOMPoint, q: DOMPoint, s: B, side: string, kind: string | undefined): boolean => {
       const tol = 1.5;
-      // On a circle or a diamond, an end spread off the middle (applyLayout's spreadSharedEnds)
+      // On a circle or a diamond, an end spread off the middle (spreadPorts, spreadSharedEnds)
       // lies on the outline, in the part facing the side, and points straight out of that side.
       if (kind === 'circle' || kind === 'diamond') {
         const [hw, hh] = [s.width / 2, s.height / 2];
