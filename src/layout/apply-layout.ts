@@ -423,15 +423,18 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   };
 }
 
+/** One number per grid cell (cells run from -2^15 to 2^15 on each axis: ±8 million px at 256 px a cell), cheaper to hash than a string. */
+const cellKey = (x: number, y: number): number => (x + 32768) * 65536 + (y + 32768);
+
 /** Nodes bucketed by a coarse grid, to find those near a segment in time independent of the graph's size. */
 class NodeGrid {
-  private readonly cells = new Map<string, LaidOutNode[]>();
+  private readonly cells = new Map<number, LaidOutNode[]>();
   private static readonly CELL = 256;
 
   constructor(nodes: LaidOutNode[]) {
     for (const n of nodes) {
       const [x0, y0, x1, y1] = NodeGrid.span(n.box.x, n.box.y, n.box.x + n.box.width, n.box.y + n.box.height);
-      for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) (this.cells.get(`${x},${y}`) ?? this.cells.set(`${x},${y}`, []).get(`${x},${y}`)!).push(n);
+      for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) (this.cells.get(cellKey(x, y)) ?? this.cells.set(cellKey(x, y), []).get(cellKey(x, y))!).push(n);
     }
   }
 
@@ -444,7 +447,7 @@ class NodeGrid {
   query(a: Point, b: Point): LaidOutNode[] {
     const [x0, y0, x1, y1] = NodeGrid.span(a.x, a.y, b.x, b.y);
     const found = new Set<LaidOutNode>();
-    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) for (const n of this.cells.get(`${x},${y}`) ?? []) found.add(n);
+    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) for (const n of this.cells.get(cellKey(x, y)) ?? []) found.add(n);
     return [...found];
   }
 }
@@ -585,6 +588,34 @@ export function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys:
   }
 }
 
+/** One end of an edge at a handle: `out` where the edge leaves. `id`: its index in the edges, the SegmentIndex key. */
+interface HandleEnd {
+  edge: LaidOutEdge;
+  out: boolean;
+  id: string;
+}
+
+/** Edge ends by the handle they share: the fans (ends leaving one handle) and merges (arriving at one). A Catch bundle arrives as one, so its ends there are left out. */
+function endsByHandle(edges: LaidOutEdge[]): Map<string, HandleEnd[]> {
+  const groups = new Map<string, HandleEnd[]>();
+  edges.forEach((edge, i) => {
+    if (edge.from === edge.to || edge.points.length < 2) return;
+    for (const out of [true, false]) {
+      if (!out && edge.kind === 'catch') continue;
+      const key = out ? `${edge.from}\u0000${edge.fromHandle}\u0000o` : `${edge.to}\u0000${edge.toHandle}\u0000i`;
+      (groups.get(key) ?? groups.set(key, []).get(key)!).push({ edge, out, id: String(i) });
+    }
+  });
+  return groups;
+}
+
+/** The route seen from this end: the port first. */
+const routeFromEnd = (x: HandleEnd): Point[] => (x.out ? x.edge.points : [...x.edge.points].reverse());
+const dot = (a: Point, b: Point): number => a.x * b.x + a.y * b.y;
+const minus = (a: Point, b: Point): Point => ({ x: a.x - b.x, y: a.y - b.y });
+/** Whether the segment from a to b meets the box (touching counts). */
+const meets = (a: Point, b: Point, box: Box): boolean => Math.max(a.x, b.x) >= box.x && Math.min(a.x, b.x) <= box.x + box.width && Math.max(a.y, b.y) >= box.y && Math.min(a.y, b.y) <= box.y + box.height;
+
 /**
  * The fans and merges ELK still drew from one point (a Choice's rules out of one corner of its
  * diamond, steps into the End circle, a handle across the flow, where spreadPorts leaves the port
@@ -599,19 +630,10 @@ export function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys:
  */
 function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: BoxGrid): void {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
-  type End = { edge: LaidOutEdge; out: boolean };
-  const groups = new Map<string, End[]>();
-  for (const edge of edges) {
-    if (edge.from === edge.to || edge.points.length < 2) continue;
-    for (const out of [true, false]) {
-      if (!out && edge.kind === 'catch') continue;
-      const key = out ? `${edge.from}\u0000${edge.fromHandle}\u0000o` : `${edge.to}\u0000${edge.toHandle}\u0000i`;
-      (groups.get(key) ?? groups.set(key, []).get(key)!).push({ edge, out });
-    }
-  }
+  type End = HandleEnd;
+  const groups = endsByHandle(edges);
   const index = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
-  // The route seen from this end: the port first.
-  const fromEnd = (x: End): Point[] => (x.out ? x.edge.points : [...x.edge.points].reverse());
+  const fromEnd = routeFromEnd;
   const put = (x: End, pts: Point[]): void => {
     x.edge.points = x.out ? pts : [...pts].reverse();
   };
@@ -626,7 +648,6 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
     const box = node.box;
     const side = sideOfBox(box, p0);
     const { n, t } = sideAxes(side);
-    const dot = (a: Point, b: Point): number => a.x * b.x + a.y * b.y;
     // Each member: how far out it runs before turning (depth) and which way it turns (-1, 0 straight, +1).
     const info = routes.map((r) => {
       if (r.length === 2) return { depth: Infinity, turn: 0, across: 0 };
@@ -721,22 +742,9 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
  */
 export function untangleEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: BoxGrid): void {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
-  type End = { edge: LaidOutEdge; out: boolean; id: string };
-  const groups = new Map<string, End[]>();
-  edges.forEach((edge, i) => {
-    if (edge.from === edge.to) return;
-    for (const out of [true, false]) {
-      // A Catch bundle arrives as one.
-      if (!out && edge.kind === 'catch') continue;
-      const key = out ? `${edge.from}\u0000${edge.fromHandle}\u0000o` : `${edge.to}\u0000${edge.toHandle}\u0000i`;
-      (groups.get(key) ?? groups.set(key, []).get(key)!).push({ edge, out, id: String(i) });
-    }
-  });
+  const groups = endsByHandle(edges);
   const index = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
-  const fromEnd = (x: End): Point[] => (x.out ? x.edge.points : [...x.edge.points].reverse());
-  const dot = (a: Point, b: Point): number => a.x * b.x + a.y * b.y;
-  const minus = (a: Point, b: Point): Point => ({ x: a.x - b.x, y: a.y - b.y });
-  const meets = (a: Point, b: Point, box: Box): boolean => Math.max(a.x, b.x) >= box.x && Math.min(a.x, b.x) <= box.x + box.width && Math.max(a.y, b.y) >= box.y && Math.min(a.y, b.y) <= box.y + box.height;
+  const fromEnd = routeFromEnd;
   for (const members of groups.values()) {
     if (members.length < 2) continue;
     const node = nodeById.get(members[0]!.out ? members[0]!.edge.from : members[0]!.edge.to);
@@ -846,19 +854,10 @@ export function untangleEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacl
  */
 export function separateTrunks(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: BoxGrid): void {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
-  type End = { edge: LaidOutEdge; out: boolean; id: string };
-  const groups = new Map<string, End[]>();
-  edges.forEach((edge, i) => {
-    if (edge.from === edge.to) return;
-    for (const out of [true, false]) {
-      if (!out && edge.kind === 'catch') continue;
-      const key = out ? `${edge.from}\u0000${edge.fromHandle}\u0000o` : `${edge.to}\u0000${edge.toHandle}\u0000i`;
-      (groups.get(key) ?? groups.set(key, []).get(key)!).push({ edge, out, id: String(i) });
-    }
-  });
+  type End = HandleEnd;
+  const groups = endsByHandle(edges);
   const index = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
-  const fromEnd = (x: End): Point[] => (x.out ? x.edge.points : [...x.edge.points].reverse());
-  const dot = (a: Point, b: Point): number => a.x * b.x + a.y * b.y;
+  const fromEnd = routeFromEnd;
   const dirOf = (a: Point, b: Point): Point => ({ x: Math.sign(Math.round(b.x - a.x)), y: Math.sign(Math.round(b.y - a.y)) });
   const rightOf = (d: Point): Point => ({ x: -d.y, y: d.x });
   const flat = (a: Point, b: Point): boolean => Math.abs(a.y - b.y) < 0.5;
@@ -866,7 +865,6 @@ export function separateTrunks(edges: LaidOutEdge[], nodes: LaidOutNode[], obsta
   const lineOf = (r: Point[], k: number): number => (flat(r[k]!, r[k + 1]!) ? r[k]!.y : r[k]!.x);
   const sameLine = (routes: Point[][], k: number): boolean =>
     routes.every((r) => r.length > k + 1 && flat(r[k]!, r[k + 1]!) === flat(routes[0]![k]!, routes[0]![k + 1]!) && Math.abs(lineOf(r, k) - lineOf(routes[0]!, k)) < 0.5 && dot(dirOf(r[k]!, r[k + 1]!), dirOf(routes[0]![k]!, routes[0]![k + 1]!)) > 0);
-  const meets = (a: Point, b: Point, box: Box): boolean => Math.max(a.x, b.x) >= box.x && Math.min(a.x, b.x) <= box.x + box.width && Math.max(a.y, b.y) >= box.y && Math.min(a.y, b.y) <= box.y + box.height;
   const spacing = METRICS.edgeEdge;
   for (const members of groups.values()) {
     if (members.length < 2) continue;
@@ -1279,13 +1277,13 @@ function sideOfBox(box: Box, p: Point): 'top' | 'right' | 'bottom' | 'left' {
 
 /** Boxes bucketed by a coarse grid, to find those near a segment in time independent of the graph's size. */
 export class BoxGrid {
-  private readonly cells = new Map<string, Box[]>();
+  private readonly cells = new Map<number, Box[]>();
   private static readonly CELL = 256;
 
   constructor(boxes: Box[]) {
     for (const b of boxes) {
       const [x0, y0, x1, y1] = BoxGrid.span(b.x, b.y, b.x + b.width, b.y + b.height);
-      for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) (this.cells.get(`${x},${y}`) ?? this.cells.set(`${x},${y}`, []).get(`${x},${y}`)!).push(b);
+      for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) (this.cells.get(cellKey(x, y)) ?? this.cells.set(cellKey(x, y), []).get(cellKey(x, y))!).push(b);
     }
   }
 
@@ -1309,7 +1307,7 @@ export class BoxGrid {
     }
     for (let x = x0; x <= x1; x++) {
       for (let y = y0; y <= y1; y++) {
-        for (const o of this.cells.get(`${x},${y}`) ?? []) {
+        for (const o of this.cells.get(cellKey(x, y)) ?? []) {
           if (ignored.some((x) => sameBox(o, x))) continue;
           if (hi.x > o.x + 0.5 - clear && lo.x < o.x + o.width - 0.5 + clear && hi.y > o.y + 0.5 - clear && lo.y < o.y + o.height - 0.5 + clear) return true;
         }
@@ -1336,18 +1334,18 @@ export interface StraightenOptions {
  */
 class SegmentIndex {
   private static readonly CELL = 256;
-  private readonly cells = new Map<string, Set<Segment>>();
+  private readonly cells = new Map<number, Set<Segment>>();
   private readonly byRoute = new Map<string, Segment[]>();
 
   constructor(routes: Map<string, Point[]>) {
     for (const [id, points] of routes) this.set(id, points);
   }
 
-  private static keys(a: Point, b: Point, pad = 0): string[] {
+  private static keys(a: Point, b: Point, pad = 0): number[] {
     const c = SegmentIndex.CELL;
-    const out: string[] = [];
+    const out: number[] = [];
     for (let x = Math.floor((Math.min(a.x, b.x) - pad) / c); x <= Math.floor((Math.max(a.x, b.x) + pad) / c); x++) {
-      for (let y = Math.floor((Math.min(a.y, b.y) - pad) / c); y <= Math.floor((Math.max(a.y, b.y) + pad) / c); y++) out.push(`${x},${y}`);
+      for (let y = Math.floor((Math.min(a.y, b.y) - pad) / c); y <= Math.floor((Math.max(a.y, b.y) + pad) / c); y++) out.push(cellKey(x, y));
     }
     return out;
   }
