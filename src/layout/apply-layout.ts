@@ -452,6 +452,9 @@ class NodeGrid {
   }
 }
 
+/** Catch edges into one handle: one bundle, drawn as one line. */
+const bundled = (e: LaidOutEdge, f: LaidOutEdge): boolean => e.kind === 'catch' && f.kind === 'catch' && e.to === f.to && e.toHandle === f.toHandle;
+
 /** Edges drawn as one on purpose: a fan out of one handle, a merge into one, a Catch bundle. */
 const related = (e: LaidOutEdge, f: LaidOutEdge): boolean => (e.from === f.from && e.fromHandle === f.fromHandle) || (e.to === f.to && e.toHandle === f.toHandle);
 
@@ -549,7 +552,7 @@ export function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys:
     if (related(e, f)) {
       // A fan or a merge whose members already end apart (spreadPorts, spreadSharedEnds) and
       // still run together further on; a Catch bundle is drawn as one.
-      if (!fansToo || (e.kind === 'catch' && f.kind === 'catch' && e.to === f.to)) continue;
+      if (!fansToo || bundled(e, f)) continue;
       const sameStart = e.from === f.from && e.fromHandle === f.fromHandle && Math.hypot(e.points[0]!.x - f.points[0]!.x, e.points[0]!.y - f.points[0]!.y) < 0.5;
       const sameEnd = e.to === f.to && e.toHandle === f.toHandle && Math.hypot(e.points.at(-1)!.x - f.points.at(-1)!.x, e.points.at(-1)!.y - f.points.at(-1)!.y) < 0.5;
       if (sameStart || sameEnd) continue;
@@ -712,10 +715,11 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
     const crossingsBefore = changed.reduce((sum, { old }, k) => sum + index.crossings(old, ids[k]!), 0);
     changed.forEach(({ now }, k) => index.set(ids[k]!, now));
     const crossingsAfter = changed.reduce((sum, { now }, k) => sum + index.crossings(now, ids[k]!), 0);
-    const sharesMore = changed.some(({ old, now }) => {
+    const sharesMore = changed.some(({ end, old, now }) => {
       if (now === old) return false;
       for (const id of index.routesNear(now)) {
-        if (ids.includes(id)) continue;
+        // The rest of a Catch bundle runs on the member's line on purpose.
+        if (ids.includes(id) || bundled(edges[Number(id)]!, end.edge)) continue;
         const other = edges[Number(id)]!.points;
         if (sharedRun(now, other).length > Math.max(20, sharedRun(old, other).length)) return true;
       }
@@ -944,10 +948,12 @@ export function separateTrunks(edges: LaidOutEdge[], nodes: LaidOutNode[], obsta
         // A label on the run where the member parts (ELK puts it next to the trunk) moves along
         // that run with the corner, when it lands clear and still on the run.
         if (label && meets(r[K + 1]!, out[K + 1]!, label)) {
-          const moved = { ...label, x: label.x + out[K + 1]!.x - r[K + 1]!.x, y: label.y + out[K + 1]!.y - r[K + 1]!.y };
           const [a, b] = [out[K + 1]!, out[K + 2]!];
-          const onRun = flat(a, b) ? moved.x >= Math.min(a.x, b.x) && moved.x + moved.width <= Math.max(a.x, b.x) : moved.y >= Math.min(a.y, b.y) && moved.y + moved.height <= Math.max(a.y, b.y);
-          if (!onRun || obstacles.hits({ x: moved.x, y: moved.y }, { x: moved.x + moved.width, y: moved.y + moved.height }, 0, label) || index.enters(moved, ids[i]!)) return undefined;
+          let moved = { ...label, x: label.x + a.x - r[K + 1]!.x, y: label.y + a.y - r[K + 1]!.y };
+          const onRun = (m: Box): boolean => (flat(a, b) ? m.x >= Math.min(a.x, b.x) && m.x + m.width <= Math.max(a.x, b.x) : m.y >= Math.min(a.y, b.y) && m.y + m.height <= Math.max(a.y, b.y));
+          // Past the run's far end: centred on the shorter run, if it still holds the label.
+          if (!onRun(moved)) moved = flat(a, b) ? { ...moved, x: (a.x + b.x - moved.width) / 2 } : { ...moved, y: (a.y + b.y - moved.height) / 2 };
+          if (!onRun(moved) || obstacles.hits({ x: moved.x, y: moved.y }, { x: moved.x + moved.width, y: moved.y + moved.height }, 0, label) || index.enters(moved, ids[i]!)) return undefined;
           label = moved;
           labels.set(i, moved);
         }

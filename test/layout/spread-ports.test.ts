@@ -348,6 +348,32 @@ describe('separateTrunks', () => {
     expect(crossings).toBe(0);
   });
 
+  test('a label beside the trunk stays on its run as the corner moves out', () => {
+    const text = { lines: ['States.RanOutOfTime'], size: 11, weight: 400, width: 66, height: 14, lineHeight: 14 };
+    const edges = [
+      out(0, 'a', [[388, 200], [388, 216], [800, 216], [800, 60], [900, 60]]),
+      out(1, 'b', [[400, 200], [400, 216], [800, 216], [800, 120], [900, 120]]),
+      { ...out(2, 'c', [[412, 200], [412, 216], [800, 216], [800, 180], [900, 180]]), label: { text, box: { x: 802, y: 170, width: 70, height: 20 } } },
+    ];
+    separateTrunks(edges, nodes, new BoxGrid(nodes.map((n) => n.box)));
+    const c = edges[2]!;
+    expect(sharedRun(c.points, edges[1]!.points)).toBeLessThanOrEqual(20);
+    // The label sits on c's run into its handler, between the corner and the end, on its line.
+    const [corner, end] = [c.points.at(-2)!, c.points.at(-1)!];
+    const box = c.label!.box;
+    expect(box.x).toBeGreaterThanOrEqual(corner.x);
+    expect(box.x + box.width).toBeLessThanOrEqual(end.x);
+    expect(box.y + box.height / 2).toBeCloseTo(180, 5);
+    // No other route runs through it.
+    for (const e of edges.slice(0, 2)) {
+      for (let k = 0; k + 1 < e.points.length; k++) {
+        const [p, q] = [e.points[k]!, e.points[k + 1]!];
+        const through = Math.max(p.x, q.x) > box.x && Math.min(p.x, q.x) < box.x + box.width && Math.max(p.y, q.y) > box.y && Math.min(p.y, q.y) < box.y + box.height;
+        expect(through, `${e.to} segment ${k}`).toBe(false);
+      }
+    }
+  });
+
   test('a trunk with no room to split (a node right beside it) is left as it was', () => {
     const edges = [
       out(0, 'a', [[388, 200], [388, 216], [800, 216], [800, 60], [900, 60]]),
