@@ -312,6 +312,7 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   // Neither pass makes a new shared run, so the pairs found once serve both.
   const sharing = sharedPairKeys(edges);
   separateRuns(edges, obstacles, sharing, { nodeBox: (id) => boxes.get(id) });
+  separateRuns(edges, obstacles, sharedPairKeys(edges, 8), { longer: 8, nodeBox: (id) => boxes.get(id) });
   rerouteShared(edges, obstacleBoxes, obstacles, sharing);
   spreadSharedEnds(edges, nodes, obstacles);
   separateTrunks(edges, nodes, obstacles);
@@ -497,8 +498,8 @@ function sharedRun(p: Point[], q: Point[]): { length: number; segment: number; f
  * takes the members of a fan or a merge instead, once their ends are apart (after the spread
  * passes): a trunk they still share further on splits into lines of their own the same way.
  */
-export function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys: Set<number>, options: { fansToo?: boolean; nodeBox?: (id: string) => Box | undefined } = {}): void {
-  const { fansToo = false, nodeBox = () => undefined } = options;
+export function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys: Set<number>, options: { fansToo?: boolean; longer?: number; nodeBox?: (id: string) => Box | undefined } = {}): void {
+  const { fansToo = false, longer = 20, nodeBox = () => undefined } = options;
   const spacing = METRICS.edgeEdge;
   // The routes as they stand, to count a move's crossings (kept up to date as routes move).
   const routes = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
@@ -529,7 +530,7 @@ export function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys:
         if (Math.max(p.x, q.x) >= b.x && Math.min(p.x, q.x) <= b.x + b.width && Math.max(p.y, q.y) >= b.y && Math.min(p.y, q.y) <= b.y + b.height) return false;
       }
     }
-    if (sharedRun(route, partner.points).length > 20) return false;
+    if (sharedRun(route, partner.points).length > longer) return false;
     // Nor may a moved segment run beside another route closer than most of an edge spacing: two
     // lines 4 px apart read as one as much as a shared one does.
     for (let k = Math.max(0, m - 1); k <= Math.min(last, m + 1); k++) {
@@ -558,7 +559,7 @@ export function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys:
       if (sameStart || sameEnd) continue;
     } else if (fansToo) continue;
     const run = sharedRun(e.points, f.points);
-    if (run.length <= 20) continue;
+    if (run.length <= longer) continue;
     const own = String(i);
     const before = routes.crossings(e.points, own);
     const last = e.points.length - 2;
@@ -1061,7 +1062,7 @@ function endsOntoOutline(edges: LaidOutEdge[], nodes: LaidOutNode[]): void {
  * then each line is swept in order, so the many steps of a main line that follow one another (and
  * share nothing) cost no pair.
  */
-export function sharedPairKeys(edges: LaidOutEdge[]): Set<number> {
+export function sharedPairKeys(edges: LaidOutEdge[], longer = 20): Set<number> {
   const onLine = new Map<string, { edge: number; lo: number; hi: number }[]>();
   edges.forEach((e, index) => {
     for (let k = 0; k + 1 < e.points.length; k++) {
@@ -1082,9 +1083,9 @@ export function sharedPairKeys(edges: LaidOutEdge[]): Set<number> {
     const open: typeof runs = [];
     for (const r of runs) {
       // Runs that end within 20 px of this one's start can share no more than that with it or later ones.
-      for (let i = open.length - 1; i >= 0; i--) if (open[i]!.hi - r.lo <= 20) open.splice(i, 1);
+      for (let i = open.length - 1; i >= 0; i--) if (open[i]!.hi - r.lo <= longer) open.splice(i, 1);
       for (const o of open) {
-        if (o.edge === r.edge || Math.min(o.hi, r.hi) - r.lo <= 20) continue;
+        if (o.edge === r.edge || Math.min(o.hi, r.hi) - r.lo <= longer) continue;
         pairKeys.add(o.edge * edges.length + r.edge);
         pairKeys.add(r.edge * edges.length + o.edge);
       }

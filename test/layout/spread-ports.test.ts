@@ -385,3 +385,23 @@ describe('separateTrunks', () => {
     expect(JSON.stringify(edges.map((e) => e.points))).toBe(before);
   });
 });
+
+describe('separateRuns on a short kiss', () => {
+  // Two unrelated routes touching on one line for 10 px (webhook-provider: a step turning down
+  // where a Catch edge turns up): the eye reads one line that forks. One of them steps aside, so
+  // the two cross once instead.
+  const edge = (index: number, from: string, to: string, points: [number, number][]): LaidOutEdge => ({ index, from, to, fromHandle: 'right', toHandle: 'left', kind: 'next', points: points.map(([x, y]) => ({ x, y })) });
+
+  test('the runs under 20 px apart on one line no longer touch; both keep their ends', () => {
+    const step = edge(0, 'queue', 'update', [[0, 30], [100, 30], [100, 60], [300, 60]]);
+    const catchEdge = { ...edge(1, 'queue2', 'transform', [[50, 90], [50, 60], [110, 60], [110, 0], [200, 0]]), kind: 'catch' as const };
+    const edges = [step, catchEdge];
+    expect(sharedRun(step.points, catchEdge.points)).toBeCloseTo(10, 5);
+    separateRuns(edges, new BoxGrid([]), sharedPairKeys(edges, 8), { longer: 8 });
+    expect(sharedRun(step.points, catchEdge.points)).toBeLessThanOrEqual(8);
+    expect(step.points[0]).toEqual({ x: 0, y: 30 });
+    expect(step.points.at(-1)).toEqual({ x: 300, y: 60 });
+    expect(catchEdge.points[0]).toEqual({ x: 50, y: 90 });
+    expect(catchEdge.points.at(-1)).toEqual({ x: 200, y: 0 });
+  });
+});
