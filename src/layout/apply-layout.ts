@@ -6,7 +6,7 @@
 // cross it (an orthogonal route stays orthogonal under such a stretch).
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { METRICS } from './options.js';
-import { ARROW_ROOM, labelBoxSize, labelNodeId, sideAxes } from './to-elk.js';
+import { ARROW_ROOM, labelBoxSize, labelNodeId, minSpread, sideAxes, spreadReach } from './to-elk.js';
 import { gridLines, gridRoute } from './grid-route.js';
 import type { AcrossPlan, ScopeInput, Side } from './to-elk.js';
 import type { Box, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from './types.js';
@@ -527,7 +527,7 @@ export function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys:
       const b = e.label.box;
       for (let k = Math.max(0, m - 1); k <= Math.min(last, m + 1); k++) {
         const [p, q] = [e.points[k]!, e.points[k + 1]!];
-        if (Math.max(p.x, q.x) >= b.x && Math.min(p.x, q.x) <= b.x + b.width && Math.max(p.y, q.y) >= b.y && Math.min(p.y, q.y) <= b.y + b.height) return false;
+        if (meets(p, q, b)) return false;
       }
     }
     if (sharedRun(route, partner.points).length > longer) return false;
@@ -615,10 +615,34 @@ function endsByHandle(edges: LaidOutEdge[]): Map<string, HandleEnd[]> {
 
 /** The route seen from this end: the port first. */
 const routeFromEnd = (x: HandleEnd): Point[] => (x.out ? x.edge.points : [...x.edge.points].reverse());
+/** The node an end is on, and the node at the edge's other end. */
+const nodeOfEnd = (x: HandleEnd): string => (x.out ? x.edge.from : x.edge.to);
+const nodeOfFarEnd = (x: HandleEnd): string => (x.out ? x.edge.to : x.edge.from);
 const dot = (a: Point, b: Point): number => a.x * b.x + a.y * b.y;
 const minus = (a: Point, b: Point): Point => ({ x: a.x - b.x, y: a.y - b.y });
 /** Whether the segment from a to b meets the box (touching counts). */
 const meets = (a: Point, b: Point, box: Box): boolean => Math.max(a.x, b.x) >= box.x && Math.min(a.x, b.x) <= box.x + box.width && Math.max(a.y, b.y) >= box.y && Math.min(a.y, b.y) <= box.y + box.height;
+/** Whether the segment from a to b runs through the inside of the box (touching its edge does not count). */
+const passesThrough = (a: Point, b: Point, box: Box): boolean => Math.max(a.x, b.x) > box.x + 0.5 && Math.min(a.x, b.x) < box.x + box.width - 0.5 && Math.max(a.y, b.y) > box.y + 0.5 && Math.min(a.y, b.y) < box.y + box.height - 0.5;
+
+/**
+ * Whether a group's new routes (nows[k], route ids[k], was olds[k]) share a run over 20 px with a
+ * route near them: with one another, or with any other route for longer than before. `besides`
+ * adds a test against each such other route.
+ */
+function sharesNewRun(index: SegmentIndex, edges: LaidOutEdge[], ids: string[], olds: Point[][], nows: Point[][], besides?: (route: Point[], other: Point[]) => boolean): boolean {
+  return nows.some((r, k) => {
+    if (r === olds[k]) return false;
+    for (const id of index.routesNear(r)) {
+      const m = ids.indexOf(id);
+      if (m === k) continue;
+      const other = edges[Number(id)]!.points;
+      if (sharedRun(r, m >= 0 ? nows[m]! : other).length > (m >= 0 ? 20 : Math.max(20, sharedRun(olds[k]!, other).length))) return true;
+      if (m < 0 && besides?.(r, other)) return true;
+    }
+    return false;
+  });
+}
 
 /**
  * The fans and merges ELK still drew from one point (a Choice's rules out of one corner of its
@@ -643,7 +667,7 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
   };
   for (const members of groups.values()) {
     if (members.length < 2) continue;
-    const node = nodeById.get(members[0]!.out ? members[0]!.edge.from : members[0]!.edge.to);
+    const node = nodeById.get(nodeOfEnd(members[0]!));
     if (!node) continue;
     const routes = members.map(fromEnd);
     const p0 = routes[0]![0]!;
@@ -712,10 +736,10 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
     if (!clear) continue;
     // No more crossings than before (pairs inside the group included: each member is counted
     // against the others' routes of the same moment), and no run shared with another route.
-    const ids = changed.map(({ end }) => String(edges.indexOf(end.edge)));
-    const crossingsBefore = changed.reduce((sum, { old }, k) => sum + index.crossings(old, ids[k]!), 0);
-    changed.forEach(({ now }, k) => index.set(ids[k]!, now));
-    const crossingsAfter = changed.reduce((sum, { now }, k) => sum + index.crossings(now, ids[k]!), 0);
+    const ids = changed.map(({ end }) => end.id);
+    const olds = changed.map(({ old }) => old);
+    const crossingsBefore = index.crossingsAfterSetting(ids, olds);
+    const crossingsAfter = index.crossingsAfterSetting(ids, changed.map(({ now }) => now));
     const sharesMore = changed.some(({ end, old, now }) => {
       if (now === old) return false;
       for (const id of index.routesNear(now)) {
@@ -727,7 +751,7 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
       return false;
     });
     if (crossingsAfter > crossingsBefore || sharesMore) {
-      changed.forEach(({ old }, k) => index.set(ids[k]!, old));
+      index.setAll(ids, olds);
       continue;
     }
     for (const { end, now } of changed) put(end, now);
@@ -752,7 +776,7 @@ export function untangleEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacl
   const fromEnd = routeFromEnd;
   for (const members of groups.values()) {
     if (members.length < 2) continue;
-    const node = nodeById.get(members[0]!.out ? members[0]!.edge.from : members[0]!.edge.to);
+    const node = nodeById.get(nodeOfEnd(members[0]!));
     if (!node) continue;
     const { n, t } = sideAxes(sideOfBox(node.box, fromEnd(members[0]!)[0]!));
     // The point with `along` along the side and `out` along its normal.
@@ -797,9 +821,8 @@ export function untangleEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacl
     };
     const ids = movable.map((x) => x.id);
     const crossingsOf = (routes: Point[][]): number => {
-      routes.forEach((r, k) => index.set(ids[k]!, r));
-      const c = routes.reduce((sum, r, k) => sum + index.crossings(r, ids[k]!), 0);
-      olds.forEach((r, k) => index.set(ids[k]!, r));
+      const c = index.crossingsAfterSetting(ids, routes);
+      index.setAll(ids, olds);
       return c;
     };
     const ownLine = olds.map((r) => dot(r[1]!, n));
@@ -824,17 +847,7 @@ export function untangleEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacl
         if (!clear) continue;
         const crossings = crossingsOf(now);
         if (crossings >= best.crossings) continue;
-        const shares = now.some((r, k) => {
-          if (r === olds[k]) return false;
-          for (const id of index.routesNear(r)) {
-            const m = ids.indexOf(id);
-            if (m === k) continue;
-            const other = m >= 0 ? now[m]! : edges[Number(id)]!.points;
-            if (sharedRun(r, other).length > (m >= 0 ? 20 : Math.max(20, sharedRun(olds[k]!, other).length))) return true;
-          }
-          return false;
-        });
-        if (!shares) best = { crossings, routes: now };
+        if (!sharesNewRun(index, edges, ids, olds, now)) best = { crossings, routes: now };
       }
     }
     if (best.routes === olds) continue;
@@ -873,15 +886,16 @@ export function separateTrunks(edges: LaidOutEdge[], nodes: LaidOutNode[], obsta
   const spacing = METRICS.edgeEdge;
   for (const members of groups.values()) {
     if (members.length < 2) continue;
-    const node = nodeById.get(members[0]!.out ? members[0]!.edge.from : members[0]!.edge.to);
+    const node = nodeById.get(nodeOfEnd(members[0]!));
     if (!node) continue;
     const side = sideOfBox(node.box, fromEnd(members[0]!)[0]!);
     const { n, t } = sideAxes(side);
     const halfT = n.x === 0 ? node.box.width / 2 : node.box.height / 2;
     const centreT = dot({ x: node.box.x + node.box.width / 2, y: node.box.y + node.box.height / 2 }, t);
-    const round = node.shape === 'circle' || node.shape === 'diamond';
-    const reach = round ? (node.shape === 'circle' ? (halfT * 3) / 4 : halfT / 2) : halfT - 6;
-    const apart = node.shape === 'circle' ? 9.5 : 11.5;
+    const shape = node.shape === 'circle' || node.shape === 'diamond' ? node.shape : 'straight';
+    // As far along the side as spreadPorts puts ends, as far apart.
+    const reach = spreadReach(shape, halfT);
+    const apart = minSpread(shape);
     // Members by the line of their second segment: those on one line share a trunk from their first bend.
     const byLine = new Map<string, End[]>();
     for (const x of members) {
@@ -923,6 +937,8 @@ export function separateTrunks(edges: LaidOutEdge[], nodes: LaidOutNode[], obsta
       const base0 = olds.reduce((sum, r) => sum + lineOf(r, 0), 0) / olds.length;
       const ids = bucket.map((x) => x.id);
       const others = members.filter((x) => !bucket.includes(x)).map((x) => dot(fromEnd(x)[0]!, t));
+      // The labels that move with their member's corner, for the centre being tried.
+      const labels = new Map<number, Box>();
       const routeFor = (i: number, d: number): Point[] | undefined => {
         const r = olds[i]!;
         const shifted = (k: number): number => {
@@ -959,40 +975,30 @@ export function separateTrunks(edges: LaidOutEdge[], nodes: LaidOutNode[], obsta
           labels.set(i, moved);
         }
         // The trunk's runs stay off the label (touching its edge is no harm).
-        const inside = (a: Point, b: Point, box: Box): boolean => Math.max(a.x, b.x) > box.x + 0.5 && Math.min(a.x, b.x) < box.x + box.width - 0.5 && Math.max(a.y, b.y) > box.y + 0.5 && Math.min(a.y, b.y) < box.y + box.height - 0.5;
-        if (label && Array.from({ length: K + 1 }, (_, k) => k).some((k) => inside(out[k]!, out[k + 1]!, label!))) return undefined;
-        const far = nodeById.get(bucket[i]!.out ? bucket[i]!.edge.to : bucket[i]!.edge.from)?.box;
+        if (label && Array.from({ length: K + 1 }, (_, k) => k).some((k) => passesThrough(out[k]!, out[k + 1]!, label!))) return undefined;
+        const far = nodeById.get(nodeOfFarEnd(bucket[i]!))?.box;
         for (let k = 0; k <= K + 1; k++) if (obstacles.hits(out[k]!, out[k + 1]!, 0, [label, bucket[i]!.edge.label?.box, k === 0 ? node.box : undefined, k === out.length - 2 ? far : undefined])) return undefined;
         return out;
       };
-      const labels = new Map<number, Box>();
       for (const c of centres) {
         labels.clear();
         const now = olds.map((_, i) => routeFor(i, (offsets[i]! - c) * spacing));
         if (now.some((r) => !r)) continue;
         const routes = now as Point[][];
-        const before = olds.reduce((sum, r, k) => sum + index.crossings(r, ids[k]!), 0);
-        routes.forEach((r, k) => index.set(ids[k]!, r));
-        const after = routes.reduce((sum, r, k) => sum + index.crossings(r, ids[k]!), 0);
-        const shares = routes.some((r, k) => {
-          for (const id of index.routesNear(r)) {
-            const m = ids.indexOf(id);
-            if (m === k) continue;
-            const other = edges[Number(id)]!.points;
-            if (sharedRun(r, m >= 0 ? routes[m]! : other).length > (m >= 0 ? 20 : Math.max(20, sharedRun(olds[k]!, other).length))) return true;
-            if (m >= 0) continue;
-            // Nor beside another route closer than most of a spacing: two lines 4 px apart read as one.
-            for (let a = 1; a <= K; a++) {
-              for (let j = 0; j + 1 < other.length; j++) {
-                const run = alongside(r[a]!, r[a + 1]!, other[j]!, other[j + 1]!);
-                if (run && run.gap >= 0.5 && run.gap < spacing * 0.75 && run.overlap > 0) return true;
-              }
+        const before = index.crossingsAfterSetting(ids, olds);
+        const after = index.crossingsAfterSetting(ids, routes);
+        // Nor beside another route closer than most of a spacing: two lines 4 px apart read as one.
+        const beside = (r: Point[], other: Point[]): boolean => {
+          for (let a = 1; a <= K; a++) {
+            for (let j = 0; j + 1 < other.length; j++) {
+              const run = alongside(r[a]!, r[a + 1]!, other[j]!, other[j + 1]!);
+              if (run && run.gap >= 0.5 && run.gap < spacing * 0.75 && run.overlap > 0) return true;
             }
           }
           return false;
-        });
-        if (after > before || shares) {
-          olds.forEach((r, k) => index.set(ids[k]!, r));
+        };
+        if (after > before || sharesNewRun(index, edges, ids, olds, routes, beside)) {
+          index.setAll(ids, olds);
           continue;
         }
         routes.forEach((r, k) => {
@@ -1041,10 +1047,10 @@ function endsOntoOutline(edges: LaidOutEdge[], nodes: LaidOutNode[]): void {
     const c = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
     const halfT = n.x === 0 ? box.width / 2 : box.height / 2;
     const halfN = n.x === 0 ? box.height / 2 : box.width / 2;
-    const d = (end.x - c.x) * t.x + (end.y - c.y) * t.y;
+    const d = dot(minus(end, c), t);
     // Only an end on the box side, off its middle, whose segment leaves straight out of the side.
-    if (Math.abs(d) < 0.5 || Math.abs(d) >= halfT || Math.abs((end.x - c.x) * n.x + (end.y - c.y) * n.y - halfN) > 0.5) return;
-    if (Math.abs((next.x - end.x) * t.x + (next.y - end.y) * t.y) > 0.01 || (next.x - end.x) * n.x + (next.y - end.y) * n.y <= 0) return;
+    if (Math.abs(d) < 0.5 || Math.abs(d) >= halfT || Math.abs(dot(minus(end, c), n) - halfN) > 0.5) return;
+    if (Math.abs(dot(minus(next, end), t)) > 0.01 || dot(minus(next, end), n) <= 0) return;
     const p = outlinePoint(node, side, d);
     end.x = p.x;
     end.y = p.y;
@@ -1366,6 +1372,17 @@ class SegmentIndex {
       for (const k of SegmentIndex.keys(seg.a, seg.b)) (this.cells.get(k) ?? this.cells.set(k, new Set()).get(k)!).add(seg);
     }
     this.byRoute.set(id, segs);
+  }
+
+  /** Sets each route k under ids[k]. */
+  setAll(ids: string[], routes: Point[][]): void {
+    routes.forEach((r, k) => this.set(ids[k]!, r));
+  }
+
+  /** Sets each route k under ids[k], then counts their proper crossings with every other route (a pair inside the group twice). */
+  crossingsAfterSetting(ids: string[], routes: Point[][]): number {
+    this.setAll(ids, routes);
+    return routes.reduce((sum, r, k) => sum + this.crossings(r, ids[k]!), 0);
   }
 
   /** Whether a segment of any route but `own` runs through the box (touching its edge does not count). */

@@ -620,7 +620,18 @@ interface SpreadSide {
 }
 /** The least distance between spread ports: an arrowhead's height (7 stroke widths of 1.5 px), and a pixel. */
 const MIN_SPREAD = 11.5;
+/** On a circle the ends further off the middle lie further in, so neighbouring heads are also staggered along the flow and may come a little closer. */
 const MIN_SPREAD_CIRCLE = 9.5;
+/** The shapes spread ends sit on: a box side, a circle, a diamond. */
+export type SpreadShape = 'straight' | 'circle' | 'diamond';
+/** The least distance between two spread ends on a side of this shape. */
+export const minSpread = (shape: SpreadShape): number => (shape === 'circle' ? MIN_SPREAD_CIRCLE : MIN_SPREAD);
+/**
+ * How far off the middle of a side `half` long (its half length) a spread end may go: 6 px short
+ * of a straight side's corners (the rounding); on a circle within three quarters of the radius, and
+ * on a diamond half way to the side's end, where the outline is still near the box side.
+ */
+export const spreadReach = (shape: SpreadShape, half: number): number => (shape === 'straight' ? half - 6 : shape === 'circle' ? (half * 3) / 4 : half / 2);
 /** The id of an edge end's own port on a spread side. */
 const spreadPortId = (key: string, out: boolean, index: number): string => `${key}:${out ? 'o' : 'i'}${index}`;
 
@@ -639,6 +650,7 @@ function spreadPorts(input: ScopeInput, routed: ScopeEdge[], layers: Map<string,
   const horizontal = input.direction === 'right';
   const ends = new Map<string, SpreadSide['ends']>();
   const note = (node: string, side: Side, edge: ScopeEdge, out: boolean): void => {
+    // Without the shapes (a caller that gives none) nothing is spread.
     if (!input.straightSides) return;
     const key = portId(node, side);
     (ends.get(key) ?? ends.set(key, []).get(key)!).push({ edge, out });
@@ -682,8 +694,7 @@ function spreadPorts(input: ScopeInput, routed: ScopeEdge[], layers: Map<string,
       const reach = acrossFlow ? (m.x === 0 ? size.height : size.width) / 2 + 2 * METRICS.edgeNode : 0;
       const v = { x: centre.x + m.x * reach - here.x, y: centre.y + m.y * reach - here.y };
       // 0 straight along the side, π/2 straight out of it, π along it the other way; behind the side, past either end.
-      const [out, along] = [v.x * n.x + v.y * n.y, v.x * t.x + v.y * t.y];
-      const a = Math.atan2(out, along);
+      const a = Math.atan2(v.x * n.x + v.y * n.y, v.x * t.x + v.y * t.y);
       return a < -Math.PI / 2 ? a + 2 * Math.PI : a;
     };
     // Along the flow, how many layers away the other end is: of two ends under one angle, the nearer
@@ -700,19 +711,15 @@ function spreadPorts(input: ScopeInput, routed: ScopeEdge[], layers: Map<string,
     });
     const size = input.sizes.get(node)!;
     const centre = straight >= 0 ? straight : (keyed.length - 1) / 2;
-    // An edge spacing apart, closer on a short side: the outermost stay 6 px short of the corners
-    // (the rounding); on a circle, within three quarters of the radius, and on a diamond half way to
-    // the side's end, where the outline is still near the box side (applyLayout's endsOntoOutline
-    // takes each end there).
+    // An edge spacing apart, closer on a short side (applyLayout's endsOntoOutline takes an end on a
+    // circle or a diamond on to the outline).
     const length = n.x === 0 ? size.width : size.height;
-    const reach = input.straightSides?.has(node) ? length / 2 - 6 : input.circles?.has(node) ? (length * 3) / 8 : length / 4;
+    const shape: SpreadShape = input.straightSides?.has(node) ? 'straight' : input.circles?.has(node) ? 'circle' : 'diamond';
     // A marker dot (a branch's end) is smaller than the arrowheads: they meet at its middle, as into a final state.
-    if (!input.straightSides?.has(node) && length < 3 * MIN_SPREAD) continue;
-    const step = Math.min(METRICS.edgeEdge, reach / Math.max(centre, keyed.length - 1 - centre));
+    if (shape !== 'straight' && length < 3 * MIN_SPREAD) continue;
+    const step = Math.min(METRICS.edgeEdge, spreadReach(shape, length / 2) / Math.max(centre, keyed.length - 1 - centre));
     // Closer than an arrowhead is tall, the heads would run into each other: the side keeps one port.
-    // On a circle the ends further off the middle lie further in, so neighbouring heads are also
-    // staggered along the flow and may come a little closer.
-    if (step < (input.circles?.has(node) ? MIN_SPREAD_CIRCLE : MIN_SPREAD)) continue;
+    if (step < minSpread(shape)) continue;
     out.set(key, { ends: keyed.map((k) => k.x), centre, step });
   }
   return out;

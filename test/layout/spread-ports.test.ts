@@ -184,6 +184,24 @@ function sharedRun(p: { x: number; y: number }[], q: { x: number; y: number }[])
   return best;
 }
 
+/** Proper crossings between two orthogonal routes (touching at an end does not count). */
+function crossingsBetween(p: LaidOutEdge, q: LaidOutEdge): number {
+  let n = 0;
+  for (let i = 0; i + 1 < p.points.length; i++) {
+    for (let j = 0; j + 1 < q.points.length; j++) {
+      const [a, b, c, d] = [p.points[i]!, p.points[i + 1]!, q.points[j]!, q.points[j + 1]!];
+      const [h, v] = Math.abs(a.y - b.y) < 0.01 ? [[a, b], [c, d]] : [[c, d], [a, b]];
+      if (Math.abs(h[0]!.y - h[1]!.y) > 0.01 || Math.abs(v[0]!.x - v[1]!.x) > 0.01) continue;
+      const [x, y] = [v[0]!.x, h[0]!.y];
+      if (x > Math.min(h[0]!.x, h[1]!.x) && x < Math.max(h[0]!.x, h[1]!.x) && y > Math.min(v[0]!.y, v[1]!.y) && y < Math.max(v[0]!.y, v[1]!.y)) n++;
+    }
+  }
+  return n;
+}
+
+/** A laid-out node with no label, for the passes that only read shapes and boxes. */
+const nodeAt = (id: string, shape: LaidOutNode['shape'], x: number, y: number, width: number, height: number): LaidOutNode => ({ id, shape, kind: shape === 'circle' ? 'succeed' : 'state', lane: 'l', box: { x, y, width, height }, label: { lines: [], size: 13, weight: 400, width: 0, height: 0, lineHeight: 18 }, labelCenter: { x: x + width / 2, y: y + height / 2 }, rows: [] });
+
 describe('spread ports on a circle', () => {
   test('a merge into a circle arrives as separate arrows on the outline, sharing no run, in both directions', async () => {
     for (const direction of ['right', 'down'] as const) {
@@ -214,30 +232,16 @@ describe('untangleEnds', () => {
   // Two edges into the left side of a circle, as ELK drew them in createcatalogtable: the lower
   // source turns up further from the node than the higher one, into the higher port, so its
   // upright run crosses the other's run in.
-  const circle: LaidOutNode = { id: 'e', shape: 'circle', kind: 'succeed', lane: 'l', box: { x: 948, y: 130, width: 95, height: 95 }, label: { lines: [], size: 13, weight: 400, width: 0, height: 0, lineHeight: 18 }, labelCenter: { x: 995.5, y: 177.5 }, rows: [] };
+  const circle = nodeAt('e', 'circle', 948, 130, 95, 95);
   const into = (index: number, from: string, points: [number, number][]): LaidOutEdge => ({ index, from, to: 'e', fromHandle: 'right', toHandle: 'left', kind: 'next', points: points.map(([x, y]) => ({ x, y })) });
-  const crossings = (p: LaidOutEdge, q: LaidOutEdge): number => {
-    let n = 0;
-    for (let i = 0; i + 1 < p.points.length; i++) {
-      for (let j = 0; j + 1 < q.points.length; j++) {
-        const [a, b, c, d] = [p.points[i]!, p.points[i + 1]!, q.points[j]!, q.points[j + 1]!];
-        const [h, v] = Math.abs(a.y - b.y) < 0.01 ? [[a, b], [c, d]] : [[c, d], [a, b]];
-        if (Math.abs(h[0]!.y - h[1]!.y) > 0.01 || Math.abs(v[0]!.x - v[1]!.x) > 0.01) continue;
-        const [x, y] = [v[0]!.x, h[0]!.y];
-        if (x > Math.min(h[0]!.x, h[1]!.x) && x < Math.max(h[0]!.x, h[1]!.x) && y > Math.min(v[0]!.y, v[1]!.y) && y < Math.max(v[0]!.y, v[1]!.y)) n++;
-      }
-    }
-    return n;
-  };
-  const source = (a: LaidOutNode['box']): LaidOutNode => ({ ...circle, id: `s${a.x}`, shape: 'rectangle', kind: 'state', box: a, labelCenter: { x: a.x, y: a.y } });
 
   test('the members trade ports and corners so that they no longer cross; their far parts stay', () => {
     const near = into(0, 'near', [[862, 458], [925, 458], [925, 196], [948, 196]]);
     const far = into(1, 'far', [[598, 513], [910, 513], [910, 184], [948, 184]]);
-    expect(crossings(near, far)).toBe(1);
-    const nodes = [circle, source({ x: 700, y: 435, width: 162, height: 46 }), source({ x: 420, y: 490, width: 178, height: 46 })];
+    expect(crossingsBetween(near, far)).toBe(1);
+    const nodes = [circle, nodeAt('near', 'rectangle', 700, 435, 162, 46), nodeAt('far', 'rectangle', 420, 490, 178, 46)];
     untangleEnds([near, far], nodes, new BoxGrid(nodes.map((n) => n.box)));
-    expect(crossings(near, far)).toBe(0);
+    expect(crossingsBetween(near, far)).toBe(0);
     // Each still leaves its source where it did, and arrives at one of the two ports, straight out of the side.
     expect(near.points[0]).toEqual({ x: 862, y: 458 });
     expect(far.points[0]).toEqual({ x: 598, y: 513 });
@@ -259,7 +263,7 @@ describe('untangleEnds', () => {
 describe('separateRuns on a merge whose ends are apart', () => {
   // Two returns into one top handle (dynamodb-semaphore): their ports are apart, but ELK ran both
   // along one line over the top for 390 px. One steps aside, and untangleEnds then nests them.
-  const box = (id: string, x: number, y: number, width: number, height: number): LaidOutNode => ({ id, shape: 'rectangle', kind: 'state', lane: 'l', box: { x, y, width, height }, label: { lines: [], size: 13, weight: 400, width: 0, height: 0, lineHeight: 18 }, labelCenter: { x, y }, rows: [] });
+  const box = (id: string, x: number, y: number, width: number, height: number): LaidOutNode => nodeAt(id, 'rectangle', x, y, width, height);
   const nodes = [box('acquire', 27, 165, 208, 46), box('init', 468, 132, 142, 46), box('wait', 1125, 283, 128, 46)];
   const back = (index: number, from: string, points: [number, number][]): LaidOutEdge => ({ index, from, to: 'acquire', fromHandle: 'top', toHandle: 'top', kind: 'next', points: points.map(([x, y]) => ({ x, y })) });
 
@@ -276,20 +280,7 @@ describe('separateRuns on a merge whose ends are apart', () => {
     expect(init.points[0]).toEqual({ x: 539, y: 132 });
     expect(wait.points[0]).toEqual({ x: 1189, y: 283 });
     expect([init.points.at(-1)!.x, wait.points.at(-1)!.x].sort()).toEqual([125, 137]);
-    const cross = (p: LaidOutEdge, q: LaidOutEdge): number => {
-      let n = 0;
-      for (let i = 0; i + 1 < p.points.length; i++) {
-        for (let j = 0; j + 1 < q.points.length; j++) {
-          const [a, b, c, d] = [p.points[i]!, p.points[i + 1]!, q.points[j]!, q.points[j + 1]!];
-          const [h, v] = Math.abs(a.y - b.y) < 0.01 ? [[a, b], [c, d]] : [[c, d], [a, b]];
-          if (Math.abs(h[0]!.y - h[1]!.y) > 0.01 || Math.abs(v[0]!.x - v[1]!.x) > 0.01) continue;
-          const [x, y] = [v[0]!.x, h[0]!.y];
-          if (x > Math.min(h[0]!.x, h[1]!.x) && x < Math.max(h[0]!.x, h[1]!.x) && y > Math.min(v[0]!.y, v[1]!.y) && y < Math.max(v[0]!.y, v[1]!.y)) n++;
-        }
-      }
-      return n;
-    };
-    expect(cross(init, wait)).toBe(0);
+    expect(crossingsBetween(init, wait)).toBe(0);
   });
 
   test('a merge still drawn into one point keeps its trunk (spreadSharedEnds decides there)', () => {
@@ -304,7 +295,7 @@ describe('separateRuns on a merge whose ends are apart', () => {
 describe('separateTrunks', () => {
   // Three Catch edges out of one handle, apart at the node, then one trunk (along and up) until
   // each turns off to its own handler (either-or-parallel-pattern, with room to spare).
-  const box = (id: string, x: number, y: number, width: number, height: number): LaidOutNode => ({ id, shape: 'rectangle', kind: 'state', lane: 'l', box: { x, y, width, height }, label: { lines: [], size: 13, weight: 400, width: 0, height: 0, lineHeight: 18 }, labelCenter: { x, y }, rows: [] });
+  const box = (id: string, x: number, y: number, width: number, height: number): LaidOutNode => nodeAt(id, 'rectangle', x, y, width, height);
   const nodes = [box('p', 200, 100, 400, 100), box('a', 900, 40, 120, 40), box('b', 900, 100, 120, 40), box('c', 900, 160, 120, 40)];
   const out = (index: number, to: string, points: [number, number][]): LaidOutEdge => ({ index, from: 'p', to, fromHandle: 'bottom', toHandle: 'left', kind: 'catch', points: points.map(([x, y]) => ({ x, y })) });
 
@@ -331,21 +322,7 @@ describe('separateTrunks', () => {
       expect(e.points.at(-1)).toEqual({ x: 900, y });
       for (let k = 0; k + 1 < e.points.length; k++) expect(Math.min(Math.abs(e.points[k]!.x - e.points[k + 1]!.x), Math.abs(e.points[k]!.y - e.points[k + 1]!.y))).toBeLessThan(0.01);
     }
-    const segs = edges.map((e) => e.points.slice(1).map((q, k) => [e.points[k]!, q] as const));
-    let crossings = 0;
-    for (let i = 0; i < 3; i++) {
-      for (let j = i + 1; j < 3; j++) {
-        for (const [a, b] of segs[i]!) {
-          for (const [c, d] of segs[j]!) {
-            const [h, v] = Math.abs(a.y - b.y) < 0.01 ? [[a, b], [c, d]] : [[c, d], [a, b]];
-            if (Math.abs(h[0]!.y - h[1]!.y) > 0.01 || Math.abs(v[0]!.x - v[1]!.x) > 0.01) continue;
-            const [x, y] = [v[0]!.x, h[0]!.y];
-            if (x > Math.min(h[0]!.x, h[1]!.x) && x < Math.max(h[0]!.x, h[1]!.x) && y > Math.min(v[0]!.y, v[1]!.y) && y < Math.max(v[0]!.y, v[1]!.y)) crossings++;
-          }
-        }
-      }
-    }
-    expect(crossings).toBe(0);
+    expect(crossingsBetween(edges[0]!, edges[1]!) + crossingsBetween(edges[0]!, edges[2]!) + crossingsBetween(edges[1]!, edges[2]!)).toBe(0);
   });
 
   test('a label beside the trunk stays on its run as the corner moves out', () => {
