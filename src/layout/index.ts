@@ -14,7 +14,7 @@ import type { MeasuredNode } from './measure.js';
 import { METRICS } from './options.js';
 import type { LayoutOptions } from './options.js';
 import { runElk } from './elk.js';
-import { asSide, handoffShortfall, layerScope, screenSide, presetAcross, toElk } from './to-elk.js';
+import { asSide, handoffShortfall, layerScope, portRoom, screenSide, presetAcross, toElk } from './to-elk.js';
 import type { Margins, ScopeEdge, ScopeInput } from './to-elk.js';
 import type { Box, EdgeKind, LaidOutDiagram, Point, LaidOutEdge, LaidOutLane, LaidOutLoop, LaidOutNode, LayoutDirection, TextBlock } from './types.js';
 
@@ -137,6 +137,13 @@ class Context {
     // Plan the bands, let ELK place and route, and deepen any band a push overflowed (see to-elk.ts).
     const slack = lanes.map(() => 0);
     let plan = presetAcross(input, layers, slack);
+    // A box side too short for its ends an edge spacing apart grows (see portRoom), and the bands are planned again.
+    const grown = portRoom(input, layers, plan, new Set([...measured.keys()].filter((id) => straightSides.has(id))));
+    if (grown.size > 0) {
+      for (const [id, size] of grown) sizes.set(id, size);
+      input.margins = loopMargins(index.diagram, this.reaches, inScope, sizes, layers, direction);
+      plan = presetAcross(input, layers, slack);
+    }
     let result = runElk(toElk(input, layers, plan));
     let cut = laneBorders(result, input, plan);
     // A band too small for a pushed node, or a handoff's gap too small for its label (see to-elk.ts).

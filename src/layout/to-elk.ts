@@ -647,6 +647,55 @@ const spreadPortId = (key: string, out: boolean, index: number): string => `${ke
  * sides the flow enters and leaves by are spread.
  */
 function spreadPorts(input: ScopeInput, routed: ScopeEdge[], layers: Map<string, number>, plan: AcrossPlan): Map<string, SpreadSide> {
+  const out = new Map<string, SpreadSide>();
+  for (const c of spreadCandidates(input, routed, layers, plan)) {
+    // A marker dot (a branch's end) is smaller than the arrowheads: they meet at its middle, as into a final state.
+    if (c.shape !== 'straight' && c.length < 3 * MIN_SPREAD) continue;
+    const step = Math.min(METRICS.edgeEdge, spreadReach(c.shape, c.length / 2) / c.reach);
+    // Closer than an arrowhead is tall, the heads would run into each other: the side keeps one port.
+    if (step < minSpread(c.shape)) continue;
+    out.set(c.key, { ends: c.ends, centre: c.centre, step });
+  }
+  return out;
+}
+
+/** A side where two or more routed edge ends would get ports of their own, before its length is checked. */
+interface SpreadCandidate {
+  key: string;
+  node: string;
+  side: Side;
+  ends: SpreadSide['ends'];
+  centre: number;
+  /** The most ports on one side of the centre. */
+  reach: number;
+  /** The side's length. */
+  length: number;
+  shape: SpreadShape;
+}
+
+/**
+ * How long the box sides that hold more ends than fit an edge spacing apart must grow: a straight
+ * step keeps the middle of its side, and two or more ends from below would otherwise be drawn into
+ * one point and merge before the node. Keyed by node; only boxes (not containers, circles or diamonds)
+ * grow, and only the sides spreadPorts would spread. The caller enlarges the sizes and plans again.
+ */
+export function portRoom(input: ScopeInput, layers: Map<string, number>, plan: AcrossPlan, boxes: Set<string>): Map<string, { width: number; height: number }> {
+  const out = new Map<string, { width: number; height: number }>();
+  for (const c of spreadCandidates(input, input.edges.filter((e) => !e.handoff), layers, plan)) {
+    if (c.shape !== 'straight' || !boxes.has(c.node)) continue;
+    // spreadReach: 6 px short of each corner, an edge spacing per port.
+    const need = 2 * (6 + c.reach * METRICS.edgeEdge);
+    if (spreadReach('straight', c.length / 2) / c.reach >= MIN_SPREAD) continue;
+    const size = out.get(c.node) ?? { ...input.sizes.get(c.node)! };
+    if (c.side === 'left' || c.side === 'right') size.height = Math.max(size.height, need);
+    else size.width = Math.max(size.width, need);
+    out.set(c.node, size);
+  }
+  return out;
+}
+
+/** The fan and merge sides of spreadPorts, their ends in order along the side (see there). */
+function spreadCandidates(input: ScopeInput, routed: ScopeEdge[], layers: Map<string, number>, plan: AcrossPlan): SpreadCandidate[] {
   const horizontal = input.direction === 'right';
   const ends = new Map<string, SpreadSide['ends']>();
   const note = (node: string, side: Side, edge: ScopeEdge, out: boolean): void => {
@@ -675,7 +724,7 @@ function spreadPorts(input: ScopeInput, routed: ScopeEdge[], layers: Map<string,
   const flowSides: Side[] = horizontal ? ['left', 'right'] : ['top', 'bottom'];
   type End = SpreadSide['ends'][number];
   const otherEnd = (x: End): { id: string; side: Side } => (x.out ? { id: x.edge.edge.to.node, side: x.edge.toSide } : { id: x.edge.edge.from.node, side: x.edge.fromSide });
-  const out = new Map<string, SpreadSide>();
+  const out: SpreadCandidate[] = [];
   for (const [key, side] of ends) {
     const outs = side.filter((x) => x.out).length;
     const [node, sideName] = [key.slice(0, key.lastIndexOf(':')), key.slice(key.lastIndexOf(':') + 1) as Side];
@@ -715,12 +764,7 @@ function spreadPorts(input: ScopeInput, routed: ScopeEdge[], layers: Map<string,
     // circle or a diamond on to the outline).
     const length = n.x === 0 ? size.width : size.height;
     const shape: SpreadShape = input.straightSides?.has(node) ? 'straight' : input.circles?.has(node) ? 'circle' : 'diamond';
-    // A marker dot (a branch's end) is smaller than the arrowheads: they meet at its middle, as into a final state.
-    if (shape !== 'straight' && length < 3 * MIN_SPREAD) continue;
-    const step = Math.min(METRICS.edgeEdge, spreadReach(shape, length / 2) / Math.max(centre, keyed.length - 1 - centre));
-    // Closer than an arrowhead is tall, the heads would run into each other: the side keeps one port.
-    if (step < minSpread(shape)) continue;
-    out.set(key, { ends: keyed.map((k) => k.x), centre, step });
+    out.push({ key, node, side: sideName, ends: keyed.map((k) => k.x), centre, reach: Math.max(centre, keyed.length - 1 - centre), length, shape });
   }
   return out;
 }

@@ -228,6 +228,51 @@ describe('spread ports on a circle', () => {
   });
 });
 
+// Two ends from below beside a straight step: on a 46 px side they would be 8.5 px apart, closer
+// than an arrowhead, and were drawn into one point (blogopenrequestsm). The box grows (portRoom).
+const TWO_FROM_BELOW = `main { # Main
+  a: rectangle label:"Step A"
+  m: rectangle label:"Merge here"
+  a.handle(right) -> m.handle(left)
+}
+low { # Low
+  b: rectangle label:"Near below"
+  b.handle(right) -> main.m.handle(left)
+}
+deep { # Deep
+  c: rectangle label:"Far below"
+  c.handle(right) -> main.m.handle(left)
+}
+`;
+
+describe('a box side too short for its ends', () => {
+  test('grows so that every end has its own point an edge spacing apart; the straight step stays straight', async () => {
+    for (const direction of ['right', 'down'] as const) {
+      const laid = await laidOut(TWO_FROM_BELOW, direction);
+      const m = node(laid, 'm');
+      const a = node(laid, 'a');
+      // Going right the merge box is taller than the box of the same label size beside it; going
+      // down its 120 px top side already holds the three ends.
+      if (direction === 'right') expect(m.height).toBeGreaterThan(a.height);
+      else expect(m.width).toBe(a.width);
+      const routes = ['a', 'b', 'c'].map((id) => edge(laid, id, 'm').points);
+      expect(routes[0]!, direction).toHaveLength(2);
+      const ends = routes.map((r) => r.at(-1)!);
+      for (let i = 0; i < ends.length; i++) {
+        for (let j = i + 1; j < ends.length; j++) {
+          expect(Math.hypot(ends[i]!.x - ends[j]!.x, ends[i]!.y - ends[j]!.y), `${direction}: ends ${i}, ${j}`).toBeGreaterThanOrEqual(11.5);
+          expect(sharedRun(routes[i]!, routes[j]!), `${direction}: routes ${i}, ${j}`).toBeLessThanOrEqual(20);
+        }
+      }
+    }
+  });
+
+  test('a side whose ends fit keeps the measured size', async () => {
+    const laid = await laidOut(MERGE);
+    expect(node(laid, 'm').height).toBe(node(laid, 'a').height);
+  });
+});
+
 describe('untangleEnds', () => {
   // Two edges into the left side of a circle, as ELK drew them in createcatalogtable: the lower
   // source turns up further from the node than the higher one, into the higher port, so its
