@@ -631,7 +631,13 @@ export const minSpread = (shape: SpreadShape): number => (shape === 'circle' ? M
  * of a straight side's corners (the rounding); on a circle within three quarters of the radius, and
  * on a diamond half way to the side's end, where the outline is still near the box side.
  */
-export const spreadReach = (shape: SpreadShape, half: number): number => (shape === 'straight' ? half - 6 : shape === 'circle' ? (half * 3) / 4 : half / 2);
+export const spreadReach = (shape: SpreadShape, half: number): number => (shape === 'straight' ? half - CORNER_ROOM : shape === 'circle' ? (half * 3) / 4 : half / 2);
+/** How far short of a straight side's corners (the rounding) its spread ends stay. */
+const CORNER_ROOM = 6;
+/** The distance between neighbouring ports on a spread side: an edge spacing, closer on a short side. */
+const spreadStep = (c: SpreadCandidate): number => Math.min(METRICS.edgeEdge, spreadReach(c.shape, c.length / 2) / c.reach);
+/** Straight handoffs are drawn by applyLayout; ELK routes the other edges. */
+const routedEdges = (input: ScopeInput): ScopeEdge[] => input.edges.filter((e) => !e.handoff);
 /** The id of an edge end's own port on a spread side. */
 const spreadPortId = (key: string, out: boolean, index: number): string => `${key}:${out ? 'o' : 'i'}${index}`;
 
@@ -651,7 +657,7 @@ function spreadPorts(input: ScopeInput, routed: ScopeEdge[], layers: Map<string,
   for (const c of spreadCandidates(input, routed, layers, plan)) {
     // A marker dot (a branch's end) is smaller than the arrowheads: they meet at its middle, as into a final state.
     if (c.shape !== 'straight' && c.length < 3 * MIN_SPREAD) continue;
-    const step = Math.min(METRICS.edgeEdge, spreadReach(c.shape, c.length / 2) / c.reach);
+    const step = spreadStep(c);
     // Closer than an arrowhead is tall, the heads would run into each other: the side keeps one port.
     if (step < minSpread(c.shape)) continue;
     out.set(c.key, { ends: c.ends, centre: c.centre, step });
@@ -676,16 +682,15 @@ interface SpreadCandidate {
 /**
  * How long the box sides that hold more ends than fit an edge spacing apart must grow: a straight
  * step keeps the middle of its side, and two or more ends from below would otherwise be drawn into
- * one point and merge before the node. Keyed by node; only boxes (not containers, circles or diamonds)
- * grow, and only the sides spreadPorts would spread. The caller enlarges the sizes and plans again.
+ * one point and merge before the node. Keyed by node; only `boxes` (rectangles and taskboxes: not
+ * containers, circles or diamonds) grow, and only the sides spreadPorts would spread. The caller enlarges the sizes and plans again.
  */
 export function portRoom(input: ScopeInput, layers: Map<string, number>, plan: AcrossPlan, boxes: Set<string>): Map<string, { width: number; height: number }> {
   const out = new Map<string, { width: number; height: number }>();
-  for (const c of spreadCandidates(input, input.edges.filter((e) => !e.handoff), layers, plan)) {
-    if (c.shape !== 'straight' || !boxes.has(c.node)) continue;
-    // spreadReach: 6 px short of each corner, an edge spacing per port.
-    const need = 2 * (6 + c.reach * METRICS.edgeEdge);
-    if (spreadReach('straight', c.length / 2) / c.reach >= MIN_SPREAD) continue;
+  for (const c of spreadCandidates(input, routedEdges(input), layers, plan)) {
+    if (!boxes.has(c.node) || spreadStep(c) >= MIN_SPREAD) continue;
+    // Short of each corner, an edge spacing per port on the fuller half.
+    const need = 2 * (CORNER_ROOM + c.reach * METRICS.edgeEdge);
     const size = out.get(c.node) ?? { ...input.sizes.get(c.node)! };
     if (c.side === 'left' || c.side === 'right') size.height = Math.max(size.height, need);
     else size.width = Math.max(size.width, need);
@@ -776,7 +781,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
   const children: ElkNode[] = [];
   const usedSides = new Map<string, Set<Side>>();
   // Straight handoffs are drawn by applyLayout; ELK would move their targets a layer on.
-  const routed = input.edges.filter((e) => !e.handoff);
+  const routed = routedEdges(input);
   for (const e of routed) {
     (usedSides.get(e.edge.from.node) ?? usedSides.set(e.edge.from.node, new Set()).get(e.edge.from.node)!).add(e.fromSide);
     (usedSides.get(e.edge.to.node) ?? usedSides.set(e.edge.to.node, new Set()).get(e.edge.to.node)!).add(e.toSide);

@@ -199,6 +199,17 @@ function crossingsBetween(p: LaidOutEdge, q: LaidOutEdge): number {
   return n;
 }
 
+/** Every two routes end at least `apart` px from each other and share no run longer than 20 px. */
+function expectSeparateArrows(routes: { x: number; y: number }[][], apart: number, direction: string): void {
+  const ends = routes.map((r) => r.at(-1)!);
+  for (let i = 0; i < ends.length; i++) {
+    for (let j = i + 1; j < ends.length; j++) {
+      expect(Math.hypot(ends[i]!.x - ends[j]!.x, ends[i]!.y - ends[j]!.y), `${direction}: ends ${i}, ${j}`).toBeGreaterThanOrEqual(apart);
+      expect(sharedRun(routes[i]!, routes[j]!), `${direction}: routes ${i}, ${j}`).toBeLessThanOrEqual(20);
+    }
+  }
+}
+
 /** A laid-out node with no label, for the passes that only read shapes and boxes. */
 const nodeAt = (id: string, shape: LaidOutNode['shape'], x: number, y: number, width: number, height: number): LaidOutNode => ({ id, shape, kind: shape === 'circle' ? 'succeed' : 'state', lane: 'l', box: { x, y, width, height }, label: { lines: [], size: 13, weight: 400, width: 0, height: 0, lineHeight: 18 }, labelCenter: { x: x + width / 2, y: y + height / 2 }, rows: [] });
 
@@ -212,13 +223,7 @@ describe('spread ports on a circle', () => {
       for (const r of routes) expect(Math.hypot(r.at(-1)!.x - centre.x, r.at(-1)!.y - centre.y), direction).toBeCloseTo(box.width / 2, 0);
       // The straight step keeps the middle of the side and stays straight.
       expect(routes[0]!, direction).toHaveLength(2);
-      const ends = routes.map((r) => r.at(-1)!);
-      for (let i = 0; i < ends.length; i++) {
-        for (let j = i + 1; j < ends.length; j++) {
-          expect(Math.hypot(ends[i]!.x - ends[j]!.x, ends[i]!.y - ends[j]!.y), `${direction}: ends ${i}, ${j}`).toBeGreaterThanOrEqual(9.5);
-          expect(sharedRun(routes[i]!, routes[j]!), `${direction}: routes ${i}, ${j}`).toBeLessThanOrEqual(20);
-        }
-      }
+      expectSeparateArrows(routes, 9.5, direction);
       // Each final run comes straight out of the side (along the flow) into the outline.
       for (const r of routes) {
         const [p, q] = [r.at(-2)!, r.at(-1)!];
@@ -257,13 +262,7 @@ describe('a box side too short for its ends', () => {
       else expect(m.width).toBe(a.width);
       const routes = ['a', 'b', 'c'].map((id) => edge(laid, id, 'm').points);
       expect(routes[0]!, direction).toHaveLength(2);
-      const ends = routes.map((r) => r.at(-1)!);
-      for (let i = 0; i < ends.length; i++) {
-        for (let j = i + 1; j < ends.length; j++) {
-          expect(Math.hypot(ends[i]!.x - ends[j]!.x, ends[i]!.y - ends[j]!.y), `${direction}: ends ${i}, ${j}`).toBeGreaterThanOrEqual(11.5);
-          expect(sharedRun(routes[i]!, routes[j]!), `${direction}: routes ${i}, ${j}`).toBeLessThanOrEqual(20);
-        }
-      }
+      expectSeparateArrows(routes, 11.5, direction);
     }
   });
 
