@@ -318,6 +318,7 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   separateTrunks(edges, nodes, obstacles);
   separateRuns(edges, obstacles, sharedPairKeys(edges), { fansToo: true, nodeBox: (id) => boxes.get(id) });
   untangleEnds(edges, nodes, obstacles);
+  joinAtMarkers(edges, nodes, obstacles);
   endsOntoOutline(edges, nodes);
 
   // Extent of everything along both axes.
@@ -1037,6 +1038,52 @@ function outlinePoint(node: LaidOutNode, side: Side, d: number): Point {
  * (spreadPorts) lies off the middle of its side, beside the outline: the end segment runs on
  * straight into the box until it meets the outline, so the arrowhead touches the shape.
  */
+/** How far before a marker dot a route may join another into it: past the arrowhead, under the 20 px that reads as a shared run. */
+const MARKER_JOIN = ARROW_ROOM + 4;
+
+/**
+ * A merge into a branch's end dot keeps one point (two arrowheads do not fit on a 20 px dot's side),
+ * so its members come in on one line; ELK often joins them far before the dot (two side paths into
+ * a Map's end running 290 px as one). The member that turns on to the other's line moves that turn
+ * up to just before the dot, where a merge is drawn by hand: its run before the turn goes on, the
+ * turn keeps its length, and only the last MARKER_JOIN px are shared. Kept only when the moved
+ * runs meet no node or label, cross no more routes and share no new run.
+ */
+function joinAtMarkers(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: BoxGrid): void {
+  const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  let index: SegmentIndex | undefined;
+  for (const group of endsByHandle(edges).values()) {
+    const ins = group.filter((x) => !x.out);
+    if (ins.length < 2 || !nodeById.get(nodeOfEnd(ins[0]!))?.marker) continue;
+    index ??= new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
+    for (const x of ins) {
+      const r = x.edge.points;
+      const n = r.length;
+      if (n < 4) continue;
+      const [p3, p2, p1, end] = [r[n - 4]!, r[n - 3]!, r[n - 2]!, r[n - 1]!];
+      const flat = Math.abs(p1.y - end.y) < 0.5;
+      const t = (p: Point): number => (flat ? p.x : p.y);
+      const last = Math.abs(t(end) - t(p1));
+      if (last <= 20 || !ins.some((o) => o !== x && sharedRun([p1, end], o.edge.points).length > 20)) continue;
+      // The turn on to the last run, and the run before it, parallel to the last one.
+      if ((flat ? Math.abs(p2.x - p1.x) : Math.abs(p2.y - p1.y)) > 0.5 || (flat ? Math.abs(p3.y - p2.y) : Math.abs(p3.x - p2.x)) > 0.5) continue;
+      const sign = Math.sign(t(end) - t(p1));
+      const at = t(end) - sign * MARKER_JOIN;
+      // The run before the turn must head for the dot, and stay MIN_JOG long if it is an end.
+      if (Math.sign(at - t(p3)) !== sign || (n === 4 && Math.abs(at - t(p3)) < MIN_JOG)) continue;
+      const move = (p: Point): Point => (flat ? { x: at, y: p.y } : { x: p.x, y: at });
+      const [q2, q1] = [move(p2), move(p1)];
+      if (obstacles.hits(p3, q2, 6) || obstacles.hits(q2, q1, 6)) continue;
+      const id = String(edges.indexOf(x.edge));
+      const route = [...r.slice(0, n - 3), q2, q1, end];
+      const before = index.crossings(r, id);
+      if (index.crossings(route, id) > before || sharesNewRun(index, edges, [id], [r], [route])) continue;
+      x.edge.points = route;
+      index.set(id, route);
+    }
+  }
+}
+
 function endsOntoOutline(edges: LaidOutEdge[], nodes: LaidOutNode[]): void {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const onto = (node: LaidOutNode | undefined, end: Point, next: Point): void => {

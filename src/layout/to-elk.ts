@@ -86,6 +86,24 @@ export const anchorId = (node: string): string => `\u0000anchor${node}`;
 const ANCHOR_ROOM = 2 * METRICS.edgeNode + 2;
 
 /**
+ * How far above each node with a top handle (a left one in direction down) its anchor sits (see
+ * toElk): ELK gives each port on that side a dummy of its own, an edge spacing apart, so a side
+ * split into an in and an out port (splitPorts: straight sides with both) needs one spacing more,
+ * or ELK pushes the node down off its planned line.
+ */
+function anchorRooms(input: ScopeInput): Map<string, number> {
+  const before = input.direction === 'right' ? 'top' : 'left';
+  const ends = new Map<string, { out: boolean; in: boolean }>();
+  for (const e of routedEdges(input)) {
+    if (e.fromSide === before) (ends.get(e.edge.from.node) ?? ends.set(e.edge.from.node, { out: false, in: false }).get(e.edge.from.node)!).out = true;
+    if (e.toSide === before) (ends.get(e.edge.to.node) ?? ends.set(e.edge.to.node, { out: false, in: false }).get(e.edge.to.node)!).in = true;
+  }
+  const rooms = new Map<string, number>();
+  for (const [id, { out, in: into }] of ends) rooms.set(id, ANCHOR_ROOM + (out && into && input.straightSides?.has(id) ? METRICS.edgeEdge : 0));
+  return rooms;
+}
+
+/**
  * Layer of every node of the scope: one global layering across all its lanes. An edge marked
  * `handoff` has length 0: its target may share its source's layer (see `layerScope`).
  */
@@ -225,27 +243,96 @@ function pullsOf(input: ScopeInput): Map<string, number> {
 }
 
 /**
+ * The straight steps of a scope, by target: from the downstream side of a node earlier in the
+ * same lane into the upstream side of a later one. Their targets are the nodes a stack may hold
+ * on the lane's centre line.
+ */
+function straightSources(input: ScopeInput, layers: Map<string, number>): Map<string, string[]> {
+  const [downstream, upstream] = input.direction === 'right' ? (['right', 'left'] as const) : (['bottom', 'top'] as const);
+  const laneOf = laneIndexOf(input);
+  const sources = new Map<string, string[]>();
+  for (const e of input.edges) {
+    const { node: from } = e.edge.from;
+    const { node: to } = e.edge.to;
+    if (e.fromSide !== downstream || e.toSide !== upstream || laneOf.get(from) !== laneOf.get(to) || (layers.get(from) ?? 0) >= (layers.get(to) ?? 0)) continue;
+    (sources.get(to) ?? sources.set(to, []).get(to)!).push(from);
+  }
+  return sources;
+}
+
+/** One lane's stacks by layer, each in its order, and the node each holds on the centre line. */
+export interface LaneStacks {
+  stacks: Map<number, string[]>;
+  /** The node of a stack held on the lane's centre line (the end of a straight step), by layer. */
+  anchors: Map<number, string>;
+}
+
+/**
  * The order of each stack (the nodes of one lane in one layer), by lane index, then layer: a node that its
  * edges' handles put below its neighbours goes lower (an error path leaving by the bottom, say,
  * ends at a node under the main line, not above it, where it would cross the main line to get
  * there); the others keep source order. The ends of straight handoffs to other lanes come first or
  * last, whatever their pull (handoffRoles).
+ *
+ * A stack holding the end of a straight step from a node on the centre line (alone in its stack,
+ * or its stack's anchor) keeps that node on the centre line: the main path goes on there. The other
+ * nodes of such a stack go before or after it by their pull plus the side their neighbours in
+ * earlier layers lie on, so a merge of two side paths (a Choice's Default and a Skip, both below
+ * the main line, into one End) stays on their side instead of crossing the main line.
  */
-export function stackOrder(input: ScopeInput, layers: Map<string, number>): Map<number, string[]>[] {
+export function stackOrder(input: ScopeInput, layers: Map<string, number>): LaneStacks[] {
   const roles = handoffRoles(input);
   const pull = pullsOf(input);
+  const sources = straightSources(input, layers);
   const rank = (id: string): number => {
     const r = roles.get(id);
     return r?.first ? -1 : r?.last ? 1 : 0;
   };
+  const laneOf = laneIndexOf(input);
+  const earlier = new Map<string, string[]>();
+  for (const e of input.edges) {
+    const [a, b] = [e.edge.from.node, e.edge.to.node];
+    if (a === b || laneOf.get(a) !== laneOf.get(b)) continue;
+    const [first, later] = (layers.get(a) ?? 0) < (layers.get(b) ?? 0) ? [a, b] : (layers.get(b) ?? 0) < (layers.get(a) ?? 0) ? [b, a] : [undefined, undefined];
+    if (first !== undefined) (earlier.get(later!) ?? earlier.set(later!, []).get(later!)!).push(first);
+  }
   return input.laneNodes.map((ids) => {
     const stacks = new Map<number, string[]>();
     for (const id of ids) {
       const l = layers.get(id) ?? 0;
       (stacks.get(l) ?? stacks.set(l, []).get(l)!).push(id);
     }
-    for (const stack of stacks.values()) if (stack.length > 1) stack.sort((a, b) => rank(a) - rank(b) || (pull.get(a) ?? 0) - (pull.get(b) ?? 0));
-    return stacks;
+    const anchors = new Map<number, string>();
+    // Which side of the centre line each placed node lies on: -1 before, 0 on it, 1 after.
+    const side = new Map<string, number>();
+    for (const layer of [...stacks.keys()].sort((a, b) => a - b)) {
+      const stack = stacks.get(layer)!;
+      if (stack.length > 1) stack.sort((a, b) => rank(a) - rank(b) || (pull.get(a) ?? 0) - (pull.get(b) ?? 0));
+      const centred = stack.length > 1 ? stack.find((id) => rank(id) === 0 && (sources.get(id) ?? []).some((s) => side.get(s) === 0)) : undefined;
+      if (centred !== undefined) {
+        const lean = (id: string): number => {
+          const near = (earlier.get(id) ?? []).map((n) => side.get(n) ?? 0);
+          const mean = near.length > 0 ? near.reduce((a, b) => a + b, 0) / near.length : 0;
+          return Math.sign(pull.get(id) ?? 0) + Math.sign(mean);
+        };
+        const key = (id: string): number => (id === centred ? 0 : lean(id));
+        // A node with no lean keeps the side the pull put it on.
+        const at = stack.indexOf(centred);
+        const goesBefore = (id: string, k: number): boolean => rank(id) < 0 || (rank(id) === 0 && (key(id) < 0 || (key(id) === 0 && k < at)));
+        const before = stack.filter((id, k) => id !== centred && goesBefore(id, k));
+        const after = stack.filter((id) => id !== centred && !before.includes(id));
+        before.sort((a, b) => rank(a) - rank(b) || key(a) - key(b));
+        after.sort((a, b) => rank(a) - rank(b) || key(a) - key(b));
+        stack.splice(0, stack.length, ...before, centred, ...after);
+        anchors.set(layer, centred);
+      } else if (stack.length > 1) {
+        const anchor = stack.find((id) => sources.has(id));
+        if (anchor !== undefined) anchors.set(layer, anchor);
+      }
+      const middle = anchors.has(layer) ? stack.indexOf(anchors.get(layer)!) : (stack.length - 1) / 2;
+      stack.forEach((id, k) => side.set(id, Math.sign(k - middle)));
+    }
+    return { stacks, anchors };
   });
 }
 
@@ -368,7 +455,7 @@ export function layerScope(input: ScopeInput): Map<string, number> {
         if (!e.handoff || laneOf.get(e.edge.from.node) !== laneOf.get(e.edge.to.node)) continue;
         const lane = laneOf.get(e.edge.from.node);
         const layer = layers.get(e.edge.from.node) ?? 0;
-        const ids = stacks[lane!]?.get(layer) ?? [];
+        const ids = stacks[lane!]?.stacks.get(layer) ?? [];
         const step = ids.indexOf(e.edge.to.node) - ids.indexOf(e.edge.from.node);
         const passes = input.edges.some((o) => {
           if (laneOf.get(o.edge.from.node) !== lane && laneOf.get(o.edge.to.node) !== lane) return false;
@@ -435,23 +522,8 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   const bandStart: number[] = [];
   const [after, before] = horizontal ? (['bottom', 'top'] as const) : (['right', 'left'] as const);
   const order = stackOrder(input, layers);
-  // Nodes entered by a straight step: from the downstream side of a node earlier in the same lane
-  // into the upstream side.
-  const [downstream, upstream] = horizontal ? (['right', 'left'] as const) : (['bottom', 'top'] as const);
   const laneOf = laneIndexOf(input);
-  const straightIn = new Set<string>();
-  for (const e of input.edges) {
-    const { node: from } = e.edge.from;
-    const { node: to } = e.edge.to;
-    if (e.fromSide === downstream && e.toSide === upstream && laneOf.get(from) === laneOf.get(to) && (layers.get(from) ?? 0) < (layers.get(to) ?? 0)) straightIn.add(to);
-  }
-  const topUsed = new Set<string>();
-  for (const e of input.edges) {
-    // A straight handoff needs no anchor (see toElk): ELK never routes it.
-    if (e.handoff) continue;
-    if (e.fromSide === before) topUsed.add(e.edge.from.node);
-    if (e.toSide === before) topUsed.add(e.edge.to.node);
-  }
+  const anchors = anchorRooms(input);
   // Corridor edges per lane, outermost (longest) first.
   const span = (e: ScopeEdge): number => Math.abs((layers.get(e.edge.to.node) ?? 0) - (layers.get(e.edge.from.node) ?? 0));
   const corridors = input.lanes.map(() => ({ before: [] as ScopeEdge[], after: [] as ScopeEdge[] }));
@@ -485,9 +557,6 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     const { before: above, after: below } = corridors[i]!;
     above.forEach((e, j) => corridor.set(e.index, at + pad + j * METRICS.edgeEdge));
     at += reserve(above.length);
-    // Room for the anchors above top handles (see toElk), below the corridor, so that neither
-    // pushes the nodes out of their planned places.
-    if (input.laneNodes[i]!.some((id) => topUsed.has(id))) at += ANCHOR_ROOM;
     const extent = (id: string): { before: number; size: number; after: number } => {
       const size = input.sizes.get(id)!;
       const m = input.margins?.get(id);
@@ -495,7 +564,7 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
         ? { before: m?.top ?? 0, size: size.height, after: m?.bottom ?? 0 }
         : { before: m?.left ?? 0, size: size.width, after: m?.right ?? 0 };
     };
-    const stacks = order[i]!;
+    const { stacks, anchors: centred } = order[i]!;
     // A stack is centred on the lane's centre line by its nodes, not by their margins (room for a
     // loop frame), so that a node in a loop stays in line with its neighbours; the margins only
     // deepen the lane. A stack that holds the end of a straight step (a Choice's main way on, say,
@@ -503,7 +572,7 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     // that step stays a straight arrow and the other nodes of the stack sit above and below it.
     // `tops` are the nodes' tops relative to the centre line; `above`/`below` how far the stack
     // reaches either way, margins included.
-    const placeStack = (ids: string[]): { tops: number[]; above: number; below: number } => {
+    const placeStack = (ids: string[], centred: string | undefined): { tops: number[]; above: number; below: number } => {
       const tops: number[] = [];
       let y = 0;
       ids.forEach((id, k) => {
@@ -512,19 +581,28 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
         tops.push(y);
         y += e.size + (k < ids.length - 1 ? e.after + Math.max(gap, dropGap.get(id) ?? 0) : 0);
       });
-      const anchor = ids.length > 1 ? ids.findIndex((id) => straightIn.has(id)) : -1;
+      const anchor = centred === undefined ? -1 : ids.indexOf(centred);
       const shift = anchor >= 0 ? -(tops[anchor]! + extent(ids[anchor]!).size / 2) : -y / 2;
       return { tops: tops.map((t) => t + shift), above: -shift + extent(ids[0]!).before, below: y + shift + extent(ids[ids.length - 1]!).after };
     };
     let reachUp = 0;
     let reachDown = 0;
     const placed = new Map<string[], ReturnType<typeof placeStack>>();
-    for (const ids of stacks.values()) {
-      const m = placeStack(ids);
+    for (const [layer, ids] of stacks) {
+      const m = placeStack(ids, centred.get(layer));
       placed.set(ids, m);
       reachUp = Math.max(reachUp, m.above);
       reachDown = Math.max(reachDown, m.below);
     }
+    // Room for the anchors above top handles (see toElk), below the corridor, so that neither
+    // pushes the nodes out of their planned places: a node whose top is further down than the
+    // stack's reach has some of it already.
+    let room = 0;
+    for (const [ids, m] of placed) ids.forEach((id, k) => {
+      const r = anchors.get(id);
+      if (r !== undefined) room = Math.max(room, ANCHOR_ROOM, r - (reachUp + m.tops[k]!));
+    });
+    at += room;
     const centre = at + pad + reachUp;
     for (const [ids, m] of placed) ids.forEach((id, k) => pos.set(id, centre + m.tops[k]!));
     const deepest = reachUp + reachDown;
@@ -788,6 +866,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
   }
   const ports = splitPorts(input, layers, plan);
   const spread = spreadPorts(input, routed, layers, plan);
+  const anchors = anchorRooms(input);
   const handoffEnds = new Set(input.edges.filter((e) => e.handoff).flatMap((e) => [e.edge.from.node, e.edge.to.node]));
   // The label of the straight handoff at each of its two ports.
   const handoffLabelAt = new Map<string, TextBlock>();
@@ -856,8 +935,9 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
       // picture when nothing does: the edge then climbs over every lane above to come back down.
       // A tiny anchor just above the handle (two spacings up, so the node is not pushed) keeps
       // that dummy, and the edge, next to the node.
-      if (usedSides.get(id)?.has(horizontal ? 'top' : 'left')) {
-        const y = across - ANCHOR_ROOM + 1;
+      const room = anchors.get(id);
+      if (room !== undefined) {
+        const y = across - room + 1;
         children.push({ id: anchorId(id), width: 1, height: 1, ...(horizontal ? { x: l * stride, y } : { x: y, y: l * stride }) });
       }
     }
@@ -950,6 +1030,12 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
       const taken = straightInto.get(portId(e.edge.to.node, e.toSide));
       if (e.toSide === upstream && (taken === undefined || taken === e.index)) across = (horizontal ? b.y : b.x) - depth / 2;
       else if (e.fromSide === downstream) across = (horizontal ? a.y : a.x) - depth / 2;
+      else if (Math.abs(horizontal ? a.y - b.y : a.x - b.x) < 1 && (straightInto.get(portId(e.edge.to.node, upstream)) ?? e.index) !== e.index) {
+        // Both ends on one line that a straight step between them takes (a Catch beside the
+        // state's Next, into the same state): halfway would be on that step. The label goes
+        // beside the target on the side this edge enters, as a Catch bundle's does.
+        across = bundleAcross(e.toSide, b, input.sizes.get(e.edge.to.node)!, { w, h }, horizontal) ?? across;
+      }
     }
     const id = labelNodeId(e.index);
     const inSide = horizontal ? (forward ? 'WEST' : 'EAST') : forward ? 'NORTH' : 'SOUTH';
