@@ -261,53 +261,7 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     clearEnd(e.points, boxes.get(e.from), near(e.points[0]!, e.points[1]!), true);
   }
 
-  // A step whose two ends ELK left a few pixels off one line (a node centred in its layer, rounded)
-  // has a jog under MIN_JOG in the middle. Its end on a straight side slides along that side onto
-  // the other end's line instead, and the step is one straight run (a circle or diamond end only by
-  // under 2 px: further off, the arrow would miss the outline).
-  const endsOnSide = new Map<string, number>();
-  const sideKey = (id: string, box: Box, p: Point): string => `${id}:${sideOfBox(box, p)}`;
-  for (const e of edges) {
-    const from = boxes.get(e.from);
-    const to = boxes.get(e.to);
-    if (from) endsOnSide.set(sideKey(e.from, from, e.points[0]!), (endsOnSide.get(sideKey(e.from, from, e.points[0]!)) ?? 0) + 1);
-    if (to) endsOnSide.set(sideKey(e.to, to, e.points.at(-1)!), (endsOnSide.get(sideKey(e.to, to, e.points.at(-1)!)) ?? 0) + 1);
-  }
-  for (const e of edges) {
-    if (e.from === e.to || e.points.length !== 4) continue;
-    const [a, b, c, d] = e.points as [Point, Point, Point, Point];
-    const alongX = Math.abs(a.y - b.y) < 0.01 && Math.abs(c.y - d.y) < 0.01 && Math.abs(b.x - c.x) < 0.01;
-    const alongY = Math.abs(a.x - b.x) < 0.01 && Math.abs(c.x - d.x) < 0.01 && Math.abs(b.y - c.y) < 0.01;
-    if (!alongX && !alongY) continue;
-    const jog = alongX ? c.y - b.y : c.x - b.x;
-    if (Math.abs(jog) >= MIN_JOG || Math.abs(jog) < 0.01) continue;
-    const tryEnd = (id: string, end: Point, onto: number, box: Box | undefined): Point | undefined => {
-      if (!box || endsOnSide.get(sideKey(id, box, end)) !== 1) return undefined;
-      if (!input.straightSides?.has(id) && Math.abs(jog) >= 2) return undefined;
-      // Stay 6 px clear of the side's corners (their rounding).
-      const [lo, hi] = alongX ? [box.y + 6, box.y + box.height - 6] : [box.x + 6, box.x + box.width - 6];
-      if (onto < lo || onto > hi) return undefined;
-      return alongX ? { x: end.x, y: onto } : { x: onto, y: end.y };
-    };
-    // The target's end first: the source keeps the line its other edges leave on.
-    const target = tryEnd(e.to, d, alongX ? a.y : a.x, boxes.get(e.to));
-    const source = target ? undefined : tryEnd(e.from, a, alongX ? d.y : d.x, boxes.get(e.from));
-    const route = target ? [a, target] : source ? [source, d] : undefined;
-    if (!route) continue;
-    const own = e.label?.box;
-    if (obstacles.hits(route[0]!, route[1]!, 0, own)) continue;
-    // A label on the run that moved moves with it, if it lands clear.
-    let label = own;
-    if (own) {
-      const line = alongX ? route[0]!.y : route[0]!.x;
-      const centre = alongX ? own.y + own.height / 2 : own.x + own.width / 2;
-      const moved = alongX ? { ...own, y: own.y + line - centre } : { ...own, x: own.x + line - centre };
-      if (obstacles.hits({ x: moved.x, y: moved.y }, { x: moved.x + moved.width, y: moved.y + moved.height }, 0, own)) continue;
-      label = moved;
-    }
-    e.points = route;
-    if (e.label && label) e.label.box = label;
-  }
+  slideOntoLine(edges, nodes, obstacles, input.straightSides);
 
   // Neither pass makes a new shared run, so the pairs found once serve both.
   const sharing = sharedPairKeys(edges);
@@ -1038,6 +992,76 @@ function outlinePoint(node: LaidOutNode, side: Side, d: number): Point {
  * (spreadPorts) lies off the middle of its side, beside the outline: the end segment runs on
  * straight into the box until it meets the outline, so the arrowhead touches the shape.
  */
+/**
+ * A step whose two ends ELK left a few pixels off one line (a node centred in its layer, rounded,
+ * or pushed by a passing edge) has a jog under MIN_JOG in the middle. Its end on a straight side
+ * slides along that side onto the other end's line instead, and the step is one straight run (a
+ * circle or diamond end only by under 2 px: further off, the arrow would miss the outline). A
+ * target that cannot slide its end but that no other edge touches (a final state) moves whole.
+ */
+export function slideOntoLine(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: BoxGrid, straightSides: Set<string> | undefined): void {
+  const boxes = new Map(nodes.map((n) => [n.id, n.box]));
+  const endsOnSide = new Map<string, number>();
+  const sideKey = (id: string, box: Box, p: Point): string => `${id}:${sideOfBox(box, p)}`;
+  for (const e of edges) {
+    const from = boxes.get(e.from);
+    const to = boxes.get(e.to);
+    if (from) endsOnSide.set(sideKey(e.from, from, e.points[0]!), (endsOnSide.get(sideKey(e.from, from, e.points[0]!)) ?? 0) + 1);
+    if (to) endsOnSide.set(sideKey(e.to, to, e.points.at(-1)!), (endsOnSide.get(sideKey(e.to, to, e.points.at(-1)!)) ?? 0) + 1);
+  }
+  const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  const touching = new Map<string, number>();
+  for (const e of edges) for (const id of new Set([e.from, e.to])) touching.set(id, (touching.get(id) ?? 0) + 1);
+  const leafOnto = (e: LaidOutEdge, by: Point): Point | undefined => {
+    const n = nodeById.get(e.to);
+    if (!n || n.lanes || touching.get(n.id) !== 1) return undefined;
+    const moved = { x: n.box.x + by.x, y: n.box.y + by.y, width: n.box.width, height: n.box.height };
+    if (obstacles.hits({ x: moved.x, y: moved.y }, { x: moved.x + moved.width, y: moved.y + moved.height }, 0, [n.box, e.label?.box])) return undefined;
+    if (edges.some((o) => o !== e && o.points.some((p, k) => k > 0 && meets(o.points[k - 1]!, p, moved)))) return undefined;
+    return by;
+  };
+  for (const e of edges) {
+    if (e.from === e.to || e.points.length !== 4) continue;
+    const [a, b, c, d] = e.points as [Point, Point, Point, Point];
+    const alongX = Math.abs(a.y - b.y) < 0.01 && Math.abs(c.y - d.y) < 0.01 && Math.abs(b.x - c.x) < 0.01;
+    const alongY = Math.abs(a.x - b.x) < 0.01 && Math.abs(c.x - d.x) < 0.01 && Math.abs(b.y - c.y) < 0.01;
+    if (!alongX && !alongY) continue;
+    const jog = alongX ? c.y - b.y : c.x - b.x;
+    if (Math.abs(jog) >= MIN_JOG || Math.abs(jog) < 0.01) continue;
+    const tryEnd = (id: string, end: Point, onto: number, box: Box | undefined): Point | undefined => {
+      if (!box || endsOnSide.get(sideKey(id, box, end)) !== 1) return undefined;
+      if (!straightSides?.has(id) && Math.abs(jog) >= 2) return undefined;
+      // Stay 6 px clear of the side's corners (their rounding).
+      const [lo, hi] = alongX ? [box.y + 6, box.y + box.height - 6] : [box.x + 6, box.x + box.width - 6];
+      if (onto < lo || onto > hi) return undefined;
+      return alongX ? { x: end.x, y: onto } : { x: onto, y: end.y };
+    };
+    // The target's end first: the source keeps the line its other edges leave on.
+    const target = tryEnd(e.to, d, alongX ? a.y : a.x, boxes.get(e.to));
+    const source = target ? undefined : tryEnd(e.from, a, alongX ? d.y : d.x, boxes.get(e.from));
+    // A target too round to slide its end (a final state's circle) that no other edge touches moves
+    // whole on to the source's line, if it lands clear of nodes, labels and routes.
+    const leaf = target || source ? undefined : leafOnto(e, alongX ? { x: 0, y: -jog } : { x: -jog, y: 0 });
+    const route = target ? [a, target] : source ? [source, d] : leaf ? [a, { x: d.x + leaf.x, y: d.y + leaf.y }] : undefined;
+    if (!route) continue;
+    const own = e.label?.box;
+    if (obstacles.hits(route[0]!, route[1]!, 0, [own, leaf ? boxes.get(e.to) : undefined])) continue;
+    // A label on the run that moved moves with it, if it lands clear.
+    let label = own;
+    if (own) {
+      const line = alongX ? route[0]!.y : route[0]!.x;
+      const centre = alongX ? own.y + own.height / 2 : own.x + own.width / 2;
+      const moved = alongX ? { ...own, y: own.y + line - centre } : { ...own, x: own.x + line - centre };
+      if (obstacles.hits({ x: moved.x, y: moved.y }, { x: moved.x + moved.width, y: moved.y + moved.height }, 0, own)) continue;
+      label = moved;
+    }
+    if (leaf) moveNode(nodeById.get(e.to)!, leaf.x, leaf.y);
+    e.points = route;
+    if (e.label && label) e.label.box = label;
+  }
+
+}
+
 /** How far before a marker dot a route may join another into it: past the arrowhead, under the 20 px that reads as a shared run. */
 const MARKER_JOIN = ARROW_ROOM + 4;
 

@@ -522,6 +522,7 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   const bandStart: number[] = [];
   const [after, before] = horizontal ? (['bottom', 'top'] as const) : (['right', 'left'] as const);
   const order = stackOrder(input, layers);
+  const sources = straightSources(input, layers);
   const laneOf = laneIndexOf(input);
   const anchors = anchorRooms(input);
   // Corridor edges per lane, outermost (longest) first.
@@ -572,6 +573,10 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     // that step stays a straight arrow and the other nodes of the stack sit above and below it.
     // `tops` are the nodes' tops relative to the centre line; `above`/`below` how far the stack
     // reaches either way, margins included.
+    // Where each placed node's centre lies, relative to the centre line: a node beside the main
+    // line that a straight step enters moves further out to its source's line when it can, so
+    // that step runs straight too (a side path's last state into the branch's end, say).
+    const centreOf = new Map<string, number>();
     const placeStack = (ids: string[], centred: string | undefined): { tops: number[]; above: number; below: number } => {
       const tops: number[] = [];
       let y = 0;
@@ -583,12 +588,28 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
       });
       const anchor = centred === undefined ? -1 : ids.indexOf(centred);
       const shift = anchor >= 0 ? -(tops[anchor]! + extent(ids[anchor]!).size / 2) : -y / 2;
-      return { tops: tops.map((t) => t + shift), above: -shift + extent(ids[0]!).before, below: y + shift + extent(ids[ids.length - 1]!).after };
+      for (let k = 0; k < tops.length; k++) tops[k]! += shift;
+      const mid = (k: number): number => tops[k]! + extent(ids[k]!).size / 2;
+      if (anchor >= 0) {
+        // Outwards only, taking the nodes further out along, so no gap gets smaller.
+        for (let k = anchor + 1; k < ids.length; k++) {
+          const want = Math.max(-Infinity, ...(sources.get(ids[k]!) ?? []).map((s) => centreOf.get(s) ?? -Infinity));
+          if (want > mid(k)) for (let j = tops.length - 1, d = want - mid(k); j >= k; j--) tops[j]! += d;
+        }
+        for (let k = anchor - 1; k >= 0; k--) {
+          const want = Math.min(Infinity, ...(sources.get(ids[k]!) ?? []).map((s) => centreOf.get(s) ?? Infinity));
+          if (want < mid(k)) for (let j = 0, d = want - mid(k); j <= k; j++) tops[j]! += d;
+        }
+      }
+      ids.forEach((id, k) => centreOf.set(id, mid(k)));
+      const lastId = ids[ids.length - 1]!;
+      return { tops, above: -tops[0]! + extent(ids[0]!).before, below: tops[tops.length - 1]! + extent(lastId).size + extent(lastId).after };
     };
     let reachUp = 0;
     let reachDown = 0;
     const placed = new Map<string[], ReturnType<typeof placeStack>>();
-    for (const [layer, ids] of stacks) {
+    for (const layer of [...stacks.keys()].sort((a, b) => a - b)) {
+      const ids = stacks.get(layer)!;
       const m = placeStack(ids, centred.get(layer));
       placed.set(ids, m);
       reachUp = Math.max(reachUp, m.above);

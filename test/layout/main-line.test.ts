@@ -1,12 +1,15 @@
 // The main path stays one straight line through the stacks around it (src/layout/to-elk.ts:
-// stackOrder, presetAcross, anchorRooms, the label beside a Catch into the state's Next), and a
-// merge into a branch's end dot joins just before the dot (apply-layout.ts, joinAtMarkers).
+// stackOrder, presetAcross, anchorRooms, the label beside a Catch into the state's Next), a node
+// beside it moves out to the line of the state that steps into it (presetAcross), a merge into a
+// branch's end dot joins just before the dot (apply-layout.ts, joinAtMarkers), and a final state a
+// few pixels off its step's line moves onto it (slideOntoLine).
 // The machine is a Map that prunes versions, of the shape of a real one in the corpus: two side
 // paths (a Choice's Default, then a later one's) end in the branch's end dot, beside a step that
 // goes on along the main line; that step's state also catches an error into its Next.
 import { describe, expect, test } from 'vitest';
 import { layout } from '../../src/layout/index.js';
-import type { LaidOutDiagram, LaidOutEdge } from '../../src/layout/index.js';
+import { BoxGrid, slideOntoLine } from '../../src/layout/apply-layout.js';
+import type { LaidOutDiagram, LaidOutEdge, LaidOutNode } from '../../src/layout/index.js';
 import { fromAsl } from '../../src/api/index.js';
 import { parseDiagram } from '../../src/model/index.js';
 import { measureDrawing } from '../../bench/quality-metrics.mjs';
@@ -76,6 +79,14 @@ describe('the main line through crowded stacks', () => {
       expect(centre(box(laid, 'Nothing left'), horizontal)).toBeGreaterThan(line);
     });
 
+    test(`one of the two side paths runs straight into the end dot (${direction})`, async () => {
+      const laid = await laidOut(direction);
+      const dot = laid.nodes.find((n) => n.marker === 'end')!;
+      // The dot moves out from its stack's place to the line of a state that steps straight into it.
+      const lengths = laid.edges.filter((e) => e.to === dot.id).map((e) => e.points.length);
+      expect(Math.min(...lengths)).toBe(2);
+    });
+
     test(`the Catch into the same state keeps its label off the step (${direction})`, async () => {
       const laid = await laidOut(direction);
       const step = edgeBetween(laid, 'Delete the oldest', 'Drop it from the list and count down');
@@ -101,4 +112,41 @@ describe('the main line through crowded stacks', () => {
       expect(figures.crossings).toBeLessThanOrEqual(3);
     });
   }
+});
+
+const nodeAt = (id: string, shape: LaidOutNode['shape'], x: number, y: number, width: number, height: number): LaidOutNode => ({ id, shape, kind: shape === 'circle' ? 'succeed' : 'state', lane: 'l', box: { x, y, width, height }, label: { lines: [], size: 13, weight: 400, width: 0, height: 0, lineHeight: 18 }, labelCenter: { x: x + width / 2, y: y + height / 2 }, rows: [] });
+const stepOf = (from: string, to: string, points: [number, number][]): LaidOutEdge => ({ index: 0, from, to, fromHandle: 'right', toHandle: 'left', kind: 'choice', points: points.map(([x, y]) => ({ x, y })) });
+
+describe('a step a few pixels off line', () => {
+  // Direction down: a Choice's rule drops to a final state that ELK left 7 px beside the diamond's
+  // corner (a passing edge pushed the diamond). A circle's end cannot slide 7 px along its outline.
+  const scene = () => {
+    const choice = nodeAt('c', 'diamond', 398, 1200, 130, 84.5);
+    const done = nodeAt('s', 'circle', 416, 1389, 80, 80);
+    const step = stepOf('c', 's', [[463, 1284.5], [463, 1305], [456, 1305], [456, 1389]]);
+    return { choice, done, step };
+  };
+
+  test('a final state no other edge touches moves whole onto the line, and the step is straight', () => {
+    const { choice, done, step } = scene();
+    const nodes = [choice, done];
+    slideOntoLine([step], nodes, new BoxGrid(nodes.map((n) => n.box)), new Set());
+    expect(step.points).toEqual([{ x: 463, y: 1284.5 }, { x: 463, y: 1389 }]);
+    expect(done.box.x).toBe(423);
+    expect(done.labelCenter.x).toBe(463);
+  });
+
+  test('it stays where it is when another edge ends there too, or a node is in the way', () => {
+    const { choice, done, step } = scene();
+    const other = stepOf('x', 's', [[300, 1429], [416, 1429]]);
+    slideOntoLine([step, other], [choice, done], new BoxGrid([choice.box, done.box]), new Set());
+    expect(step.points).toHaveLength(4);
+    expect(done.box.x).toBe(416);
+    const blocked = scene();
+    const wall = nodeAt('w', 'rectangle', 500, 1380, 120, 46);
+    const nodes = [blocked.choice, blocked.done, wall];
+    slideOntoLine([blocked.step], nodes, new BoxGrid(nodes.map((n) => n.box)), new Set());
+    expect(blocked.step.points).toHaveLength(4);
+    expect(blocked.done.box.x).toBe(416);
+  });
 });
