@@ -78,7 +78,7 @@ for (const [k, list] of groups) {
 }
 
 if (perRow) {
-  for (const r of rows) console.log(JSON.stringify({ corpus: r.corpus, name: r.name, direction: r.direction, bends: r.bends, jogs: r.jogs, crossings: r.crossings, overlaps: r.overlaps, straight: r.straight, intrusions: r.intrusions, width: r.width, height: r.height }));
+  for (const r of rows) console.log(JSON.stringify({ corpus: r.corpus, name: r.name, direction: r.direction, bends: r.bends, jogs: r.jogs, crossings: r.crossings, overlaps: r.overlaps, straight: r.straight, intrusions: r.intrusions, handoffs: r.handoffs, straightHandoffs: r.straightHandoffs, width: r.width, height: r.height }));
 } else if (asJson) {
   console.log(JSON.stringify(table, null, 2));
 } else {
