@@ -530,7 +530,20 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   const corridors = input.lanes.map(() => ({ before: [] as ScopeEdge[], after: [] as ScopeEdge[] }));
   for (const e of input.edges) {
     const lane = laneOf.get(e.edge.from.node);
-    if (lane === undefined || lane !== laneOf.get(e.edge.to.node) || e.edge.from.node === e.edge.to.node || e.handoff) continue;
+    const target = laneOf.get(e.edge.to.node);
+    if (lane === undefined || target === undefined || e.edge.from.node === e.edge.to.node || e.handoff) continue;
+    if (lane !== target) {
+      // A Catch bundle's member from another lane, passing over steps, runs in its target lane's
+      // channel on the far side (the bottom, for a target in a lane below), as the members from
+      // the target's own lane do: through the middle of the lane, every step between the lanes
+      // (a Task above, its Wait below, and back) crosses it.
+      // Only where the target's lane has steps of its own to pass: elsewhere the channel is room for nothing.
+      const [a, b] = [layers.get(e.edge.from.node) ?? 0, layers.get(e.edge.to.node) ?? 0];
+      if (e.bundle === undefined || span(e) < 2 || !input.laneNodes[target]!.some((id) => (layers.get(id) ?? 0) > a && (layers.get(id) ?? 0) < b)) continue;
+      if (e.fromSide === after && target > lane) corridors[target]!.after.push(e);
+      else if (e.fromSide === before && target < lane) corridors[target]!.before.push(e);
+      continue;
+    }
     const side = corridorSide(e, layers, before, after);
     if (side) corridors[lane]![side].push(e);
   }
@@ -552,12 +565,30 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   }
   // Room for a corridor: the edge-to-node spacing, then one edge spacing per further edge.
   const reserve = (n: number): number => (n === 0 ? 0 : METRICS.edgeNode + (n - 1) * METRICS.edgeEdge + 2);
+  // A corridor's lines, outermost first: the members of one Catch bundle share one (they are drawn
+  // as one line; on lines a spacing apart they read as a braid).
+  const slots = (list: ScopeEdge[]): { of: Map<ScopeEdge, number>; count: number } => {
+    const of = new Map<ScopeEdge, number>();
+    const bundles = new Map<number, number>();
+    let count = 0;
+    for (const e of list) {
+      const shared = e.bundle === undefined ? undefined : bundles.get(e.bundle);
+      if (shared !== undefined) of.set(e, shared);
+      else {
+        of.set(e, count);
+        if (e.bundle !== undefined) bundles.set(e.bundle, count);
+        count++;
+      }
+    }
+    return { of, count };
+  };
   let at = 0;
   input.lanes.forEach((_, i) => {
     bandStart.push(at);
     const { before: above, after: below } = corridors[i]!;
-    above.forEach((e, j) => corridor.set(e.index, at + pad + j * METRICS.edgeEdge));
-    at += reserve(above.length);
+    const up = slots(above);
+    above.forEach((e) => corridor.set(e.index, at + pad + up.of.get(e)! * METRICS.edgeEdge));
+    at += reserve(up.count);
     const extent = (id: string): { before: number; size: number; after: number } => {
       const size = input.sizes.get(id)!;
       const m = input.margins?.get(id);
@@ -628,8 +659,9 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     for (const [ids, m] of placed) ids.forEach((id, k) => pos.set(id, centre + m.tops[k]!));
     const deepest = reachUp + reachDown;
     // Below: the innermost (shortest) edge nearest the nodes.
-    below.forEach((e, j) => corridor.set(e.index, at + pad + deepest + reserve(below.length) - 2 - j * METRICS.edgeEdge));
-    at += pad + deepest + reserve(below.length) + (slack[i] ?? 0) + pad;
+    const down = slots(below);
+    below.forEach((e) => corridor.set(e.index, at + pad + deepest + reserve(down.count) - 2 - down.of.get(e)! * METRICS.edgeEdge));
+    at += pad + deepest + reserve(down.count) + (slack[i] ?? 0) + pad;
     // A straight handoff from or to the lane before needs the gap between its ends to hold its
     // label and the arrow: where the lanes' paddings leave less, this lane moves on.
     let extra = 0;
