@@ -412,8 +412,19 @@ export function layerScope(input: ScopeInput): Map<string, number> {
     e.handoff = true;
     for (const k of ends) claimed.add(k);
   }
+  // Nodes joined to nothing (a lane of steps not yet linked, notes) follow the node declared
+  // before them in their lane, so they read in file order along the flow instead of piling up
+  // in the first layer.
+  const joined = new Set<string>();
+  for (const e of input.edges) if (e.edge.from.node !== e.edge.to.node) joined.add(e.edge.from.node).add(e.edge.to.node);
+  const placeLoose = (layers: Map<string, number>): Map<string, number> => {
+    for (const ids of input.laneNodes) ids.forEach((id, k) => {
+      if (!joined.has(id) && k > 0) layers.set(id, layers.get(ids[k - 1]!)! + 1);
+    });
+    return layers;
+  };
   for (;;) {
-    const layers = assignLayers(nodes, input.edges);
+    const layers = placeLoose(assignLayers(nodes, input.edges));
     const drop = new Set<ScopeEdge>();
     for (const e of input.edges) if (e.handoff && layers.get(e.edge.from.node) !== layers.get(e.edge.to.node)) drop.add(e);
     if (drop.size === 0) {

@@ -51,6 +51,25 @@ describe('layout', () => {
     ]);
   });
 
+  test('nodes joined to nothing follow each other in file order along the flow, not in one pile', async () => {
+    // FlowZap's loop example: three steps in a lane, no edges yet, framed by a loop.
+    const text = 'p { # Processor\nn1: rectangle label:"Fetch Item"\nn2: rectangle label:"Validate"\nn3: diamond label:"Valid?"\nloop [retry until all items processed] n1 n2 n3\n}';
+    for (const direction of ['right', 'down'] as const) {
+      const laid = await layout(parseDiagram(text).value!, { direction });
+      const box = (id: string): Box => laid.nodes.find((n) => n.id === id)!.box;
+      const [a, b, c] = ['n1', 'n2', 'n3'].map(box) as [Box, Box, Box];
+      if (direction === 'right') {
+        expect(b.x, direction).toBeGreaterThan(a.x + a.width);
+        expect(c.x, direction).toBeGreaterThan(b.x + b.width);
+      } else {
+        expect(b.y, direction).toBeGreaterThan(a.y + a.height);
+        expect(c.y, direction).toBeGreaterThan(b.y + b.height);
+      }
+      // The frame holds all three.
+      for (const n of [a, b, c]) expect(inside(n, laid.loops[0]!.box), direction).toBe(true);
+    }
+  });
+
   test('cycles are broken and sources sit next to their first successor', () => {
     const d = parseDiagram('a {\nn1: rectangle\nn2: rectangle\nn3: rectangle\nn9: circle\nn1.handle(right) -> n2.handle(left)\nn2.handle(right) -> n3.handle(left)\nn3.handle(top) -> n1.handle(top)\nn9.handle(right) -> n3.handle(left)\n}').value;
     const edges = d.edges.map((edge, index) => ({ index, edge, fromSide: 'right' as const, toSide: 'left' as const }));
