@@ -75,7 +75,9 @@ const bundled = (e, f) => e.kind === 'catch' && f.kind === 'catch' && e.to === f
  * fan out of one handle nor a merge into one. Straight: edges with
  * no corner. Crooked: edges with more than 4 corners. Handoffs: edges across the flow (bottom ->
  * top in direction right) to a node in the neighbouring lane of the same scope, and how many are
- * straight; sole handoffs: those whose two handles carry no other edge. Label hits: routes through
+ * straight; sole handoffs: those whose two handles carry no other edge and whose target no other
+ * edge enters (one that does, a Catch into the state's own Next say, fixes the target's place along
+ * the flow: one of the two must bend). Label hits: routes through
  * another edge's label. Intrusions: nodes inside a loop frame (its outline when notched) that are not in the
  * loop, plus edges through a loop's tab. Node area: nodes (containers excluded, their contents counted) over the canvas.
  */
@@ -129,13 +131,16 @@ export function measureDrawing(laid) {
   const laneOfNode = new Map(laid.nodes.map((n) => [n.id, n.lane]));
   let handoffs = 0;
   let straightHandoffs = 0;
-  // One-to-one: both handles carry this edge only. A fan-in or a shared handle cannot be one
-  // straight line by geometry, so this share is the one that can reach 100 %.
+  // One-to-one: both handles carry this edge only and nothing else enters the target. A fan-in, a
+  // shared handle or a target placed by another way in cannot be one straight line by geometry, so
+  // this share is the one that can reach 100 %.
   let soleHandoffs = 0;
   let straightSoleHandoffs = 0;
   const handleUses = new Map();
+  const entries = new Map();
   for (const e of laid.edges) {
     for (const key of [`${e.from}.${e.fromHandle}`, `${e.to}.${e.toHandle}`]) handleUses.set(key, (handleUses.get(key) ?? 0) + 1);
+    if (e.from !== e.to) entries.set(e.to, (entries.get(e.to) ?? 0) + 1);
   }
   laid.edges.forEach((e, i) => {
     const a = laneIndex.get(laneOfNode.get(e.from));
@@ -147,7 +152,7 @@ export function measureDrawing(laid) {
     if (!across) return;
     handoffs++;
     if (routes[i].length === 2) straightHandoffs++;
-    if (handleUses.get(`${e.from}.${e.fromHandle}`) !== 1 || handleUses.get(`${e.to}.${e.toHandle}`) !== 1) return;
+    if (handleUses.get(`${e.from}.${e.fromHandle}`) !== 1 || handleUses.get(`${e.to}.${e.toHandle}`) !== 1 || entries.get(e.to) !== 1) return;
     soleHandoffs++;
     if (routes[i].length === 2) straightSoleHandoffs++;
   });

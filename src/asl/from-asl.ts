@@ -259,14 +259,35 @@ class Builder {
     }
     const startTarget = startAtDrawn ? ids.get(sm.StartAt as string)! : undefined;
     const roles = flowRoles(start.node, startTarget, [...ids.values()], byState, targetOf);
+    const loopsInto = new Set<DiagramNode>();
+    for (const list of byState.values()) for (const t of list) if (roles.get(t) === 'back' && t.kind !== 'catch') loopsInto.add(targetOf.get(t)!);
     if (startTarget) this.addEdge(markerLane, start.node, startTarget, ['right', 'left'], [], undefined);
     for (const [from, list] of byState) {
       const lane = this.laneDraft(from.lane);
-      for (const t of list) this.addEdge(lane, from, targetOf.get(t)!, handles(t.kind, roles.get(t)!), t.attrs, t.label);
+      // With service lanes, a lone branch or a Catch into a lane above leaves by the top, one into
+      // a lane below by the bottom, unless a loop holds the state's top: by the other side, it
+      // would first turn round its own state. (A fan of two or more keeps its split over and under:
+      // on one side its members would share their first run.)
+      const topHeld = loopsInto.has(from) || list.some((t) => roles.get(t) === 'back' && t.kind !== 'catch');
+      const fan = list.filter((t) => t.kind !== 'catch' && (roles.get(t) === 'branch' || roles.get(t) === 'branch-over'));
+      for (const t of list) {
+        const step = this.laneStep(from, targetOf.get(t)!);
+        let role = roles.get(t)!;
+        if (fan.length === 1 && fan[0] === t && !topHeld && step !== 0) role = step < 0 ? 'branch-over' : 'branch';
+        const up = t.kind === 'catch' && role !== 'back' && step < 0 && !topHeld;
+        this.addEdge(lane, from, targetOf.get(t)!, up ? ['top', 'bottom'] : handles(t.kind, role), t.attrs, t.label);
+      }
     }
   }
 
   private readonly draftsById = new Map<string, LaneDraft>();
+
+  /** Whether `to` lies in a top-level lane above (-1) or below (1) `from`'s; 0 in the same lane or in nested ones. */
+  private laneStep(from: DiagramNode, to: DiagramNode): -1 | 0 | 1 {
+    const a = this.top.findIndex((l) => l.lane.id === from.lane);
+    const b = this.top.findIndex((l) => l.lane.id === to.lane);
+    return a < 0 || b < 0 || a === b ? 0 : b < a ? -1 : 1;
+  }
 
   private laneDraft(id: string): LaneDraft {
     return this.draftsById.get(id)!;
@@ -350,7 +371,8 @@ type FlowRole = 'main' | 'branch' | 'branch-over' | 'back';
  * Handles from the flow, not from the order of the JSON: the main way on leaves right and enters
  * left, so the main path reads left to right with no humps; other ways forward leave at the bottom
  * or the top into the target's left (a Catch down onto its handler's top); a loop back runs over the
- * top (a Catch under the bottom).
+ * top (a Catch under the bottom). With service lanes, a lone branch or a Catch into another lane
+ * may leave by the side that lane lies on instead (`buildScope`).
  */
 function handles(kind: EdgeKind, role: FlowRole): [string, string] {
   if (kind === 'catch') return role === 'back' ? ['bottom', 'bottom'] : ['bottom', 'top'];

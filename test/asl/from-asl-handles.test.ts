@@ -111,6 +111,52 @@ describe('from-asl handles', () => {
     expect(handles).toContain('Again?.right -> Done.left');
   });
 
+  test('with service lanes, a lone branch and a Catch into a lane above leave by the top; into a lane below, by the bottom', () => {
+    // Lanes in order of first use: Lambda (the Tasks), then Step Functions (the Choice, the Wait, Fail).
+    const lambda = (next: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Next: next, ...extra });
+    const definition = {
+      StartAt: 'Fetch',
+      States: {
+        Fetch: lambda('Ready?', { Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Failed' }] }),
+        'Ready?': { Type: 'Choice', Choices: [rule('no', 'Retry later')], Default: 'Wait' },
+        Wait: { Type: 'Wait', Seconds: 5, Next: 'Store' },
+        Store: lambda('Done', { Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Tidy up' }] }),
+        'Retry later': lambda('Done'),
+        'Tidy up': lambda('Failed'),
+        Done: { Type: 'Succeed' },
+        Failed: { Type: 'Fail' },
+      },
+    };
+    const r = fromAsl(definition, { validate: false, lanes: 'service' });
+    expect(toAsl(r.value, { validate: false }).value).toEqual(definition);
+    const lanes = r.value.lanes.map((l) => l.id);
+    const laneOf = new Map(r.value.nodes.map((n) => [n.label, n.lane]));
+    expect(lanes.indexOf(laneOf.get('Fetch')!)).toBeLessThan(lanes.indexOf(laneOf.get('Ready?')!));
+    const handles = handlesOf(r.value);
+    // The Choice's one other way goes up to a Task: out of its top, not round under it.
+    expect(handles).toContain('Ready?.top -> Retry later.left');
+    // A Catch from a Task down to the Fail state drops onto it; one within the lane as before.
+    expect(handles).toContain('Fetch.bottom -> Failed.top');
+    expect(handles).toContain('Store.bottom -> Tidy up.top');
+    // Single lanes keep the split over and under.
+    expect(draw(definition)).toContain('Ready?.bottom -> Retry later.left');
+  });
+
+  test('with service lanes, a Catch up to a handler in the lane above leaves by the top into its bottom', () => {
+    const definition = {
+      StartAt: 'Wait',
+      States: {
+        Wait: { Type: 'Wait', Seconds: 5, Next: 'Call' },
+        Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Next: 'Done', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Report' }] },
+        Report: { Type: 'Pass', Next: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const r = fromAsl(definition, { validate: false, lanes: 'service' });
+    expect(toAsl(r.value, { validate: false }).value).toEqual(definition);
+    expect(handlesOf(r.value)).toContain('Call.top -> Report.bottom');
+  });
+
   test('a 20,000-state loop: every step right -> left, the one edge back over the top, without recursion', () => {
     const n = 20_000;
     const states: Record<string, unknown> = {};
