@@ -273,6 +273,7 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   separateRuns(edges, obstacles, sharedPairKeys(edges), { fansToo: true, nodeBox: (id) => boxes.get(id) });
   untangleEnds(edges, nodes, obstacles);
   joinAtMarkers(edges, nodes, obstacles);
+  endsNearTurns(edges, nodes, obstacles);
   endsOntoOutline(edges, nodes);
 
   // Extent of everything along both axes.
@@ -1102,6 +1103,57 @@ function joinAtMarkers(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: Bo
       const route = [...r.slice(0, n - 3), q2, q1, end];
       const before = index.crossings(r, id);
       if (index.crossings(route, id) > before || sharesNewRun(index, edges, [id], [r], [route])) continue;
+      x.edge.points = route;
+      index.set(id, route);
+    }
+  }
+}
+
+/**
+ * A merge member that turns on to another member's line before the node and runs along it to an
+ * end of its own (two Choices' ways into one Fail circle, one coming along the lane and one down
+ * from its label) shares that run however far apart the ends are. Its end moves along the side
+ * towards where it turned on, as far as spreadPorts would put an end, so only the last few
+ * pixels before its corner lie on the other's line; or, when the turn is within that reach, its
+ * approach runs straight into the side. Kept only when the ends stay apart and the moved runs
+ * meet no node or label, cross no more routes and share no new run.
+ */
+export function endsNearTurns(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: BoxGrid): void {
+  const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  let index: SegmentIndex | undefined;
+  for (const group of endsByHandle(edges).values()) {
+    const ins = group.filter((x) => !x.out);
+    const node = ins.length > 1 ? nodeById.get(nodeOfEnd(ins[0]!)) : undefined;
+    if (!node || node.marker || node.lanes) continue;
+    const side = sideOfBox(node.box, ins[0]!.edge.points.at(-1)!);
+    const { t } = sideAxes(side);
+    const along = (p: Point): number => dot(p, t);
+    const half = t.x !== 0 ? node.box.width / 2 : node.box.height / 2;
+    const centre = along({ x: node.box.x + node.box.width / 2, y: node.box.y + node.box.height / 2 });
+    const shape = node.shape === 'circle' || node.shape === 'diamond' ? node.shape : 'straight';
+    const reach = spreadReach(shape, half);
+    for (const x of ins) {
+      const r = x.edge.points;
+      const n = r.length;
+      if (n < 3) continue;
+      const [p2, p1, end] = [r[n - 3]!, r[n - 2]!, r[n - 1]!];
+      // The run before the end segment lies along the side, and another member shares it.
+      if (Math.abs(dot(minus(p1, end), t)) > 0.5 || Math.abs(dot(minus(p2, p1), { x: t.y, y: t.x })) > 0.5) continue;
+      const others = ins.filter((o) => o !== x);
+      if (!others.some((o) => sharedRun([p2, p1], o.edge.points).length > 20)) continue;
+      let want = Math.max(centre - reach, Math.min(centre + reach, along(p2)));
+      // The run from the turn to the corner stays MIN_JOG long, or goes.
+      const run = along(p2) - want;
+      if (Math.abs(run) >= 0.5 && Math.abs(run) < MIN_JOG) want = along(p2) - Math.sign(run) * MIN_JOG;
+      if (Math.abs(along(p2) - want) > 20 || others.some((o) => Math.abs(along(o.edge.points.at(-1)!) - want) < minSpread(shape))) continue;
+      const at = (p: Point): Point => (t.x !== 0 ? { x: want, y: p.y } : { x: p.x, y: want });
+      const [q1, q] = [at(p1), at(end)];
+      const straightIn = Math.abs(along(p2) - want) < 0.5;
+      const route = straightIn ? [...r.slice(0, n - 2), q] : [...r.slice(0, n - 2), q1, q];
+      if (obstacles.hits(p2, q1, 6) || obstacles.hits(q1, q, 0, [node.box, x.edge.label?.box])) continue;
+      index ??= new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
+      const id = String(edges.indexOf(x.edge));
+      if (index.crossings(route, id) > index.crossings(r, id) || sharesNewRun(index, edges, [id], [r], [route])) continue;
       x.edge.points = route;
       index.set(id, route);
     }

@@ -1,14 +1,15 @@
 // The main path stays one straight line through the stacks around it (src/layout/to-elk.ts:
 // stackOrder, presetAcross, anchorRooms, the label beside a Catch into the state's Next), a node
 // beside it moves out to the line of the state that steps into it (presetAcross), a merge into a
-// branch's end dot joins just before the dot (apply-layout.ts, joinAtMarkers), and a final state a
-// few pixels off its step's line moves onto it (slideOntoLine).
+// branch's end dot joins just before the dot (apply-layout.ts, joinAtMarkers), a merge member that
+// turns on to another's line takes its end near its turn (endsNearTurns), and a final state a few
+// pixels off its step's line moves onto it (slideOntoLine).
 // The machine is a Map that prunes versions, of the shape of a real one in the corpus: two side
 // paths (a Choice's Default, then a later one's) end in the branch's end dot, beside a step that
 // goes on along the main line; that step's state also catches an error into its Next.
 import { describe, expect, test } from 'vitest';
 import { layout } from '../../src/layout/index.js';
-import { BoxGrid, slideOntoLine } from '../../src/layout/apply-layout.js';
+import { BoxGrid, endsNearTurns, slideOntoLine } from '../../src/layout/apply-layout.js';
 import type { LaidOutDiagram, LaidOutEdge, LaidOutNode } from '../../src/layout/index.js';
 import { fromAsl } from '../../src/api/index.js';
 import { parseDiagram } from '../../src/model/index.js';
@@ -148,5 +149,37 @@ describe('a step a few pixels off line', () => {
     slideOntoLine([blocked.step], nodes, new BoxGrid(nodes.map((n) => n.box)), new Set());
     expect(blocked.step.points).toHaveLength(4);
     expect(blocked.done.box.x).toBe(416);
+  });
+});
+
+describe('a merge member that turns on to another member’s line', () => {
+  // Direction down, a Fail circle's top: one Choice's way comes along the lane from the right, the
+  // other drops from its label and turned on to that line 52 px before its own end (sample-etl).
+  const scene = (dropAt: number) => {
+    const fail = nodeAt('f', 'circle', 1040.5, 4525, 126, 126);
+    const along: LaidOutEdge = { ...stepOf('a', 'f', [[1788, 2497], [1735.1, 2497], [1735.1, 4509], [1109.5, 4509], [1109.5, 4525]]), toHandle: 'top' };
+    const drop: LaidOutEdge = { ...stepOf('b', 'f', [[1030, 4371], [dropAt, 4371], [dropAt, 4509], [1097.5, 4509], [1097.5, 4525]]), toHandle: 'top', index: 1 };
+    return { fail, along, drop };
+  };
+
+  test('its end moves along the side towards its turn: the shared run is no longer than 20 px, and no jog', () => {
+    const { fail, along, drop } = scene(1161.6);
+    endsNearTurns([along, drop], [fail], new BoxGrid([fail.box]));
+    const [p2, p1, end] = drop.points.slice(-3) as [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
+    expect(p2.x - p1.x).toBeGreaterThanOrEqual(12);
+    expect(p2.x - p1.x).toBeLessThanOrEqual(20);
+    expect(end.x).toBe(p1.x);
+    // Still on the side the handle names, within the part of the circle spread ends use, apart from the other end.
+    expect(end.y).toBe(4525);
+    expect(Math.abs(end.x - (1040.5 + 63))).toBeLessThanOrEqual(63 * 0.75);
+    expect(end.x - along.points.at(-1)!.x).toBeGreaterThanOrEqual(9.5);
+    expect(measureDrawing({ direction: 'down', width: 2000, height: 5000, fontFamily: 'Inter', lanes: [], nodes: [fail], edges: [along, drop], loops: [], title: '', description: '' }).overlaps).toBe(0);
+  });
+
+  test('a turn too far out along the side is left alone', () => {
+    const { fail, along, drop } = scene(1300);
+    const before = drop.points.map((p) => ({ ...p }));
+    endsNearTurns([along, drop], [fail], new BoxGrid([fail.box]));
+    expect(drop.points).toEqual(before);
   });
 });
