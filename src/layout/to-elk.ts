@@ -265,6 +265,14 @@ export interface LaneStacks {
   stacks: Map<number, string[]>;
   /** The node of a stack held on the lane's centre line (the end of a straight step), by layer. */
   anchors: Map<number, string>;
+  /** The single-node stacks that lie wholly after or before the centre line, by layer. */
+  leans: Map<number, Lean>;
+}
+
+/** A node off the centre line: on which side (1 after, -1 before), and how far its near side is from the line. */
+export interface Lean {
+  side: 1 | -1;
+  offset: number;
 }
 
 /**
@@ -289,6 +297,7 @@ export function stackOrder(input: ScopeInput, layers: Map<string, number>): Lane
     return r?.first ? -1 : r?.last ? 1 : 0;
   };
   const laneOf = laneIndexOf(input);
+  const [downstream, upstream] = input.direction === 'right' ? (['right', 'left'] as const) : (['bottom', 'top'] as const);
   const earlier = new Map<string, string[]>();
   for (const e of input.edges) {
     const [a, b] = [e.edge.from.node, e.edge.to.node];
@@ -332,7 +341,39 @@ export function stackOrder(input: ScopeInput, layers: Map<string, number>): Lane
       const middle = anchors.has(layer) ? stack.indexOf(anchors.get(layer)!) : (stack.length - 1) / 2;
       stack.forEach((id, k) => side.set(id, Math.sign(k - middle)));
     }
-    return { stacks, anchors };
+    // A node alone in its layer that its handles pull to one side (a Catch handler between a Task
+    // and the state after it) would sit on the centre line, right where the main line passes it:
+    // that step around it, and the Catch climbed round it into its top. It lies on the side it is
+    // pulled to instead, when a step between two nodes on the centre line passes its layer.
+    const leans = new Map<number, Lean>();
+    for (const [layer, stack] of stacks) {
+      const id = stack[0]!;
+      if (stack.length !== 1 || rank(id) !== 0 || sources.has(id) || (pull.get(id) ?? 0) === 0) continue;
+      const passed = input.edges.some((e) => {
+        const [a, b] = [e.edge.from.node, e.edge.to.node];
+        return e.fromSide === downstream && e.toSide === upstream && side.get(a) === 0 && side.get(b) === 0 && (layers.get(a) ?? 0) < layer && layer < (layers.get(b) ?? 0);
+      });
+      // Not where another edge passes the layer on that side (a Default running to the end): the
+      // node would sit in its way.
+      const way = (pull.get(id) ?? 0) > 0 ? 1 : -1;
+      const blocked = input.edges.some((e) => {
+        const [a, b] = [e.edge.from.node, e.edge.to.node];
+        const [la, lb] = [layers.get(a) ?? 0, layers.get(b) ?? 0];
+        return laneOf.get(a) === laneOf.get(id) && Math.min(la, lb) < layer && layer < Math.max(la, lb) && (side.get(a) === way || side.get(b) === way);
+      });
+      if (!passed || blocked) continue;
+      // As far off the line as a stack would put it below (or above) its neighbours on the line,
+      // so the Catch into it has room to turn between them.
+      let reach = 0;
+      for (const e of input.edges) {
+        const other = e.edge.from.node === id ? e.edge.to.node : e.edge.to.node === id ? e.edge.from.node : undefined;
+        if (other === undefined || other === id || side.get(other) !== 0 || laneOf.get(other) !== laneOf.get(id)) continue;
+        const size = input.sizes.get(other);
+        if (size) reach = Math.max(reach, (input.direction === 'right' ? size.height : size.width) / 2);
+      }
+      leans.set(layer, { side: way, offset: reach + METRICS.nodeNode });
+    }
+    return { stacks, anchors, leans };
   });
 }
 
@@ -607,7 +648,7 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
         ? { before: m?.top ?? 0, size: size.height, after: m?.bottom ?? 0 }
         : { before: m?.left ?? 0, size: size.width, after: m?.right ?? 0 };
     };
-    const { stacks, anchors: centred } = order[i]!;
+    const { stacks, anchors: centred, leans } = order[i]!;
     // A stack is centred on the lane's centre line by its nodes, not by their margins (room for a
     // loop frame), so that a node in a loop stays in line with its neighbours; the margins only
     // deepen the lane. A stack that holds the end of a straight step (a Choice's main way on, say,
@@ -619,7 +660,7 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     // line that a straight step enters moves further out to its source's line when it can, so
     // that step runs straight too (a side path's last state into the branch's end, say).
     const centreOf = new Map<string, number>();
-    const placeStack = (ids: string[], centred: string | undefined): { tops: number[]; above: number; below: number } => {
+    const placeStack = (ids: string[], centred: string | undefined, lean: Lean | undefined): { tops: number[]; above: number; below: number } => {
       const tops: number[] = [];
       let y = 0;
       ids.forEach((id, k) => {
@@ -629,7 +670,7 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
         y += e.size + (k < ids.length - 1 ? e.after + Math.max(gap, dropGap.get(id) ?? 0) : 0);
       });
       const anchor = centred === undefined ? -1 : ids.indexOf(centred);
-      const shift = anchor >= 0 ? -(tops[anchor]! + extent(ids[anchor]!).size / 2) : -y / 2;
+      const shift = anchor >= 0 ? -(tops[anchor]! + extent(ids[anchor]!).size / 2) : lean?.side === 1 ? lean.offset + extent(ids[0]!).before : lean?.side === -1 ? -(y + lean.offset + extent(ids[0]!).after) : -y / 2;
       for (let k = 0; k < tops.length; k++) tops[k]! += shift;
       const mid = (k: number): number => tops[k]! + extent(ids[k]!).size / 2;
       if (anchor >= 0) {
@@ -652,7 +693,7 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     const placed = new Map<string[], ReturnType<typeof placeStack>>();
     for (const layer of [...stacks.keys()].sort((a, b) => a - b)) {
       const ids = stacks.get(layer)!;
-      const m = placeStack(ids, centred.get(layer));
+      const m = placeStack(ids, centred.get(layer), leans.get(layer));
       placed.set(ids, m);
       reachUp = Math.max(reachUp, m.above);
       reachDown = Math.max(reachDown, m.below);

@@ -183,3 +183,37 @@ describe('a merge member that turns on to another member’s line', () => {
     expect(drop.points).toEqual(before);
   });
 });
+
+describe('a Catch handler between a Task and its Next', () => {
+  // The handler sits alone in the layer between the two; centred, the step from the Task to its
+  // Next bent round it and the Catch climbed round it into its top (webhook-provider).
+  // A loop back to the start passes the Task's layer, so the Catch cannot be a straight drop
+  // beside the Task (layerScope).
+  const MACHINE = {
+    StartAt: 'Prepare the call',
+    States: {
+      'Prepare the call': { Type: 'Pass', Next: 'Queue the call' },
+      'Queue the call': { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Next: 'Record the call', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Shape the error' }] },
+      'Shape the error': { Type: 'Pass', Next: 'Record the call' },
+      'Record the call': { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Next: 'Again?' },
+      'Again?': { Type: 'Choice', Choices: [{ Variable: '$.more', BooleanEquals: true, Next: 'Prepare the call' }], Default: 'Done' },
+      Done: { Type: 'Succeed' },
+    },
+  };
+  for (const direction of ['right', 'down'] as const) {
+    test(`lies beside the main line, which runs straight past it (${direction})`, async () => {
+      const converted = fromAsl(MACHINE);
+      if (!converted.ok) throw new Error('from-asl failed');
+      const laid = await layout(parseDiagram(converted.value.text).value!, { direction });
+      const horizontal = direction === 'right';
+      const step = edgeBetween(laid, 'Queue the call', 'Record the call');
+      expect(step.points).toHaveLength(2);
+      const handler = box(laid, 'Shape the error');
+      const line = centre(box(laid, 'Queue the call'), horizontal);
+      // Wholly on the side the Catch leaves by (below, or right of, the line).
+      expect(horizontal ? handler.y : handler.x).toBeGreaterThan(line);
+      const caught = edgeBetween(laid, 'Queue the call', 'Shape the error', 'catch');
+      expect(caught.points.length - 2).toBeLessThanOrEqual(2);
+    });
+  }
+});
