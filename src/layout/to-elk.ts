@@ -346,21 +346,35 @@ export function stackOrder(input: ScopeInput, layers: Map<string, number>): Lane
     // that step around it, and the Catch climbed round it into its top. It lies on the side it is
     // pulled to instead, when a step between two nodes on the centre line passes its layer.
     const leans = new Map<number, Lean>();
+    // Per layer, how many edges of this lane pass it: steps between two nodes on the centre line,
+    // and edges with an end after (1) or before (-1) it. Difference arrays, so a long chain costs
+    // its edges once, not once per layer.
+    const top = Math.max(0, ...ids.map((id) => layers.get(id) ?? 0)) + 2;
+    const passing = { main: new Int32Array(top), after: new Int32Array(top), before: new Int32Array(top) };
+    const mark = (counts: Int32Array, a: number, b: number): void => {
+      const [lo, hi] = [Math.min(a, b), Math.max(a, b)];
+      if (hi - lo < 2 || lo + 1 >= top) return;
+      counts[lo + 1]!++;
+      counts[Math.min(hi, top - 1)]!--;
+    };
+    const lane = laneOf.get(ids[0]!);
+    for (const e of input.edges) {
+      const [a, b] = [e.edge.from.node, e.edge.to.node];
+      if (lane === undefined || laneOf.get(a) !== lane) continue;
+      const [la, lb] = [layers.get(a) ?? 0, layers.get(b) ?? 0];
+      if (e.fromSide === downstream && e.toSide === upstream && side.get(a) === 0 && side.get(b) === 0 && la < lb) mark(passing.main, la, lb);
+      if (side.get(a) === 1 || side.get(b) === 1) mark(passing.after, la, lb);
+      if (side.get(a) === -1 || side.get(b) === -1) mark(passing.before, la, lb);
+    }
+    for (const counts of Object.values(passing)) for (let k = 1; k < top; k++) counts[k]! += counts[k - 1]!;
     for (const [layer, stack] of stacks) {
       const id = stack[0]!;
       if (stack.length !== 1 || rank(id) !== 0 || sources.has(id) || (pull.get(id) ?? 0) === 0) continue;
-      const passed = input.edges.some((e) => {
-        const [a, b] = [e.edge.from.node, e.edge.to.node];
-        return e.fromSide === downstream && e.toSide === upstream && side.get(a) === 0 && side.get(b) === 0 && (layers.get(a) ?? 0) < layer && layer < (layers.get(b) ?? 0);
-      });
+      const passed = passing.main[layer]! > 0;
       // Not where another edge passes the layer on that side (a Default running to the end): the
       // node would sit in its way.
       const way = (pull.get(id) ?? 0) > 0 ? 1 : -1;
-      const blocked = input.edges.some((e) => {
-        const [a, b] = [e.edge.from.node, e.edge.to.node];
-        const [la, lb] = [layers.get(a) ?? 0, layers.get(b) ?? 0];
-        return laneOf.get(a) === laneOf.get(id) && Math.min(la, lb) < layer && layer < Math.max(la, lb) && (side.get(a) === way || side.get(b) === way);
-      });
+      const blocked = (way === 1 ? passing.after : passing.before)[layer]! > 0;
       if (!passed || blocked) continue;
       // As far off the line as a stack would put it below (or above) its neighbours on the line,
       // so the Catch into it has room to turn between them.
