@@ -1060,7 +1060,6 @@ export function slideOntoLine(edges: LaidOutEdge[], nodes: LaidOutNode[], obstac
     e.points = route;
     if (e.label && label) e.label.box = label;
   }
-
 }
 
 /** How far before a marker dot a route may join another into it: past the arrowhead, under the 20 px that reads as a shared run. */

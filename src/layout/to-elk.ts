@@ -319,12 +319,12 @@ export function stackOrder(input: ScopeInput, layers: Map<string, number>): Lane
       if (stack.length > 1) stack.sort((a, b) => rank(a) - rank(b) || (pull.get(a) ?? 0) - (pull.get(b) ?? 0));
       const centred = stack.length > 1 ? stack.find((id) => rank(id) === 0 && (sources.get(id) ?? []).some((s) => side.get(s) === 0)) : undefined;
       if (centred !== undefined) {
-        const lean = (id: string): number => {
+        const preferredSide = (id: string): number => {
           const near = (earlier.get(id) ?? []).map((n) => side.get(n) ?? 0);
           const mean = near.length > 0 ? near.reduce((a, b) => a + b, 0) / near.length : 0;
           return Math.sign(pull.get(id) ?? 0) + Math.sign(mean);
         };
-        const key = (id: string): number => (id === centred ? 0 : lean(id));
+        const key = (id: string): number => (id === centred ? 0 : preferredSide(id));
         // A node with no lean keeps the side the pull put it on.
         const at = stack.indexOf(centred);
         const goesBefore = (id: string, k: number): boolean => rank(id) < 0 || (rank(id) === 0 && (key(id) < 0 || (key(id) === 0 && k < at)));
@@ -343,13 +343,13 @@ export function stackOrder(input: ScopeInput, layers: Map<string, number>): Lane
     }
     // A node alone in its layer that its handles pull to one side (a Catch handler between a Task
     // and the state after it) would sit on the centre line, right where the main line passes it:
-    // that step around it, and the Catch climbed round it into its top. It lies on the side it is
-    // pulled to instead, when a step between two nodes on the centre line passes its layer.
+    // that step bent round it, and the Catch climbed round it into its top. It lies on the side it
+    // is pulled to instead, when a step between two nodes on the centre line passes its layer.
     const leans = new Map<number, Lean>();
     // Per layer, how many edges of this lane pass it: steps between two nodes on the centre line,
     // and edges with an end after (1) or before (-1) it. Difference arrays, so a long chain costs
     // its edges once, not once per layer.
-    const top = Math.max(0, ...ids.map((id) => layers.get(id) ?? 0)) + 2;
+    const top = ids.reduce((m, id) => Math.max(m, layers.get(id) ?? 0), 0) + 2;
     const passing = { main: new Int32Array(top), after: new Int32Array(top), before: new Int32Array(top) };
     const mark = (counts: Int32Array, a: number, b: number): void => {
       const [lo, hi] = [Math.min(a, b), Math.max(a, b)];
@@ -667,7 +667,8 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     // loop frame), so that a node in a loop stays in line with its neighbours; the margins only
     // deepen the lane. A stack that holds the end of a straight step (a Choice's main way on, say,
     // beside the targets of its other rules) is placed with that node on the centre line instead, so
-    // that step stays a straight arrow and the other nodes of the stack sit above and below it.
+    // that step stays a straight arrow and the other nodes of the stack sit above and below it. A
+    // leaning node (stackOrder) lies wholly on its side, `offset` off the line.
     // `tops` are the nodes' tops relative to the centre line; `above`/`below` how far the stack
     // reaches either way, margins included.
     // Where each placed node's centre lies, relative to the centre line: a node beside the main
