@@ -23,7 +23,7 @@ import { SVG_NS } from './xml.js';
 
 export { xmlSafe } from './dom.js';
 import { compactSubset, subsetFont, toBase64 } from './font-subset.js';
-import { invalidRules, markerRules, stylesheet, traceRules } from './theme.js';
+import { CATCH_DASH, invalidRules, markerRules, stylesheet, traceRules } from './theme.js';
 import type { PathOverlay } from './trace.js';
 import type { ThemeName } from './theme.js';
 
@@ -217,6 +217,51 @@ export function routePath(points: Point[], radius = 6): string {
   const last = points[points.length - 1]!;
   if (points.length > 1) d += `L${n(last.x)} ${n(last.y)}`;
   return d;
+}
+
+/** The length of the line routePath draws: straight runs, and each rounded corner as its quadratic curve. */
+export function routeLength(points: Point[], radius = 6): number {
+  let length = 0;
+  let from = points[0];
+  for (let i = 1; i < points.length - 1 && from; i++) {
+    const a = points[i - 1]!;
+    const p = points[i]!;
+    const b = points[i + 1]!;
+    const lin = Math.hypot(p.x - a.x, p.y - a.y);
+    const lout = Math.hypot(b.x - p.x, b.y - p.y);
+    const r = Math.min(radius, lin / 2, lout / 2);
+    if (r < 0.5 || lin === 0 || lout === 0) {
+      length += Math.hypot(p.x - from.x, p.y - from.y);
+      from = p;
+      continue;
+    }
+    const p1 = { x: p.x - ((p.x - a.x) / lin) * r, y: p.y - ((p.y - a.y) / lin) * r };
+    const p2 = { x: p.x + ((b.x - p.x) / lout) * r, y: p.y + ((b.y - p.y) / lout) * r };
+    length += Math.hypot(p1.x - from.x, p1.y - from.y) + quadraticLength(p1, p, p2);
+    from = p2;
+  }
+  const last = points[points.length - 1];
+  if (from && last && points.length > 1) length += Math.hypot(last.x - from.x, last.y - from.y);
+  return length;
+}
+
+/** Arc length of a quadratic Bézier curve (5-point Gauss–Legendre: exact to far below a pixel for a corner). */
+function quadraticLength(p0: Point, c: Point, p2: Point): number {
+  const nodes = [
+    [0, 0.5688888888888889],
+    [-0.5384693101056831, 0.4786286704993665],
+    [0.5384693101056831, 0.4786286704993665],
+    [-0.906179845938664, 0.2369268850561891],
+    [0.906179845938664, 0.2369268850561891],
+  ] as const;
+  let sum = 0;
+  for (const [x, w] of nodes) {
+    const t = (x + 1) / 2;
+    const dx = 2 * (1 - t) * (c.x - p0.x) + 2 * t * (p2.x - c.x);
+    const dy = 2 * (1 - t) * (c.y - p0.y) + 2 * t * (p2.y - c.y);
+    sum += w * Math.hypot(dx, dy);
+  }
+  return sum / 2;
 }
 
 /**
@@ -464,6 +509,13 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
       });
       const marker = taken ? 'arrow-taken' : e.kind === 'catch' ? 'arrow-catch' : e.kind === 'default' ? 'arrow-default' : 'arrow';
       const path = child(g, 'path', { class: 'fz-edge-path', d: routePath(e.points), 'marker-end': `url(#${id}-${marker})` });
+      // Catch edges of one bundle share their last run into the target: with each line's dashes
+      // counted from its own start they fall out of step there and the shared run looks frayed.
+      // Counted back from the end instead, every line into one point dashes in step.
+      if (e.kind === 'catch') {
+        const period = CATCH_DASH[0] + CATCH_DASH[1];
+        attr(path, 'stroke-dashoffset', n((period - (routeLength(e.points) % period)) % period));
+      }
       if (e.kind === 'default') attr(path, 'marker-start', `url(#${id}-default-mark)`);
       if (e.label) {
         const lg = child(g, 'g', { class: 'fz-edge-label' });

@@ -8,6 +8,9 @@ export type ThemeName = 'light' | 'dark' | 'auto';
 
 type Palette = Record<string, string>;
 
+/** The dash and the gap of a Catch edge's line (svg.ts aligns each line's dashes at its end). */
+export const CATCH_DASH = [6, 4] as const;
+
 export const LIGHT: Palette = {
   bg: '#ffffff',
   text: '#1e293b',
@@ -133,7 +136,7 @@ function rulesFor(root: string, theme: ThemeName, fontFamily: string, resolved: 
     `${r} .fz-label-meta{fill:${c('muted')}}`,
     `${r} .fz-row-rule{stroke:${c('lane-stroke')};stroke-width:1}`,
     `${r} .fz-edge-path{fill:none;stroke:${c('edge')};stroke-width:1.5}`,
-    `${r} .fz-edge-catch .fz-edge-path{stroke:${c('catch')};stroke-dasharray:6 4}`,
+    `${r} .fz-edge-catch .fz-edge-path{stroke:${c('catch')};stroke-dasharray:${CATCH_DASH.join(' ')}}`,
     `${r} .fz-edge-default .fz-edge-path{stroke:${c('default')}}`,
     `${r} .fz-arrow{fill:${c('edge')}}`,
     `${r} .fz-arrow-catch{fill:${c('catch')}}`,

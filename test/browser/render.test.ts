@@ -152,6 +152,13 @@ async function inspect(svgText: string): Promise<Report> {
       return;
     }
     const total = path.getTotalLength();
+    // A Catch line's dashes are counted back from its end (its offset makes the pattern end at a
+    // period's start), so the lines of one bundle dash in step on the run they share.
+    if (e.classList.contains('fz-edge-catch')) {
+      const period = 10;
+      const phase = (((total + Number(path.getAttribute('stroke-dashoffset') ?? 'NaN')) % period) + period) % period;
+      if (!(Math.min(phase, period - phase) < 0.25)) violations.push(`catch edge ${e.dataset.from}->${e.dataset.to}: dashes end at phase ${phase.toFixed(2)} of ${period}`);
+    }
     const name = `${e.dataset.from}.${e.dataset.fromHandle} -> ${e.dataset.to}.${e.dataset.toHandle}`;
     // The side an end lies on, and the direction it must point.
     const onSide = (p: DOMPoint, q: DOMPoint, s: B, side: string, kind: string | undefined): boolean => {
