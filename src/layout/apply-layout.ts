@@ -1062,6 +1062,14 @@ export function slideOntoLine(edges: LaidOutEdge[], nodes: LaidOutNode[], obstac
   }
 }
 
+/** Gives the edge the new route when it crosses no more routes and shares no new run; the index follows. */
+function takeIfNoWorse(index: SegmentIndex, edges: LaidOutEdge[], edge: LaidOutEdge, route: Point[]): void {
+  const id = String(edges.indexOf(edge));
+  if (index.crossings(route, id) > index.crossings(edge.points, id) || sharesNewRun(index, edges, [id], [edge.points], [route])) return;
+  edge.points = route;
+  index.set(id, route);
+}
+
 /** How far before a marker dot a route may join another into it: past the arrowhead, under the 20 px that reads as a shared run. */
 const MARKER_JOIN = ARROW_ROOM + 4;
 
@@ -1098,12 +1106,7 @@ function joinAtMarkers(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: Bo
       const move = (p: Point): Point => (flat ? { x: at, y: p.y } : { x: p.x, y: at });
       const [q2, q1] = [move(p2), move(p1)];
       if (obstacles.hits(p3, q2, 6) || obstacles.hits(q2, q1, 6)) continue;
-      const id = String(edges.indexOf(x.edge));
-      const route = [...r.slice(0, n - 3), q2, q1, end];
-      const before = index.crossings(r, id);
-      if (index.crossings(route, id) > before || sharesNewRun(index, edges, [id], [r], [route])) continue;
-      x.edge.points = route;
-      index.set(id, route);
+      takeIfNoWorse(index, edges, x.edge, [...r.slice(0, n - 3), q2, q1, end]);
     }
   }
 }
@@ -1151,10 +1154,7 @@ export function endsNearTurns(edges: LaidOutEdge[], nodes: LaidOutNode[], obstac
       const route = straightIn ? [...r.slice(0, n - 2), q] : [...r.slice(0, n - 2), q1, q];
       if (obstacles.hits(p2, q1, 6) || obstacles.hits(q1, q, 0, [node.box, x.edge.label?.box])) continue;
       index ??= new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
-      const id = String(edges.indexOf(x.edge));
-      if (index.crossings(route, id) > index.crossings(r, id) || sharesNewRun(index, edges, [id], [r], [route])) continue;
-      x.edge.points = route;
-      index.set(id, route);
+      takeIfNoWorse(index, edges, x.edge, route);
     }
   }
 }

@@ -195,10 +195,14 @@ function rect(parent: El, b: Box, cls: string | undefined, rx = 0): void {
   if (rx > 0) attr(r, 'rx', n(rx));
 }
 
-/** An orthogonal route with softly rounded corners. */
-export function routePath(points: Point[], radius = 6): string {
-  if (points.length === 0) return '';
-  let d = `M${n(points[0]!.x)} ${n(points[0]!.y)}`;
+/**
+ * The pieces routePath draws and routeLength measures: straight runs to a point, and each corner
+ * rounded as a quadratic curve from `p1` through the control point (the corner) to `p2`.
+ */
+type RoutePiece = { line: Point } | { p1: Point; corner: Point; p2: Point };
+
+function routePieces(points: Point[], radius: number): RoutePiece[] {
+  const pieces: RoutePiece[] = [];
   for (let i = 1; i < points.length - 1; i++) {
     const a = points[i - 1]!;
     const p = points[i]!;
@@ -207,41 +211,42 @@ export function routePath(points: Point[], radius = 6): string {
     const lout = Math.hypot(b.x - p.x, b.y - p.y);
     const r = Math.min(radius, lin / 2, lout / 2);
     if (r < 0.5 || lin === 0 || lout === 0) {
-      d += `L${n(p.x)} ${n(p.y)}`;
+      pieces.push({ line: p });
       continue;
     }
     const p1 = { x: p.x - ((p.x - a.x) / lin) * r, y: p.y - ((p.y - a.y) / lin) * r };
     const p2 = { x: p.x + ((b.x - p.x) / lout) * r, y: p.y + ((b.y - p.y) / lout) * r };
-    d += `L${n(p1.x)} ${n(p1.y)}Q${n(p.x)} ${n(p.y)} ${n(p2.x)} ${n(p2.y)}`;
+    pieces.push({ p1, corner: p, p2 });
   }
-  const last = points[points.length - 1]!;
-  if (points.length > 1) d += `L${n(last.x)} ${n(last.y)}`;
+  if (points.length > 1) pieces.push({ line: points[points.length - 1]! });
+  return pieces;
+}
+
+/** An orthogonal route with softly rounded corners. */
+export function routePath(points: Point[], radius = 6): string {
+  if (points.length === 0) return '';
+  let d = `M${n(points[0]!.x)} ${n(points[0]!.y)}`;
+  for (const piece of routePieces(points, radius)) {
+    if ('line' in piece) d += `L${n(piece.line.x)} ${n(piece.line.y)}`;
+    else d += `L${n(piece.p1.x)} ${n(piece.p1.y)}Q${n(piece.corner.x)} ${n(piece.corner.y)} ${n(piece.p2.x)} ${n(piece.p2.y)}`;
+  }
   return d;
 }
 
 /** The length of the line routePath draws: straight runs, and each rounded corner as its quadratic curve. */
 export function routeLength(points: Point[], radius = 6): number {
+  if (points.length === 0) return 0;
   let length = 0;
-  let from = points[0];
-  for (let i = 1; i < points.length - 1 && from; i++) {
-    const a = points[i - 1]!;
-    const p = points[i]!;
-    const b = points[i + 1]!;
-    const lin = Math.hypot(p.x - a.x, p.y - a.y);
-    const lout = Math.hypot(b.x - p.x, b.y - p.y);
-    const r = Math.min(radius, lin / 2, lout / 2);
-    if (r < 0.5 || lin === 0 || lout === 0) {
-      length += Math.hypot(p.x - from.x, p.y - from.y);
-      from = p;
-      continue;
+  let from = points[0]!;
+  for (const piece of routePieces(points, radius)) {
+    if ('line' in piece) {
+      length += Math.hypot(piece.line.x - from.x, piece.line.y - from.y);
+      from = piece.line;
+    } else {
+      length += Math.hypot(piece.p1.x - from.x, piece.p1.y - from.y) + quadraticLength(piece.p1, piece.corner, piece.p2);
+      from = piece.p2;
     }
-    const p1 = { x: p.x - ((p.x - a.x) / lin) * r, y: p.y - ((p.y - a.y) / lin) * r };
-    const p2 = { x: p.x + ((b.x - p.x) / lout) * r, y: p.y + ((b.y - p.y) / lout) * r };
-    length += Math.hypot(p1.x - from.x, p1.y - from.y) + quadraticLength(p1, p, p2);
-    from = p2;
   }
-  const last = points[points.length - 1];
-  if (from && last && points.length > 1) length += Math.hypot(last.x - from.x, last.y - from.y);
   return length;
 }
 
