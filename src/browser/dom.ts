@@ -9,6 +9,11 @@ import type { SerialNode } from '../render/xml.js';
 
 export { xmlSafe } from '../render/xml.js';
 
+/** Adds an attribute (a plain name, no namespace) that the element does not have yet. */
+export function addAttribute(el: object, name: string, value: string): void {
+  (el as Element).setAttribute(name, value);
+}
+
 export function createSvgRoot(): Svg {
   // A document of its own per diagram, like the server's fresh svgdom window: nothing drawn for one
   // diagram can be found or reused by the next, and the page's document is never touched.

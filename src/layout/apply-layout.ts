@@ -1191,17 +1191,23 @@ function endsOntoOutline(edges: LaidOutEdge[], nodes: LaidOutNode[]): void {
  * share nothing) cost no pair.
  */
 export function sharedPairKeys(edges: LaidOutEdge[], longer = 20): Set<number> {
-  const onLine = new Map<string, { edge: number; lo: number; hi: number }[]>();
+  // Keyed by line: 2 * its pixel + 1 for a horizontal one.
+  const onLine = new Map<number, { edge: number; lo: number; hi: number }[]>();
+  const file = (key: number, run: { edge: number; lo: number; hi: number }): void => {
+    const runs = onLine.get(key);
+    if (runs === undefined) onLine.set(key, [run]);
+    else runs.push(run);
+  };
   edges.forEach((e, index) => {
     for (let k = 0; k + 1 < e.points.length; k++) {
-      const [a, b] = [e.points[k]!, e.points[k + 1]!];
+      const a = e.points[k]!;
+      const b = e.points[k + 1]!;
       const flat = Math.abs(a.y - b.y) < 0.5;
-      const [u, v] = flat ? [a.x, b.x] : [a.y, b.y];
+      const run = flat ? { edge: index, lo: Math.min(a.x, b.x), hi: Math.max(a.x, b.x) } : { edge: index, lo: Math.min(a.y, b.y), hi: Math.max(a.y, b.y) };
       // Two buckets a pixel apart, so that any two lines under a pixel apart meet in one of them.
       const line = Math.floor(flat ? a.y : a.x);
-      for (const key of [`${flat ? 'h' : 'v'}${line}`, `${flat ? 'h' : 'v'}${line + 1}`]) {
-        (onLine.get(key) ?? onLine.set(key, []).get(key)!).push({ edge: index, lo: Math.min(u, v), hi: Math.max(u, v) });
-      }
+      file(2 * line + (flat ? 1 : 0), run);
+      file(2 * (line + 1) + (flat ? 1 : 0), run);
     }
   });
   const pairKeys = new Set<number>();
@@ -1471,27 +1477,49 @@ class SegmentIndex {
   private static readonly CELL = 256;
   private readonly cells = new Map<number, Set<Segment>>();
   private readonly byRoute = new Map<string, Segment[]>();
+  /**
+   * The cells of the last keys() call. The index is asked a few hundred thousand times a drawing;
+   * one buffer instead of an array per question keeps that garbage (and the collector's time) down.
+   * Every caller walks it before it asks again.
+   */
+  private static readonly scratch: number[] = [];
 
   constructor(routes: Map<string, Point[]>) {
     for (const [id, points] of routes) this.set(id, points);
   }
 
-  private static keys(a: Point, b: Point, pad = 0): number[] {
+  /** The cells the box around a and b (grown by pad) covers, in SegmentIndex.scratch; their count. */
+  private static keys(a: Point, b: Point, pad = 0): number {
     const c = SegmentIndex.CELL;
-    const out: number[] = [];
-    for (let x = Math.floor((Math.min(a.x, b.x) - pad) / c); x <= Math.floor((Math.max(a.x, b.x) + pad) / c); x++) {
-      for (let y = Math.floor((Math.min(a.y, b.y) - pad) / c); y <= Math.floor((Math.max(a.y, b.y) + pad) / c); y++) out.push(cellKey(x, y));
+    const out = SegmentIndex.scratch;
+    let count = 0;
+    const y0 = Math.floor((Math.min(a.y, b.y) - pad) / c);
+    const y1 = Math.floor((Math.max(a.y, b.y) + pad) / c);
+    const x1 = Math.floor((Math.max(a.x, b.x) + pad) / c);
+    for (let x = Math.floor((Math.min(a.x, b.x) - pad) / c); x <= x1; x++) {
+      for (let y = y0; y <= y1; y++) out[count++] = cellKey(x, y);
     }
-    return out;
+    return count;
   }
 
   set(id: string, points: Point[]): void {
-    for (const seg of this.byRoute.get(id) ?? []) for (const k of SegmentIndex.keys(seg.a, seg.b)) this.cells.get(k)?.delete(seg);
+    const cells = this.cells;
+    const scratch = SegmentIndex.scratch;
+    for (const seg of this.byRoute.get(id) ?? []) {
+      for (let k = 0, n = SegmentIndex.keys(seg.a, seg.b); k < n; k++) cells.get(scratch[k]!)?.delete(seg);
+    }
+    // A copy: the passes move routes' points in place, and the index must know where it filed them.
+    const copy = points.map((p) => ({ x: p.x, y: p.y }));
     const segs: Segment[] = [];
-    for (let i = 1; i < points.length; i++) {
-      const seg = { route: id, a: { ...points[i - 1]! }, b: { ...points[i]! } };
+    for (let i = 1; i < copy.length; i++) {
+      const seg = { route: id, a: copy[i - 1]!, b: copy[i]! };
       segs.push(seg);
-      for (const k of SegmentIndex.keys(seg.a, seg.b)) (this.cells.get(k) ?? this.cells.set(k, new Set()).get(k)!).add(seg);
+      for (let k = 0, n = SegmentIndex.keys(seg.a, seg.b); k < n; k++) {
+        const key = scratch[k]!;
+        let cell = cells.get(key);
+        if (cell === undefined) cells.set(key, (cell = new Set()));
+        cell.add(seg);
+      }
     }
     this.byRoute.set(id, segs);
   }
@@ -1511,8 +1539,8 @@ class SegmentIndex {
   enters(box: Box, own: string): boolean {
     const a = { x: box.x, y: box.y };
     const b = { x: box.x + box.width, y: box.y + box.height };
-    for (const k of SegmentIndex.keys(a, b)) {
-      for (const seg of this.cells.get(k) ?? []) {
+    for (let k = 0, n = SegmentIndex.keys(a, b); k < n; k++) {
+      for (const seg of this.cells.get(SegmentIndex.scratch[k]!) ?? []) {
         if (seg.route === own) continue;
         if (Math.max(seg.a.x, seg.b.x) > a.x + 0.5 && Math.min(seg.a.x, seg.b.x) < b.x - 0.5 && Math.max(seg.a.y, seg.b.y) > a.y + 0.5 && Math.min(seg.a.y, seg.b.y) < b.y - 0.5) return true;
       }
@@ -1523,7 +1551,9 @@ class SegmentIndex {
   /** The routes with a segment in the cells the polyline passes through: all that can cross it or share a run with it. */
   routesNear(poly: Point[]): Set<string> {
     const near = new Set<string>();
-    for (let i = 1; i < poly.length; i++) for (const k of SegmentIndex.keys(poly[i - 1]!, poly[i]!)) for (const seg of this.cells.get(k) ?? []) near.add(seg.route);
+    for (let i = 1; i < poly.length; i++) {
+      for (let k = 0, n = SegmentIndex.keys(poly[i - 1]!, poly[i]!); k < n; k++) for (const seg of this.cells.get(SegmentIndex.scratch[k]!) ?? []) near.add(seg.route);
+    }
     return near;
   }
 
@@ -1531,11 +1561,13 @@ class SegmentIndex {
   crossings(poly: Point[], own: string): number {
     let count = 0;
     for (let i = 1; i < poly.length; i++) {
-      const seen = new Set<Segment>();
-      for (const k of SegmentIndex.keys(poly[i - 1]!, poly[i]!)) {
-        for (const seg of this.cells.get(k) ?? []) {
-          if (seg.route === own || seen.has(seg)) continue;
-          seen.add(seg);
+      // A segment filed in two of the cells counts once; most segments are in one.
+      const n = SegmentIndex.keys(poly[i - 1]!, poly[i]!);
+      const seen = n > 1 ? new Set<Segment>() : undefined;
+      for (let k = 0; k < n; k++) {
+        for (const seg of this.cells.get(SegmentIndex.scratch[k]!) ?? []) {
+          if (seg.route === own || seen?.has(seg)) continue;
+          seen?.add(seg);
           if (properCross(poly[i - 1]!, poly[i]!, seg.a, seg.b)) count++;
         }
       }
@@ -1639,7 +1671,9 @@ function dropCollinear(points: Point[]): Point[] {
     if (last && Math.abs(last.x - p.x) < 0.01 && Math.abs(last.y - p.y) < 0.01) continue;
     out.push(p);
     while (out.length >= 3) {
-      const [u, v, w] = out.slice(-3) as [Point, Point, Point];
+      const u = out[out.length - 3]!;
+      const v = out[out.length - 2]!;
+      const w = out[out.length - 1]!;
       const straight = (Math.abs(u.x - v.x) < 0.01 && Math.abs(v.x - w.x) < 0.01) || (Math.abs(u.y - v.y) < 0.01 && Math.abs(v.y - w.y) < 0.01);
       if (!straight) break;
       out.splice(out.length - 2, 1);

@@ -18,7 +18,7 @@ import type { Svg } from '@svgdotjs/svg.js';
 import { defaultFonts, faceFor, fallbackFonts, textWidth } from '../layout/fonts.js';
 import type { Font } from '../layout/fonts.js';
 import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from '../layout/types.js';
-import { createSvgRoot, serializeSvg, xmlSafe } from './dom.js';
+import { addAttribute, createSvgRoot, serializeSvg, xmlSafe } from './dom.js';
 import { SVG_NS } from './xml.js';
 
 export { xmlSafe } from './dom.js';
@@ -87,12 +87,10 @@ export function escapeXml(text: string): string {
 interface El {
   readonly nodeType: number;
   readonly firstChild: El | null;
-  setAttributeNode(attr: unknown): unknown;
   appendChild(node: unknown): unknown;
   removeChild(node: El): unknown;
   readonly ownerDocument: {
     createElementNS(ns: string, name: string): El;
-    createAttribute(name: string): { value: string };
     createTextNode(text: string): unknown;
   };
 }
@@ -109,13 +107,12 @@ function child(parent: El, name: string, attrs?: Readonly<Record<string, string>
 }
 
 /**
- * Adds an attribute the element does not have yet. Not setAttribute: svgdom's looks the name up
- * twice (copying the element's attributes each time) and checks it twice, for what is always new here.
+ * Adds an attribute the element does not have yet, the way the DOM module does it best (dom.ts:
+ * not setAttribute, which in svgdom looks the name up twice, copying the element's attributes each
+ * time, for what is always new here).
  */
 function attr(el: El, name: string, value: string): void {
-  const a = el.ownerDocument.createAttribute(name);
-  a.value = value;
-  el.setAttributeNode(a);
+  addAttribute(el, name, value);
 }
 
 /** An element's text, as svg.js's words() writes it into an element with no children yet. */

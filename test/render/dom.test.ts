@@ -1,7 +1,7 @@
 // The SVG serialiser of dom.ts writes exactly what svgdom's own serialiser writes, for plain trees
 // (the fast path) and for trees it hands back to svgdom (a comment).
 import { describe, expect, test } from 'vitest';
-import { createSvgRoot, serializeSvg } from '../../src/render/dom.js';
+import { addAttribute, createSvgRoot, serializeSvg } from '../../src/render/dom.js';
 
 describe('serializeSvg', () => {
   test('equals svgdom outerHTML, escapes included', () => {
@@ -20,5 +20,33 @@ describe('serializeSvg', () => {
     const node = root.node as unknown as { appendChild(n: unknown): void; ownerDocument: { createComment(t: string): unknown }; outerHTML: string };
     node.appendChild(node.ownerDocument.createComment('c'));
     expect(serializeSvg(root)).toBe(node.outerHTML);
+  });
+
+  test('attributes added with addAttribute read in svgdom as its own do', () => {
+    type El = { appendChild(n: unknown): void; getAttribute(n: string): string | null; cloneNode(deep: boolean): El; outerHTML: string; ownerDocument: { createElementNS(ns: string, n: string): El; createComment(t: string): unknown } };
+    const plain = createSvgRoot();
+    const own = createSvgRoot();
+    for (const [root, add] of [
+      [plain, (el: El, k: string, v: string) => addAttribute(el, k, v)],
+      [own, (el: El, k: string, v: string) => (el as unknown as { setAttribute(k: string, v: string): void }).setAttribute(k, v)],
+    ] as const) {
+      const top = root.node as unknown as El;
+      const g = top.ownerDocument.createElementNS('http://www.w3.org/2000/svg', 'g');
+      add(g, 'data-id', 'a<b & "c"');
+      add(g, 'class', 'fz-node');
+      top.appendChild(g);
+    }
+    const [p, o] = [plain.node, own.node] as unknown as [El, El];
+    const pg = (p as unknown as { firstChild: El }).firstChild;
+    expect(pg.getAttribute('data-id')).toBe('a<b & "c"');
+    expect(pg.getAttribute('class')).toBe('fz-node');
+    expect(serializeSvg(plain)).toBe(serializeSvg(own));
+    expect(p.outerHTML).toBe(o.outerHTML);
+    expect(p.cloneNode(true).outerHTML).toBe(o.outerHTML);
+    // svgdom's own serialiser (a tree with a comment) writes them too.
+    p.appendChild(p.ownerDocument.createComment('c'));
+    o.appendChild(o.ownerDocument.createComment('c'));
+    expect(serializeSvg(plain)).toBe(serializeSvg(own));
+    expect(serializeSvg(plain)).toContain('data-id="a&lt;b &amp; &quot;c&quot;"');
   });
 });
