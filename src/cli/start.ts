@@ -4,12 +4,12 @@
 // (scripts/build-cli.mjs) holds main.ts and everything it imports in one file, so Node opens one
 // file instead of a few hundred; it is compiled through vm.Script with a V8 code cache (Node 20 has
 // no module compile cache), so the functions a command ran before are not parsed and compiled
-// again. The cache lives in node_modules/.cache/flowlane beside ELK's (src/layout/elk-module.ts),
-// named by Node's version and the bundle's content hash, and lists the commands whose runs it
-// holds: a run of a command it does not list writes it again at exit (V8 keeps what the old cache
-// held, so it grows to the commands in use). Where it cannot be written (a read-only install) every
-// start compiles afresh; V8 rejects a cache that does not match the source, its version or its flags,
-// and a bad one is only compiled anew. FLOWLANE_CODE_CACHE=0 turns both caches off;
+// again. The caches live in node_modules/.cache/flowlane beside ELK's (src/layout/elk-module.ts),
+// one per command, named by Node's version, the bundle's content hash and the command: V8 reads a
+// whole cache at every start, so a render does not pay for the language server's functions. A
+// command's cache is written at exit when there was none or V8 rejected it (one that does not match
+// the source, its version or its flags; a bad one is only compiled anew). Where it cannot be written
+// (a read-only install) every start compiles afresh. FLOWLANE_CODE_CACHE=0 turns both caches off;
 // FLOWLANE_CACHE_DIR puts them elsewhere (both); FLOWLANE_BUNDLE=0 runs the ES modules instead.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,13 +17,19 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+import { COMMANDS } from './command-names.js';
 
 const require = createRequire(import.meta.url);
 const bundle = fileURLToPath(new URL('../cli.cjs', import.meta.url));
 
-/** The command a run's cache is kept for: its first word that is not an option ('' for --help and -v). */
-export function commandOf(argv: string[]): string {
-  return argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
+/**
+ * The cache a run is kept in: its command (its first word that is not an option), 'help' for
+ * --help, -v and no command; undefined for a word that is no command (a typo writes no cache).
+ */
+export function commandOf(argv: string[]): string | undefined {
+  const word = argv.slice(2).find((a) => !a.startsWith('-'));
+  if (word === undefined || word === 'help') return 'help';
+  return (COMMANDS as readonly string[]).includes(word) ? word : undefined;
 }
 
 /** '-late' under the CLI's V8 flag (see lateTiering): caches made under other flags are rejected. */
@@ -31,14 +37,14 @@ function tieringTag(): string {
   return process.env['FLOWLANE_V8_TIERING'] === 'late' ? '-late' : '';
 }
 
-/** The cache file of a bundle (named by its first line, the build's content hash), or undefined when there is no place for one. */
-export function cliCachePath(source: string): string | undefined {
+/** The cache file of a bundle (named by its first line, the build's content hash) for a command, or undefined when there is no place for one. */
+export function cliCachePath(source: string, command: string): string | undefined {
   const build = /^\/\/ flowlane-cli ([0-9a-f]+)\n/.exec(source)?.[1];
   if (build === undefined) return undefined;
   try {
     // FLOWLANE_CACHE_DIR, else …/node_modules/elkjs/lib/elk-worker.min.js → …/node_modules/.cache/flowlane/ (the ELK cache's folder)
     const dir = process.env['FLOWLANE_CACHE_DIR'] || join(dirname(dirname(dirname(require.resolve('elkjs/lib/elk-worker.min.js')))), '.cache', 'flowlane');
-    return join(dir, `cli-${process.version}-${process.arch}${tieringTag()}-${build}.v8`);
+    return join(dir, `cli-${process.version}-${process.arch}${tieringTag()}-${build}-${command}.v8`);
   } catch {
     return undefined;
   }
@@ -94,30 +100,28 @@ async function start(): Promise<void> {
     await (await import('./main.js')).main();
     return;
   }
-  const useCache = process.env['FLOWLANE_CODE_CACHE'] !== '0';
-  const cacheFile = useCache ? cliCachePath(source) : undefined;
-  const listFile = cacheFile && `${cacheFile}.commands`;
+  const command = commandOf(process.argv);
+  const cacheFile = process.env['FLOWLANE_CODE_CACHE'] !== '0' && command !== undefined ? cliCachePath(source, command) : undefined;
   const cachedData = cacheFile ? readOr(() => readFileSync(cacheFile), undefined) : undefined;
-  const covered = listFile ? readOr(() => readFileSync(listFile, 'utf8').split('\n'), []) : [];
   // The bundle's import() calls of paths known at run time (the fallback fonts, a run's handler
   // module) come here as __flowlaneImport (scripts/build-cli.mjs): a vm.Script has no import() of its own.
   const script = new Script(`(function (exports, require, module, __filename, __dirname, __flowlaneImport) {${source}\n})`, {
     filename: bundle,
     ...(cachedData ? { cachedData } : {}),
   });
-  const command = commandOf(process.argv);
-  const accepted = cachedData !== undefined && !script.cachedDataRejected;
-  if (cacheFile && listFile && (!accepted || !covered.includes(command))) {
+  if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
     process.once('exit', () => {
       try {
         mkdirSync(dirname(cacheFile), { recursive: true });
         writeWhole(cacheFile, script.createCachedData());
-        writeWhole(listFile, [...(accepted ? covered : []), command].join('\n'));
         // Caches of earlier builds (same Node, same flags, another bundle) are never read again.
         const name = basename(cacheFile);
-        const sameRun = name.slice(0, name.lastIndexOf('-') + 1);
-        for (const f of readdirSync(dirname(cacheFile))) {
-          if (f.startsWith(sameRun) && /\.v8(\.commands)?$/.test(f) && f.replace(/\.commands$/, '') !== name) rmSync(join(dirname(cacheFile), f), { force: true });
+        const build = /-([0-9a-f]{16})-[a-z-]+\.v8$/.exec(name)?.[1];
+        const sameRun = build === undefined ? undefined : name.slice(0, name.lastIndexOf(`-${build}-`) + 1);
+        for (const f of sameRun === undefined ? [] : readdirSync(dirname(cacheFile))) {
+          // After the prefix, another build's hash (not `late-…`, the flag's caches when this run has none).
+          const rest = f.startsWith(sameRun!) ? f.slice(sameRun!.length) : '';
+          if (/^[0-9a-f]{16}[-.]/.test(rest) && !rest.startsWith(`${build}-`) && /\.v8(\.commands)?$/.test(f)) rmSync(join(dirname(cacheFile), f), { force: true });
         }
       } catch {
         // A cache that cannot be written only costs the next start its compile.

@@ -93,26 +93,39 @@ describe('the bundle', () => {
 });
 
 describe('the code cache', () => {
-  test('is written at the end of a cold start, read by the next, and grows by the commands run', () => {
+  test('is written at the end of a cold start, read by the next, one per command', () => {
     const cache = tempDir();
     const small = join(tempDir(), 'a.fz');
     writeFileSync(small, 'a { # A\n  n1: circle label:"Start"\n  n2: circle label:"End"\n  n1.handle(right) -> n2.handle(left)\n}\n');
     expect(run(['check', small], { FLOWLANE_CACHE_DIR: cache })).toMatchObject({ code: 0, stderr: '' });
     const [file] = cliCaches(cache);
-    expect(file).toMatch(/^cli-v\d+\.\d+\.\d+-[a-z0-9]+-late-[0-9a-f]{16}\.v8$/);
+    expect(file).toMatch(/^cli-v\d+\.\d+\.\d+-[a-z0-9]+-late-[0-9a-f]{16}-check\.v8$/);
     const path = join(cache, file!);
-    expect(readFileSync(`${path}.commands`, 'utf8')).toBe('check');
     const written = statSync(path).mtimeMs;
-    // Accepted and already holding `check`: not written again.
+    // Accepted: not written again.
     expect(run(['check', small], { FLOWLANE_CACHE_DIR: cache })).toMatchObject({ code: 0, stderr: '' });
     expect(statSync(path).mtimeMs).toBe(written);
-    // A command it does not hold yet: written again, with both.
+    // Another command has a cache of its own, and --help and -v share one; a word that is no command writes none.
     expect(run(['fmt', '--check', small], { FLOWLANE_CACHE_DIR: cache })).toMatchObject({ code: 0, stderr: '' });
-    expect(readFileSync(`${path}.commands`, 'utf8').split('\n')).toEqual(['check', 'fmt']);
+    expect(run(['--help'], { FLOWLANE_CACHE_DIR: cache }).code).toBe(0);
+    expect(run(['-v'], { FLOWLANE_CACHE_DIR: cache }).code).toBe(0);
+    expect(run(['rendr', small], { FLOWLANE_CACHE_DIR: cache }).code).toBe(2);
+    expect(cliCaches(cache).map((f) => f.replace(/^.*-[0-9a-f]{16}-/, '')).sort()).toEqual(['check.v8', 'fmt.v8', 'help.v8']);
+    expect(statSync(path).mtimeMs).toBe(written);
     expect(readdirSync(cache).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    // The ELK cache sits beside it, named for the CLI's V8 flag.
+    // The ELK cache sits beside them, named for the CLI's V8 flag.
     expect(run(['render', small, '-o', join(tempDir(), 'a.svg')], { FLOWLANE_CACHE_DIR: cache }).code).toBe(0);
     expect(readdirSync(cache).filter((f) => /^elk-worker-.*-late-.*\.v8$/.test(f))).toHaveLength(1);
+    // The render's cache holds less than one grown by every command would: V8 reads all of it at each start.
+    const sizeOf = (command: string): number => statSync(join(cache, cliCaches(cache).find((f) => f.endsWith(`-${command}.v8`))!)).size;
+    expect(sizeOf('help')).toBeLessThan(sizeOf('render'));
+  });
+
+  test('the commands it keeps caches for are the CLI\'s commands', async () => {
+    const { COMMANDS } = await import('../../src/cli/command-names.js');
+    const help = run(['--help'], { FLOWLANE_CACHE_DIR: tempDir() }).stdout;
+    const listed = [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}([a-z-]+)\b/gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    expect([...COMMANDS].sort()).toEqual([...new Set(listed)].sort());
   });
 
   test('a corrupt cache changes nothing and is replaced; one of an older build is removed', () => {
@@ -123,14 +136,19 @@ describe('the code cache', () => {
     const good = readFileSync(path).length;
     writeFileSync(path, Buffer.alloc(4096, 7));
     // Of an older build under the same Node and flags: removed. Another Node's: kept.
-    const older = file!.replace(/-[0-9a-f]{16}\.v8$/, '-0000000000000000.v8');
+    const older = file!.replace(/-[0-9a-f]{16}-render\.v8$/, '-0000000000000000-render.v8');
     writeFileSync(join(cache, older), 'old');
-    writeFileSync(join(cache, `${older}.commands`), 'render');
-    writeFileSync(join(cache, 'cli-v0.0.0-x64-late-0000000000000000.v8'), 'other node');
+    // One of the layout before caches were kept per command (one file, the commands it held beside it).
+    const legacy = file!.replace(/-[0-9a-f]{16}-render\.v8$/, '-1111111111111111.v8');
+    writeFileSync(join(cache, legacy), 'legacy');
+    writeFileSync(join(cache, `${legacy}.commands`), 'render');
+    // Another Node's, and the caches made without the CLI's V8 flag: kept.
+    const others = ['cli-v0.0.0-x64-late-0000000000000000-render.v8', file!.replace('-late-', '-').replace(/-[0-9a-f]{16}-/, '-2222222222222222-')];
+    for (const f of others) writeFileSync(join(cache, f), 'other');
     expect(renderExample('orchestration', { FLOWLANE_CACHE_DIR: cache })).toBe(clean);
     expect(readFileSync(path).length).toBeGreaterThan(good / 2);
-    expect(cliCaches(cache).sort()).toEqual([file, 'cli-v0.0.0-x64-late-0000000000000000.v8'].sort());
-    expect(existsSync(join(cache, `${older}.commands`))).toBe(false);
+    expect(cliCaches(cache).sort()).toEqual([file, ...others].sort());
+    expect(existsSync(join(cache, `${legacy}.commands`))).toBe(false);
     expect(renderExample('orchestration', { FLOWLANE_CACHE_DIR: cache })).toBe(clean);
   });
 
