@@ -85,7 +85,7 @@ export default function bench() {
     ['flowlane -v', measure([bin, '-v'])],
     ['flowlane check (small file)', measure([bin, 'check', small])],
     ['flowlane render (50 nodes, SVG)', measure(render)],
-    // What the bundle, its code cache and the later tiering save (src/cli/start.ts).
+    // What the bundle, its code cache and the later tiering save (src/cli/start.cts).
     ['  the same from the ES modules', measure(render, { FLOWLANE_BUNDLE: '0' })],
     ['  the same, V8 default tiering', measure(render, { FLOWLANE_V8_TIERING: '0' })],
     // The floor: only elkjs, loaded as flowlane loads it, laying out the same graph once.

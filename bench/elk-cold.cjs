@@ -6,7 +6,7 @@ const { readFileSync, writeFileSync } = require('node:fs');
 const { setFlagsFromString } = require('node:v8');
 const { Script } = require('node:vm');
 
-// flowlane's late tiering (INTERRUPT_BUDGET in src/cli/start.ts), set the same way, before ELK loads.
+// flowlane's late tiering (INTERRUPT_BUDGET in src/cli/start.cts), set the same way, before ELK loads.
 setFlagsFromString(`--interrupt-budget=${8 * 67584}`);
 
 const [graphFile, cacheFile] = process.argv.slice(2);

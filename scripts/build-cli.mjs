@@ -1,6 +1,6 @@
 // Builds dist/cli.cjs: the command line in one CommonJS file (`npm run build` runs it after tsc).
 // Input: the compiled ES modules in dist/ and the packages they import. Output: dist/cli.cjs, which
-// bin/flowlane.js compiles through vm.Script with a V8 code cache (src/cli/start.ts).
+// bin/flowlane.js compiles through vm.Script with a V8 code cache (src/cli/start.cts).
 // Why one file: Node resolves, reads, lexes and links each ES module and CommonJS file on its own;
 // the CLI's few hundred of them cost more at every cold start than running the code does.
 // What stays outside the bundle, loaded by its path as before:
@@ -124,9 +124,9 @@ const result = await esbuild.build({
   write: false,
 });
 // The first line names the build by its content: the code cache is kept by that name, since V8 itself
-// checks only a source's length (src/cli/start.ts). Written whole: a start never reads half a bundle.
+// checks only a source's length (src/cli/start.cts). Written whole: a start never reads half a bundle.
 const code = result.outputFiles[0].text;
-// ASCII only (esbuild escapes strings; comments are gone with the whitespace), so that start.ts can
+// ASCII only (esbuild escapes strings; comments are gone with the whitespace), so that start.cts can
 // read it as latin1: Node's UTF-8 decoder took 10 ms of every cold start for a 3 MB file.
 const nonAscii = /[^\x00-\x7f]/.exec(code);
 if (nonAscii) throw new Error(`dist/cli.cjs: a non-ASCII character at offset ${nonAscii.index}: ${JSON.stringify(code.slice(nonAscii.index - 40, nonAscii.index + 20))}`);

@@ -7,7 +7,7 @@
 // worker and 3.1 s instead of 3.7 s with two (npm run bench), and `md` on 100 fences 1.9 s instead
 // of 2.4 s. The size can only be given when Node starts, and starting it again costs about 0.1 s,
 // so only a run with several diagrams to render does it.
-import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 
@@ -38,6 +38,10 @@ export function relaunchArgs(argv: string[], execArgv: string[], env: NodeJS.Pro
  * Resolves undefined when no child could be started, so that the caller renders in this process.
  */
 export function runRelaunched(args: string[]): Promise<number | undefined> {
+  // Required here, not imported at the top: every start registers the md command (which imports
+  // this module), and loading child_process (with net and dgram) took each of them 5 ms. Not
+  // import(): the CLI's bundle runs in a vm.Script, which has none (scripts/build-cli.mjs).
+  const { spawn } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, [MARK]: '1' } });
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

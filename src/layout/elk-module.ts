@@ -26,7 +26,7 @@ function cachePath(): string | undefined {
     // FLOWLANE_CACHE_DIR, else …/node_modules/elkjs/lib/elk-worker.min.js → …/node_modules/.cache/flowlane/
     const dir = process.env.FLOWLANE_CACHE_DIR || join(dirname(dirname(dirname(file))), '.cache', 'flowlane');
     const { size, mtimeMs } = statSync(file);
-    // The CLI runs V8 with a flag of its own (src/cli/start.ts), and V8 takes a cache only under the flags it was made with.
+    // The CLI runs V8 with a flag of its own (src/cli/start.cts), and V8 takes a cache only under the flags it was made with.
     const tiering = process.env.FLOWLANE_V8_TIERING === 'late' ? '-late' : '';
     return join(dir, `elk-worker-${process.version}-${process.arch}${tiering}-${size}-${Math.round(mtimeMs)}.v8`);
   } catch {

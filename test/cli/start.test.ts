@@ -1,7 +1,8 @@
-// Cold start of the command line (src/cli/start.ts, scripts/build-cli.mjs): the bin runs the one-file
+// Cold start of the command line (src/cli/start.cts, scripts/build-cli.mjs): the bin runs the one-file
 // bundle dist/cli.cjs through a V8 code cache, under the CLI's later tiering. None of it may change
 // a byte of output: the bundle, its cache (absent, corrupt, unwritable) and the flag are checked
 // here against the ES modules run plainly. The real bin, real files, each test with its own cache folder.
+import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +46,7 @@ describe('the bundle', () => {
     expect(source).not.toContain('"node_modules/@resvg/');
     expect(source).not.toContain('"dist/layout/font-data-fallback.js"');
     expect(source).toContain('__flowlaneUrl("layout/font-data-fallback.js")');
-    // ASCII only, so that start.ts may read it as latin1.
+    // ASCII only, so that start.cts may read it as latin1.
     expect(source).not.toMatch(/[^\x00-\x7f]/);
     // An import() of a run-time path goes to the loader's import(): a vm.Script has none of its own.
     expect(source).not.toMatch(/[^\w$]import\(/);
@@ -121,8 +122,9 @@ describe('the code cache', () => {
     expect(sizeOf('help')).toBeLessThan(sizeOf('render'));
   });
 
-  test('the commands it keeps caches for are the CLI\'s commands', async () => {
-    const { COMMANDS } = await import('../../src/cli/command-names.js');
+  test('the commands it keeps caches for are the CLI\'s commands', () => {
+    // The compiled list (vitest does not compile .cts files): the one the bin reads.
+    const { COMMANDS } = createRequire(import.meta.url)(join(repoRoot, 'dist', 'cli', 'command-names.cjs')) as { COMMANDS: readonly string[] };
     const help = run(['--help'], { FLOWLANE_CACHE_DIR: tempDir() }).stdout;
     const listed = [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}([a-z-]+)\b/gm)].map((m) => m[1]).filter((c) => c !== 'help');
     expect([...COMMANDS].sort()).toEqual([...new Set(listed)].sort());
@@ -187,6 +189,10 @@ describe('--help and -v load no stage', () => {
     }
     const reached = [...seen].map((f) => f.slice(dist.length + 1)).filter((f) => STAGES.test(f));
     expect(reached).toEqual([]);
+    // Nor the Node modules that take milliseconds to load and only some commands use (loaded inside
+    // their actions): every start registers every command.
+    const heavy = [...seen].flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^import\s(?!type\b)[^;]*?from\s+'node:(child_process|http|https|zlib|worker_threads|net|readline)';/gm)].map((m) => `${f.slice(dist.length + 1)}: ${m[1]}`));
+    expect(heavy).toEqual([]);
     // The walk did follow imports (io.js, inputs.js, the run stage's light modules).
     expect([...seen].some((f) => f.endsWith(join('cli', 'io.js')))).toBe(true);
   });

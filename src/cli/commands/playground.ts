@@ -5,10 +5,10 @@
 // text goes to the page in the URL's fragment (deflate-raw + base64url, what the page's Share
 // button makes), so the page needs no server logic to open it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { basename, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateRawSync } from 'node:zlib';
 import type { Command } from 'commander';
 import { readText } from '../io.js';
 import { portNumber } from '../inputs.js';
@@ -44,6 +44,8 @@ export function playgroundFolder(): string | undefined {
 /** The fragment that carries a file's text, as the page's share.ts reads it. */
 export function fragmentFor(name: string, text: string): string {
   const params = new URLSearchParams();
+  // Required here: every start registers this command, and zlib is loaded only for the playground.
+  const { deflateRawSync } = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
   params.set('fz', deflateRawSync(Buffer.from(text, 'utf8')).toString('base64url'));
   params.set('name', name);
   return `#${params.toString()}`;
@@ -112,6 +114,9 @@ export function register(program: Command): void {
         fragment = fragmentFor(file === '-' ? 'stdin.fz' : basename(file), read.text);
       }
       const browserBuild = join(folder, '..', 'browser');
+      // Required here, not imported at the top: every start registers this command, and loading
+      // http took each 5 ms. Not import(): the CLI's bundle runs in a vm.Script, which has none.
+      const { createServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
       const server = createServer((request, response) => serveStatic(folder, request, response, browserBuild));
       const port = Number(options.port);
       await new Promise<void>((resolve) => {

@@ -11,16 +11,16 @@
 // the source, its version or its flags; a bad one is only compiled anew). Where it cannot be written
 // (a read-only install) every start compiles afresh. FLOWLANE_CODE_CACHE=0 turns both caches off;
 // FLOWLANE_CACHE_DIR puts them elsewhere (both); FLOWLANE_BUNDLE=0 runs the ES modules instead.
+// CommonJS (a .cts, as bin/flowlane.js): a program whose entry is an ES module starts Node's ES
+// module loader first, which cost every command 5 ms; this one needs it only for main.js's modules.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 import { Script } from 'node:vm';
-import { COMMANDS } from './command-names.js';
+import { COMMANDS } from './command-names.cjs';
 
-const require = createRequire(import.meta.url);
-const bundle = fileURLToPath(new URL('../cli.cjs', import.meta.url));
+const bundle = join(__dirname, '..', 'cli.cjs');
 
 /**
  * The cache a run is kept in: its command (its first word that is not an option), 'help' for
@@ -55,8 +55,8 @@ export function cliCachePath(source: string, command: string): string | undefine
  * are newer and run. An installed package has no src/, and its files' times say nothing of the build.
  */
 function bundleIsStale(): boolean {
-  if (!existsSync(fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)))) return false;
-  return readOr(() => statSync(fileURLToPath(new URL('./main.js', import.meta.url))).mtimeMs > statSync(bundle).mtimeMs, false);
+  if (!existsSync(join(__dirname, '..', '..', 'src', 'cli', 'main.ts'))) return false;
+  return readOr(() => statSync(join(__dirname, 'main.js')).mtimeMs > statSync(bundle).mtimeMs, false);
 }
 
 function readOr<T>(read: () => T, fallback: T): T {
@@ -140,4 +140,8 @@ async function start(): Promise<void> {
   await module.exports.main!();
 }
 
-await start();
+start().catch((e: unknown) => {
+  // As main.ts does with what reaches it: a bug or an I/O failure, in one line.
+  console.error(`flowlane: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 2;
+});
