@@ -7,8 +7,8 @@
 // again. The caches live in node_modules/.cache/flowlane beside ELK's (src/layout/elk-module.ts),
 // one per command, named by Node's version, the bundle's content hash and the command: V8 reads a
 // whole cache at every start, so a render does not pay for the language server's functions. A
-// command's cache is written at exit when there was none or V8 rejected it (one that does not match
-// the source, its version or its flags; a bad one is only compiled anew). Where it cannot be written
+// command's cache is written at the exit of a run that succeeded when there was none or V8 rejected
+// it (one that does not match the source, its version or its flags; a bad one is only compiled anew). Where it cannot be written
 // (a read-only install) every start compiles afresh. FLOWLANE_CODE_CACHE=0 turns both caches off;
 // FLOWLANE_CACHE_DIR puts them elsewhere (both); FLOWLANE_BUNDLE=0 runs the ES modules instead.
 // CommonJS (a .cts, as bin/flowlane.js): a program whose entry is an ES module starts Node's ES
@@ -27,8 +27,10 @@ const bundle = join(__dirname, '..', 'cli.cjs');
  * --help, -v and no command; undefined for a word that is no command (a typo writes no cache).
  */
 export function commandOf(argv: string[]): string | undefined {
-  const word = argv.slice(2).find((a) => !a.startsWith('-'));
-  if (word === undefined || word === 'help') return 'help';
+  const args = argv.slice(2);
+  const word = args.find((a) => !a.startsWith('-'));
+  // `render --help` runs commander's help, not the render: its cache would hold none of the drawing.
+  if (word === undefined || word === 'help' || args.some((a) => a === '-h' || a === '--help' || a === '-v' || a === '--version')) return 'help';
   return (COMMANDS as readonly string[]).includes(word) ? word : undefined;
 }
 
@@ -110,7 +112,10 @@ async function start(): Promise<void> {
     ...(cachedData ? { cachedData } : {}),
   });
   if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
-    process.once('exit', () => {
+    process.once('exit', (code) => {
+      // A command is cached only from a run that succeeded: one stopped by a usage error or a bad
+      // file ran little of it, and its cache, once written, is kept for as long as the build.
+      if (code !== 0) return;
       try {
         mkdirSync(dirname(cacheFile), { recursive: true });
         writeWhole(cacheFile, script.createCachedData());

@@ -111,6 +111,10 @@ describe('the code cache', () => {
     expect(run(['--help'], { FLOWLANE_CACHE_DIR: cache }).code).toBe(0);
     expect(run(['-v'], { FLOWLANE_CACHE_DIR: cache }).code).toBe(0);
     expect(run(['rendr', small], { FLOWLANE_CACHE_DIR: cache }).code).toBe(2);
+    // Nor does a run that failed (it ran little of its command), nor a command's --help (commander's help only).
+    expect(run(['render', join(tempDir(), 'missing.fz')], { FLOWLANE_CACHE_DIR: cache }).code).not.toBe(0);
+    expect(run(['to-asl', '--bogus'], { FLOWLANE_CACHE_DIR: cache }).code).toBe(2);
+    expect(run(['render', '--help'], { FLOWLANE_CACHE_DIR: cache }).code).toBe(0);
     expect(cliCaches(cache).map((f) => f.replace(/^.*-[0-9a-f]{16}-/, '')).sort()).toEqual(['check.v8', 'fmt.v8', 'help.v8']);
     expect(statSync(path).mtimeMs).toBe(written);
     expect(readdirSync(cache).filter((f) => f.endsWith('.tmp'))).toEqual([]);
