@@ -128,8 +128,8 @@ class Context {
     const straightSides = new Set([...inScope].filter((id) => children.has(id) || ['rectangle', 'taskbox'].includes(normalShape(index.node(id)!.shape))));
     const circles = new Set([...inScope].filter((id) => !children.has(id) && normalShape(index.node(id)!.shape) === 'circle'));
     const input: ScopeInput = { lanes, laneNodes, sizes, edges, direction, straightSides, circles };
-    // Straight handoffs are chosen with the layers; a handoff's handles carry no other edge, so no
-    // Catch bundle (edges into one handle) takes one in.
+    // Straight handoffs are chosen with the layers. A handoff's handles carry no other edge, except
+    // a Catch merge's target handle: one member drops straight in, and bundleCatches bundles the rest.
     const layers = layerScope(input);
     bundleCatches(edges, layers, kindOf);
     input.margins = loopMargins(index.diagram, this.reaches, inScope, sizes, layers, direction);
@@ -225,17 +225,25 @@ class Context {
  */
 function bundleCatches(edges: ScopeEdge[], layers: Map<string, number>, kindOf: Map<number, EdgeKind>): void {
   const groups = new Map<string, ScopeEdge[]>();
+  // A member drawn as a straight handoff (layerScope: it drops into the target, the others join it)
+  // is no ELK edge: it takes no part in the bundle, and its error names go on the bundle's label.
+  const straight = new Map<string, ScopeEdge>();
   for (const e of edges) {
     if (kindOf.get(e.index) !== 'catch' || e.edge.from.node === e.edge.to.node) continue;
-    if ((layers.get(e.edge.from.node) ?? 0) >= (layers.get(e.edge.to.node) ?? 0)) continue;
     const key = `${e.edge.to.node}\u0000${e.toSide}`;
+    if (e.handoff) {
+      straight.set(key, e);
+      continue;
+    }
+    if ((layers.get(e.edge.from.node) ?? 0) >= (layers.get(e.edge.to.node) ?? 0)) continue;
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(e);
   }
-  for (const members of groups.values()) {
-    if (members.length < 2) continue;
+  for (const [key, members] of groups) {
+    const drop = straight.get(key);
+    if (members.length < (drop ? 1 : 2)) continue;
     const leader = members[0]!;
     const names: string[] = [];
-    for (const m of members) for (const name of (edgeText(m.edge, 'catch') ?? '').split(/,\s*/)) if (name && !names.includes(name)) names.push(name);
+    for (const m of drop ? [drop, ...members] : members) for (const name of (edgeText(m.edge, 'catch') ?? '').split(/,\s*/)) if (name && !names.includes(name)) names.push(name);
     const label = measureText(names.join(', '), METRICS.smallFontSize, 400, METRICS.wrap.edge);
     // The members meet at the leader's label node: no label, no bundle.
     if (label.lines.length === 0) continue;
@@ -243,6 +251,7 @@ function bundleCatches(edges: ScopeEdge[], layers: Map<string, number>, kindOf: 
       m.bundle = leader.index;
       delete m.label;
     }
+    if (drop) delete drop.label;
     leader.label = label;
   }
 }

@@ -19,6 +19,7 @@
 //   deepened by the overflow (see `slack`), so lanes stay bands however crowded.
 import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api.js';
 import type { Edge, Lane } from '../model/types.js';
+import { edgeKind } from './measure.js';
 import { METRICS, elkOptions } from './options.js';
 import type { LayoutDirection, TextBlock } from './types.js';
 
@@ -439,10 +440,15 @@ export function layerScope(input: ScopeInput): Map<string, number> {
   }
   // A handle can hold a straight handoff when the handoff is its only edge, or when the handle is on
   // a straight side and every other edge there runs the other way (a request and its reply):
-  // splitPorts then moves those others off the middle, which the handoff keeps.
+  // splitPorts then moves those others off the middle, which the handoff keeps; or when it is the
+  // target of Catches only (below).
   const free = (id: string, side: Side, leaving: boolean): boolean => {
     const { outs, ins } = at(id, side);
     const [same, other] = leaving ? [outs, ins] : [ins, outs];
+    // Catches merging into one handle with nothing leaving it: one of them may drop straight in,
+    // and the others join its line just before the target (what a hand drawing of a shared error
+    // path does), so the target sits under that member's state instead of after every one.
+    if (!leaving && same.length > 1 && other.length === 0 && same.every((e) => edgeKind(e.edge) === 'catch')) return true;
     if (same.length !== 1) return false;
     if (other.length === 0) return true;
     return (input.straightSides?.has(id) ?? false) && other.every((o) => o.edge.from.node !== o.edge.to.node);

@@ -122,4 +122,47 @@ n3.handle(top) -> Frontend.n1.handle(bottom) [label="Response: 200 OK"]
       expect(runMeetsLabel, `${direction}: the reply's last run under the request's label`).toBe(false);
     }
   });
+
+  test('a Catch merge: the member from the next lane drops straight in, the others join its line, one label', async () => {
+    // Three services whose Tasks all catch into one Fail state in the lane below the last one.
+    const text = `Users { # User Service
+  n1: circle label:"Start"
+  n2: rectangle label:"CreateUser" Type:"Task" Resource:"arn:aws:lambda:us-east-1:123456789012:function:CreateUser"
+  n1.handle(right) -> n2.handle(left)
+  n2.handle(right) -> Orders.n3.handle(left)
+  n2.handle(bottom) -> Failures.n6.handle(top) [label="States.ALL" Catch={"ErrorEquals":["States.ALL"]}]
+}
+Orders { # Order Service
+  n3: rectangle label:"PlaceOrder" Type:"Task" Resource:"arn:aws:lambda:us-east-1:123456789012:function:PlaceOrder"
+  n3.handle(right) -> Notifications.n4.handle(left)
+  n3.handle(bottom) -> Failures.n6.handle(top) [label="States.Timeout" Catch={"ErrorEquals":["States.Timeout"]}]
+}
+Notifications { # Notification Service
+  n4: rectangle label:"SendNotification" Type:"Task" Resource:"arn:aws:lambda:us-east-1:123456789012:function:SendNotification"
+  n5: circle label:"Done" Type:"Succeed"
+  n4.handle(right) -> n5.handle(left)
+  n4.handle(bottom) -> Failures.n6.handle(top) [label="States.ALL" Catch={"ErrorEquals":["States.ALL"]}]
+}
+Failures { # Failure Handling
+  n6: circle label:"Order Failed" Type:"Fail" Error:"OrderFailed"
+}`;
+    const diagram = parseDiagram(text).value;
+    for (const direction of ['right', 'down'] as const) {
+      const laid = await layout(diagram, { direction });
+      const down = direction === 'down';
+      const box = (id: string): Box => laid.nodes.find((n) => n.id === id)!.box;
+      const centre = (b: Box): number => (down ? b.y + b.height / 2 : b.x + b.width / 2);
+      const drop = laid.edges.find((e) => e.from === 'n4' && e.to === 'n6')!;
+      expect(drop.points, direction).toHaveLength(2);
+      // The target sits across the flow from the member's state, not after the last state.
+      expect(Math.abs(centre(box('n6')) - centre(box('n4'))), direction).toBeLessThan(0.5);
+      expect(down ? box('n6').y : box('n6').x, direction).toBeLessThan(down ? box('n5').y : box('n5').x);
+      // The other members end where the drop does, on its line; one label names every error once.
+      const end = drop.points[1]!;
+      const members = laid.edges.filter((e) => e.to === 'n6');
+      for (const e of members) expect(e.points.at(-1), `${direction}: ${e.from}`).toEqual(end);
+      const labels = members.flatMap((e) => (e.label ? [e.label.text.lines.join(' ')] : []));
+      expect(labels, direction).toEqual(['States.ALL, States.Timeout']);
+    }
+  });
 });
