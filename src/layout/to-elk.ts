@@ -455,6 +455,7 @@ export function layerScope(input: ScopeInput): Map<string, number> {
   };
   const claimed = new Set<string>();
   const nodes = input.laneNodes.flat();
+  const candidates: ScopeEdge[] = [];
   for (const e of input.edges) {
     delete e.handoff;
     const from = laneOf.get(e.edge.from.node);
@@ -466,9 +467,17 @@ export function layerScope(input: ScopeInput): Map<string, number> {
     const inLane = from !== undefined && from === to;
     const sides = towards === 1 ? down : towards === -1 ? up : inLane && (down || up);
     if (e.edge.from.node === e.edge.to.node) continue;
-    const ends = [portId(e.edge.from.node, e.fromSide), portId(e.edge.to.node, e.toSide)];
-    if (!sides || e.bundle !== undefined || ends.some((k) => claimed.has(k))) continue;
+    if (!sides || e.bundle !== undefined) continue;
     if (!free(e.edge.from.node, e.fromSide, true) || !free(e.edge.to.node, e.toSide, false)) continue;
+    candidates.push(e);
+  }
+  // Into a Catch merge, the member declared last: its state is the likeliest to be the last one
+  // before the target, the only one the target can sit across from (the others pull it later).
+  const lastInto = new Map<string, ScopeEdge>();
+  for (const e of candidates) if (at(e.edge.to.node, e.toSide).ins.length > 1) lastInto.set(portId(e.edge.to.node, e.toSide), e);
+  for (const e of candidates) {
+    const ends = [portId(e.edge.from.node, e.fromSide), portId(e.edge.to.node, e.toSide)];
+    if (ends.some((k) => claimed.has(k)) || (lastInto.get(ends[1]!) ?? e) !== e) continue;
     // The first handoff in file order takes a shared handle (a reply into a request's handle is routed).
     e.handoff = true;
     for (const k of ends) claimed.add(k);

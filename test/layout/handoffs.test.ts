@@ -165,4 +165,28 @@ Failures { # Failure Handling
       expect(labels, direction).toEqual(['States.ALL, States.Timeout']);
     }
   });
+
+  test('a Catch merge with several members from the next lane: the last state\'s member drops', async () => {
+    const text = `Work { # Work
+  a: rectangle label:"Prepare" Type:"Task" Resource:"arn:aws:states:::lambda:invoke"
+  b: rectangle label:"Migrate" Type:"Task" Resource:"arn:aws:states:::lambda:invoke"
+  c: rectangle label:"Finish" Type:"Task" Resource:"arn:aws:states:::lambda:invoke"
+  a.handle(right) -> b.handle(left)
+  b.handle(right) -> c.handle(left)
+  a.handle(bottom) -> Errors.f.handle(top) [Catch={"ErrorEquals":["States.ALL"]}]
+  b.handle(bottom) -> Errors.f.handle(top) [Catch={"ErrorEquals":["States.ALL"]}]
+  c.handle(bottom) -> Errors.f.handle(top) [Catch={"ErrorEquals":["States.ALL"]}]
+}
+Errors { # Errors
+  f: circle label:"Failed" Type:"Fail"
+}`;
+    const diagram = parseDiagram(text).value;
+    for (const direction of ['right', 'down'] as const) {
+      const laid = await layout(diagram, { direction });
+      const straight = laid.edges.filter((e) => e.to === 'f' && e.points.length === 2).map((e) => e.from);
+      expect(straight, direction).toEqual(['c']);
+      const end = laid.edges.find((e) => e.from === 'c')!.points[1]!;
+      for (const e of laid.edges.filter((x) => x.to === 'f')) expect(e.points.at(-1), `${direction}: ${e.from}`).toEqual(end);
+    }
+  });
 });
