@@ -7,14 +7,14 @@
 // again. The caches live in node_modules/.cache/flowlane beside ELK's (src/layout/elk-module.ts),
 // one per command, named by Node's version, the bundle's content hash and the command: V8 reads a
 // whole cache at every start, so a render does not pay for the language server's functions. A
-// command's cache is written at the exit of a run that succeeded when there was none or V8 rejected
-// it (one that does not match the source, its version or its flags; a bad one is only compiled anew). Where it cannot be written
-// (a read-only install) every start compiles afresh. FLOWLANE_CODE_CACHE=0 turns both caches off;
+// command's cache is written at the exit of a run that succeeded when there was none or V8
+// rejected it (one that does not match the source, its version or its flags; a bad one is only
+// compiled anew). Where it cannot be written (a read-only install) every start compiles afresh. FLOWLANE_CODE_CACHE=0 turns both caches off;
 // FLOWLANE_CACHE_DIR puts them elsewhere (both); FLOWLANE_BUNDLE=0 runs the ES modules instead.
 // CommonJS (a .cts, as bin/flowlane.js): a program whose entry is an ES module starts Node's ES
 // module loader first, which cost every command 5 ms; this one needs it only for main.js's modules.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { createRequire } from 'node:module';
 import { Script } from 'node:vm';
@@ -39,14 +39,24 @@ function tieringTag(): string {
   return process.env['FLOWLANE_V8_TIERING'] === 'late' ? '-late' : '';
 }
 
-/** The cache file of a bundle (named by its first line, the build's content hash) for a command, or undefined when there is no place for one. */
+/** The start of every cache file name of this Node and these V8 flags; the build's hash and the command follow. */
+function cachePrefix(): string {
+  return `cli-${process.version}-${process.arch}${tieringTag()}-`;
+}
+
+/** The build a bundle names on its first line (its content hash). */
+function buildOf(source: string): string | undefined {
+  return /^\/\/ flowlane-cli ([0-9a-f]+)\n/.exec(source)?.[1];
+}
+
+/** The cache file of a bundle for a command, or undefined when there is no place for one. */
 export function cliCachePath(source: string, command: string): string | undefined {
-  const build = /^\/\/ flowlane-cli ([0-9a-f]+)\n/.exec(source)?.[1];
+  const build = buildOf(source);
   if (build === undefined) return undefined;
   try {
     // FLOWLANE_CACHE_DIR, else …/node_modules/elkjs/lib/elk-worker.min.js → …/node_modules/.cache/flowlane/ (the ELK cache's folder)
     const dir = process.env['FLOWLANE_CACHE_DIR'] || join(dirname(dirname(dirname(require.resolve('elkjs/lib/elk-worker.min.js')))), '.cache', 'flowlane');
-    return join(dir, `cli-${process.version}-${process.arch}${tieringTag()}-${build}-${command}.v8`);
+    return join(dir, `${cachePrefix()}${build}-${command}.v8`);
   } catch {
     return undefined;
   }
@@ -120,12 +130,11 @@ async function start(): Promise<void> {
         mkdirSync(dirname(cacheFile), { recursive: true });
         writeWhole(cacheFile, script.createCachedData());
         // Caches of earlier builds (same Node, same flags, another bundle) are never read again.
-        const name = basename(cacheFile);
-        const build = /-([0-9a-f]{16})-[a-z-]+\.v8$/.exec(name)?.[1];
-        const sameRun = build === undefined ? undefined : name.slice(0, name.lastIndexOf(`-${build}-`) + 1);
-        for (const f of sameRun === undefined ? [] : readdirSync(dirname(cacheFile))) {
+        const prefix = cachePrefix();
+        const build = buildOf(source)!;
+        for (const f of readdirSync(dirname(cacheFile))) {
           // After the prefix, another build's hash (not `late-…`, the flag's caches when this run has none).
-          const rest = f.startsWith(sameRun!) ? f.slice(sameRun!.length) : '';
+          const rest = f.startsWith(prefix) ? f.slice(prefix.length) : '';
           if (/^[0-9a-f]{16}[-.]/.test(rest) && !rest.startsWith(`${build}-`) && /\.v8(\.commands)?$/.test(f)) rmSync(join(dirname(cacheFile), f), { force: true });
         }
       } catch {

@@ -458,7 +458,7 @@ export function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys:
   const { fansToo = false, longer = 20, nodeBox = () => undefined } = options;
   const spacing = METRICS.edgeEdge;
   // The routes as they stand, to count a move's crossings (kept up to date as routes move).
-  const routes = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
+  const routes = SegmentIndex.ofEdges(edges);
   const shift = (points: Point[], m: number, delta: number): Point[] => {
     const out = points.map((p) => ({ ...p }));
     const flat = Math.abs(points[m]!.y - points[m + 1]!.y) < 0.5;
@@ -616,7 +616,7 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   type End = HandleEnd;
   const groups = endsByHandle(edges);
-  const index = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
+  const index = SegmentIndex.ofEdges(edges);
   const fromEnd = routeFromEnd;
   const put = (x: End, pts: Point[]): void => {
     x.edge.points = x.out ? pts : [...pts].reverse();
@@ -728,7 +728,7 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
 export function untangleEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: BoxGrid): void {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const groups = endsByHandle(edges);
-  const index = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
+  const index = SegmentIndex.ofEdges(edges);
   const fromEnd = routeFromEnd;
   for (const members of groups.values()) {
     if (members.length < 2) continue;
@@ -830,7 +830,7 @@ export function separateTrunks(edges: LaidOutEdge[], nodes: LaidOutNode[], obsta
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   type End = HandleEnd;
   const groups = endsByHandle(edges);
-  const index = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
+  const index = SegmentIndex.ofEdges(edges);
   const fromEnd = routeFromEnd;
   const dirOf = (a: Point, b: Point): Point => ({ x: Math.sign(Math.round(b.x - a.x)), y: Math.sign(Math.round(b.y - a.y)) });
   const rightOf = (d: Point): Point => ({ x: -d.y, y: d.x });
@@ -989,11 +989,6 @@ function outlinePoint(node: LaidOutNode, side: Side, d: number): Point {
 }
 
 /**
- * ELK ends a route at its port, on the node's box. A spread port of a circle or a diamond
- * (spreadPorts) lies off the middle of its side, beside the outline: the end segment runs on
- * straight into the box until it meets the outline, so the arrowhead touches the shape.
- */
-/**
  * A step whose two ends ELK left a few pixels off one line (a node centred in its layer, rounded,
  * or pushed by a passing edge) has a jog under MIN_JOG in the middle. Its end on a straight side
  * slides along that side onto the other end's line instead, and the step is one straight run (a
@@ -1087,7 +1082,7 @@ function joinAtMarkers(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: Bo
   for (const group of endsByHandle(edges).values()) {
     const ins = group.filter((x) => !x.out);
     if (ins.length < 2 || !nodeById.get(nodeOfEnd(ins[0]!))?.marker) continue;
-    index ??= new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
+    index ??= SegmentIndex.ofEdges(edges);
     for (const x of ins) {
       const r = x.edge.points;
       const n = r.length;
@@ -1153,12 +1148,17 @@ export function endsNearTurns(edges: LaidOutEdge[], nodes: LaidOutNode[], obstac
       const straightIn = Math.abs(along(p2) - want) < 0.5;
       const route = straightIn ? [...r.slice(0, n - 2), q] : [...r.slice(0, n - 2), q1, q];
       if (obstacles.hits(p2, q1, 6) || obstacles.hits(q1, q, 0, [node.box, x.edge.label?.box])) continue;
-      index ??= new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
+      index ??= SegmentIndex.ofEdges(edges);
       takeIfNoWorse(index, edges, x.edge, route);
     }
   }
 }
 
+/**
+ * ELK ends a route at its port, on the node's box. A spread port of a circle or a diamond
+ * (spreadPorts) lies off the middle of its side, beside the outline: the end segment runs on
+ * straight into the box until it meets the outline, so the arrowhead touches the shape.
+ */
 function endsOntoOutline(edges: LaidOutEdge[], nodes: LaidOutNode[]): void {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const onto = (node: LaidOutNode | undefined, end: Point, next: Point): void => {
@@ -1245,7 +1245,7 @@ function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: Bo
   const spacing = METRICS.edgeEdge;
   const pairs = [...pairKeys].sort((a, b) => a - b);
   if (pairs.length === 0) return;
-  const routes = new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
+  const routes = SegmentIndex.ofEdges(edges);
   const labels = new BoxGrid(edges.flatMap((e) => (e.label ? [e.label.box] : [])));
   // The scope's extent: a new route stays inside what is drawn already.
   const extent = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
@@ -1486,6 +1486,11 @@ class SegmentIndex {
 
   constructor(routes: Map<string, Point[]>) {
     for (const [id, points] of routes) this.set(id, points);
+  }
+
+  /** The routes of the edges, each under its index in the list (what the passes call an edge's id). */
+  static ofEdges(edges: LaidOutEdge[]): SegmentIndex {
+    return new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
   }
 
   /** The cells the box around a and b (grown by pad) covers, in SegmentIndex.scratch; their count. */

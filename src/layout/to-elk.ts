@@ -217,6 +217,11 @@ function acrossSides(direction: LayoutDirection): { before: Side; after: Side } 
   return direction === 'right' ? { before: 'top', after: 'bottom' } : { before: 'left', after: 'right' };
 }
 
+/** The screen sides along the flow: a step leaves by `downstream` and enters by `upstream`. */
+function alongSides(direction: LayoutDirection): { downstream: Side; upstream: Side } {
+  return direction === 'right' ? { downstream: 'right', upstream: 'left' } : { downstream: 'bottom', upstream: 'top' };
+}
+
 function laneIndexOf(input: ScopeInput): Map<string, number> {
   const laneOf = new Map<string, number>();
   input.laneNodes.forEach((ids, i) => ids.forEach((id) => laneOf.set(id, i)));
@@ -249,7 +254,7 @@ function pullsOf(input: ScopeInput): Map<string, number> {
  * on the lane's centre line.
  */
 function straightSources(input: ScopeInput, layers: Map<string, number>): Map<string, string[]> {
-  const [downstream, upstream] = input.direction === 'right' ? (['right', 'left'] as const) : (['bottom', 'top'] as const);
+  const { downstream, upstream } = alongSides(input.direction);
   const laneOf = laneIndexOf(input);
   const sources = new Map<string, string[]>();
   for (const e of input.edges) {
@@ -298,13 +303,16 @@ export function stackOrder(input: ScopeInput, layers: Map<string, number>): Lane
     return r?.first ? -1 : r?.last ? 1 : 0;
   };
   const laneOf = laneIndexOf(input);
-  const [downstream, upstream] = input.direction === 'right' ? (['right', 'left'] as const) : (['bottom', 'top'] as const);
+  const { downstream, upstream } = alongSides(input.direction);
   const earlier = new Map<string, string[]>();
+  // Each node's neighbours in its own lane (how far a leaning node must keep off the line, below).
+  const inLane = new Map<string, string[]>();
   for (const e of input.edges) {
     const [a, b] = [e.edge.from.node, e.edge.to.node];
     if (a === b || laneOf.get(a) !== laneOf.get(b)) continue;
     const [first, later] = (layers.get(a) ?? 0) < (layers.get(b) ?? 0) ? [a, b] : (layers.get(b) ?? 0) < (layers.get(a) ?? 0) ? [b, a] : [undefined, undefined];
     if (first !== undefined) (earlier.get(later!) ?? earlier.set(later!, []).get(later!)!).push(first);
+    for (const [x, y] of [[a, b], [b, a]] as const) (inLane.get(x) ?? inLane.set(x, []).get(x)!).push(y);
   }
   return input.laneNodes.map((ids) => {
     const stacks = new Map<number, string[]>();
@@ -380,10 +388,8 @@ export function stackOrder(input: ScopeInput, layers: Map<string, number>): Lane
       // As far off the line as a stack would put it below (or above) its neighbours on the line,
       // so the Catch into it has room to turn between them.
       let reach = 0;
-      for (const e of input.edges) {
-        const other = e.edge.from.node === id ? e.edge.to.node : e.edge.to.node === id ? e.edge.from.node : undefined;
-        if (other === undefined || other === id || side.get(other) !== 0 || laneOf.get(other) !== laneOf.get(id)) continue;
-        const size = input.sizes.get(other);
+      for (const other of inLane.get(id) ?? []) {
+        const size = side.get(other) === 0 ? input.sizes.get(other) : undefined;
         if (size) reach = Math.max(reach, (input.direction === 'right' ? size.height : size.width) / 2);
       }
       leans.set(layer, { side: way, offset: reach + METRICS.nodeNode });
@@ -601,7 +607,7 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
   const gap = METRICS.nodeNode;
   const pos = new Map<string, number>();
   const bandStart: number[] = [];
-  const [after, before] = horizontal ? (['bottom', 'top'] as const) : (['right', 'left'] as const);
+  const { after, before } = acrossSides(input.direction);
   const order = stackOrder(input, layers);
   const sources = straightSources(input, layers);
   const laneOf = laneIndexOf(input);
@@ -1094,7 +1100,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
   for (const e of input.edges) {
     const a = preset.get(e.edge.from.node)!;
     const b = preset.get(e.edge.to.node)!;
-    const [downstream, upstream] = horizontal ? (['right', 'left'] as const) : (['bottom', 'top'] as const);
+    const { downstream, upstream } = alongSides(input.direction);
     const inLine = Math.abs(horizontal ? a.y - b.y : a.x - b.x) < 1;
     const key = portId(e.edge.to.node, e.toSide);
     if (e.fromSide === downstream && e.toSide === upstream && inLine && alongOf(e.edge.from.node) < alongOf(e.edge.to.node) && !straightInto.has(key)) straightInto.set(key, e.index);
@@ -1158,7 +1164,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
       // On the line of an end whose handle faces along the flow, the label costs no bends: a
       // Choice's bottom -> left branch drops, turns and runs through its label into the target,
       // instead of climbing back to a label halfway between the two.
-      const [upstream, downstream] = horizontal ? (['left', 'right'] as const) : (['top', 'bottom'] as const);
+      const { upstream, downstream } = alongSides(input.direction);
       const depth = horizontal ? h : w;
       // The target's line is taken when another edge already runs straight along it into the same
       // handle: the label would sit on that edge and push it into a detour.

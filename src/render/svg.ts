@@ -106,14 +106,8 @@ function child(parent: El, name: string, attrs?: Readonly<Record<string, string>
   return el;
 }
 
-/**
- * Adds an attribute the element does not have yet, the way the DOM module does it best (dom.ts:
- * not setAttribute, which in svgdom looks the name up twice, copying the element's attributes each
- * time, for what is always new here).
- */
-function attr(el: El, name: string, value: string): void {
-  addAttribute(el, name, value);
-}
+/** Adds an attribute the element does not have yet, the way the DOM module does it best (dom.ts). */
+const attr: (el: El, name: string, value: string) => void = addAttribute;
 
 /** An element's text, as svg.js's words() writes it into an element with no children yet. */
 function words(el: El, text: string): void {
