@@ -75,8 +75,9 @@ const bundled = (e, f) => e.kind === 'catch' && f.kind === 'catch' && e.to === f
  * fan out of one handle nor a merge into one. Straight: edges with
  * no corner. Crooked: edges with more than 4 corners. Handoffs: edges across the flow (bottom ->
  * top in direction right) to a node in the neighbouring lane of the same scope, and how many are
- * straight; sole handoffs: those whose two handles carry no other edge and whose target no other
- * edge enters (one that does, a Catch into the state's own Next say, fixes the target's place along
+ * straight; single-step handoffs: those whose two handles carry no other edge (no fan out of the
+ * source's handle, no merge into the target's: of those only one member can drop straight, by
+ * geometry); sole handoffs: single-step ones whose target no other edge enters (one that does, a Catch into the state's own Next say, fixes the target's place along
  * the flow: one of the two must bend). Label hits: routes through
  * another edge's label. Intrusions: nodes inside a loop frame (its outline when notched) that are not in the
  * loop, plus edges through a loop's tab. Node area: nodes (containers excluded, their contents counted) over the canvas.
@@ -134,6 +135,8 @@ export function measureDrawing(laid) {
   // One-to-one: both handles carry this edge only and nothing else enters the target. A fan-in, a
   // shared handle or a target placed by another way in cannot be one straight line by geometry, so
   // this share is the one that can reach 100 %.
+  let stepHandoffs = 0;
+  let straightStepHandoffs = 0;
   let soleHandoffs = 0;
   let straightSoleHandoffs = 0;
   const handleUses = new Map();
@@ -152,7 +155,10 @@ export function measureDrawing(laid) {
     if (!across) return;
     handoffs++;
     if (routes[i].length === 2) straightHandoffs++;
-    if (handleUses.get(`${e.from}.${e.fromHandle}`) !== 1 || handleUses.get(`${e.to}.${e.toHandle}`) !== 1 || entries.get(e.to) !== 1) return;
+    if (handleUses.get(`${e.from}.${e.fromHandle}`) !== 1 || handleUses.get(`${e.to}.${e.toHandle}`) !== 1) return;
+    stepHandoffs++;
+    if (routes[i].length === 2) straightStepHandoffs++;
+    if (entries.get(e.to) !== 1) return;
     soleHandoffs++;
     if (routes[i].length === 2) straightSoleHandoffs++;
   });
@@ -195,6 +201,8 @@ export function measureDrawing(laid) {
     crooked,
     handoffs,
     straightHandoffs,
+    stepHandoffs,
+    straightStepHandoffs,
     soleHandoffs,
     straightSoleHandoffs,
     labelHits,
@@ -231,6 +239,8 @@ export function totals(figures) {
     crooked: sum('crooked'),
     handoffs: sum('handoffs'),
     straightHandoffShare: round(sum('handoffs') ? sum('straightHandoffs') / sum('handoffs') : 1),
+    stepHandoffs: sum('stepHandoffs'),
+    straightStepHandoffShare: round(sum('stepHandoffs') ? sum('straightStepHandoffs') / sum('stepHandoffs') : 1),
     soleHandoffs: sum('soleHandoffs'),
     straightSoleHandoffShare: round(sum('soleHandoffs') ? sum('straightSoleHandoffs') / sum('soleHandoffs') : 1),
     labelHits: sum('labelHits'),
@@ -262,6 +272,7 @@ export const BETTER_WHEN_LARGER = {
   straightShare: true,
   crooked: false,
   straightHandoffShare: true,
+  straightStepHandoffShare: true,
   straightSoleHandoffShare: true,
   labelHits: false,
   intrusions: false,

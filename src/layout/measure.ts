@@ -6,7 +6,7 @@
 import type { JsonValue } from '../core/index.js';
 import type { Diagram, DiagramNode, Edge } from '../model/types.js';
 import { attributeValue } from '../model/query.js';
-import { defaultFonts, fontGeneration, lineHeight, loadFallbacks, textWidth, wrapText } from './fonts.js';
+import { defaultFonts, fallbackFonts, fontGeneration, lineHeight, loadFallbacks, needsFallback, textWidth, wrapText } from './fonts.js';
 import type { Font } from './fonts.js';
 import { METRICS } from './options.js';
 import type { EdgeKind, NodeKind, TextBlock } from './types.js';
@@ -51,12 +51,16 @@ export const WIDEN = 1.6;
  * edges (labels and Catch errors) and loops.
  */
 export function loadFontsFor(diagram: Diagram): Promise<void> {
-  const parts: string[] = [];
-  for (const l of diagram.lanes) parts.push(l.label ?? '', l.id);
-  for (const x of diagram.nodes) parts.push(x.label ?? '', x.id, JSON.stringify(x.attributes));
-  for (const e of diagram.edges) parts.push(e.label ?? '', JSON.stringify(e.attributes));
-  for (const l of diagram.loops) parts.push(l.text);
-  return loadFallbacks(parts.join('\n'));
+  // Every layout calls this: once the fallbacks are in it reads nothing, and it tests each text
+  // apart rather than a joined copy of them all.
+  if (fallbackFonts().length > 0) return Promise.resolve();
+  const texts: string[] = [];
+  for (const l of diagram.lanes) texts.push(l.label ?? '', l.id);
+  for (const x of diagram.nodes) texts.push(x.label ?? '', x.id, x.attributes.length > 0 ? JSON.stringify(x.attributes) : '');
+  for (const e of diagram.edges) texts.push(e.label ?? '', e.attributes.length > 0 ? JSON.stringify(e.attributes) : '');
+  for (const l of diagram.loops) texts.push(l.text);
+  const needing = texts.find(needsFallback);
+  return needing === undefined ? Promise.resolve() : loadFallbacks(needing);
 }
 
 /** Wraps and measures a text; `widest` bounds the widening for unbreakable words (default maxWidth × WIDEN). */

@@ -21,7 +21,15 @@ export function xmlSafe(text: string): string {
 const NEEDS_ESCAPE = /[&<>"\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/;
 // eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE_IN_ATTRIBUTE = /[&<>"\t\n\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/;
+// The stylesheet (some 25 kB with its embedded font) is the same text in render after render, and
+// escaping it took as long as writing the rest of a small diagram: the last long one is kept.
+let lastLong: { text: string; escaped: string } | undefined;
 function escapeText(s: string): string {
+  if (s.length < 4096) return escapeShort(s);
+  if (lastLong?.text !== s) lastLong = { text: s, escaped: escapeShort(s) };
+  return lastLong.escaped;
+}
+function escapeShort(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return s;
   return xmlSafe(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r/g, '&#13;');
 }

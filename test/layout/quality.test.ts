@@ -55,6 +55,30 @@ describe('quality metrics', () => {
     expect(g.unrelatedOverlaps).toBe(1);
   });
 
+  test('handoffs: all of them, single-step ones (no fan or merge at a handle) and one-to-one ones (nothing else enters the target)', () => {
+    const box = { x: 0, y: 0, width: 10, height: 10 };
+    const lane = (id: string) => ({ id, box, header: box }) as unknown as LaidOutDiagram['lanes'][number];
+    const node = (id: string, laneId: string) => ({ id, lane: laneId, kind: 'node', box }) as unknown as LaidOutDiagram['nodes'][number];
+    const down = (from: string, to: string, points: [number, number][]) => edge(points, { from, to, fromHandle: 'bottom', toHandle: 'top' });
+    const f = measureDrawing({
+      ...drawing([
+        // One-to-one, straight.
+        down('p', 'q', [[10, 40], [10, 60]]),
+        // Single-step, bent; its target is entered from the left too, so it is not one-to-one.
+        down('r', 's', [[40, 40], [40, 50], [60, 50], [60, 60]]),
+        edge([[0, 70], [50, 70]], { from: 't', to: 's' }),
+        // A merge into w.top: handoffs, one of them straight, neither single-step.
+        down('u', 'w', [[90, 40], [90, 60]]),
+        down('v', 'w', [[120, 40], [120, 50], [90, 50], [90, 60]]),
+      ]),
+      lanes: [lane('A'), lane('B')],
+      nodes: [node('p', 'A'), node('r', 'A'), node('u', 'A'), node('v', 'A'), node('q', 'B'), node('s', 'B'), node('t', 'B'), node('w', 'B')],
+    });
+    expect([f.handoffs, f.straightHandoffs]).toEqual([4, 2]);
+    expect([f.stepHandoffs, f.straightStepHandoffs]).toEqual([2, 1]);
+    expect([f.soleHandoffs, f.straightSoleHandoffs]).toEqual([1, 1]);
+  });
+
   test('a route through another edge\'s label is counted, one through its own or its bundle\'s is not', () => {
     const label = (x: number, y: number): LaidOutEdge['label'] => ({ text: { lines: ['x'], size: 12, weight: 400, width: 20, height: 14, lineHeight: 14 }, box: { x, y, width: 40, height: 20 } });
     const f = measureDrawing(
@@ -106,6 +130,7 @@ describe('drawing quality of the examples', () => {
       expect(result[direction]!.jogs, `${direction}: jogs under 12 px`).toBe(0);
       expect(result[direction]!.overlaps, `${direction}: runs shared over 20 px`).toBe(0);
       expect(result[direction]!.bendsPerEdge, `${direction}: bends per edge`).toBeLessThanOrEqual(1.5);
+      expect(result[direction]!.straightStepHandoffShare, `${direction}: single-step handoffs straight`).toBeGreaterThanOrEqual(0.8);
     }
     await expectNoWorse(result, GOLDEN);
   });
