@@ -150,14 +150,23 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     straightened.set(`e${e.index}`, horizontal ? [p, { x: p.x, y: mid }, { x: q.x, y: mid }, q] : [p, { x: mid, y: p.y }, { x: mid, y: q.y }, q]);
   }
   const routes = new SegmentIndex(straightened);
-  // Twice: a detour can cross only another route's staircase, which goes in the first round.
+  // Twice: a detour can cross only another route's staircase, which goes in the first round. A
+  // move keeps inside its route's extent, so in the second round a route whose extent meets no
+  // route changed since its first go (as that route was or is now) would find what it found then,
+  // and is skipped.
   let changed = [...straightened.keys()];
+  const moved: { x0: number; y0: number; x1: number; y1: number }[] = [];
   for (let round = 0; round < 2 && changed.length > 0; round++) {
     const now: string[] = [];
     for (const id of round === 0 ? changed : [...straightened.keys()]) {
       const points = straightened.get(id)!;
+      if (round === 1) {
+        const extent = extentOf(points);
+        if (!moved.some((m) => extentsMeet(extent, m))) continue;
+      }
       const better = straighten(points, obstacles, { limit: Infinity, clear: METRICS.edgeNode / 2, accept: (before, after) => routes.crossings(after, id) <= routes.crossings(before, id) });
       if (better.length === points.length) continue;
+      moved.push(extentOf(points), extentOf(better));
       straightened.set(id, better);
       routes.set(id, better);
       now.push(id);
@@ -1666,6 +1675,26 @@ export function straighten(points: Point[], obstacles: BoxGrid, options: Straigh
     if (!changed) break;
   }
   return dropCollinear(pts);
+}
+
+/** The smallest upright box around a route's points. */
+function extentOf(points: Point[]): { x0: number; y0: number; x1: number; y1: number } {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const p of points) {
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x);
+    y1 = Math.max(y1, p.y);
+  }
+  return { x0, y0, x1, y1 };
+}
+
+/** Whether two extents meet, a pixel of slack each way (touching lines count). */
+function extentsMeet(a: { x0: number; y0: number; x1: number; y1: number }, b: { x0: number; y0: number; x1: number; y1: number }): boolean {
+  return a.x0 <= b.x1 + 1 && b.x0 <= a.x1 + 1 && a.y0 <= b.y1 + 1 && b.y0 <= a.y1 + 1;
 }
 
 /** Removes the middle one of three points on one line. */

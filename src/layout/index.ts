@@ -249,9 +249,9 @@ function bundleCatches(edges: ScopeEdge[], layers: Map<string, number>, kindOf: 
     if (label.lines.length === 0) continue;
     for (const m of members) {
       m.bundle = leader.index;
-      delete m.label;
+      m.label = undefined;
     }
-    if (drop) delete drop.label;
+    if (drop) drop.label = undefined;
     leader.label = label;
   }
 }

@@ -4,7 +4,7 @@
 // diagonal, a diamond's half-diagonals are twice the text's half-extents (so the text's corners lie
 // on or inside its edges), and a taskbox stacks its rows.
 import type { JsonValue } from '../core/index.js';
-import type { Diagram, DiagramNode, Edge } from '../model/types.js';
+import type { Attribute, Diagram, DiagramNode, Edge } from '../model/types.js';
 import { attributeValue } from '../model/query.js';
 import { defaultFonts, fallbackFonts, fontGeneration, lineHeight, loadFallbacks, needsFallback, textWidth, wrapText } from './fonts.js';
 import type { Font } from './fonts.js';
@@ -55,9 +55,20 @@ export function loadFontsFor(diagram: Diagram): Promise<void> {
   // apart rather than a joined copy of them all.
   if (fallbackFonts().length > 0) return Promise.resolve();
   const texts: string[] = [];
+  // Of an attribute only its key and value can be drawn (not its source ranges); a string value as
+  // it is, any other JSON value as its text.
+  const attributeTexts = (attributes: Attribute[]): void => {
+    for (const a of attributes) texts.push(a.key, typeof a.value === 'string' ? a.value : JSON.stringify(a.value));
+  };
   for (const l of diagram.lanes) texts.push(l.label ?? '', l.id);
-  for (const x of diagram.nodes) texts.push(x.label ?? '', x.id, x.attributes.length > 0 ? JSON.stringify(x.attributes) : '');
-  for (const e of diagram.edges) texts.push(e.label ?? '', e.attributes.length > 0 ? JSON.stringify(e.attributes) : '');
+  for (const x of diagram.nodes) {
+    texts.push(x.label ?? '', x.id);
+    attributeTexts(x.attributes);
+  }
+  for (const e of diagram.edges) {
+    texts.push(e.label ?? '');
+    attributeTexts(e.attributes);
+  }
   for (const l of diagram.loops) texts.push(l.text);
   const needing = texts.find(needsFallback);
   return needing === undefined ? Promise.resolve() : loadFallbacks(needing);

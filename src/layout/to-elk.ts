@@ -463,7 +463,7 @@ export function layerScope(input: ScopeInput): Map<string, number> {
   const nodes = input.laneNodes.flat();
   const candidates: ScopeEdge[] = [];
   for (const e of input.edges) {
-    delete e.handoff;
+    e.handoff = false;
     const from = laneOf.get(e.edge.from.node);
     const to = laneOf.get(e.edge.to.node);
     const towards = to === undefined || from === undefined ? 0 : to - from;
@@ -553,7 +553,8 @@ export function layerScope(input: ScopeInput): Map<string, number> {
       }
     }
     if (drop.size === 0) return layers;
-    for (const e of drop) delete e.handoff;
+    // false, not delete: a deleted property turns the object into a slow dictionary for every later pass.
+    for (const e of drop) e.handoff = false;
   }
 }
 
