@@ -155,7 +155,7 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   // route changed since its first go (as that route was or is now) would find what it found then,
   // and is skipped.
   let changed = [...straightened.keys()];
-  const moved: { x0: number; y0: number; x1: number; y1: number }[] = [];
+  const moved: Extent[] = [];
   for (let round = 0; round < 2 && changed.length > 0; round++) {
     const now: string[] = [];
     for (const id of round === 0 ? changed : [...straightened.keys()]) {
@@ -1257,18 +1257,7 @@ function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: Bo
   const routes = SegmentIndex.ofEdges(edges);
   const labels = new BoxGrid(edges.flatMap((e) => (e.label ? [e.label.box] : [])));
   // The scope's extent: a new route stays inside what is drawn already.
-  const extent = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
-  const cover = (x: number, y: number): void => {
-    extent.x0 = Math.min(extent.x0, x);
-    extent.y0 = Math.min(extent.y0, y);
-    extent.x1 = Math.max(extent.x1, x);
-    extent.y1 = Math.max(extent.y1, y);
-  };
-  for (const b of obstacleBoxes) {
-    cover(b.x, b.y);
-    cover(b.x + b.width, b.y + b.height);
-  }
-  for (const e of edges) for (const p of e.points) cover(p.x, p.y);
+  const extent = extentOf([...obstacleBoxes.flatMap((b) => [{ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }]), ...edges.flatMap((e) => e.points)]);
   const bends = (points: Point[]): number => Math.max(0, points.length - 2);
   const unit = (a: Point, b: Point): Point => ({ x: Math.sign(b.x - a.x), y: Math.sign(b.y - a.y) });
 
@@ -1312,13 +1301,7 @@ function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: Bo
     if ((d0.x !== 0) === (d0.y !== 0) || (dn.x !== 0) === (dn.y !== 0)) return undefined;
     const ends = [...head, s, t, ...tail];
     const margin = 6 * spacing;
-    const win = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
-    for (const p of [...pts, s, t]) {
-      win.x0 = Math.min(win.x0, p.x - margin);
-      win.y0 = Math.min(win.y0, p.y - margin);
-      win.x1 = Math.max(win.x1, p.x + margin);
-      win.y1 = Math.max(win.y1, p.y + margin);
-    }
+    const win = extentOf([...pts, s, t], margin);
     win.x0 = Math.max(win.x0, extent.x0);
     win.y0 = Math.max(win.y0, extent.y0);
     win.x1 = Math.min(win.x1, extent.x1);
@@ -1677,23 +1660,31 @@ export function straighten(points: Point[], obstacles: BoxGrid, options: Straigh
   return dropCollinear(pts);
 }
 
-/** The smallest upright box around a route's points. */
-function extentOf(points: Point[]): { x0: number; y0: number; x1: number; y1: number } {
+/** An upright box by its corners. */
+interface Extent {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** The smallest upright box around the points, grown by margin on every side. */
+function extentOf(points: Point[], margin = 0): Extent {
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
   let y1 = -Infinity;
   for (const p of points) {
-    x0 = Math.min(x0, p.x);
-    y0 = Math.min(y0, p.y);
-    x1 = Math.max(x1, p.x);
-    y1 = Math.max(y1, p.y);
+    x0 = Math.min(x0, p.x - margin);
+    y0 = Math.min(y0, p.y - margin);
+    x1 = Math.max(x1, p.x + margin);
+    y1 = Math.max(y1, p.y + margin);
   }
   return { x0, y0, x1, y1 };
 }
 
 /** Whether two extents meet, a pixel of slack each way (touching lines count). */
-function extentsMeet(a: { x0: number; y0: number; x1: number; y1: number }, b: { x0: number; y0: number; x1: number; y1: number }): boolean {
+function extentsMeet(a: Extent, b: Extent): boolean {
   return a.x0 <= b.x1 + 1 && b.x0 <= a.x1 + 1 && a.y0 <= b.y1 + 1 && b.y0 <= a.y1 + 1;
 }
 

@@ -25,11 +25,11 @@ const NEEDS_ESCAPE_IN_ATTRIBUTE = /[&<>"\t\n\r\u0000-\u0008\u000b\u000c\u000e-\u
 // escaping it took as long as writing the rest of a small diagram: the last long one is kept.
 let lastLong: { text: string; escaped: string } | undefined;
 function escapeText(s: string): string {
-  if (s.length < 4096) return escapeShort(s);
-  if (lastLong?.text !== s) lastLong = { text: s, escaped: escapeShort(s) };
+  if (s.length < 4096) return escapeUncached(s);
+  if (lastLong?.text !== s) lastLong = { text: s, escaped: escapeUncached(s) };
   return lastLong.escaped;
 }
-function escapeShort(s: string): string {
+function escapeUncached(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return s;
   return xmlSafe(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r/g, '&#13;');
 }
