@@ -14,6 +14,11 @@ export function addAttribute(el: object, name: string, value: string): void {
   (el as Element).setAttribute(name, value);
 }
 
+/** A new SVG element, by its plain name (an XML document's createElement would make it in no namespace). */
+export function createElement(doc: object, name: string): object {
+  return (doc as Document).createElementNS(SVG_NS, name);
+}
+
 export function createSvgRoot(): Svg {
   // A document of its own per diagram, like the server's fresh svgdom window: nothing drawn for one
   // diagram can be found or reused by the next, and the page's document is never touched.

@@ -18,8 +18,7 @@ import type { Svg } from '@svgdotjs/svg.js';
 import { defaultFonts, faceFor, fallbackFonts, textWidth } from '../layout/fonts.js';
 import type { Font } from '../layout/fonts.js';
 import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from '../layout/types.js';
-import { addAttribute, createSvgRoot, serializeSvg, xmlSafe } from './dom.js';
-import { SVG_NS } from './xml.js';
+import { addAttribute, createElement, createSvgRoot, serializeSvg, xmlSafe } from './dom.js';
 
 export { xmlSafe } from './dom.js';
 import { compactSubset, subsetFont, toBase64 } from './font-subset.js';
@@ -90,7 +89,6 @@ interface El {
   appendChild(node: unknown): unknown;
   removeChild(node: El): unknown;
   readonly ownerDocument: {
-    createElementNS(ns: string, name: string): El;
     createTextNode(text: string): unknown;
   };
 }
@@ -100,7 +98,7 @@ interface El {
 // number and colour checks that, for our values (strings, no colour attributes), write the same
 // text. They were up to a fifth of the drawing time.
 function child(parent: El, name: string, attrs?: Readonly<Record<string, string>>): El {
-  const el = parent.ownerDocument.createElementNS(SVG_NS, name);
+  const el = createElement(parent.ownerDocument, name) as El;
   if (attrs !== undefined) for (const k in attrs) attr(el, k, attrs[k]!);
   parent.appendChild(el);
   return el;

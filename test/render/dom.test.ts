@@ -1,7 +1,7 @@
 // The SVG serialiser of dom.ts writes exactly what svgdom's own serialiser writes, for plain trees
 // (the fast path) and for trees it hands back to svgdom (a comment).
 import { describe, expect, test } from 'vitest';
-import { addAttribute, createSvgRoot, serializeSvg } from '../../src/render/dom.js';
+import { addAttribute, createElement, createSvgRoot, serializeSvg } from '../../src/render/dom.js';
 
 describe('serializeSvg', () => {
   test('equals svgdom outerHTML, escapes included', () => {
@@ -48,5 +48,32 @@ describe('serializeSvg', () => {
     o.appendChild(o.ownerDocument.createComment('c'));
     expect(serializeSvg(plain)).toBe(serializeSvg(own));
     expect(serializeSvg(plain)).toContain('data-id="a&lt;b &amp; &quot;c&quot;"');
+  });
+
+  test('createElement makes the element createElementNS makes', () => {
+    type El = { namespaceURI: string | null; localName: string; prefix: string | null; nodeName: string; constructor: unknown; ownerDocument: { createElementNS(ns: string, n: string): El } };
+    const doc = (createSvgRoot().node as unknown as El).ownerDocument;
+    for (const name of ['g', 'rect', 'text', 'tspan', 'path', 'title', 'marker']) {
+      const fast = createElement(doc, name) as El;
+      const full = doc.createElementNS('http://www.w3.org/2000/svg', name);
+      expect([fast.namespaceURI, fast.localName, fast.prefix, fast.nodeName, fast.constructor]).toEqual([full.namespaceURI, full.localName, full.prefix, full.nodeName, full.constructor]);
+    }
+  });
+
+  test('each root stands alone: nothing drawn under one is found from the next', () => {
+    type El = { appendChild(n: unknown): void; parentNode: unknown; ownerDocument: { getElementById(id: string): unknown; documentElement: { childNodes: unknown[] } } };
+    const first = createSvgRoot();
+    first.attr({ id: 'one' });
+    const top = first.node as unknown as El;
+    const g = createElement(top.ownerDocument, 'g') as El;
+    addAttribute(g, 'id', 'inner');
+    top.appendChild(g);
+    const second = createSvgRoot();
+    const next = second.node as unknown as El;
+    expect(next).not.toBe(top);
+    expect(next.parentNode).toBeNull();
+    expect(next.ownerDocument.getElementById('one')).toBeNull();
+    expect(next.ownerDocument.getElementById('inner')).toBeNull();
+    expect(serializeSvg(second)).not.toContain('one');
   });
 });
