@@ -20,7 +20,7 @@ export function createElement(doc: object, name: string): object {
 }
 
 export function createSvgRoot(): Svg {
-  // A document of its own per diagram, like the server's fresh svgdom window: nothing drawn for one
+  // A document of its own per diagram, like the server's detached root element: nothing drawn for one
   // diagram can be found or reused by the next, and the page's document is never touched.
   const doc = document.implementation.createDocument(SVG_NS, 'svg', null);
   registerWindow(window, doc);

@@ -30,7 +30,8 @@ interface SvgdomDocument {
   createElementNS(ns: string, name: string): MinimalElement;
 }
 
-let window: { document: SvgdomDocument } | undefined;
+/** The process's one svgdom window, made at the first drawing. */
+let svgWindow: { document: SvgdomDocument } | undefined;
 
 /**
  * An attribute the drawing writes and only the serialiser reads. svgdom makes every attribute a
@@ -78,16 +79,16 @@ export function createElement(doc: object, name: string): object {
 }
 
 export function createSvgRoot(): Svg {
-  window ??= (createSVGWindow as () => { document: SvgdomDocument })();
-  registerWindow(window as never, window.document as never);
-  const el = window.document.createElementNS(SVG_NS, 'svg');
+  svgWindow ??= (createSVGWindow as () => { document: SvgdomDocument })();
+  registerWindow(svgWindow as never, svgWindow.document as never);
+  const el = svgWindow.document.createElementNS(SVG_NS, 'svg');
   const root = SVG(el as never) as unknown as Svg;
   normalizeRoot(el);
   return root;
 }
 
 /**
- * Serialises the document made by createSvgRoot. Byte for byte what svgdom's outerHTML writes for
+ * Serialises the tree under a root made by createSvgRoot. Byte for byte what svgdom's outerHTML writes for
  * our trees (SVG elements only, plain attributes, the default namespace declared on the root),
  * at a third of its cost: svgdom resolves namespace bindings afresh for every element. Anything
  * else (a prefixed or namespaced name, a comment) falls back to svgdom's own serialiser.
