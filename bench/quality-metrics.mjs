@@ -72,15 +72,16 @@ const bundled = (e, f) => e.kind === 'catch' && f.kind === 'catch' && e.to === f
  * The figures of one drawing. Bends: corners of a route. Jogs: segments under 12 px between two
  * corners. Crossings: proper crossings over all pairs of edges (pairs sharing a node included).
  * Overlaps: pairs of edges (not one bundle) sharing a run longer than 20 px; unrelated ones: not a
- * fan out of one handle nor a merge into one. Straight: edges with
- * no corner. Crooked: edges with more than 4 corners. Handoffs: edges across the flow (bottom ->
- * top in direction right) to a node in the neighbouring lane of the same scope, and how many are
- * straight; single-step handoffs: those whose two handles carry no other edge (no fan out of the
- * source's handle, no merge into the target's: of those only one member can drop straight, by
- * geometry); sole handoffs: single-step ones whose target no other edge enters (one that does, a Catch into the state's own Next say, fixes the target's place along
- * the flow: one of the two must bend). Label hits: routes through
- * another edge's label. Intrusions: nodes inside a loop frame (its outline when notched) that are not in the
- * loop, plus edges through a loop's tab. Node area: nodes (containers excluded, their contents counted) over the canvas.
+ * fan out of one handle nor a merge into one. Straight: edges with no corner. Crooked: edges with
+ * more than 4 corners. Handoffs: edges across the flow (bottom -> top in direction right) to a node
+ * in the neighbouring lane of the same scope, and how many are straight; single-step handoffs:
+ * those whose two handles carry no other edge (no fan out of the source's handle, no merge into
+ * the target's: of those only one member can drop straight, by geometry); sole handoffs:
+ * single-step ones whose target no other edge enters (one that does, a Catch into the state's own
+ * Next say, fixes the target's place along the flow: one of the two must bend). Label hits: routes
+ * through another edge's label. Intrusions: nodes inside a loop frame (its outline when notched)
+ * that are not in the loop, plus edges through a loop's tab. Node area: nodes (containers
+ * excluded, their contents counted) over the canvas.
  */
 export function measureDrawing(laid) {
   const routes = laid.edges.map((e) => simplify(e.points));

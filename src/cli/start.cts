@@ -9,8 +9,9 @@
 // whole cache at every start, so a render does not pay for the language server's functions. A
 // command's cache is written at the exit of a run that succeeded when there was none or V8
 // rejected it (one that does not match the source, its version or its flags; a bad one is only
-// compiled anew). Where it cannot be written (a read-only install) every start compiles afresh. FLOWLANE_CODE_CACHE=0 turns both caches off;
-// FLOWLANE_CACHE_DIR puts them elsewhere (both); FLOWLANE_BUNDLE=0 runs the ES modules instead.
+// compiled anew). Where it cannot be written (a read-only install) every start compiles afresh.
+// FLOWLANE_CODE_CACHE=0 turns both caches off; FLOWLANE_CACHE_DIR puts them elsewhere (both);
+// FLOWLANE_BUNDLE=0 runs the ES modules instead.
 // CommonJS (a .cts, as bin/flowlane.js): a program whose entry is an ES module starts Node's ES
 // module loader first, which cost every command 5 ms; this one needs it only for main.js's modules.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
