@@ -102,18 +102,23 @@ async function timePair(a, b, runs) {
 }
 
 export default async function bench() {
-  console.log('| nodes | edges | ELK graph nodes | render (layout + SVG) ms | bare ELK ms | overhead (wall) | overhead (paired) | render CPU ms | ELK CPU ms | overhead (CPU) |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| nodes | edges | ELK graph nodes | render (layout + SVG) ms | bare ELK ms | overhead (wall) | overhead (paired) | render CPU ms | ELK CPU ms | overhead (CPU) | warm-up rounds |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const n of [10, 50, 200, 1000]) {
     const diagram = generateDiagram(n);
     const runs = n >= 1000 ? 9 : n >= 200 ? 15 : n >= 50 ? 41 : 201;
-    // Warm both paths (JIT, font parsing) before timing, for at least 30 rounds and half a second:
-    // three rounds left a 10-node diagram's code still tiering up (both paths still getting faster
-    // while timed, ours more), so that row measured warm-up, not the steady state. Cold start-up
-    // has its own bench (05-startup).
+    // Warm both paths (JIT, font parsing) before timing, for at least 8 seconds and 10,000 / n
+    // rounds (1,000 at 10 nodes, never under 30): ELK's
+    // code and ours both keep tiering up for several seconds, ours more slowly (long functions
+    // that V8 optimises late). Timed in blocks of 100 rounds from the start, the 10-node row read
+    // 34 % (rounds 1-100), 30 % (101-200), 26 %, 25 %, 25 % and from round 600 (6 s) 21-24 % for
+    // as long as it ran (2,500 rounds); the 50-node row settled at 15-21 % after 6 s. Half a
+    // second (30 rounds at 10 nodes) had this row timing the steep part of that curve. Cold
+    // start-up has its own bench (05-startup).
     const graph = elkGraphOf(diagram);
-    const warmUntil = performance.now() + 500;
-    for (let i = 0; i < 30 || performance.now() < warmUntil; i++) {
+    const warmUntil = performance.now() + 8000;
+    let warmRounds = 0;
+    for (const minRounds = Math.max(30, Math.ceil(10_000 / n)); warmRounds < minRounds || performance.now() < warmUntil; warmRounds++) {
       renderSvg(await layout(diagram));
       await runElk(structuredClone(graph));
     }
@@ -121,7 +126,7 @@ export default async function bench() {
     const copies = Array.from({ length: runs }, () => structuredClone(graph));
     const { a: total, b: elk, ratio } = await timePair(async () => renderSvg(await layout(diagram)), () => runElk(copies.pop()), runs);
     const pct = (x, y) => `${(((x - y) / y) * 100).toFixed(0)} %`;
-    console.log(`| ${diagram.nodes.length} | ${diagram.edges.length} | ${graph.children.length} | ${total.wall.toFixed(1)} | ${elk.wall.toFixed(1)} | ${pct(total.wall, elk.wall)} | ${((ratio - 1) * 100).toFixed(0)} % | ${total.cpu.toFixed(1)} | ${elk.cpu.toFixed(1)} | ${pct(total.cpu, elk.cpu)} |`);
+    console.log(`| ${diagram.nodes.length} | ${diagram.edges.length} | ${graph.children.length} | ${total.wall.toFixed(1)} | ${elk.wall.toFixed(1)} | ${pct(total.wall, elk.wall)} | ${((ratio - 1) * 100).toFixed(0)} % | ${total.cpu.toFixed(1)} | ${elk.cpu.toFixed(1)} | ${pct(total.cpu, elk.cpu)} | ${warmRounds} |`);
   }
   console.log('\n| unbroken label, characters | wrap ms (median of 5) | x previous |');
   console.log('| ---: | ---: | ---: |');

@@ -30,6 +30,9 @@ export function createSvgRoot(): Svg {
   return root;
 }
 
+/** Each diagram keeps a document of its own (createSvgRoot): there is nothing to take back. */
+export function recycleSvgRoot(_root: Svg): void {}
+
 /** Serialises the document made by createSvgRoot: the walk of render/xml.ts over the DOM's attributes. */
 export function serializeSvg(root: Svg): string {
   const top = root.node as unknown as Element & SerialNode;

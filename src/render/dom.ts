@@ -9,7 +9,7 @@
 import { createSVGWindow } from 'svgdom';
 import { SVG, registerWindow } from '@svgdotjs/svg.js';
 import type { Svg } from '@svgdotjs/svg.js';
-import { SVG_NS, normalizeRoot, serializePlainSvg, xmlSafe } from './xml.js';
+import { SVG_NS, XMLNS_NS, normalizeRoot, serializePlainSvg, xmlSafe } from './xml.js';
 import type { SerialAttribute, SerialNode } from './xml.js';
 
 export { xmlSafe } from './xml.js';
@@ -17,6 +17,7 @@ export { xmlSafe } from './xml.js';
 /** svgdom keeps an element's attributes in a Set, cheaper to walk than its NamedNodeMap. */
 interface SvgdomNode extends SerialNode {
   attrs: Set<SerialAttribute>;
+  firstChild: unknown;
 }
 
 interface MinimalElement {
@@ -78,13 +79,38 @@ export function createElement(doc: object, name: string): object {
   return (doc as SvgdomDocument).createElement(name);
 }
 
+/**
+ * A root whose drawing is written and emptied (recycleSvgRoot), with the namespace declaration
+ * normalizeRoot left on it. Making a root through svg.js (its element, svg.js's wrapper and the
+ * namespace attributes svg.js writes and normalizeRoot takes off) cost a sixth of drawing a small
+ * diagram; an emptied root is as fresh as a new one. Taken while a drawing is under way, so a
+ * drawing that throws leaves none to reuse.
+ */
+let spareRoot: { root: Svg; xmlns: SerialAttribute } | undefined;
+
 export function createSvgRoot(): Svg {
+  const spare = spareRoot;
+  if (spare !== undefined) {
+    spareRoot = undefined;
+    const attrs = (spare.root.node as unknown as SvgdomNode).attrs;
+    attrs.clear();
+    attrs.add(spare.xmlns);
+    return spare.root;
+  }
   svgWindow ??= (createSVGWindow as () => { document: SvgdomDocument })();
   registerWindow(svgWindow as never, svgWindow.document as never);
   const el = svgWindow.document.createElementNS(SVG_NS, 'svg');
   const root = SVG(el as never) as unknown as Svg;
   normalizeRoot(el);
   return root;
+}
+
+/** Takes back a root whose tree is written and emptied, for the next drawing (see spareRoot). */
+export function recycleSvgRoot(root: Svg): void {
+  const node = root.node as unknown as SvgdomNode;
+  if (node.firstChild !== null) return;
+  const xmlns = [...node.attrs].find((a) => a.localName === 'xmlns' && a.namespaceURI === XMLNS_NS);
+  if (xmlns !== undefined) spareRoot = { root, xmlns };
 }
 
 /**

@@ -18,7 +18,7 @@ import type { Svg } from '@svgdotjs/svg.js';
 import { defaultFonts, faceFor, fallbackFonts, textWidth } from '../layout/fonts.js';
 import type { Font } from '../layout/fonts.js';
 import type { Box, LaidOutDiagram, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from '../layout/types.js';
-import { addAttribute, createElement, createSvgRoot, serializeSvg, xmlSafe } from './dom.js';
+import { addAttribute, createElement, createSvgRoot, recycleSvgRoot, serializeSvg, xmlSafe } from './dom.js';
 
 export { xmlSafe } from './dom.js';
 import { compactSubset, subsetFont, toBase64 } from './font-subset.js';
@@ -566,5 +566,6 @@ export function renderSvgDocument(laid: LaidOutDiagram, options: SvgOptions = {}
   // none), which cost a quarter of the render at a thousand nodes. See serializeSvg.
   const svg = serializeSvg(root);
   release(top);
+  recycleSvgRoot(root);
   return `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`;
 }

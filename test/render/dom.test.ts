@@ -1,7 +1,10 @@
 // The SVG serialiser of dom.ts writes exactly what svgdom's own serialiser writes, for plain trees
 // (the fast path) and for trees it hands back to svgdom (a comment).
 import { describe, expect, test } from 'vitest';
-import { addAttribute, createElement, createSvgRoot, serializeSvg } from '../../src/render/dom.js';
+import { addAttribute, createElement, createSvgRoot, recycleSvgRoot, serializeSvg } from '../../src/render/dom.js';
+import { parseDiagram } from '../../src/model/index.js';
+import { layout } from '../../src/layout/index.js';
+import { renderSvg } from '../../src/render/index.js';
 
 describe('serializeSvg', () => {
   test('equals svgdom outerHTML, escapes included', () => {
@@ -75,5 +78,38 @@ describe('serializeSvg', () => {
     expect(next.ownerDocument.getElementById('one')).toBeNull();
     expect(next.ownerDocument.getElementById('inner')).toBeNull();
     expect(serializeSvg(second)).not.toContain('one');
+  });
+
+  test('a recycled root comes back as fresh as a new one, and only once it is emptied', () => {
+    const first = createSvgRoot();
+    first.attr({ id: 'one', class: 'x', width: '10' });
+    const top = first.node as unknown as { appendChild(n: unknown): void; removeChild(n: unknown): void; firstChild: unknown; ownerDocument: object };
+    const g = createElement(top.ownerDocument, 'g');
+    top.appendChild(g);
+    recycleSvgRoot(first);
+    // Not emptied: not taken back.
+    expect(createSvgRoot()).not.toBe(first);
+    top.removeChild(g);
+    recycleSvgRoot(first);
+    const again = createSvgRoot();
+    expect(again).toBe(first);
+    expect(serializeSvg(again)).toBe(serializeSvg(createSvgRoot()));
+    expect(serializeSvg(again)).toBe('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
+    // Taken: the next root is another one.
+    expect(createSvgRoot()).not.toBe(again);
+  });
+
+  test('drawings in a row, and one after a drawing that failed, write what a first drawing writes', async () => {
+    const a = await layout(parseDiagram('a { # A\n  n1: circle label:"Start"\n  n2: rectangle label:"Step"\n  n1.handle(right) -> n2.handle(left)\n}').value);
+    const b = await layout(parseDiagram('b { # B\n  m1: diamond label:"Choose?"\n}').value);
+    const firstA = renderSvg(a, { id: 'a' });
+    const firstB = renderSvg(b, { id: 'b' });
+    expect(renderSvg(a, { id: 'a' })).toBe(firstA);
+    expect(firstB).not.toContain('n1');
+    // A drawing that throws halfway leaves its root behind, unrecycled.
+    const broken = { ...a, nodes: [{ ...a.nodes[0]!, box: undefined }] } as unknown as typeof a;
+    expect(() => renderSvg(broken, { id: 'a' })).toThrow();
+    expect(renderSvg(b, { id: 'b' })).toBe(firstB);
+    expect(renderSvg(a, { id: 'a' })).toBe(firstA);
   });
 });
