@@ -256,6 +256,7 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     laid.points = route;
     laid.label.box = moved;
   }
+  reseatLabels(edges, obstacles, new Set(input.edges.filter((e) => e.bundle !== undefined || e.handoff).map((e) => e.index)));
 
   // ELK routes an edge into the far side of a node through the node stacked next to it in the same
   // layer (north/south port dummies end up on the wrong side of that neighbour). Such an end is
@@ -1385,6 +1386,85 @@ function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: Bo
   }
 }
 
+/**
+ * A labelled route that ELK ran as a staircase (each layer it crosses puts its dummy at another
+ * height) keeps its steps after the other straightening passes: those move a label by less than a
+ * stutter only, so a Catch from a wide Parallel down to a handler three layers on came out with 6
+ * bends. Here such a route is straightened whole, as an unlabelled one is (no more crossings than
+ * before, runs clear of nodes and labels), and its label is seated again on the new route: on the
+ * longest run that holds it clear of the bends and the arrowhead, as near that run's middle as it
+ * is free of nodes, labels and other routes. Without such a place the route stays as it was.
+ */
+const LABEL_ROOM = 4;
+
+function reseatLabels(edges: LaidOutEdge[], obstacles: BoxGrid, skip: Set<number>): void {
+  const candidates = edges.filter((e) => e.label && e.points.length > 4 && !skip.has(e.index));
+  if (candidates.length === 0) return;
+  const routes = SegmentIndex.ofEdges(edges);
+  const idOf = new Map(edges.map((e, i) => [e, String(i)]));
+  const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  for (const e of candidates) {
+    const label = e.label!;
+    const old = label.box;
+    const id = idOf.get(e)!;
+    // Nor may a moved stretch run along another route where it did not: a line both share reads as one.
+    const shared = (stretch: Point[]): number => {
+      let total = 0;
+      for (const r of routes.routesNear(stretch)) if (r !== id) total += sharedRun(stretch, edges[Number(r)]!.points).length;
+      return total;
+    };
+    const route = straighten(e.points, obstacles, {
+      limit: Infinity,
+      clear: METRICS.edgeNode / 2,
+      ignore: old,
+      accept: (before, after) => routes.crossings(after, id) <= routes.crossings(before, id) && shared(after) <= shared(before),
+    });
+    if (route.length >= e.points.length) continue;
+    // A few pixels clear of everything, so that two labels never touch.
+    const free = (seat: Box): boolean => {
+      const b = { x: seat.x - LABEL_ROOM, y: seat.y - LABEL_ROOM, width: seat.width + 2 * LABEL_ROOM, height: seat.height + 2 * LABEL_ROOM };
+      return !obstacles.hits({ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }, 0, old) && !routes.enters(b, id) && !edges.some((o) => o !== e && o.label !== undefined && overlaps(o.label.box, b));
+    };
+    const seat = seatOnRoute(route, old, free);
+    if (!seat) continue;
+    e.points = route;
+    label.box = seat;
+    routes.set(id, route);
+    obstacles.remove(old);
+    obstacles.add(seat);
+  }
+}
+
+/** Where a label of the size of `box` sits centred on a run of the route (see reseatLabels), or undefined. */
+function seatOnRoute(route: Point[], box: Box, free: (b: Box) => boolean): Box | undefined {
+  // Not on the first or last run: those leave and enter ports that a fan or a merge shares, and
+  // the passes after this one spread them apart, which a label seated there would hold together.
+  const runs = route.slice(1, -2).map((a, i) => ({ k: i + 1, a, b: route[i + 2]!, length: Math.abs(route[i + 2]!.x - a.x) + Math.abs(route[i + 2]!.y - a.y) }));
+  runs.sort((x, y) => y.length - x.length || x.k - y.k);
+  for (const { k, a, b } of runs) {
+    const flat = Math.abs(a.y - b.y) < 0.5;
+    const depth = flat ? box.width : box.height;
+    const [s0, s1] = flat ? [a.x, b.x] : [a.y, b.y];
+    const forward = s1 >= s0;
+    // Clear of the bends by a stutter.
+    const startRoom = MIN_JOG;
+    const endRoom = MIN_JOG;
+    const lo = forward ? s0 + startRoom : s1 + endRoom;
+    const hi = forward ? s1 - endRoom : s0 - startRoom;
+    if (hi - lo < depth) continue;
+    const middle = (lo + hi - depth) / 2;
+    const at = (start: number): Box => (flat ? { x: start, y: a.y - box.height / 2, width: box.width, height: box.height } : { x: a.x - box.width / 2, y: start, width: box.width, height: box.height });
+    for (let d = 0; middle - d >= lo || middle + d + depth <= hi; d += 4) {
+      for (const start of d === 0 ? [middle] : [middle - d, middle + d]) {
+        if (start < lo || start + depth > hi) continue;
+        const seat = at(start);
+        if (free(seat)) return seat;
+      }
+    }
+  }
+  return undefined;
+}
+
 /** The segment of a route that runs through the middle of its label's box, or -1. */
 function labelSegment(points: Point[], box: Box): number {
   const cx = box.x + box.width / 2;
@@ -1414,9 +1494,23 @@ export class BoxGrid {
   private static readonly CELL = 256;
 
   constructor(boxes: Box[]) {
-    for (const b of boxes) {
-      const [x0, y0, x1, y1] = BoxGrid.span(b.x, b.y, b.x + b.width, b.y + b.height);
-      for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) (this.cells.get(cellKey(x, y)) ?? this.cells.set(cellKey(x, y), []).get(cellKey(x, y))!).push(b);
+    for (const b of boxes) this.add(b);
+  }
+
+  add(b: Box): void {
+    const [x0, y0, x1, y1] = BoxGrid.span(b.x, b.y, b.x + b.width, b.y + b.height);
+    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) (this.cells.get(cellKey(x, y)) ?? this.cells.set(cellKey(x, y), []).get(cellKey(x, y))!).push(b);
+  }
+
+  /** Takes out a box added before (one with the same place and size). */
+  remove(b: Box): void {
+    const [x0, y0, x1, y1] = BoxGrid.span(b.x, b.y, b.x + b.width, b.y + b.height);
+    for (let x = x0; x <= x1; x++) {
+      for (let y = y0; y <= y1; y++) {
+        const cell = this.cells.get(cellKey(x, y));
+        const at = cell?.findIndex((o) => sameBox(o, b)) ?? -1;
+        if (at >= 0) cell!.splice(at, 1);
+      }
     }
   }
 

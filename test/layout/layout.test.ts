@@ -279,6 +279,42 @@ n4.handle(bottom) -> n5.handle(bottom) [Catch={"ErrorEquals":["States.Timeout","
     });
   }
 
+  // Lottery's Parallel catches into Failed three layers on: ELK ran it as a staircase of 6 bends
+  // with its label on one step; straightened whole, its label seated again on the new route.
+  test('a labelled staircase is straightened whole and its label seated on the new route', async () => {
+    const lottery = examples().find((x) => x.name === 'lottery')!;
+    for (const direction of ['right', 'down'] as const) {
+      const laid = await layout(lottery.diagram, { direction });
+      const parallel = laid.nodes.find((x) => x.kind === 'container')!;
+      const caught = laid.edges.find((e) => e.kind === 'catch' && e.from === parallel.id)!;
+      expect(caught.label).toBeDefined();
+      expect(caught.points.length - 2, direction).toBeLessThanOrEqual(3);
+    }
+  });
+
+  test('every label sits centred on a run of its own route, clear of nodes and of other labels', async () => {
+    const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    for (const { name, diagram } of examples()) {
+      for (const direction of ['right', 'down'] as const) {
+        const laid = await layout(diagram, { direction });
+        const labelled = laid.edges.filter((e) => e.label);
+        for (const e of labelled) {
+          const b = e.label!.box;
+          const cx = b.x + b.width / 2;
+          const cy = b.y + b.height / 2;
+          const onRun = e.points.some((p, k) => {
+            const q = e.points[k + 1];
+            if (!q) return false;
+            return Math.abs(p.y - q.y) < 0.5 ? Math.abs(p.y - cy) < 1 && (cx - p.x) * (cx - q.x) <= 0 : Math.abs(p.x - cx) < 1 && (cy - p.y) * (cy - q.y) <= 0;
+          });
+          expect(onRun, `${name} ${direction} edge ${e.index}`).toBe(true);
+          for (const n of laid.nodes) if (n.kind !== 'container') expect(overlaps(b, n.box), `${name} ${direction} edge ${e.index} over ${n.id}`).toBe(false);
+          for (const o of labelled) if (o !== e) expect(overlaps(b, o.label!.box), `${name} ${direction} labels of ${e.index} and ${o.index}`).toBe(false);
+        }
+      }
+    }
+  });
+
   test('straighten takes a staircase out of a route but keeps its ends and avoids boxes', () => {
     const stairs = [
       { x: 0, y: 0 },
