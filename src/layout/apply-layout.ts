@@ -256,7 +256,12 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     laid.points = route;
     laid.label.box = moved;
   }
-  reseatLabels(edges, obstacles, new Set(input.edges.filter((e) => e.bundle !== undefined || e.handoff).map((e) => e.index)));
+  // The room kept round nodes for loop frames (their tabs are drawn there later, by layoutLoops).
+  const frames = nodes.flatMap((n) => {
+    const m = input.margins?.get(n.id);
+    return m ? [{ x: n.box.x - m.left, y: n.box.y - m.top, width: n.box.width + m.left + m.right, height: n.box.height + m.top + m.bottom }] : [];
+  });
+  reseatLabels(edges, obstacles, new BoxGrid(frames), new Set(input.edges.filter((e) => e.bundle !== undefined || e.handoff).map((e) => e.index)));
 
   // ELK routes an edge into the far side of a node through the node stacked next to it in the same
   // layer (north/south port dummies end up on the wrong side of that neighbour). Such an end is
@@ -1397,7 +1402,7 @@ function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: Bo
  */
 const LABEL_ROOM = 4;
 
-function reseatLabels(edges: LaidOutEdge[], obstacles: BoxGrid, skip: Set<number>): void {
+function reseatLabels(edges: LaidOutEdge[], obstacles: BoxGrid, frames: BoxGrid, skip: Set<number>): void {
   const candidates = edges.filter((e) => e.label && e.points.length > 4 && !skip.has(e.index));
   if (candidates.length === 0) return;
   const routes = SegmentIndex.ofEdges(edges);
@@ -1407,6 +1412,8 @@ function reseatLabels(edges: LaidOutEdge[], obstacles: BoxGrid, skip: Set<number
     const label = e.label!;
     const old = label.box;
     const id = idOf.get(e)!;
+    // Nor into more of the room kept for loop frames than before.
+    const intoFrames = (stretch: Point[]): number => stretch.slice(1).filter((q, k) => frames.hits(stretch[k]!, q)).length;
     // Nor may a moved stretch run along another route where it did not: a line both share reads as one.
     const shared = (stretch: Point[]): number => {
       let total = 0;
@@ -1417,13 +1424,14 @@ function reseatLabels(edges: LaidOutEdge[], obstacles: BoxGrid, skip: Set<number
       limit: Infinity,
       clear: METRICS.edgeNode / 2,
       ignore: old,
-      accept: (before, after) => routes.crossings(after, id) <= routes.crossings(before, id) && shared(after) <= shared(before),
+      accept: (before, after) => routes.crossings(after, id) <= routes.crossings(before, id) && shared(after) <= shared(before) && intoFrames(after) <= intoFrames(before),
     });
     if (route.length >= e.points.length) continue;
     // A few pixels clear of everything, so that two labels never touch.
     const free = (seat: Box): boolean => {
       const b = { x: seat.x - LABEL_ROOM, y: seat.y - LABEL_ROOM, width: seat.width + 2 * LABEL_ROOM, height: seat.height + 2 * LABEL_ROOM };
-      return !obstacles.hits({ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }, 0, old) && !routes.enters(b, id) && !edges.some((o) => o !== e && o.label !== undefined && overlaps(o.label.box, b));
+      const [p, q] = [{ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }];
+      return !obstacles.hits(p, q, 0, old) && !frames.hits(p, q) && !routes.enters(b, id) && !edges.some((o) => o !== e && o.label !== undefined && overlaps(o.label.box, b));
     };
     const seat = seatOnRoute(route, old, free);
     if (!seat) continue;
