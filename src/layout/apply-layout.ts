@@ -671,7 +671,11 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
     const step = Math.min(METRICS.edgeEdge, reach / Math.max(centre, order.length - 1 - centre));
     // Arrowheads (10.5 px) need their room; routes leaving a side only their spacing.
     if (step < (members[0]!.out ? 8 : 11.5)) continue;
-    const onOutline = (d: number): Point => outlinePoint(node, side, d);
+    // The members spread round their shared point, which ELK may have put off the side's middle:
+    // a point moved off it by d along the side is base + d off the middle.
+    const base = dot({ x: p0.x - (box.x + box.width / 2), y: p0.y - (box.y + box.height / 2) }, t);
+    if (Math.abs(base) + step * Math.max(centre, order.length - 1 - centre) > reach + 0.01) continue;
+    const onOutline = (d: number): Point => outlinePoint(node, side, base + d);
     const after = order.map(() => [] as Point[]);
     let ok = true;
     order.forEach((i, k) => {

@@ -10,6 +10,8 @@ import { layout } from '../../src/layout/index.js';
 import { BoxGrid, separateRuns, separateTrunks, sharedPairKeys, untangleEnds } from '../../src/layout/apply-layout.js';
 import type { LaidOutDiagram, LaidOutEdge, LaidOutNode } from '../../src/layout/index.js';
 import { parseDiagram } from '../../src/model/index.js';
+import { fromAsl } from '../../src/asl/index.js';
+import { examples } from '../render/helpers.js';
 
 async function laidOut(text: string, direction: 'right' | 'down' = 'right'): Promise<LaidOutDiagram> {
   const parsed = parseDiagram(text);
@@ -425,4 +427,54 @@ describe('separateRuns on a short kiss', () => {
     expect(catchEdge.points[0]).toEqual({ x: 50, y: 90 });
     expect(catchEdge.points.at(-1)).toEqual({ x: 200, y: 0 });
   });
+});
+
+// dynamodb-semaphore's lock loop (aws-samples/aws-stepfunctions-examples, MIT-0), fields trimmed:
+// Acquire Lock's two Catches leave one handle from a point ELK put off the side's middle.
+const LOCK_LOOP = {
+  StartAt: 'Acquire Lock',
+  States: {
+    'Acquire Lock': {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::dynamodb:updateItem',
+      End: true,
+      Catch: [
+        { ErrorEquals: ['DynamoDB.AmazonDynamoDBException'], Next: 'Initialize Lock Item' },
+        { ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], Next: 'Get Current Lock Record' },
+      ],
+    },
+    'Initialize Lock Item': { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:updateItem', Next: 'Acquire Lock', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Acquire Lock' }] },
+    'Get Current Lock Record': { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:updateItem', Next: 'Check If Lock Already Acquired' },
+    'Check If Lock Already Acquired': { Type: 'Choice', Default: 'Wait to Get Lock', Choices: [{ Variable: '$.x', IsPresent: true, Next: 'Continue Because Lock Was Already Acquired' }] },
+    'Continue Because Lock Was Already Acquired': { Type: 'Pass', End: true },
+    'Wait to Get Lock': { Type: 'Wait', Seconds: 3, Next: 'Acquire Lock' },
+  },
+};
+
+describe('spreadSharedEnds from a point off the middle', () => {
+  for (const lanes of ['single', 'service'] as const) {
+    for (const direction of ['right', 'down'] as const) {
+      test(`the fan's ends move along the side with their first runs: every segment stays orthogonal (${lanes}, ${direction})`, async () => {
+        const converted = fromAsl(LOCK_LOOP, { lanes });
+        expect(converted.value).toBeDefined();
+        const laid = await layout(converted.value!, { direction });
+        const diagonal = laid.edges.flatMap((e) => e.points.slice(1).flatMap((q, i) => (Math.abs(q.x - e.points[i]!.x) > 0.5 && Math.abs(q.y - e.points[i]!.y) > 0.5 ? [`${e.from}->${e.to} segment ${i}`] : [])));
+        expect(diagonal).toEqual([]);
+        // The two Catches still leave by points of their own.
+        const acquire = laid.nodes.find((n) => n.label.lines.join(' ') === 'Acquire Lock')!;
+        const starts = laid.edges.filter((e) => e.kind === 'catch' && e.from === acquire.id).map((e) => `${e.points[0]!.x},${e.points[0]!.y}`);
+        expect(starts).toHaveLength(2);
+        expect(new Set(starts).size).toBe(2);
+      });
+    }
+  }
+});
+
+test('every route of the examples is orthogonal, in both directions', async () => {
+  for (const { name, diagram } of examples()) {
+    for (const direction of ['right', 'down'] as const) {
+      const laid = await layout(diagram, { direction });
+      for (const e of laid.edges) e.points.slice(1).forEach((q, i) => expect(Math.abs(q.x - e.points[i]!.x) < 0.5 || Math.abs(q.y - e.points[i]!.y) < 0.5, `${name} ${direction} ${e.from}->${e.to}`).toBe(true));
+    }
+  }
 });
