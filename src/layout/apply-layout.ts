@@ -7,6 +7,7 @@
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { METRICS } from './options.js';
 import { ARROW_ROOM, labelBoxSize, labelNodeId, minSpread, sideAxes, spreadReach } from './to-elk.js';
+import { MIN_JOG } from './options.js';
 import { gridLines, gridRoute } from './grid-route.js';
 import type { AcrossPlan, ScopeInput, Side } from './to-elk.js';
 import type { Box, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from './types.js';
@@ -1698,8 +1699,7 @@ function properCross(a: Point, b: Point, c: Point, d: Point): boolean {
 
 const sameBox = (a: Box, b: Box): boolean => Math.abs(a.x - b.x) < 0.01 && Math.abs(a.y - b.y) < 0.01 && Math.abs(a.width - b.width) < 0.01 && Math.abs(a.height - b.height) < 0.01;
 
-/** Shortest segment between two bends that a route keeps: anything shorter reads as a stutter. */
-export const MIN_JOG = 12;
+export { MIN_JOG };
 
 /**
  * Takes the small steps out of an orthogonal route. ELK's interactive node placement puts the

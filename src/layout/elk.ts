@@ -27,7 +27,11 @@ export const elkRuns = { count: 0 };
 export function runElk(graph: ElkNode): ElkNode {
   layoutGraph ??= createEngine();
   elkRuns.count++;
+  // ELK writes a route's bend points into the edge's section, but leaves those of a section it
+  // routes straight as they were: a hint's (see to-elk.ts), in the frame before layout, x ≈ 1,200,000.
+  const hints = (graph.edges ?? []).flatMap((e) => (e.sections ?? []).filter((s) => s.bendPoints).map((s) => ({ s, before: s.bendPoints!, json: JSON.stringify(s.bendPoints) })));
   const laid = layoutGraph(graph);
+  for (const { s, before, json } of hints) if (s.bendPoints === before && JSON.stringify(s.bendPoints) === json) delete s.bendPoints;
   // Bundles that replace elk-module.ts keep no code cache.
   if (elkRuns.count === 1) (elkModule as { saveCodeCache?: () => void }).saveCodeCache?.();
   return laid;

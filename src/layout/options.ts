@@ -36,6 +36,9 @@ export const METRICS = {
   layerStride: 100_000,
 };
 
+/** Shortest segment between two bends that a route keeps: anything shorter reads as a stutter. */
+export const MIN_JOG = 12;
+
 /** ELK options for one scope (the top-level lanes, or a container's nested lanes). */
 export function elkOptions(direction: LayoutDirection): Record<string, string> {
   return {

@@ -20,7 +20,7 @@
 import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api.js';
 import type { Edge, Lane } from '../model/types.js';
 import { edgeKind } from './measure.js';
-import { METRICS, elkOptions } from './options.js';
+import { METRICS, MIN_JOG, elkOptions } from './options.js';
 import type { LayoutDirection, TextBlock } from './types.js';
 
 export type Side = 'left' | 'right' | 'top' | 'bottom';
@@ -80,7 +80,8 @@ export interface ScopeInput {
 }
 
 export const portId = (node: string, side: Side): string => `${node}:${side}`;
-export const labelNodeId = (index: number): string => `\u0000label${index}`;
+const LABEL_NODE = '\u0000label';
+export const labelNodeId = (index: number): string => `${LABEL_NODE}${index}`;
 export const anchorId = (node: string): string => `\u0000anchor${node}`;
 
 /** How far above a top handle its anchor sits: ELK's edge-to-node spacing twice (anchor to port dummy, dummy to node), plus the anchor. */
@@ -697,6 +698,14 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
     // line that a straight step enters moves further out to its source's line when it can, so
     // that step runs straight too (a side path's last state into the branch's end, say).
     const centreOf = new Map<string, number>();
+    // The anchor above a node's top handle (see toElk) is a node to ELK too, kept a node spacing
+    // from the node before it in the layer: a gap that leaves it less has ELK push the anchor and
+    // the node down off the plan (lottery: the Fail state under End, 33 px below the line its
+    // Catch labels were planned on).
+    const anchorGap = (next: string): number => {
+      const room = anchors.get(next);
+      return room === undefined ? 0 : gap + room - 1 - extent(next).before;
+    };
     const placeStack = (ids: string[], centred: string | undefined, lean: Lean | undefined): { tops: number[]; above: number; below: number } => {
       const tops: number[] = [];
       let y = 0;
@@ -704,7 +713,7 @@ export function presetAcross(input: ScopeInput, layers: Map<string, number>, sla
         const e = extent(id);
         if (k > 0) y += e.before;
         tops.push(y);
-        y += e.size + (k < ids.length - 1 ? e.after + Math.max(gap, dropGap.get(id) ?? 0) : 0);
+        y += e.size + (k < ids.length - 1 ? e.after + Math.max(gap, dropGap.get(id) ?? 0, anchorGap(ids[k + 1]!)) : 0);
       });
       const anchor = centred === undefined ? -1 : ids.indexOf(centred);
       const shift = anchor >= 0 ? -(tops[anchor]! + extent(ids[anchor]!).size / 2) : lean?.side === 1 ? lean.offset + extent(ids[0]!).before : lean?.side === -1 ? -(y + lean.offset + extent(ids[0]!).after) : -y / 2;
@@ -1108,6 +1117,10 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
   }
   // A bundle's leader makes the shared label node, so its members come after it.
   const bundleLabel = new Map<number, { id: string; mid: { x: number; y: number } }>();
+  // Label nodes placed on the line of one of their ends (the route runs through them straight into
+  // or out of the handle): holdLabelLines keeps them there.
+  const labelsOnLine = new Set<string>();
+  const corridorSeat = new Map<string, number>();
   const ordered = [...routed].sort((x, y) => Number(x.bundle !== undefined && x.bundle !== x.index) - Number(y.bundle !== undefined && y.bundle !== y.index));
   for (const e of ordered) {
     const portFor = (key: string, out: boolean): string =>
@@ -1127,6 +1140,20 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     const inverted = (side: Side, out: boolean): boolean => side === (out ? (horizontal ? 'left' : 'top') : horizontal ? 'right' : 'bottom');
     const startHint = inverted(e.fromSide, true) ? [point(alongOf(e.edge.from.node), beside(e.edge.from.node))] : [];
     const endHint = inverted(e.toSide, false) ? [point(alongOf(e.edge.to.node), beside(e.edge.to.node))] : [];
+    // An edge round its target into the downstream side (see roundLabel) passes the target on a
+    // line just beyond the side it leaves its source by (below, for a bottom handle); its hint runs
+    // on that line from the source on, since dummies left to drift between the ends push the
+    // labels before the target off their lines.
+    const roundLine = (x: ScopeEdge): number => {
+      const { before } = acrossSides(input.direction);
+      const size = input.sizes.get(x.edge.to.node)!;
+      return x.fromSide === before ? plan.pos.get(x.edge.to.node)! - METRICS.edgeNode : plan.pos.get(x.edge.to.node)! + (horizontal ? size.height : size.width) + METRICS.edgeNode;
+    };
+    const roundTarget = (x: ScopeEdge): { x: number; y: number }[] => {
+      const line = roundLine(x);
+      const across = x.fromSide !== alongSides(input.direction).downstream && x.fromSide !== alongSides(input.direction).upstream;
+      return [...(across ? [point(alongOf(x.edge.from.node), line)] : startHint), point(alongOf(x.edge.to.node), line)];
+    };
     const joined = e.bundle !== undefined && e.bundle !== e.index ? bundleLabel.get(e.bundle) : undefined;
     if (joined) {
       // A bundle member runs to the leader's label node; the leader's edge from there is shared.
@@ -1151,16 +1178,25 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     // them all to the top of their layers.)
     const ls = 2 * (layers.get(e.edge.from.node) ?? 0);
     const lt = 2 * (layers.get(e.edge.to.node) ?? 0);
+    const a = preset.get(e.edge.from.node)!;
+    const b = preset.get(e.edge.to.node)!;
+    const { width: w, height: h } = labelBoxSize(e.label);
+    // A forward edge into the target's downstream side (a Catch into a Fail state's right handle)
+    // passes the target on a line beside it, turns and comes back into the handle: its label goes
+    // on that line, so the route runs through it on the way (3 bends). Halfway across, the route
+    // climbed to the label, ran round the target and back (7 bends in lottery-zh).
+    const roundLabel = lane === undefined && lt > ls && e.toSide === alongSides(input.direction).downstream;
     // A bundle's label sits just before its target, where all the members have arrived.
     let layer = e.bundle !== undefined ? lt - 1 : Math.floor((ls + lt) / 2);
     if (layer % 2 === 0) layer += lt >= ls ? -1 : 1;
     if (layer < 0) layer = 1;
-    const a = preset.get(e.edge.from.node)!;
-    const b = preset.get(e.edge.to.node)!;
     const forward = lt >= ls;
-    const { width: w, height: h } = labelBoxSize(e.label);
     let across = lane !== undefined ? lane - (horizontal ? h : w) / 2 : horizontal ? (a.y + b.y) / 2 - h / 2 : (a.x + b.x) / 2 - w / 2;
-    if (e.bundle !== undefined) across = bundleAcross(e.toSide, b, input.sizes.get(e.edge.to.node)!, { w, h }, horizontal) ?? across;
+    if (roundLabel || (e.bundle !== undefined && e.toSide === alongSides(input.direction).upstream)) labelsOnLine.add(labelNodeId(e.index));
+    // A bundle in a corridor whose label cannot stay on its target's line goes on the corridor's.
+    if (lane !== undefined && e.bundle !== undefined) corridorSeat.set(labelNodeId(e.index), lane - (horizontal ? h : w) / 2);
+    if (roundLabel) across = roundLine(e) - (horizontal ? h : w) / 2;
+    else if (e.bundle !== undefined) across = bundleAcross(e.toSide, b, input.sizes.get(e.edge.to.node)!, { w, h }, horizontal) ?? across;
     else if (lane === undefined && forward) {
       // On the line of an end whose handle faces along the flow, the label costs no bends: a
       // Choice's bottom -> left branch drops, turns and runs through its label into the target,
@@ -1170,9 +1206,13 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
       // The target's line is taken when another edge already runs straight along it into the same
       // handle: the label would sit on that edge and push it into a detour.
       const taken = straightInto.get(portId(e.edge.to.node, e.toSide));
-      if (e.toSide === upstream && (taken === undefined || taken === e.index)) across = (horizontal ? b.y : b.x) - depth / 2;
-      else if (e.fromSide === downstream) across = (horizontal ? a.y : a.x) - depth / 2;
-      else if (Math.abs(horizontal ? a.y - b.y : a.x - b.x) < 1 && (straightInto.get(portId(e.edge.to.node, upstream)) ?? e.index) !== e.index) {
+      if (e.toSide === upstream && (taken === undefined || taken === e.index)) {
+        across = (horizontal ? b.y : b.x) - depth / 2;
+        labelsOnLine.add(labelNodeId(e.index));
+      } else if (e.fromSide === downstream) {
+        across = (horizontal ? a.y : a.x) - depth / 2;
+        labelsOnLine.add(labelNodeId(e.index));
+      } else if (Math.abs(horizontal ? a.y - b.y : a.x - b.x) < 1 && (straightInto.get(portId(e.edge.to.node, upstream)) ?? e.index) !== e.index) {
         // Both ends on one line that a straight step between them takes (a Catch beside the
         // state's Next, into the same state): halfway would be on that step. The label goes
         // beside the target on the side this edge enters, as a Catch bundle's does.
@@ -1199,11 +1239,67 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     const second: ElkExtendedEdge = { id: `e${e.index}:b`, sources: [`${id}:out`], targets: [target] };
     const mid = point(layer * stride, lane ?? across + (horizontal ? h : w) / 2);
     if (e.bundle !== undefined) bundleLabel.set(e.index, { id, mid });
-    const s1 = hint(first.id, a, mid, lane !== undefined ? [point(alongOf(e.edge.from.node), lane)] : startHint);
-    const s2 = hint(second.id, mid, b, lane !== undefined ? [point(alongOf(e.edge.to.node), lane)] : endHint);
+    const round = roundLabel ? roundTarget(e) : [];
+    const s1 = hint(first.id, a, mid, lane !== undefined ? [point(alongOf(e.edge.from.node), lane)] : roundLabel ? round.slice(0, -1) : startHint);
+    const s2 = hint(second.id, mid, b, lane !== undefined ? [point(alongOf(e.edge.to.node), lane)] : roundLabel ? round.slice(-1) : endHint);
     if (s1) first.sections = s1;
     if (s2) second.sections = s2;
     edges.push(first, second);
   }
+  holdLabelLines(children, labelsOnLine, corridorSeat, horizontal);
   return { id: 'root', layoutOptions: elkOptions(direction), children, edges };
+}
+
+/**
+ * ELK's interactive placer resolves overlaps in a layer by pushing nodes on in order across the
+ * flow, so a label planned less than a node spacing after another moves off its line: a Catch
+ * bundle's label beside a Fail circle, 1.5 px below the circle's centre, put a 1.5 px step into
+ * the route just before the arrow. Here a label held on the line of one of its ends stays, and
+ * its neighbours in the layer move away from it instead, as far as ELK would have moved it.
+ */
+function holdLabelLines(children: ElkNode[], held: Set<string>, fallback: Map<string, number>, horizontal: boolean): void {
+  const onLine = new Set(held);
+  if (onLine.size === 0) return;
+  const layers = new Map<number, ElkNode[]>();
+  for (const c of children) {
+    if (!c.id.startsWith(LABEL_NODE)) continue;
+    const along = horizontal ? c.x! : c.y!;
+    (layers.get(along) ?? layers.set(along, []).get(along)!).push(c);
+  }
+  const start = (c: ElkNode): number => (horizontal ? c.y! : c.x!);
+  const depth = (c: ElkNode): number => (horizontal ? c.height! : c.width!);
+  const move = (c: ElkNode, d: number): void => {
+    if (horizontal) c.y! += d;
+    else c.x! += d;
+  };
+  for (const list of layers.values()) {
+    if (!list.some((c) => onLine.has(c.id))) continue;
+    list.sort((a, b) => start(a) - start(b));
+    // Only where ELK would move the held label by less than MIN_JOG, the step it would leave: a
+    // neighbour moved further goes places its own route did not plan (across the main line, say).
+    const gapAfter = (k: number): number => start(list[k + 1]!) - start(list[k]!) - depth(list[k]!) - METRICS.nodeNode;
+    // A held label that ELK would move further, and that has a corridor to run on, goes there: the
+    // route then runs down the corridor through it and turns once to its target (lottery, direction
+    // down: a bundle's label 64 px off its target's line put a Z of 5 bends into its route).
+    let refiled = false;
+    list.forEach((c, k) => {
+      const seat = fallback.get(c.id);
+      if (!onLine.has(c.id) || seat === undefined) return;
+      if ((k > 0 && -gapAfter(k - 1) >= MIN_JOG) || (k < list.length - 1 && -gapAfter(k) >= MIN_JOG)) {
+        move(c, seat - start(c));
+        onLine.delete(c.id);
+        refiled = true;
+      }
+    });
+    if (refiled) list.sort((a, b) => start(a) - start(b));
+    list.forEach((held, k) => {
+      if (!onLine.has(held.id)) return;
+      if (k > 0 && -gapAfter(k - 1) < MIN_JOG) {
+        for (let j = k - 1; j >= 0 && !onLine.has(list[j]!.id) && gapAfter(j) < 0; j--) move(list[j]!, gapAfter(j));
+      }
+      if (k < list.length - 1 && -gapAfter(k) < MIN_JOG) {
+        for (let j = k + 1; j < list.length && !onLine.has(list[j]!.id) && gapAfter(j - 1) < 0; j++) move(list[j]!, -gapAfter(j - 1));
+      }
+    });
+  }
 }

@@ -214,6 +214,20 @@ describe('ELK engine', () => {
     expect(a!.y).toBe(b!.y);
   });
 
+  // ELK writes the route of an edge it bends into its section, but leaves a straight one's section
+  // as it was: a hint's bend points, in the frame before layout, came out as a point at x ≈ 1,200,000.
+  test('a hinted edge that ELK routes straight keeps no hint points', () => {
+    const graph = {
+      id: 'root',
+      layoutOptions: { 'elk.algorithm': 'layered', 'elk.direction': 'RIGHT' },
+      children: [{ id: 'a', width: 10, height: 10 }, { id: 'b', width: 10, height: 10 }],
+      edges: [{ id: 'e', sources: ['a'], targets: ['b'], sections: [{ id: 'e:hint', startPoint: { x: 0, y: 5 }, endPoint: { x: 100, y: 5 }, bendPoints: [{ x: 1_200_000, y: 400 }] }] }],
+    };
+    const section = runElk(graph).edges![0]!.sections![0]!;
+    expect(section.bendPoints ?? []).toEqual([]);
+    expect(section.startPoint.y).toBe(section.endPoint.y);
+  });
+
   test('throws what ELK reports, as an Error with its message', () => {
     expect(() => runElk({ id: 'root', children: [{ id: 'a' }], edges: [{ id: 'e', sources: ['a'], targets: ['missing'] }] })).toThrow(/Referenced shape does not exist: missing/);
     // Only the layered algorithm is registered.
@@ -289,6 +303,41 @@ n4.handle(bottom) -> n5.handle(bottom) [Catch={"ErrorEquals":["States.Timeout","
       const caught = laid.edges.find((e) => e.kind === 'catch' && e.from === parallel.id)!;
       expect(caught.label).toBeDefined();
       expect(caught.points.length - 2, direction).toBeLessThanOrEqual(3);
+    }
+  });
+
+  // Lottery's Failed circle sits under End with a top handle: its anchor (a 1 px node above the
+  // handle, see to-elk.ts) was planned 3 px below End, so ELK pushed it and the circle 33 px down,
+  // off the line the Catch labels before it were planned on: a step into every route there. And
+  // the Parallel's Catch into Failed's right handle climbed to a label halfway up, ran round the
+  // circle and back (7 bends in lottery-zh).
+  test('Catch routes into a Fail circle run straight through their labels into the handles', async () => {
+    for (const name of ['lottery', 'lottery-zh']) {
+      const { diagram } = examples().find((x) => x.name === name)!;
+      for (const direction of ['right', 'down'] as const) {
+        const laid = await layout(diagram, { direction });
+        const fail = laid.nodes.find((n) => n.id === 'n13')!;
+        const into = laid.edges.filter((e) => e.to === 'n13');
+        expect(into, `${name} ${direction}`).toHaveLength(5);
+        for (const e of into) {
+          const [p, q] = e.points.slice(-2) as [{ x: number; y: number }, { x: number; y: number }];
+          // The last run is straight into the handle's side, at least MIN_JOG long (no step before the arrow).
+          expect(Math.abs(p.x - q.x) < 0.01 || Math.abs(p.y - q.y) < 0.01, `${name} ${direction} ${e.from}`).toBe(true);
+          expect(Math.hypot(p.x - q.x, p.y - q.y), `${name} ${direction} ${e.from}`).toBeGreaterThanOrEqual(12);
+        }
+        // Every route into the circle: at most 3 bends, 4 into the side across the flow that comes
+        // first (the handle written top: down, along, up and over).
+        const corners = (pts: { x: number; y: number }[]): number =>
+          pts.slice(1, -1).filter((p, k) => {
+            const [a, c] = [pts[k]!, pts[k + 2]!];
+            return Math.abs((p.x - a.x) * (c.y - p.y) - (p.y - a.y) * (c.x - p.x)) > 0.01;
+          }).length;
+        for (const e of into) expect(corners(e.points), `${name} ${direction} ${e.from}.${e.fromHandle} -> ${e.toHandle}`).toBeLessThanOrEqual(e.toHandle === (direction === 'right' ? 'top' : 'left') ? 4 : 3);
+        // The circle stays in the layer of End, beside it across the flow.
+        const end = laid.nodes.find((n) => n.id === 'n14')!;
+        if (direction === 'right') expect(fail.box.x + fail.box.width / 2).toBeCloseTo(end.box.x + end.box.width / 2);
+        else expect(fail.box.y + fail.box.height / 2).toBeCloseTo(end.box.y + end.box.height / 2);
+      }
     }
   });
 
