@@ -78,7 +78,9 @@ const bundled = (e, f) => e.kind === 'catch' && f.kind === 'catch' && e.to === f
  * those whose two handles carry no other edge (no fan out of the source's handle, no merge into
  * the target's: of those only one member can drop straight, by geometry); sole handoffs:
  * single-step ones whose target no other edge enters (one that does, a Catch into the state's own
- * Next say, fixes the target's place along the flow: one of the two must bend). Label hits: routes
+ * Next say, fixes the target's place along the flow: one of the two must bend); flow-step handoffs:
+ * single-step ones whose target the source does not also reach by a longer way (a Catch to a state
+ * several steps on cannot sit beside its source: those steps put it further along). Label hits: routes
  * through another edge's label. Intrusions: nodes inside a loop frame (its outline when notched)
  * that are not in the loop, plus edges through a loop's tab. Node area: nodes (containers
  * excluded, their contents counted) over the canvas.
@@ -140,6 +142,25 @@ export function measureDrawing(laid) {
   let straightStepHandoffs = 0;
   let soleHandoffs = 0;
   let straightSoleHandoffs = 0;
+  // Single-step ones that are one step of the flow: the target is not reached from the source by a
+  // longer way too (a Catch to a state several steps on, whose place along the flow those steps set).
+  let flowStepHandoffs = 0;
+  let straightFlowStepHandoffs = 0;
+  const outOf = new Map();
+  for (const e of laid.edges) (outOf.get(e.from) ?? outOf.set(e.from, []).get(e.from)).push(e);
+  /** Whether `e.to` is reached from `e.from` by two or more edges, `e` not among them. */
+  const reachedOtherwise = (e) => {
+    const seen = new Set([e.from]);
+    const queue = (outOf.get(e.from) ?? []).filter((f) => f !== e && f.to !== e.to).map((f) => f.to);
+    while (queue.length > 0) {
+      const n = queue.shift();
+      if (n === e.to) return true;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      for (const f of outOf.get(n) ?? []) if (f !== e) queue.push(f.to);
+    }
+    return false;
+  };
   const handleUses = new Map();
   const entries = new Map();
   for (const e of laid.edges) {
@@ -159,6 +180,10 @@ export function measureDrawing(laid) {
     if (handleUses.get(`${e.from}.${e.fromHandle}`) !== 1 || handleUses.get(`${e.to}.${e.toHandle}`) !== 1) return;
     stepHandoffs++;
     if (routes[i].length === 2) straightStepHandoffs++;
+    if (!reachedOtherwise(e)) {
+      flowStepHandoffs++;
+      if (routes[i].length === 2) straightFlowStepHandoffs++;
+    }
     if (entries.get(e.to) !== 1) return;
     soleHandoffs++;
     if (routes[i].length === 2) straightSoleHandoffs++;
@@ -206,6 +231,8 @@ export function measureDrawing(laid) {
     straightStepHandoffs,
     soleHandoffs,
     straightSoleHandoffs,
+    flowStepHandoffs,
+    straightFlowStepHandoffs,
     labelHits,
     intrusions,
     width: laid.width,
@@ -244,6 +271,8 @@ export function totals(figures) {
     straightStepHandoffShare: round(sum('stepHandoffs') ? sum('straightStepHandoffs') / sum('stepHandoffs') : 1),
     soleHandoffs: sum('soleHandoffs'),
     straightSoleHandoffShare: round(sum('soleHandoffs') ? sum('straightSoleHandoffs') / sum('soleHandoffs') : 1),
+    flowStepHandoffs: sum('flowStepHandoffs'),
+    straightFlowStepHandoffShare: round(sum('flowStepHandoffs') ? sum('straightFlowStepHandoffs') / sum('flowStepHandoffs') : 1),
     labelHits: sum('labelHits'),
     intrusions: sum('intrusions'),
     medianAspect: round(median(figures.map((f) => f.aspect)), 2),
@@ -275,6 +304,7 @@ export const BETTER_WHEN_LARGER = {
   straightHandoffShare: true,
   straightStepHandoffShare: true,
   straightSoleHandoffShare: true,
+  straightFlowStepHandoffShare: true,
   labelHits: false,
   intrusions: false,
   medianNodeShare: true,

@@ -82,17 +82,17 @@ if (perRow) {
 } else if (asJson) {
   console.log(JSON.stringify(table, null, 2));
 } else {
-  console.log('| corpus | dir | drawings | edges | bends/edge | jogs<12 | crossings | overlaps>20 (unrelated) | straight | over 4 bends | handoffs straight | single-step straight | one-to-one straight | routes through labels | loop intrusions | median aspect | max side | down/right max | median node area | layout ms |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| corpus | dir | drawings | edges | bends/edge | jogs<12 | crossings | overlaps>20 (unrelated) | straight | over 4 bends | handoffs straight | single-step straight | one flow step straight | one-to-one straight | routes through labels | loop intrusions | median aspect | max side | down/right max | median node area | layout ms |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const pct = (x) => `${Math.round(x * 100)} %`;
   for (const t of table) {
-    console.log(`| ${t.corpus} | ${t.direction} | ${t.drawings} | ${t.edges} | ${t.bendsPerEdge} | ${t.jogs} | ${t.crossings} | ${t.overlaps} (${t.unrelatedOverlaps}) | ${pct(t.straightShare)} | ${t.crooked} | ${pct(t.straightHandoffShare)} of ${t.handoffs} | ${pct(t.straightStepHandoffShare)} of ${t.stepHandoffs} | ${pct(t.straightSoleHandoffShare)} of ${t.soleHandoffs} | ${t.labelHits} | ${t.intrusions} | ${t.medianAspect} | ${t.maxSide} | ${t.maxDownOverRight ?? ''} | ${pct(t.medianNodeShare)} | ${t.ms} |`);
+    console.log(`| ${t.corpus} | ${t.direction} | ${t.drawings} | ${t.edges} | ${t.bendsPerEdge} | ${t.jogs} | ${t.crossings} | ${t.overlaps} (${t.unrelatedOverlaps}) | ${pct(t.straightShare)} | ${t.crooked} | ${pct(t.straightHandoffShare)} of ${t.handoffs} | ${pct(t.straightStepHandoffShare)} of ${t.stepHandoffs} | ${pct(t.straightFlowStepHandoffShare)} of ${t.flowStepHandoffs} | ${pct(t.straightSoleHandoffShare)} of ${t.soleHandoffs} | ${t.labelHits} | ${t.intrusions} | ${t.medianAspect} | ${t.maxSide} | ${t.maxDownOverRight ?? ''} | ${pct(t.medianNodeShare)} | ${t.ms} |`);
   }
   // Issue 13's handoff target is over the real corpora together (the examples are ours), per direction.
   for (const [scope, keep] of [['all corpora', () => true], ['the real corpora (FlowZap, ASL)', (r) => r.corpus !== 'examples']]) {
     for (const direction of ['right', 'down']) {
       const t = totals(rows.filter((r) => r.direction === direction && keep(r)));
-      console.log(`${scope === 'all corpora' && direction === 'right' ? '\n' : ''}handoffs over ${scope}, ${direction}: ${pct(t.straightHandoffShare)} of ${t.handoffs} straight; single-step (no fan or merge at either handle) ${pct(t.straightStepHandoffShare)} of ${t.stepHandoffs}; one-to-one ${pct(t.straightSoleHandoffShare)} of ${t.soleHandoffs}`);
+      console.log(`${scope === 'all corpora' && direction === 'right' ? '\n' : ''}handoffs over ${scope}, ${direction}: ${pct(t.straightHandoffShare)} of ${t.handoffs} straight; single-step (no fan or merge at either handle) ${pct(t.straightStepHandoffShare)} of ${t.stepHandoffs}; of those one flow step (the target not also reached by a longer way) ${pct(t.straightFlowStepHandoffShare)} of ${t.flowStepHandoffs}; one-to-one ${pct(t.straightSoleHandoffShare)} of ${t.soleHandoffs}`);
     }
   }
   if (worst > 0) {

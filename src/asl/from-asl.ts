@@ -448,8 +448,12 @@ function flowRoles(
     // (in the order written) over the top, the rest under the bottom, so that no two of them share
     // a run out of one handle. A single one goes under the bottom.
     // When a loop comes back into the state's top, the top stays the loop's: all go under.
+    // Ways into one target (a rule and the Default both to "Not Bad") go on one side: on both,
+    // one of them would climb over the top and the other come up from below round the main way.
     const fan = list.filter((t) => !back.has(t) && t !== main && t.kind !== 'catch');
-    const over = new Set(loopedInto.has(list[0]!.from) ? [] : fan.slice(0, Math.floor(fan.length / 2)));
+    const targets = [...new Set(fan.map((t) => targetOf.get(t)!))];
+    const overTargets = new Set(loopedInto.has(list[0]!.from) ? [] : targets.slice(0, Math.floor(targets.length / 2)));
+    const over = new Set(fan.filter((t) => overTargets.has(targetOf.get(t)!)));
     for (const t of list) roles.set(t, back.has(t) ? 'back' : t === main ? 'main' : over.has(t) ? 'branch-over' : 'branch');
   }
   return roles;

@@ -255,6 +255,9 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     ];
     if (obstacles.hits(corners[0]!, { x: corners[1]!.x, y: corners[0]!.y }, 0, box) || obstacles.hits({ x: corners[0]!.x, y: corners[1]!.y }, corners[1]!, 0, box)) continue;
     laid.points = route;
+    // The label's obstacle moves too: a pass after this one judged moves against its old place.
+    obstacles.remove(box);
+    obstacles.add(moved);
     laid.label.box = moved;
   }
   // The room kept round nodes for loop frames (their tabs are drawn there later, by layoutLoops).
@@ -981,7 +984,11 @@ export function separateTrunks(edges: LaidOutEdge[], nodes: LaidOutNode[], obsta
           const x = bucket[k]!;
           x.edge.points = x.out ? r : [...r].reverse();
           const moved = labels.get(k);
-          if (moved && x.edge.label) x.edge.label.box = moved;
+          if (moved && x.edge.label) {
+            obstacles.remove(x.edge.label.box);
+            obstacles.add(moved);
+            x.edge.label.box = moved;
+          }
         });
         break;
       }
@@ -1073,7 +1080,11 @@ export function slideOntoLine(edges: LaidOutEdge[], nodes: LaidOutNode[], obstac
     }
     if (leaf) moveNode(nodeById.get(e.to)!, leaf.x, leaf.y);
     e.points = route;
-    if (e.label && label) e.label.box = label;
+    if (e.label && label && label !== own) {
+      obstacles.remove(own!);
+      obstacles.add(label);
+      e.label.box = label;
+    }
   }
 }
 

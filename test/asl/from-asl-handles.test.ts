@@ -81,6 +81,33 @@ describe('from-asl handles', () => {
     expect(handles).toEqual(['Start.right -> Which?.left', 'Which?.right -> A.left', 'Which?.top -> B.left', 'Which?.bottom -> C.left', 'Which?.bottom -> D.left']);
   });
 
+  // web-contact-form-processor: POSITIVE and the Default both go to "Not Bad". Fanned one over the
+  // top and one under, the Default came up from below round the main way, crossing it (5 bends).
+  test('a Choice\'s ways into one state fan out on one side', () => {
+    const handles = draw({
+      StartAt: 'Good?',
+      States: {
+        'Good?': { Type: 'Choice', Choices: [rule('bad', 'Bad'), rule('good', 'Fine')], Default: 'Fine' },
+        Bad: task('Notify'),
+        Notify: { Type: 'Pass', End: true },
+        Fine: { Type: 'Succeed' },
+      },
+    });
+    expect(handles.filter((h) => h.startsWith('Good?.'))).toEqual(['Good?.right -> Bad.left', 'Good?.bottom -> Fine.left', 'Good?.bottom -> Fine.left']);
+    // With a way to another state as well, the distinct targets split over and under, each target's ways together.
+    const split = draw({
+      StartAt: 'Which?',
+      States: {
+        'Which?': { Type: 'Choice', Choices: [rule('a', 'A'), rule('b', 'B'), rule('c', 'C'), rule('bb', 'B')], Default: 'C' },
+        A: task('A2'),
+        A2: { Type: 'Succeed' },
+        B: { Type: 'Succeed' },
+        C: { Type: 'Succeed' },
+      },
+    });
+    expect(split.filter((h) => h.startsWith('Which?.'))).toEqual(['Which?.right -> A.left', 'Which?.top -> B.left', 'Which?.bottom -> C.left', 'Which?.top -> B.left', 'Which?.bottom -> C.left']);
+  });
+
   test('a Choice that a loop comes back into keeps its top for the loop: its other rules go under', () => {
     const handles = draw({
       StartAt: 'Which?',

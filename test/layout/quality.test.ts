@@ -55,7 +55,7 @@ describe('quality metrics', () => {
     expect(g.unrelatedOverlaps).toBe(1);
   });
 
-  test('handoffs: all of them, single-step ones (no fan or merge at a handle) and one-to-one ones (nothing else enters the target)', () => {
+  test('handoffs: all of them, single-step ones (no fan or merge at a handle), one-flow-step ones (no longer way to the target) and one-to-one ones (nothing else enters the target)', () => {
     const box = { x: 0, y: 0, width: 10, height: 10 };
     const lane = (id: string) => ({ id, box, header: box }) as unknown as LaidOutDiagram['lanes'][number];
     const node = (id: string, laneId: string) => ({ id, lane: laneId, kind: 'node', box }) as unknown as LaidOutDiagram['nodes'][number];
@@ -70,12 +70,17 @@ describe('quality metrics', () => {
         // A merge into w.top: handoffs, one of them straight, neither single-step.
         down('u', 'w', [[90, 40], [90, 60]]),
         down('v', 'w', [[120, 40], [120, 50], [90, 50], [90, 60]]),
+        // Single-step and bent, but g reaches h by way of k too: not one flow step.
+        down('g', 'h', [[150, 40], [150, 50], [170, 50], [170, 60]]),
+        edge([[150, 30], [160, 30]], { from: 'g', to: 'k' }),
+        edge([[160, 70], [170, 70]], { from: 'k', to: 'h' }),
       ]),
       lanes: [lane('A'), lane('B')],
-      nodes: [node('p', 'A'), node('r', 'A'), node('u', 'A'), node('v', 'A'), node('q', 'B'), node('s', 'B'), node('t', 'B'), node('w', 'B')],
+      nodes: [node('p', 'A'), node('r', 'A'), node('u', 'A'), node('v', 'A'), node('g', 'A'), node('k', 'A'), node('q', 'B'), node('s', 'B'), node('t', 'B'), node('w', 'B'), node('h', 'B')],
     });
-    expect([f.handoffs, f.straightHandoffs]).toEqual([4, 2]);
-    expect([f.stepHandoffs, f.straightStepHandoffs]).toEqual([2, 1]);
+    expect([f.handoffs, f.straightHandoffs]).toEqual([5, 2]);
+    expect([f.stepHandoffs, f.straightStepHandoffs]).toEqual([3, 1]);
+    expect([f.flowStepHandoffs, f.straightFlowStepHandoffs]).toEqual([2, 1]);
     expect([f.soleHandoffs, f.straightSoleHandoffs]).toEqual([1, 1]);
   });
 

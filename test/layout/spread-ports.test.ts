@@ -12,6 +12,7 @@ import type { LaidOutDiagram, LaidOutEdge, LaidOutNode } from '../../src/layout/
 import { parseDiagram } from '../../src/model/index.js';
 import { fromAsl } from '../../src/asl/index.js';
 import { examples } from '../render/helpers.js';
+import { measureDrawing } from '../../bench/quality-metrics.mjs';
 
 async function laidOut(text: string, direction: 'right' | 'down' = 'right'): Promise<LaidOutDiagram> {
   const parsed = parseDiagram(text);
@@ -476,5 +477,40 @@ test('every route of the examples is orthogonal, in both directions', async () =
       const laid = await layout(diagram, { direction });
       for (const e of laid.edges) e.points.slice(1).forEach((q, i) => expect(Math.abs(q.x - e.points[i]!.x) < 0.5 || Math.abs(q.y - e.points[i]!.y) < 0.5, `${name} ${direction} ${e.from}->${e.to}`).toBe(true));
     }
+  }
+});
+
+// A Choice's rule and its Default into one state both leave the diamond's bottom corner. A pass
+// before spreadSharedEnds had moved the rule's label 6 px with its run but left the label's old
+// place among the obstacles, so the spread member's run "hit" it and the two kept one line 60 px
+// down out of the corner (web-contact-form-processor: 8 such pairs over the corpus).
+describe('spreadSharedEnds after a label moved', () => {
+  const definition = {
+    StartAt: 'Record Transaction',
+    States: {
+      'Record Transaction': { Type: 'Pass', Next: 'Good Or Bad?' },
+      'Good Or Bad?': {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.SentimentResults.Sentiment', StringEquals: 'NEGATIVE', Next: 'Bad' },
+          { Variable: '$.SentimentResults.Sentiment', StringEquals: 'POSITIVE', Next: 'Not Bad' },
+        ],
+        Default: 'Not Bad',
+      },
+      'Not Bad': { Type: 'Succeed' },
+      Bad: { Type: 'Pass', Next: 'SNS Publish' },
+      'SNS Publish': { Type: 'Pass', End: true },
+    },
+  };
+  for (const direction of ['right', 'down'] as const) {
+    test(`the rule and the Default into one state leave the corner apart (${direction})`, async () => {
+      const diagram = fromAsl(definition, { validate: false }).value;
+      const laid = await layout(diagram, { direction });
+      const choice = laid.nodes.find((n) => n.label?.lines.join(' ') === 'Good Or Bad?')!;
+      const fan = laid.edges.filter((e) => e.from === choice.id && e.fromHandle === (direction === 'right' ? 'bottom' : 'right'));
+      expect(fan).toHaveLength(2);
+      expect(fan[0]!.points[0]).not.toEqual(fan[1]!.points[0]);
+      expect(measureDrawing(laid).overlaps).toBe(0);
+    });
   }
 });
