@@ -264,16 +264,16 @@ class Builder {
     if (startTarget) this.addEdge(markerLane, start.node, startTarget, ['right', 'left'], [], undefined);
     for (const [from, list] of byState) {
       const lane = this.laneDraft(from.lane);
-      // With service lanes, a lone branch or a Catch into a lane above leaves by the top, one into
-      // a lane below by the bottom, unless a loop holds the state's top: by the other side, it
-      // would first turn round its own state. (A fan of two or more keeps its split over and under:
-      // on one side its members would share their first run.)
+      // With service lanes, a branch or a Catch into a lane above leaves by the top, one into a
+      // lane below by the bottom, unless a loop holds the state's top: by the other side, it would
+      // first turn round its own state (security-incident: "allow" into the lane below climbed
+      // over its Choice and came down again, 5 bends). A fan's members into the same lane's
+      // states keep their split over and under.
       const topHeld = loopsInto.has(from) || list.some((t) => roles.get(t) === 'back' && t.kind !== 'catch');
-      const fan = list.filter((t) => t.kind !== 'catch' && (roles.get(t) === 'branch' || roles.get(t) === 'branch-over'));
       for (const t of list) {
         const step = this.laneStep(from, targetOf.get(t)!);
         let role = roles.get(t)!;
-        if (fan.length === 1 && fan[0] === t && !topHeld && step !== 0) role = step < 0 ? 'branch-over' : 'branch';
+        if ((role === 'branch' || role === 'branch-over') && t.kind !== 'catch' && !topHeld && step !== 0) role = step < 0 ? 'branch-over' : 'branch';
         const up = t.kind === 'catch' && role !== 'back' && step < 0 && !topHeld;
         this.addEdge(lane, from, targetOf.get(t)!, up ? ['top', 'bottom'] : handles(t.kind, role), t.attrs, t.label);
       }

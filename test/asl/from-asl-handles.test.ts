@@ -169,6 +169,30 @@ describe('from-asl handles', () => {
     expect(draw(definition)).toContain('Ready?.bottom -> Retry later.left');
   });
 
+  // security-incident: "allow" into a Task in the lane below was the first of two side ways and
+  // went over the top, climbing over its own Choice to come down again (5 bends).
+  test('with service lanes, each side way of a fan into another lane leaves by that lane\'s side', () => {
+    const definition = {
+      StartAt: 'Ask',
+      States: {
+        Ask: { Type: 'Pass', Next: 'Choice' },
+        Choice: { Type: 'Choice', Choices: [rule('delete', 'Denied'), rule('allow', 'Approve')], Default: 'Denied' },
+        Approve: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Next: 'Done' },
+        Denied: { Type: 'Pass', Next: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const r = fromAsl(definition, { validate: false, lanes: 'service' });
+    expect(toAsl(r.value, { validate: false }).value).toEqual(definition);
+    const lanes = r.value.lanes.map((l) => l.id);
+    const laneOf = new Map(r.value.nodes.map((n) => [n.label, n.lane]));
+    expect(lanes.indexOf(laneOf.get('Choice')!)).toBeLessThan(lanes.indexOf(laneOf.get('Approve')!));
+    const handles = handlesOf(r.value).filter((h) => h.startsWith('Choice.'));
+    expect(handles).toEqual(['Choice.right -> Denied.left', 'Choice.bottom -> Approve.left', 'Choice.bottom -> Denied.left']);
+    // In one lane the two targets split over and under.
+    expect(draw(definition).filter((h) => h.startsWith('Choice.'))).toEqual(['Choice.right -> Denied.left', 'Choice.top -> Approve.left', 'Choice.bottom -> Denied.left']);
+  });
+
   test('with service lanes, a Catch up to a handler in the lane above leaves by the top into its bottom', () => {
     const definition = {
       StartAt: 'Wait',
