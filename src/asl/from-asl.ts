@@ -444,12 +444,12 @@ function flowRoles(
       if (back.has(t) || t.kind === 'catch') continue;
       if (main === undefined || (ahead.get(targetOf.get(t)!) ?? 0) > (ahead.get(targetOf.get(main)!) ?? 0)) main = t;
     }
-    // A Choice's other ways forward fan out on both sides of the main one: the first half of them
-    // (in the order written) over the top, the rest under the bottom, so that no two of them share
-    // a run out of one handle. A single one goes under the bottom.
+    // A Choice's other ways forward fan out on both sides of the main one, by target: the ways to
+    // the first half of the other targets (in the order first written) over the top, the rest under
+    // the bottom. A single one goes under the bottom. Ways into one target (a rule and the Default
+    // both to "Not Bad") go on one side: split, one of them climbed over the top and the other came
+    // up from below round the main way, across it.
     // When a loop comes back into the state's top, the top stays the loop's: all go under.
-    // Ways into one target (a rule and the Default both to "Not Bad") go on one side: on both,
-    // one of them would climb over the top and the other come up from below round the main way.
     const fan = list.filter((t) => !back.has(t) && t !== main && t.kind !== 'catch');
     const targets = [...new Set(fan.map((t) => targetOf.get(t)!))];
     const overTargets = new Set(loopedInto.has(list[0]!.from) ? [] : targets.slice(0, Math.floor(targets.length / 2)));

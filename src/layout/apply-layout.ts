@@ -5,9 +5,8 @@
 // header label is stretched, which moves everything beyond it and lengthens the edge segments that
 // cross it (an orthogonal route stays orthogonal under such a stretch).
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
-import { METRICS } from './options.js';
+import { METRICS, MIN_JOG } from './options.js';
 import { ARROW_ROOM, labelBoxSize, labelNodeId, minSpread, sideAxes, spreadReach } from './to-elk.js';
-import { MIN_JOG } from './options.js';
 import { gridLines, gridRoute } from './grid-route.js';
 import type { AcrossPlan, ScopeInput, Side } from './to-elk.js';
 import type { Box, LaidOutEdge, LaidOutLane, LaidOutNode, Point, TextBlock } from './types.js';
@@ -1710,6 +1709,7 @@ function properCross(a: Point, b: Point, c: Point, d: Point): boolean {
 
 const sameBox = (a: Box, b: Box): boolean => Math.abs(a.x - b.x) < 0.01 && Math.abs(a.y - b.y) < 0.01 && Math.abs(a.width - b.width) < 0.01 && Math.abs(a.height - b.height) < 0.01;
 
+// Defined in options.ts (to-elk.ts uses it too); its callers import it from here.
 export { MIN_JOG };
 
 /**
