@@ -1709,9 +1709,6 @@ function properCross(a: Point, b: Point, c: Point, d: Point): boolean {
 
 const sameBox = (a: Box, b: Box): boolean => Math.abs(a.x - b.x) < 0.01 && Math.abs(a.y - b.y) < 0.01 && Math.abs(a.width - b.width) < 0.01 && Math.abs(a.height - b.height) < 0.01;
 
-// Defined in options.ts (to-elk.ts uses it too); its callers import it from here.
-export { MIN_JOG };
-
 /**
  * Takes the small steps out of an orthogonal route. ELK's interactive node placement puts the
  * dummy nodes of a long edge at slightly different heights in each layer it crosses, so the edge

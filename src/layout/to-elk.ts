@@ -1140,20 +1140,6 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     const inverted = (side: Side, out: boolean): boolean => side === (out ? (horizontal ? 'left' : 'top') : horizontal ? 'right' : 'bottom');
     const startHint = inverted(e.fromSide, true) ? [point(alongOf(e.edge.from.node), beside(e.edge.from.node))] : [];
     const endHint = inverted(e.toSide, false) ? [point(alongOf(e.edge.to.node), beside(e.edge.to.node))] : [];
-    // An edge round its target into the downstream side (see roundLabel) passes the target on a
-    // line just beyond the side it leaves its source by (below, for a bottom handle); its hint runs
-    // on that line from the source on, since dummies left to drift between the ends push the
-    // labels before the target off their lines.
-    const roundLine = (x: ScopeEdge): number => {
-      const { before } = acrossSides(input.direction);
-      const size = input.sizes.get(x.edge.to.node)!;
-      return x.fromSide === before ? plan.pos.get(x.edge.to.node)! - METRICS.edgeNode : plan.pos.get(x.edge.to.node)! + (horizontal ? size.height : size.width) + METRICS.edgeNode;
-    };
-    const roundTarget = (x: ScopeEdge): { x: number; y: number }[] => {
-      const line = roundLine(x);
-      const across = x.fromSide !== alongSides(input.direction).downstream && x.fromSide !== alongSides(input.direction).upstream;
-      return [...(across ? [point(alongOf(x.edge.from.node), line)] : startHint), point(alongOf(x.edge.to.node), line)];
-    };
     const joined = e.bundle !== undefined && e.bundle !== e.index ? bundleLabel.get(e.bundle) : undefined;
     if (joined) {
       // A bundle member runs to the leader's label node; the leader's edge from there is shared.
@@ -1186,6 +1172,9 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     // on that line, so the route runs through it on the way (3 bends). Halfway across, the route
     // climbed to the label, ran round the target and back (7 bends in lottery-zh).
     const roundLabel = lane === undefined && lt > ls && e.toSide === alongSides(input.direction).downstream;
+    // The line it passes the target on: just beyond the side it leaves its source by (below, for
+    // a bottom handle).
+    const roundLine = !roundLabel ? 0 : e.fromSide === acrossSides(input.direction).before ? plan.pos.get(e.edge.to.node)! - METRICS.edgeNode : beside(e.edge.to.node);
     // A bundle's label sits just before its target, where all the members have arrived.
     let layer = e.bundle !== undefined ? lt - 1 : Math.floor((ls + lt) / 2);
     if (layer % 2 === 0) layer += lt >= ls ? -1 : 1;
@@ -1195,7 +1184,7 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     if (roundLabel || (e.bundle !== undefined && e.toSide === alongSides(input.direction).upstream)) labelsOnLine.add(labelNodeId(e.index));
     // A bundle in a corridor whose label cannot stay on its target's line goes on the corridor's.
     if (lane !== undefined && e.bundle !== undefined) corridorSeat.set(labelNodeId(e.index), lane - (horizontal ? h : w) / 2);
-    if (roundLabel) across = roundLine(e) - (horizontal ? h : w) / 2;
+    if (roundLabel) across = roundLine - (horizontal ? h : w) / 2;
     else if (e.bundle !== undefined) across = bundleAcross(e.toSide, b, input.sizes.get(e.edge.to.node)!, { w, h }, horizontal) ?? across;
     else if (lane === undefined && forward) {
       // On the line of an end whose handle faces along the flow, the label costs no bends: a
@@ -1239,9 +1228,13 @@ export function toElk(input: ScopeInput, layers: Map<string, number>, plan: Acro
     const second: ElkExtendedEdge = { id: `e${e.index}:b`, sources: [`${id}:out`], targets: [target] };
     const mid = point(layer * stride, lane ?? across + (horizontal ? h : w) / 2);
     if (e.bundle !== undefined) bundleLabel.set(e.index, { id, mid });
-    const round = roundLabel ? roundTarget(e) : [];
-    const s1 = hint(first.id, a, mid, lane !== undefined ? [point(alongOf(e.edge.from.node), lane)] : roundLabel ? round.slice(0, -1) : startHint);
-    const s2 = hint(second.id, mid, b, lane !== undefined ? [point(alongOf(e.edge.to.node), lane)] : roundLabel ? round.slice(-1) : endHint);
+    // Round the target, the hint runs on its line from the source on (leaving across the flow, the
+    // route turns onto it at once), and past the target: dummies left to drift between the ends
+    // push the labels before the target off their lines.
+    const fromAcross = e.fromSide !== alongSides(input.direction).downstream && e.fromSide !== alongSides(input.direction).upstream;
+    const roundStart = fromAcross ? [point(alongOf(e.edge.from.node), roundLine)] : startHint;
+    const s1 = hint(first.id, a, mid, lane !== undefined ? [point(alongOf(e.edge.from.node), lane)] : roundLabel ? roundStart : startHint);
+    const s2 = hint(second.id, mid, b, lane !== undefined ? [point(alongOf(e.edge.to.node), lane)] : roundLabel ? [point(alongOf(e.edge.to.node), roundLine)] : endHint);
     if (s1) first.sections = s1;
     if (s2) second.sections = s2;
     edges.push(first, second);
@@ -1292,8 +1285,8 @@ function holdLabelLines(children: ElkNode[], held: Set<string>, fallback: Map<st
       }
     });
     if (refiled) list.sort((a, b) => start(a) - start(b));
-    list.forEach((held, k) => {
-      if (!onLine.has(held.id)) return;
+    list.forEach((label, k) => {
+      if (!onLine.has(label.id)) return;
       if (k > 0 && -gapAfter(k - 1) < MIN_JOG) {
         for (let j = k - 1; j >= 0 && !onLine.has(list[j]!.id) && gapAfter(j) < 0; j--) move(list[j]!, gapAfter(j));
       }
