@@ -258,7 +258,7 @@ class Builder {
       }
     }
     const startTarget = startAtDrawn ? ids.get(sm.StartAt as string)! : undefined;
-    const roles = flowRoles(start.node, startTarget, [...ids.values()], byState, targetOf);
+    const roles = flowRoles(start.node, startTarget, [...ids.values()], byState, targetOf, (t) => this.laneStep(t.from, targetOf.get(t)!));
     const loopsInto = new Set<DiagramNode>();
     for (const list of byState.values()) for (const t of list) if (roles.get(t) === 'back' && t.kind !== 'catch') loopsInto.add(targetOf.get(t)!);
     if (startTarget) this.addEdge(markerLane, start.node, startTarget, ['right', 'left'], [], undefined);
@@ -267,13 +267,13 @@ class Builder {
       // With service lanes, a branch or a Catch into a lane above leaves by the top, one into a
       // lane below by the bottom, unless a loop holds the state's top: by the other side, it would
       // first turn round its own state (security-incident: "allow" into the lane below climbed
-      // over its Choice and came down again, 5 bends). A fan's members into the same lane's
-      // states keep their split over and under.
+      // over its Choice and came down again, 5 bends). The ways into the state's own lane take
+      // the sides those leave (`fanSides`).
       const topHeld = loopsInto.has(from) || list.some((t) => roles.get(t) === 'back' && t.kind !== 'catch');
+      const sides = topHeld ? roles : this.fanSides(from, list, roles, targetOf);
       for (const t of list) {
         const step = this.laneStep(from, targetOf.get(t)!);
-        let role = roles.get(t)!;
-        if ((role === 'branch' || role === 'branch-over') && t.kind !== 'catch' && !topHeld && step !== 0) role = step < 0 ? 'branch-over' : 'branch';
+        const role = sides.get(t)!;
         const up = t.kind === 'catch' && role !== 'back' && step < 0 && !topHeld;
         this.addEdge(lane, from, targetOf.get(t)!, up ? ['top', 'bottom'] : handles(t.kind, role), t.attrs, t.label);
       }
@@ -281,6 +281,41 @@ class Builder {
   }
 
   private readonly draftsById = new Map<string, LaneDraft>();
+
+  /**
+   * A Choice's side ways with service lanes: those into a lane above go over the top, those into a
+   * lane below under the bottom, and the ways into its own lane's states fill the sides so that
+   * over and under stay split as `flowRoles` splits them (half of the targets over the top). Left
+   * alone, a Default to a Fail in the Choice's own lane joined a rule into the lane below on the
+   * bottom and hooked back up round the diamond (cfn-stacksets' InvalidInput).
+   */
+  private fanSides(from: DiagramNode, list: Transition[], roles: Map<Transition, FlowRole>, targetOf: Map<Transition, DiagramNode>): Map<Transition, FlowRole> {
+    const fan = list.filter((t) => t.kind !== 'catch' && (roles.get(t) === 'branch' || roles.get(t) === 'branch-over'));
+    const sides = new Map(list.map((t) => [t, roles.get(t)!]));
+    if (fan.every((t) => this.laneStep(from, targetOf.get(t)!) === 0)) return sides;
+    // A way into the main way's target keeps its side: over the top, it came down across the main
+    // way into the target (security-incident's Default into "denied").
+    const mainTarget = list.filter((t) => roles.get(t) === 'main').map((t) => targetOf.get(t)!);
+    const fixedOver = new Set<DiagramNode>();
+    const fixedUnder = new Set<DiagramNode>();
+    const free: DiagramNode[] = [];
+    for (const t of fan) {
+      const to = targetOf.get(t)!;
+      const step = this.laneStep(from, to);
+      if (step < 0) fixedOver.add(to);
+      else if (step > 0) fixedUnder.add(to);
+      else if (!free.includes(to) && !mainTarget.includes(to)) free.push(to);
+    }
+    const targets = fixedOver.size + fixedUnder.size + free.length;
+    const overQuota = Math.max(0, Math.floor(targets / 2) - fixedOver.size);
+    const overFree = new Set(free.slice(0, overQuota));
+    for (const t of fan) {
+      const to = targetOf.get(t)!;
+      if (this.laneStep(from, to) === 0 && mainTarget.includes(to)) continue;
+      sides.set(t, fixedOver.has(to) || overFree.has(to) ? 'branch-over' : 'branch');
+    }
+    return sides;
+  }
 
   /** Whether `to` lies in a top-level lane above (-1) or below (1) `from`'s; 0 in the same lane or in nested ones. */
   private laneStep(from: DiagramNode, to: DiagramNode): -1 | 0 | 1 {
@@ -397,6 +432,7 @@ function flowRoles(
   states: DiagramNode[],
   byState: Map<DiagramNode, Transition[]>,
   targetOf: Map<Transition, DiagramNode>,
+  laneStep: (t: Transition) => -1 | 0 | 1 = () => 0,
 ): Map<Transition, FlowRole> {
   const back = new Set<Transition>();
   const visit = new Map<DiagramNode, 1 | 2>();
@@ -438,11 +474,23 @@ function flowRoles(
   const roles = new Map<Transition, FlowRole>();
   for (const list of byState.values()) {
     // The main way on: a Next or End, or of a Choice's rules and Default the one with the longest
-    // way ahead (the first written on a tie). A Catch is never the main way.
+    // way ahead (the first written on a tie), and with service lanes one that stays in the state's
+    // lane before one that can leave by the side its lane lies on: a way into another lane turns
+    // anyway, so it takes that side and the way along the lane runs straight (cfn-stacksets'
+    // Default to InvalidInput had climbed over its Choice and come down again). Not upwards when a
+    // loop holds the top: under the bottom, it would hook round to the lane above across the rest.
+    // A Catch is never the main way.
+    const topHeld = loopedInto.has(list[0]!.from) || list.some((t) => back.has(t) && t.kind !== 'catch');
+    const leaves = (t: Transition): boolean => {
+      const step = laneStep(t);
+      return step > 0 || (step < 0 && !topHeld);
+    };
     let main: Transition | undefined;
     for (const t of list) {
       if (back.has(t) || t.kind === 'catch') continue;
-      if (main === undefined || (ahead.get(targetOf.get(t)!) ?? 0) > (ahead.get(targetOf.get(main)!) ?? 0)) main = t;
+      if (main === undefined) main = t;
+      else if (leaves(t) !== leaves(main)) main = leaves(t) ? main : t;
+      else if ((ahead.get(targetOf.get(t)!) ?? 0) > (ahead.get(targetOf.get(main)!) ?? 0)) main = t;
     }
     // A Choice's other ways forward fan out on both sides of the main one, by target: the ways to
     // the first half of the other targets (in the order first written) over the top, the rest under

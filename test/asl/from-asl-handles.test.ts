@@ -193,6 +193,55 @@ describe('from-asl handles', () => {
     expect(draw(definition).filter((h) => h.startsWith('Choice.'))).toEqual(['Choice.right -> Denied.left', 'Choice.top -> Approve.left', 'Choice.bottom -> Denied.left']);
   });
 
+  // cfn-stacksets: "create" (the longest way ahead) and "delete" go into the lane below, the Default
+  // to a Fail in the Choice's own lane. With "create" as the main way the Default joined "delete"
+  // on the bottom and hooked back up round the diamond; the way along the lane now runs straight.
+  test('with service lanes, a Choice runs straight along its own lane; its ways into another lane leave by that lane\'s side', async () => {
+    const definition = {
+      StartAt: 'Choice',
+      States: {
+        Choice: { Type: 'Choice', Choices: [rule('create', 'Create'), rule('delete', 'Delete')], Default: 'Invalid' },
+        Invalid: { Type: 'Fail', Error: 'InvalidInput' },
+        Create: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:cloudformation:createStackSet', Next: 'Done' },
+        Delete: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:cloudformation:deleteStackSet', Next: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const r = fromAsl(definition, { validate: false, lanes: 'service' });
+    expect(toAsl(r.value, { validate: false }).value).toEqual(definition);
+    expect(handlesOf(r.value).filter((h) => h.startsWith('Choice.'))).toEqual(['Choice.bottom -> Create.left', 'Choice.bottom -> Delete.left', 'Choice.right -> Invalid.left']);
+    // In one lane the longest way ahead stays the main one.
+    expect(draw(definition).filter((h) => h.startsWith('Choice.'))).toEqual(['Choice.right -> Create.left', 'Choice.top -> Delete.left', 'Choice.bottom -> Invalid.left']);
+    for (const direction of ['right', 'down'] as const) {
+      const laid = await layout(r.value, { direction });
+      const invalid = laid.nodes.find((n) => n.label?.lines.join(' ') === 'Invalid')!;
+      expect(laid.edges.find((e) => e.to === invalid.id)!.points, direction).toHaveLength(2);
+    }
+  });
+
+  // job-status-poller: the Default loops back over the Choice's top, so "SUCCEEDED" into the lane
+  // above cannot leave by the top; under the bottom it would hook round across "FAILED".
+  test('with service lanes, a way into the lane above stays the main one when a loop holds the top', () => {
+    const definition = {
+      StartAt: 'Submit',
+      States: {
+        Submit: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Next: 'Wait' },
+        Wait: { Type: 'Wait', Seconds: 5, Next: 'Status' },
+        Status: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Next: 'Complete?' },
+        'Complete?': { Type: 'Choice', Choices: [rule('FAILED', 'Failed'), rule('SUCCEEDED', 'Final')], Default: 'Wait' },
+        Failed: { Type: 'Fail' },
+        Final: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Next: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const r = fromAsl(definition, { validate: false, lanes: 'service' });
+    expect(toAsl(r.value, { validate: false }).value).toEqual(definition);
+    const lanes = r.value.lanes.map((l) => l.id);
+    const laneOf = new Map(r.value.nodes.map((n) => [n.label, n.lane]));
+    expect(lanes.indexOf(laneOf.get('Final')!)).toBeLessThan(lanes.indexOf(laneOf.get('Complete?')!));
+    expect(handlesOf(r.value).filter((h) => h.startsWith('Complete?.'))).toEqual(['Complete?.bottom -> Failed.left', 'Complete?.right -> Final.left', 'Complete?.top -> Wait.top']);
+  });
+
   test('with service lanes, a Catch up to a handler in the lane above leaves by the top into its bottom', () => {
     const definition = {
       StartAt: 'Wait',
