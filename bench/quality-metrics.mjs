@@ -67,12 +67,16 @@ function insidePolygon(p, poly) {
 
 /** Edges drawn as one bundle on purpose: Catch edges into the same port. Their shared run is no defect. */
 const bundled = (e, f) => e.kind === 'catch' && f.kind === 'catch' && e.to === f.to && e.toHandle === f.toHandle;
+/** A fan out of one handle or a merge into one: sharing runs as a drawing by hand does. */
+const related = (e, f) => (e.from === f.from && e.fromHandle === f.fromHandle) || (e.to === f.to && e.toHandle === f.toHandle);
 
 /**
  * The figures of one drawing. Bends: corners of a route. Jogs: segments under 12 px between two
  * corners. Crossings: proper crossings over all pairs of edges (pairs sharing a node included).
  * Overlaps: pairs of edges (not one bundle) sharing a run longer than 20 px; unrelated ones: not a
- * fan out of one handle nor a merge into one. Straight: edges with no corner. Crooked: edges with
+ * fan out of one handle nor a merge into one. Joins: unrelated pairs sharing a run of 4 to 20 px
+ * (one route turns off a line just past where the other turns on to it, and seems to go on into
+ * the node the other enters). Straight: edges with no corner. Crooked: edges with
  * more than 4 corners. Handoffs: edges across the flow (bottom -> top in direction right) to a node
  * in the neighbouring lane of the same scope, and how many are straight; single-step handoffs:
  * those whose two handles carry no other edge (no fan out of the source's handle, no merge into
@@ -104,6 +108,7 @@ export function measureDrawing(laid) {
   let crossings = 0;
   let overlaps = 0;
   let unrelatedOverlaps = 0;
+  let joins = 0;
   for (let i = 0; i < segs.length; i++) {
     for (let j = i + 1; j < segs.length; j++) {
       let shared = 0;
@@ -114,12 +119,14 @@ export function measureDrawing(laid) {
           else shared = Math.max(shared, overlap(s, t));
         }
       }
+      // A shorter run shared by unrelated edges: two turns a few pixels apart in one channel,
+      // where one route seems to run on into the node the other enters.
+      if (shared > 4 && shared <= 20 && !bundled(laid.edges[i], laid.edges[j]) && !related(laid.edges[i], laid.edges[j])) joins++;
       if (shared > 20 && !bundled(laid.edges[i], laid.edges[j])) {
         overlaps++;
         // A fan (one handle out) or a merge (one handle in) shares its runs as a drawing by hand does;
         // unrelated edges on one line make the reader guess which way each goes.
-        const [e, f] = [laid.edges[i], laid.edges[j]];
-        if (!(e.from === f.from && e.fromHandle === f.fromHandle) && !(e.to === f.to && e.toHandle === f.toHandle)) unrelatedOverlaps++;
+        if (!related(laid.edges[i], laid.edges[j])) unrelatedOverlaps++;
       }
     }
   }
@@ -223,6 +230,7 @@ export function measureDrawing(laid) {
     crossings,
     overlaps,
     unrelatedOverlaps,
+    joins,
     straight,
     crooked,
     handoffs,
@@ -263,6 +271,7 @@ export function totals(figures) {
     crossings: sum('crossings'),
     overlaps: sum('overlaps'),
     unrelatedOverlaps: sum('unrelatedOverlaps'),
+    joins: sum('joins'),
     straightShare: round(edges ? sum('straight') / edges : 1),
     crooked: sum('crooked'),
     handoffs: sum('handoffs'),
@@ -299,6 +308,7 @@ export const BETTER_WHEN_LARGER = {
   crossings: false,
   overlaps: false,
   unrelatedOverlaps: false,
+  joins: false,
   straightShare: true,
   crooked: false,
   straightHandoffShare: true,

@@ -78,15 +78,15 @@ for (const [k, list] of groups) {
 }
 
 if (perRow) {
-  for (const r of rows) console.log(JSON.stringify({ corpus: r.corpus, name: r.name, direction: r.direction, bends: r.bends, jogs: r.jogs, crossings: r.crossings, overlaps: r.overlaps, straight: r.straight, intrusions: r.intrusions, handoffs: r.handoffs, straightHandoffs: r.straightHandoffs, width: r.width, height: r.height }));
+  for (const r of rows) console.log(JSON.stringify({ corpus: r.corpus, name: r.name, direction: r.direction, bends: r.bends, jogs: r.jogs, crossings: r.crossings, overlaps: r.overlaps, joins: r.joins, straight: r.straight, intrusions: r.intrusions, handoffs: r.handoffs, straightHandoffs: r.straightHandoffs, width: r.width, height: r.height }));
 } else if (asJson) {
   console.log(JSON.stringify(table, null, 2));
 } else {
-  console.log('| corpus | dir | drawings | edges | bends/edge | jogs<12 | crossings | overlaps>20 (unrelated) | straight | over 4 bends | handoffs straight | single-step straight | one flow step straight | one-to-one straight | routes through labels | loop intrusions | median aspect | max side | down/right max | median node area | layout ms |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| corpus | dir | drawings | edges | bends/edge | jogs<12 | crossings | overlaps>20 (unrelated) | joins 4-20 px | straight | over 4 bends | handoffs straight | single-step straight | one flow step straight | one-to-one straight | routes through labels | loop intrusions | median aspect | max side | down/right max | median node area | layout ms |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const pct = (x) => `${Math.round(x * 100)} %`;
   for (const t of table) {
-    console.log(`| ${t.corpus} | ${t.direction} | ${t.drawings} | ${t.edges} | ${t.bendsPerEdge} | ${t.jogs} | ${t.crossings} | ${t.overlaps} (${t.unrelatedOverlaps}) | ${pct(t.straightShare)} | ${t.crooked} | ${pct(t.straightHandoffShare)} of ${t.handoffs} | ${pct(t.straightStepHandoffShare)} of ${t.stepHandoffs} | ${pct(t.straightFlowStepHandoffShare)} of ${t.flowStepHandoffs} | ${pct(t.straightSoleHandoffShare)} of ${t.soleHandoffs} | ${t.labelHits} | ${t.intrusions} | ${t.medianAspect} | ${t.maxSide} | ${t.maxDownOverRight ?? ''} | ${pct(t.medianNodeShare)} | ${t.ms} |`);
+    console.log(`| ${t.corpus} | ${t.direction} | ${t.drawings} | ${t.edges} | ${t.bendsPerEdge} | ${t.jogs} | ${t.crossings} | ${t.overlaps} (${t.unrelatedOverlaps}) | ${t.joins} | ${pct(t.straightShare)} | ${t.crooked} | ${pct(t.straightHandoffShare)} of ${t.handoffs} | ${pct(t.straightStepHandoffShare)} of ${t.stepHandoffs} | ${pct(t.straightFlowStepHandoffShare)} of ${t.flowStepHandoffs} | ${pct(t.straightSoleHandoffShare)} of ${t.soleHandoffs} | ${t.labelHits} | ${t.intrusions} | ${t.medianAspect} | ${t.maxSide} | ${t.maxDownOverRight ?? ''} | ${pct(t.medianNodeShare)} | ${t.ms} |`);
   }
   // Issue 13's handoff target is over the real corpora together (the examples are ours), per direction.
   for (const [scope, keep] of [['all corpora', () => true], ['the real corpora (FlowZap, ASL)', (r) => r.corpus !== 'examples']]) {

@@ -292,6 +292,7 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   untangleEnds(edges, nodes, obstacles);
   joinAtMarkers(edges, nodes, obstacles);
   endsNearTurns(edges, nodes, obstacles);
+  swapJoinedTurns(edges, obstacles);
   endsOntoOutline(edges, nodes);
 
   // Extent of everything along both axes.
@@ -1182,6 +1183,88 @@ export function endsNearTurns(edges: LaidOutEdge[], nodes: LaidOutNode[], obstac
       takeIfNoWorse(index, edges, x.edge, route);
     }
   }
+}
+
+/**
+ * Two unrelated routes that turn on to and off one line a few pixels apart (both turns in the
+ * channel between two layers) share a run there under 20 px: it reads as one line, so the first
+ * route seems to go on into the node the second enters (dynamodb-semaphore: Acquire Lock's way to
+ * End ran on into the Choice's tip, where Get Current Lock Record's way comes in). The two turns
+ * swap places along the line, and the routes cross once, plainly, instead. Kept only when the
+ * moved runs meet no node or label, leave no run under MIN_JOG, carry their labels still, cross
+ * no other route more than before and share no new run.
+ */
+export function swapJoinedTurns(edges: LaidOutEdge[], obstacles: BoxGrid): void {
+  const pairs = sharedPairKeys(edges, 4);
+  if (pairs.size === 0) return;
+  const n = edges.length;
+  let index: SegmentIndex | undefined;
+  for (const key of pairs) {
+    const [i, j] = [Math.floor(key / n), key % n];
+    if (i >= j) continue;
+    const [e, f] = [edges[i]!, edges[j]!];
+    if (related(e, f) || bundled(e, f)) continue;
+    const [p, q] = [dropCollinear(e.points.map((x) => ({ ...x }))), dropCollinear(f.points.map((x) => ({ ...x })))];
+    const run = sharedRun(p, q);
+    if (run.length <= 4 || run.length > 20) continue;
+    const swapped = swapTurns(p, q, run, sharedRun(q, p).segment);
+    if (!swapped) continue;
+    const [np, nq] = swapped;
+    const moved = (r: Point[], old: Point[]): boolean => r.some((x, k) => x.x !== old[k]!.x || x.y !== old[k]!.y);
+    const clean = (r: Point[], old: Point[], label: Box | undefined): boolean => {
+      for (let k = 1; k < r.length; k++) {
+        const [a, b] = [r[k - 1]!, r[k]!];
+        if (a.x === old[k - 1]!.x && a.y === old[k - 1]!.y && b.x === old[k]!.x && b.y === old[k]!.y) continue;
+        // No run reversed (a route doubling back on itself) nor shortened under MIN_JOG.
+        const [u, v] = [old[k - 1]!, old[k]!];
+        if (Math.sign(b.x - a.x) !== Math.sign(v.x - u.x) || Math.sign(b.y - a.y) !== Math.sign(v.y - u.y)) return false;
+        if (Math.hypot(b.x - a.x, b.y - a.y) < MIN_JOG || obstacles.hits(a, b, 0, label)) return false;
+      }
+      return !label || labelSegment(r, label) >= 0;
+    };
+    // Two routes that both join the same two lines cross over between them: swapped, they would
+    // share a run on the other line instead (kyc: a step into either lane's next node).
+    if (!moved(np, p) || !clean(np, p, e.label?.box) || !clean(nq, q, f.label?.box) || sharedRun(np, nq).length > 1) continue;
+    index ??= SegmentIndex.ofEdges(edges);
+    const ids = [String(i), String(j)];
+    // Their own crossing (the plain one) is the point: count the crossings with the rest only.
+    index.setAll(ids, [[], []]);
+    const was = index.crossings(e.points, ids[0]!) + index.crossings(f.points, ids[1]!);
+    const now = index.crossings(np, ids[0]!) + index.crossings(nq, ids[1]!);
+    index.setAll(ids, [e.points, f.points]);
+    if (now > was || sharesNewRun(index, edges, ids, [e.points, f.points], [np, nq])) continue;
+    e.points = np;
+    f.points = nq;
+    index.setAll(ids, [np, nq]);
+  }
+}
+
+/**
+ * The routes p and q (no collinear points) with the turns that bound their shared run on segment
+ * `ps` of p and `qs` of q swapped along the line; undefined unless each route turns off the line at
+ * an inner point on the far side of the other's turn, with the segment after that turn ending at
+ * an inner point too (so it can move along).
+ */
+function swapTurns(p: Point[], q: Point[], run: { from: number; to: number; segment: number }, qs: number): [Point[], Point[]] | undefined {
+  const ps = run.segment;
+  if (ps < 0 || qs < 0) return undefined;
+  const flat = Math.abs(p[ps]!.y - p[ps + 1]!.y) < 0.5;
+  const along = (x: Point): number => (flat ? x.x : x.y);
+  /** The end of segment s of r at the run's bound `at`, and the far end of the turn there: their indices. */
+  const turnAt = (r: Point[], s: number, at: number): [number, number] | undefined => {
+    const k = Math.abs(along(r[s]!) - at) < 0.5 ? s : Math.abs(along(r[s + 1]!) - at) < 0.5 ? s + 1 : -1;
+    if (k < 0) return undefined;
+    const far = k === s ? k - 1 : k + 1;
+    return k > 0 && k < r.length - 1 && far > 0 && far < r.length - 1 ? [k, far] : undefined;
+  };
+  const [pFrom, pTo] = [turnAt(p, ps, run.from), turnAt(p, ps, run.to)];
+  const [qFrom, qTo] = [turnAt(q, qs, run.from), turnAt(q, qs, run.to)];
+  // One turns at the run's start, the other at its end: they interleave.
+  const pair = pFrom && qTo && !pTo && !qFrom ? [pFrom, qTo, run.to, run.from] : pTo && qFrom && !pFrom && !qTo ? [pTo, qFrom, run.from, run.to] : undefined;
+  if (!pair) return undefined;
+  const [[pk, pf], [qk, qf], pAt, qAt] = pair as [[number, number], [number, number], number, number];
+  const set = (r: Point[], ks: number[], at: number): Point[] => r.map((x, k) => (ks.includes(k) ? (flat ? { x: at, y: x.y } : { x: x.x, y: at }) : { ...x }));
+  return [set(p, [pk, pf], pAt), set(q, [qk, qf], qAt)];
 }
 
 /**

@@ -3,13 +3,14 @@
 // beside it moves out to the line of the state that steps into it (presetAcross), a merge into a
 // branch's end dot joins just before the dot (apply-layout.ts, joinAtMarkers), a merge member that
 // turns on to another's line takes its end near its turn (endsNearTurns), and a final state a few
-// pixels off its step's line moves onto it (slideOntoLine).
+// pixels off its step's line moves onto it (slideOntoLine); two unrelated routes that turn a few
+// pixels apart in one channel swap their turns and cross instead of joining (swapJoinedTurns).
 // The machine is a Map that prunes versions, of the shape of a real one in the corpus: two side
 // paths (a Choice's Default, then a later one's) end in the branch's end dot, beside a step that
 // goes on along the main line; that step's state also catches an error into its Next.
 import { describe, expect, test } from 'vitest';
 import { layout } from '../../src/layout/index.js';
-import { BoxGrid, endsNearTurns, slideOntoLine } from '../../src/layout/apply-layout.js';
+import { BoxGrid, endsNearTurns, slideOntoLine, swapJoinedTurns } from '../../src/layout/apply-layout.js';
 import type { LaidOutDiagram, LaidOutEdge, LaidOutNode } from '../../src/layout/index.js';
 import { fromAsl } from '../../src/api/index.js';
 import { parseDiagram } from '../../src/model/index.js';
@@ -216,4 +217,44 @@ describe('a Catch handler between a Task and its Next', () => {
       expect(caught.points.length - 2).toBeLessThanOrEqual(2);
     });
   }
+});
+
+describe('two unrelated routes turning a few pixels apart in one channel', () => {
+  // dynamodb-semaphore, direction right: Acquire Lock's way to End runs along the main line and
+  // turns down 12 px past where Get Current Lock Record's way turns up on to it, into the Choice's
+  // tip: the line reads as Acquire Lock -> Choice.
+  const scene = () => {
+    const current = nodeAt('g', 'rectangle', 844, 326, 134, 56);
+    const choice = nodeAt('c', 'diamond', 1022, 237.5, 242, 92);
+    const toEnd = stepOf('a', 'end', [[615, 283.5], [1006, 283.5], [1006, 345.5], [1682, 345.5], [1682, 283.5], [1698, 283.5]]);
+    const intoChoice = { ...stepOf('g', 'c', [[978, 354], [994, 354], [994, 283.5], [1022, 283.5]]), index: 1 };
+    return { current, choice, toEnd, intoChoice };
+  };
+  const figures = (edges: LaidOutEdge[], nodes: LaidOutNode[]) => measureDrawing({ direction: 'right', width: 1800, height: 500, fontFamily: 'Inter', lanes: [], nodes, edges, loops: [], title: '', description: '' });
+
+  test('the turns swap places: one plain crossing, no shared run, the ends where they were', () => {
+    const { current, choice, toEnd, intoChoice } = scene();
+    expect(figures([toEnd, intoChoice], [current, choice])).toMatchObject({ joins: 1, crossings: 0 });
+    swapJoinedTurns([toEnd, intoChoice], new BoxGrid([current.box, choice.box]));
+    expect(figures([toEnd, intoChoice], [current, choice])).toMatchObject({ joins: 0, crossings: 1, overlaps: 0, jogs: 0 });
+    expect(toEnd.points.map((p) => [p.x, p.y])).toEqual([[615, 283.5], [994, 283.5], [994, 345.5], [1682, 345.5], [1682, 283.5], [1698, 283.5]]);
+    expect(intoChoice.points.map((p) => [p.x, p.y])).toEqual([[978, 354], [1006, 354], [1006, 283.5], [1022, 283.5]]);
+  });
+
+  test('left alone when the swap would run a route through a node', () => {
+    const { current, choice, toEnd, intoChoice } = scene();
+    const inTheWay = nodeAt('x', 'rectangle', 1003, 300, 7, 30);
+    const before = [toEnd, intoChoice].map((e) => e.points.map((p) => ({ ...p })));
+    swapJoinedTurns([toEnd, intoChoice], new BoxGrid([current.box, choice.box, inTheWay.box]));
+    expect([toEnd.points, intoChoice.points]).toEqual(before);
+  });
+
+  test('left alone when both routes join the same two lines: swapped, they would share the other one', () => {
+    // kyc: one lane's step into the other lane's next node, and back the other way.
+    const down = stepOf('u', 'a', [[400, 146], [482, 146], [482, 342], [510, 342]]);
+    const up = { ...stepOf('d', 'f', [[455, 342], [494, 342], [494, 146], [510, 146]]), index: 1 };
+    const before = [down, up].map((e) => e.points.map((p) => ({ ...p })));
+    swapJoinedTurns([down, up], new BoxGrid([]));
+    expect([down.points, up.points]).toEqual(before);
+  });
 });
