@@ -45,6 +45,17 @@ interface NodeDraft {
 
 type EdgeKind = 'next' | 'choice' | 'default' | 'catch' | 'end';
 
+/** An edge of a scope with its handles chosen, before it is added to its lane. */
+interface PlannedEdge {
+  lane: LaneDraft;
+  from: DiagramNode;
+  to: DiagramNode;
+  pair: [string, string];
+  t: Transition;
+  /** A main way on that may drop across to the neighbouring lane (dropHandoffs). */
+  handoff: boolean;
+}
+
 /** A transition out of a state, before it becomes an edge. */
 interface Transition {
   from: DiagramNode;
@@ -262,6 +273,7 @@ class Builder {
     const loopsInto = new Set<DiagramNode>();
     for (const list of byState.values()) for (const t of list) if (roles.get(t) === 'back' && t.kind !== 'catch') loopsInto.add(targetOf.get(t)!);
     if (startTarget) this.addEdge(markerLane, start.node, startTarget, ['right', 'left'], [], undefined);
+    const planned: PlannedEdge[] = [];
     for (const [from, list] of byState) {
       const lane = this.laneDraft(from.lane);
       // With service lanes, a branch or a Catch into a lane above leaves by the top, one into a
@@ -275,8 +287,47 @@ class Builder {
         const step = this.laneStep(from, targetOf.get(t)!);
         const role = sides.get(t)!;
         const up = t.kind === 'catch' && role !== 'back' && step < 0 && !topHeld;
-        this.addEdge(lane, from, targetOf.get(t)!, up ? ['top', 'bottom'] : handles(t.kind, role), t.attrs, t.label);
+        planned.push({ lane, from, to: targetOf.get(t)!, pair: up ? ['top', 'bottom'] : handles(t.kind, role), t, handoff: t.kind === 'next' && role === 'main' });
       }
+    }
+    this.dropHandoffs(planned);
+    for (const e of planned) this.addEdge(e.lane, e.from, e.to, e.pair, e.t.attrs, e.t.label);
+  }
+
+  /**
+   * With service lanes, a state's Next into the neighbouring lane drops across the border:
+   * `bottom -> top` into the lane below, `top -> bottom` into the one above, so the layout can put
+   * the target right under (or over) its source and draw one straight line (layerScope in
+   * layout/to-elk.ts), the way a swimlane is drawn by hand; a chain of steps through the lanes
+   * becomes a column instead of a staircase. Only where both sides carry nothing else: a handle
+   * shared with a Catch, a loop back or a Choice's side ways could not hold the straight line, and
+   * the edges there would run over one another.
+   */
+  private dropHandoffs(planned: PlannedEdge[]): void {
+    if (this.mode !== 'service') return;
+    const uses = new Map<string, number>();
+    const key = (n: DiagramNode, side: string): string => `${n.id}.${side}`;
+    const use = (n: DiagramNode, side: string, d: number): void => {
+      uses.set(key(n, side), (uses.get(key(n, side)) ?? 0) + d);
+    };
+    const waysIn = new Map<DiagramNode, number>();
+    for (const e of planned) {
+      use(e.from, e.pair[0], 1);
+      use(e.to, e.pair[1], 1);
+      waysIn.set(e.to, (waysIn.get(e.to) ?? 0) + 1);
+    }
+    for (const e of planned) {
+      const distance = this.laneDistance(e.from, e.to);
+      // A target that other ways come into too is placed by them, further along: the drop would
+      // turn twice to reach it, and run along the lane border across whatever lies between.
+      if (!e.handoff || Math.abs(distance) !== 1 || waysIn.get(e.to) !== 1) continue;
+      const pair: [string, string] = distance > 0 ? ['bottom', 'top'] : ['top', 'bottom'];
+      if ((uses.get(key(e.from, pair[0])) ?? 0) > 0 || (uses.get(key(e.to, pair[1])) ?? 0) > 0) continue;
+      use(e.from, e.pair[0], -1);
+      use(e.to, e.pair[1], -1);
+      e.pair = pair;
+      use(e.from, pair[0], 1);
+      use(e.to, pair[1], 1);
     }
   }
 
@@ -322,6 +373,13 @@ class Builder {
     const a = this.top.findIndex((l) => l.lane.id === from.lane);
     const b = this.top.findIndex((l) => l.lane.id === to.lane);
     return a < 0 || b < 0 || a === b ? 0 : b < a ? -1 : 1;
+  }
+
+  /** How many top-level lanes `to` lies below `from`'s (negative: above); 0 in the same lane or in nested ones. */
+  private laneDistance(from: DiagramNode, to: DiagramNode): number {
+    const a = this.top.findIndex((l) => l.lane.id === from.lane);
+    const b = this.top.findIndex((l) => l.lane.id === to.lane);
+    return a < 0 || b < 0 ? 0 : b - a;
   }
 
   private laneDraft(id: string): LaneDraft {

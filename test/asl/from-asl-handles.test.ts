@@ -257,6 +257,51 @@ describe('from-asl handles', () => {
     expect(handlesOf(r.value)).toContain('Call.top -> Report.bottom');
   });
 
+  // summarize-transcription: each step calls the next service, so with a right -> left step each
+  // way into the next lane turned twice and the machine became a staircase across the page.
+  test('with service lanes, a step into the neighbouring lane drops across the border, where both sides are free', async () => {
+    const lambda = 'arn:aws:states:::lambda:invoke';
+    const definition = {
+      StartAt: 'Prepare',
+      States: {
+        Prepare: { Type: 'Pass', Next: 'Summarise' },
+        Summarise: { Type: 'Task', Resource: lambda, Next: 'Store' },
+        Store: { Type: 'Task', Resource: 'arn:aws:states:::s3:putObject', Next: 'Notify', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Clean up' }] },
+        'Clean up': { Type: 'Task', Resource: 'arn:aws:states:::s3:deleteObject', Next: 'Retry' },
+        Notify: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Next: 'Retry' },
+        Retry: { Type: 'Task', Resource: 'arn:aws:states:::s3:putObject', Next: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const r = fromAsl(definition, { validate: false, lanes: 'service' });
+    expect(toAsl(r.value, { validate: false }).value).toEqual(definition);
+    const lanes = r.value.lanes.map((l) => l.id);
+    const laneOf = new Map(r.value.nodes.map((n) => [n.label, lanes.indexOf(n.lane)]));
+    // Step Functions, Lambda, S3, SNS.
+    expect(['Prepare', 'Summarise', 'Store', 'Notify', 'Retry', 'Done'].map((n) => laneOf.get(n))).toEqual([0, 1, 2, 3, 2, 0]);
+    const handles = handlesOf(r.value);
+    expect(handles).toContain('Prepare.bottom -> Summarise.top');
+    expect(handles).toContain('Summarise.bottom -> Store.top');
+    // Store's Catch holds its bottom: its Next steps on right -> left.
+    expect(handles).toContain('Store.bottom -> Clean up.top');
+    expect(handles).toContain('Store.right -> Notify.left');
+    // Retry is entered twice, so placed by the later way in: no drop from Notify.
+    expect(handles).toContain('Notify.right -> Retry.left');
+    // Two lanes up: no drop.
+    expect(handles).toContain('Retry.right -> Done.left');
+    // In one lane nothing drops.
+    expect(draw(definition)).toContain('Prepare.right -> Summarise.left');
+    // Drawn, the drops are straight lines, down the lanes in direction right, across them in direction down.
+    for (const direction of ['right', 'down'] as const) {
+      const laid = await layout(r.value, { direction });
+      const id = new Map(laid.nodes.map((n) => [n.label?.lines.join(' '), n.id]));
+      for (const [from, to] of [['Prepare', 'Summarise'], ['Summarise', 'Store']]) {
+        const e = laid.edges.find((x) => x.from === id.get(from) && x.to === id.get(to))!;
+        expect(e.points, `${from} -> ${to} (${direction})`).toHaveLength(2);
+      }
+    }
+  });
+
   test('a 20,000-state loop: every step right -> left, the one edge back over the top, without recursion', () => {
     const n = 20_000;
     const states: Record<string, unknown> = {};
