@@ -121,10 +121,23 @@ export function diagramOf(text: string, options: SourceOptions = {}): Outcome<Di
 }
 
 /**
+ * Whether a value handed in as a Diagram has its lists: from JavaScript no compiler checked it,
+ * and `fromAsl(…).value` (a diagram and its text) is an easy thing to pass by mistake.
+ */
+function notADiagram(input: unknown): Diagnostic | undefined {
+  const d = input as Partial<Diagram> | null;
+  if (d !== null && typeof d === 'object' && Array.isArray(d.lanes) && Array.isArray(d.nodes) && Array.isArray(d.edges)) return undefined;
+  const hint = d !== null && typeof d === 'object' && 'diagram' in d ? ': fromAsl gives { diagram, text }, pass its `diagram`' : '';
+  return diagnostic('syntax-error', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, `expected .fz text or a Diagram (with lanes, nodes and edges)${hint}`);
+}
+
+/**
  * The first half of render: the diagram of a text (or the Diagram itself) laid out, or the
  * diagnostics that stop it. The browser build runs this half in a Web Worker and draws in the page.
  */
 export async function layoutOf(input: string | Diagram, options: SourceOptions & { direction?: LayoutDirection } = {}): Promise<Outcome<LaidOutDiagram>> {
+  const wrong = typeof input === 'string' ? undefined : notADiagram(input);
+  if (wrong) return outcome(undefined, [wrong]);
   const source = typeof input === 'string' ? diagramOf(input, options) : outcome<Diagram>(input, []);
   if (!source.ok || source.value === undefined) return outcome(undefined, source.diagnostics);
   const tooBig = layoutLimit(source.value);
@@ -188,7 +201,11 @@ export function toAsl(input: string | Diagram, options: ToAslOptions = {}): Outc
     if (parsed.diagnostics.some((d) => d.severity === 'error')) return outcome(undefined, parsed.diagnostics);
     diagram = parsed.value;
     diagnostics = parsed.diagnostics;
-  } else diagram = input;
+  } else {
+    const wrong = notADiagram(input);
+    if (wrong) return outcome(undefined, [wrong]);
+    diagram = input;
+  }
   const converted = toAslStage(diagram, options);
   return outcome(converted.value, sortDiagnostics([...diagnostics, ...converted.diagnostics]));
 }

@@ -85,6 +85,19 @@ describe('library API', () => {
       await expect(render(input)).resolves.toHaveProperty('diagnostics');
     }
   });
+
+  test('a value that is no Diagram, from JavaScript: a diagnostic that says what to pass, no TypeError', async () => {
+    // fromAsl gives { diagram, text }: passing that whole to render or toAsl is the likely slip.
+    const converted = fromAsl(ASL).value! as unknown as Parameters<typeof render>[0];
+    for (const wrong of [converted, {} as Parameters<typeof render>[0], null as unknown as Parameters<typeof render>[0]]) {
+      const drawn = await render(wrong);
+      expect(drawn).toMatchObject({ ok: false, value: undefined });
+      expect(drawn.diagnostics[0]!.message).toMatch(/expected \.fz text or a Diagram/);
+      expect(toAsl(wrong)).toMatchObject({ ok: false, value: undefined });
+    }
+    expect((await render(converted)).diagnostics[0]!.message).toMatch(/pass its `diagram`/);
+    expect((await render(fromAsl(ASL).value!.diagram)).ok).toBe(true);
+  });
 });
 
 describe('the package', () => {
