@@ -264,7 +264,8 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     const m = input.margins?.get(n.id);
     return m ? [{ x: n.box.x - m.left, y: n.box.y - m.top, width: n.box.width + m.left + m.right, height: n.box.height + m.top + m.bottom }] : [];
   });
-  reseatLabels(edges, obstacles, new BoxGrid(frames), new Set(input.edges.filter((e) => e.bundle !== undefined || e.handoff).map((e) => e.index)));
+  const frameGrid = new BoxGrid(frames);
+  reseatLabels(edges, obstacles, frameGrid, new Set(input.edges.filter((e) => e.bundle !== undefined || e.handoff).map((e) => e.index)));
 
   // ELK routes an edge into the far side of a node through the node stacked next to it in the same
   // layer (north/south port dummies end up on the wrong side of that neighbour). Such an end is
@@ -293,6 +294,7 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   joinAtMarkers(edges, nodes, obstacles);
   endsNearTurns(edges, nodes, obstacles);
   swapJoinedTurns(edges, obstacles);
+  rerouteCrooked(edges, obstacleBoxes, obstacles, frameGrid);
   endsOntoOutline(edges, nodes);
 
   // Extent of everything along both axes.
@@ -1355,31 +1357,133 @@ export function sharedPairKeys(edges: LaidOutEdge[], longer = 20): Set<number> {
  * it is routed afresh.
  */
 function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: BoxGrid, pairKeys: Set<number>): void {
-  const spacing = METRICS.edgeEdge;
   const pairs = [...pairKeys].sort((a, b) => a - b);
   if (pairs.length === 0) return;
+  const router = freshRouter(edges, obstacleBoxes, obstacles);
+  for (const key of pairs) {
+    const [i, j] = [Math.floor(key / edges.length), key % edges.length];
+    if (i > j) continue;
+    const [e, f] = [edges[i]!, edges[j]!];
+    if (related(e, f) || sharedRun(e.points, f.points).length <= 20) continue;
+    // The simpler route moves first: it has the fewer corners to lose.
+    for (const k of bendsOf(e.points) <= bendsOf(f.points) ? [i, j] : [j, i]) {
+      const partner = edges[k === i ? j : i]!;
+      const pts = edges[k]!.points;
+      const route = router.reroute(k, sharedRun(pts, partner.points).segment);
+      if (!route) continue;
+      if (bendsOf(route) > bendsOf(pts) + 2) continue;
+      if (router.routes.crossings(route, String(k)) > router.routes.crossings(pts, String(k)) + 3) continue;
+      // Off the partner's line.
+      if (sharedRun(route, partner.points).length > 20) continue;
+      edges[k]!.points = route;
+      router.routes.set(String(k), route);
+      break;
+    }
+  }
+}
+
+const bendsOf = (points: Point[]): number => Math.max(0, points.length - 2);
+
+/**
+ * A route with more than 4 corners, where issue 13 asks for one run of 2 to 4: ELK's lock loops
+ * and Catches into a state on the main row come out with 5 or 6 (a label seated in another channel
+ * than the route's way on, a turn round the node before the target). Each is routed afresh
+ * (freshRouter): the whole route, or, labelled, the part before its label and then the part after
+ * it. A new part is kept when the route has fewer corners than before and crosses no more routes
+ * (one more, when that brings it to 4 corners or fewer).
+ * A Catch bundle's members keep their routes: they run as one into their target.
+ */
+function rerouteCrooked(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: BoxGrid, frames: BoxGrid): void {
+  const corners = (points: Point[]): number => bendsOf(dropCollinear(points.map((p) => ({ ...p }))));
+  const crooked = edges.flatMap((e, i) => (corners(e.points) > 4 && !edges.some((o) => o !== e && bundled(o, e)) ? [i] : []));
+  if (crooked.length === 0) return;
+  const router = freshRouter(edges, obstacleBoxes, obstacles);
+  // Corners cost more than the shortest way: that is what is wrong with these routes. They may run
+  // an edge spacing past the drawing's edge, round everything.
+  const spacing = METRICS.edgeEdge;
+  const costs = { bend: 30 * spacing, cross: 10 * spacing, margin: 20 * spacing, beyond: 2 * spacing, clear: 10, endRoom: 2 * ARROW_ROOM };
+  // One crossing more buys a route of at most 4 corners (a crossing reads; a staircase does not).
+  const slack = (route: Point[]): number => (corners(route) <= 4 ? 1 : 0);
+  for (const i of crooked) {
+    const e = edges[i]!;
+    const id = String(i);
+    for (const part of e.label ? (['before', 'after'] as const) : (['whole'] as const)) {
+      const pts = e.points;
+      const k = e.label ? labelSegment(pts, e.label.box) : -1;
+      const segment = part === 'whole' ? 0 : part === 'before' ? (k > 0 ? 0 : -1) : k >= 0 && k < pts.length - 2 ? pts.length - 2 : -1;
+      if (segment < 0) continue;
+      const route = router.reroute(i, segment, costs);
+      if (!route || corners(route) >= corners(pts) || router.routes.crossings(route, id) > router.routes.crossings(pts, id) + slack(route)) continue;
+      e.points = route;
+      router.routes.set(id, route);
+    }
+    // A label seated in another channel than the route's way on holds the bends there: the whole
+    // route goes afresh and the label is seated again on its longest run (seatOnRoute).
+    const label = e.label;
+    if (!label || corners(e.points) <= 4) continue;
+    const route = router.reroute(i, -1, costs);
+    if (!route || corners(route) >= corners(e.points) || router.routes.crossings(route, id) > router.routes.crossings(e.points, id) + slack(route)) continue;
+    const old = label.box;
+    const free = (seat: Box): boolean => {
+      const b = { x: seat.x - LABEL_ROOM, y: seat.y - LABEL_ROOM, width: seat.width + 2 * LABEL_ROOM, height: seat.height + 2 * LABEL_ROOM };
+      const [p, q] = [{ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }];
+      return !obstacles.hits(p, q, 0, old) && !frames.hits(p, q) && !router.routes.enters(b, id) && !edges.some((o) => o !== e && o.label !== undefined && boxesOverlap(o.label.box, b));
+    };
+    const seat = seatOnRoute(route, old, free);
+    if (!seat) continue;
+    e.points = route;
+    label.box = seat;
+    router.routes.set(id, route);
+    obstacles.remove(old);
+    obstacles.add(seat);
+  }
+}
+
+const boxesOverlap = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** What freshRouter's search pays and keeps to. */
+interface RerouteCosts {
+  /** A corner and a crossing, in pixels of length. */
+  bend: number;
+  cross: number;
+  /** How far round the old route the search looks, and past the drawing's edge. */
+  margin: number;
+  beyond: number;
+  /** Room kept from nodes and labels. */
+  clear: number;
+  /** No crossing this near another route's end (its arrowhead, its port): it reads as going in there. */
+  endRoom: number;
+}
+
+/**
+ * Routes the part of an edge's route that holds one of its segments afresh (gridRoute): the whole
+ * route, or, when the edge has a label, the part before or after the label's run (whichever holds
+ * the segment; none when the segment carries the label). The search pays for length, corners and
+ * crossings; it never runs through a node or a label, nor along or end to end with an unrelated
+ * route, and turns only after a run of 2 * MIN_JOG. A route that shares a longer run than before
+ * with an unrelated route, or leaves a run under MIN_JOG, is none. The callers judge the rest.
+ */
+function freshRouter(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: BoxGrid): { routes: SegmentIndex; reroute: (index: number, segment: number, costs?: RerouteCosts) => Point[] | undefined } {
+  const spacing = METRICS.edgeEdge;
   const routes = SegmentIndex.ofEdges(edges);
   const labels = new BoxGrid(edges.flatMap((e) => (e.label ? [e.label.box] : [])));
   // The scope's extent: a new route stays inside what is drawn already.
   const extent = extentOf([...obstacleBoxes.flatMap((b) => [{ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }]), ...edges.flatMap((e) => e.points)]);
-  const bends = (points: Point[]): number => Math.max(0, points.length - 2);
   const unit = (a: Point, b: Point): Point => ({ x: Math.sign(b.x - a.x), y: Math.sign(b.y - a.y) });
 
-  /**
-   * The part of e's route that holds its run shared with the partner, routed afresh: the whole
-   * route, or, when e has a label, the part before or after the label's run.
-   */
-  const reroute = (e: LaidOutEdge, index: number, partner: LaidOutEdge): Point[] | undefined => {
+  const reroute = (index: number, segment: number, costs: RerouteCosts = { bend: 2 * spacing, cross: 5 * spacing, margin: 6 * spacing, beyond: 0, clear: 6, endRoom: 0 }): Point[] | undefined => {
+    const e = edges[index]!;
     const pts = e.points;
     if (e.from === e.to || pts.length < 2) return undefined;
-    const segment = sharedRun(pts, partner.points).segment;
     let head = [pts[0]!];
     let tail = [pts[pts.length - 1]!];
     let d0 = unit(pts[0]!, pts[1]!);
     let dn = unit(pts[pts.length - 2]!, pts[pts.length - 1]!);
     let s = { x: pts[0]!.x + d0.x * MIN_JOG, y: pts[0]!.y + d0.y * MIN_JOG };
     let t = { x: tail[0]!.x - dn.x * MIN_JOG, y: tail[0]!.y - dn.y * MIN_JOG };
-    if (e.label) {
+    // Segment -1: the whole route, its label left to the caller to seat again.
+    const own = segment < 0 ? e.label?.box : undefined;
+    if (e.label && segment >= 0) {
       const b = e.label.box;
       const k = labelSegment(pts, b);
       if (k < 0 || k === segment) return undefined;
@@ -1404,12 +1508,11 @@ function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: Bo
     }
     if ((d0.x !== 0) === (d0.y !== 0) || (dn.x !== 0) === (dn.y !== 0)) return undefined;
     const ends = [...head, s, t, ...tail];
-    const margin = 6 * spacing;
-    const win = extentOf([...pts, s, t], margin);
-    win.x0 = Math.max(win.x0, extent.x0);
-    win.y0 = Math.max(win.y0, extent.y0);
-    win.x1 = Math.min(win.x1, extent.x1);
-    win.y1 = Math.min(win.y1, extent.y1);
+    const win = extentOf([...pts, s, t], costs.margin);
+    win.x0 = Math.max(win.x0, extent.x0 - costs.beyond);
+    win.y0 = Math.max(win.y0, extent.y0 - costs.beyond);
+    win.x1 = Math.min(win.x1, extent.x1 + costs.beyond);
+    win.y1 = Math.min(win.y1, extent.y1 + costs.beyond);
     const inside = (x0: number, y0: number, x1: number, y1: number): boolean => x1 >= win.x0 && x0 <= win.x1 && y1 >= win.y0 && y0 <= win.y1;
     const xs = [...ends, ...pts].map((p) => p.x);
     const ys = [...ends, ...pts].map((p) => p.y);
@@ -1418,8 +1521,13 @@ function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: Bo
       xs.push(b.x - spacing, b.x + b.width + spacing);
       ys.push(b.y - spacing, b.y + b.height + spacing);
     }
+    // Room past the drawing's edge, an edge spacing out, when the caller allows it.
+    if (costs.beyond > 0) {
+      xs.push(extent.x0 - spacing, extent.x1 + spacing);
+      ys.push(extent.y0 - spacing, extent.y1 + spacing);
+    }
     // The other routes' segments in the window: lines to keep off (unrelated ones) and to keep an edge spacing from.
-    const near: { a: Point; b: Point; related: boolean }[] = [];
+    const near: { a: Point; b: Point; related: boolean; ends: [Point, Point] }[] = [];
     edges.forEach((o, k) => {
       if (k === index) return;
       for (let m = 0; m + 1 < o.points.length; m++) {
@@ -1427,7 +1535,7 @@ function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: Bo
         if (!inside(Math.min(a.x, b.x), Math.min(a.y, b.y), Math.max(a.x, b.x), Math.max(a.y, b.y))) continue;
         const flat = Math.abs(a.y - b.y) < 0.5;
         const fan = related(o, e);
-        near.push({ a, b, related: fan });
+        near.push({ a, b, related: fan, ends: [o.points[0]!, o.points[o.points.length - 1]!] });
         // A route out of the same handle or into the same one may join it: its line is a line too.
         if (flat) ys.push(a.y - spacing, a.y + spacing, ...(fan ? [a.y] : []));
         else xs.push(a.x - spacing, a.x + spacing, ...(fan ? [a.x] : []));
@@ -1449,8 +1557,13 @@ function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: Bo
     if (gx.length * gy.length > 40_000) return undefined;
     const close = spacing * 0.75;
     const blocked = (a: Point, b: Point): boolean => {
-      if (obstacles.hits(a, b, 6) || obstacles.hits(a, b) || labels.hits(a, b)) return true;
+      if (obstacles.hits(a, b, costs.clear, own) || obstacles.hits(a, b, 0, own) || labels.hits(a, b, 0, own)) return true;
       for (const o of near) {
+        if (costs.endRoom > 0 && properCross(a, b, o.a, o.b)) {
+          // Where the two cross: the vertical one's x, the horizontal one's y.
+          const at = Math.abs(a.y - b.y) < 0.5 ? { x: o.a.x, y: a.y } : { x: a.x, y: o.a.y };
+          if (o.ends.some((end) => Math.abs(at.x - end.x) + Math.abs(at.y - end.y) < costs.endRoom)) return true;
+        }
         const run = alongside(a, b, o.a, o.b);
         // Joining a related route is fine; running beside it, closer than an edge spacing, is not.
         if (!run || run.gap >= close || (o.related && run.gap < 0.5)) continue;
@@ -1460,33 +1573,16 @@ function rerouteShared(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: Bo
       }
       return false;
     };
-    const own = String(index);
-    const path = gridRoute({ from: s, fromDir: d0, to: t, toDir: dn, xs: gx, ys: gy, blocked, crossings: (a, b) => routes.crossings([a, b], own), bendCost: 2 * spacing, crossCost: 5 * spacing, minRun: 2 * MIN_JOG });
+    const id = String(index);
+    const path = gridRoute({ from: s, fromDir: d0, to: t, toDir: dn, xs: gx, ys: gy, blocked, crossings: (a, b) => routes.crossings([a, b], id), bendCost: costs.bend, crossCost: costs.cross, minRun: 2 * MIN_JOG });
     if (!path) return undefined;
     const route = dropCollinear([...head, ...path, ...tail]);
     for (let k = 1; k + 2 < route.length; k++) if (Math.abs(route[k + 1]!.x - route[k]!.x) + Math.abs(route[k + 1]!.y - route[k]!.y) < MIN_JOG) return undefined;
-    if (bends(route) > bends(pts) + 2) return undefined;
-    if (routes.crossings(route, own) > routes.crossings(pts, own) + 3) return undefined;
-    // Off the partner's line, and onto no other's (a run it shared before, elsewhere on the route, is another pair's).
-    if (sharedRun(route, partner.points).length > 20) return undefined;
+    // Onto no unrelated route's line (a run it shared before is another pass's business).
     if (edges.some((o, k) => k !== index && !related(o, e) && sharedRun(route, o.points).length > Math.max(20, sharedRun(pts, o.points).length))) return undefined;
     return route;
   };
-
-  for (const key of pairs) {
-    const [i, j] = [Math.floor(key / edges.length), key % edges.length];
-    if (i > j) continue;
-    const [e, f] = [edges[i]!, edges[j]!];
-    if (related(e, f) || sharedRun(e.points, f.points).length <= 20) continue;
-    // The simpler route moves first: it has the fewer corners to lose.
-    for (const k of bends(e.points) <= bends(f.points) ? [i, j] : [j, i]) {
-      const route = reroute(edges[k]!, k, edges[k === i ? j : i]!);
-      if (!route) continue;
-      edges[k]!.points = route;
-      routes.set(String(k), route);
-      break;
-    }
-  }
+  return { routes, reroute };
 }
 
 /**

@@ -471,6 +471,30 @@ describe('spreadSharedEnds from a point off the middle', () => {
   }
 });
 
+// Direction down: ELK ran Acquire Lock's way to End down the middle, between the two Catch
+// handlers and round the Choice's loop, with 6 corners (rerouteCrooked).
+test('the lock loop drawn down: no route turns more than 4 times, none runs through a node', async () => {
+  const laid = await layout(fromAsl(LOCK_LOOP).value!, { direction: 'down' });
+  const label = new Map(laid.nodes.map((n) => [n.id, n.label.lines.join(' ')]));
+  const corners = (e: (typeof laid.edges)[number]) => measureDrawing({ ...laid, edges: [e] }).bends;
+  const toEnd = laid.edges.find((e) => label.get(e.from) === 'Acquire Lock' && label.get(e.to) === 'End')!;
+  expect(corners(toEnd)).toBeLessThanOrEqual(4);
+  for (const e of laid.edges.filter((x) => x.kind !== 'catch')) expect(corners(e), `${label.get(e.from)} -> ${label.get(e.to)}`).toBeLessThanOrEqual(4);
+  const boxes = laid.nodes.filter((n) => n.kind !== 'container');
+  for (const e of laid.edges) {
+    e.points.slice(1).forEach((q, i) => {
+      const p = e.points[i]!;
+      for (const n of boxes) {
+        if (n.id === e.from || n.id === e.to) continue;
+        const b = n.box;
+        const through = Math.max(p.x, q.x) > b.x + 0.5 && Math.min(p.x, q.x) < b.x + b.width - 0.5 && Math.max(p.y, q.y) > b.y + 0.5 && Math.min(p.y, q.y) < b.y + b.height - 0.5;
+        expect(through, `${label.get(e.from)} -> ${label.get(e.to)} through ${label.get(n.id)}`).toBe(false);
+      }
+    });
+  }
+  expect(measureDrawing(laid)).toMatchObject({ jogs: 0, overlaps: 0, joins: 0 });
+});
+
 test('every route of the examples is orthogonal, in both directions', async () => {
   for (const { name, diagram } of examples()) {
     for (const direction of ['right', 'down'] as const) {
