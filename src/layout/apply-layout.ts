@@ -187,8 +187,7 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     const hi = Math.max(band(p), band(q)) - (down ? ARROW_ROOM : 0);
     const boxAt = (start: number): Box => (horizontal ? { x: p.x - w / 2, y: start, width: w, height: h } : { x: start, y: p.y - h / 2, width: w, height: h });
     const middle = (lo + hi - depth) / 2;
-    const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-    const free = (b: Box): boolean => !routes.enters(b, `e${e.index}`) && !obstacles.hits({ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }) && !handoffLabels.some((o) => overlaps(o, b));
+    const free = (b: Box): boolean => !routes.enters(b, `e${e.index}`) && !obstacles.hits({ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }) && !handoffLabels.some((o) => boxesOverlap(o, b));
     let chosen: Box | undefined;
     for (let d = 0; !chosen && (middle - d >= lo + 2 || middle + d + depth <= hi - 2); d += 2) {
       for (const start of d === 0 ? [middle] : [middle - d, middle + d]) {
@@ -1424,12 +1423,7 @@ function rerouteCrooked(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: B
     const route = router.reroute(i, -1, costs);
     if (!route || corners(route) >= corners(e.points) || router.routes.crossings(route, id) > router.routes.crossings(e.points, id) + slack(route)) continue;
     const old = label.box;
-    const free = (seat: Box): boolean => {
-      const b = { x: seat.x - LABEL_ROOM, y: seat.y - LABEL_ROOM, width: seat.width + 2 * LABEL_ROOM, height: seat.height + 2 * LABEL_ROOM };
-      const [p, q] = [{ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }];
-      return !obstacles.hits(p, q, 0, old) && !frames.hits(p, q) && !router.routes.enters(b, id) && !edges.some((o) => o !== e && o.label !== undefined && boxesOverlap(o.label.box, b));
-    };
-    const seat = seatOnRoute(route, old, free);
+    const seat = seatOnRoute(route, old, (b) => seatIsFree(b, e, id, edges, obstacles, frames, router.routes));
     if (!seat) continue;
     e.points = route;
     label.box = seat;
@@ -1601,7 +1595,6 @@ function reseatLabels(edges: LaidOutEdge[], obstacles: BoxGrid, frames: BoxGrid,
   if (candidates.length === 0) return;
   const routes = SegmentIndex.ofEdges(edges);
   const idOf = new Map(edges.map((e, i) => [e, String(i)]));
-  const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
   for (const e of candidates) {
     const label = e.label!;
     const old = label.box;
@@ -1621,13 +1614,7 @@ function reseatLabels(edges: LaidOutEdge[], obstacles: BoxGrid, frames: BoxGrid,
       accept: (before, after) => routes.crossings(after, id) <= routes.crossings(before, id) && shared(after) <= shared(before) && intoFrames(after) <= intoFrames(before),
     });
     if (route.length >= e.points.length) continue;
-    // A few pixels clear of everything, so that two labels never touch.
-    const free = (seat: Box): boolean => {
-      const b = { x: seat.x - LABEL_ROOM, y: seat.y - LABEL_ROOM, width: seat.width + 2 * LABEL_ROOM, height: seat.height + 2 * LABEL_ROOM };
-      const [p, q] = [{ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }];
-      return !obstacles.hits(p, q, 0, old) && !frames.hits(p, q) && !routes.enters(b, id) && !edges.some((o) => o !== e && o.label !== undefined && overlaps(o.label.box, b));
-    };
-    const seat = seatOnRoute(route, old, free);
+    const seat = seatOnRoute(route, old, (b) => seatIsFree(b, e, id, edges, obstacles, frames, routes));
     if (!seat) continue;
     e.points = route;
     label.box = seat;
@@ -1635,6 +1622,16 @@ function reseatLabels(edges: LaidOutEdge[], obstacles: BoxGrid, frames: BoxGrid,
     obstacles.remove(old);
     obstacles.add(seat);
   }
+}
+
+/**
+ * Whether edge e's label may sit at `seat`: a few pixels clear of every node, label and loop-frame
+ * room but its own old place, and of every other route, so that two labels never touch.
+ */
+function seatIsFree(seat: Box, e: LaidOutEdge, id: string, edges: LaidOutEdge[], obstacles: BoxGrid, frames: BoxGrid, routes: SegmentIndex): boolean {
+  const b = { x: seat.x - LABEL_ROOM, y: seat.y - LABEL_ROOM, width: seat.width + 2 * LABEL_ROOM, height: seat.height + 2 * LABEL_ROOM };
+  const [p, q] = [{ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }];
+  return !obstacles.hits(p, q, 0, e.label?.box) && !frames.hits(p, q) && !routes.enters(b, id) && !edges.some((o) => o !== e && o.label !== undefined && boxesOverlap(o.label.box, b));
 }
 
 /** Where a label of the size of `box` sits centred on a run of the route (see reseatLabels), or undefined. */
