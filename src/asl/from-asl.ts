@@ -370,9 +370,7 @@ class Builder {
 
   /** Whether `to` lies in a top-level lane above (-1) or below (1) `from`'s; 0 in the same lane or in nested ones. */
   private laneStep(from: DiagramNode, to: DiagramNode): -1 | 0 | 1 {
-    const a = this.top.findIndex((l) => l.lane.id === from.lane);
-    const b = this.top.findIndex((l) => l.lane.id === to.lane);
-    return a < 0 || b < 0 || a === b ? 0 : b < a ? -1 : 1;
+    return Math.sign(this.laneDistance(from, to)) as -1 | 0 | 1;
   }
 
   /** How many top-level lanes `to` lies below `from`'s (negative: above); 0 in the same lane or in nested ones. */
