@@ -1205,7 +1205,8 @@ export function swapJoinedTurns(edges: LaidOutEdge[], obstacles: BoxGrid): void 
     if (i >= j) continue;
     const [e, f] = [edges[i]!, edges[j]!];
     if (related(e, f) || bundled(e, f)) continue;
-    const [p, q] = [dropCollinear(e.points.map((x) => ({ ...x }))), dropCollinear(f.points.map((x) => ({ ...x })))];
+    // dropCollinear keeps the points themselves; swapTurns makes new ones.
+    const [p, q] = [dropCollinear(e.points), dropCollinear(f.points)];
     const run = sharedRun(p, q);
     if (run.length <= 4 || run.length > 20) continue;
     const swapped = swapTurns(p, q, run, sharedRun(q, p).segment);
@@ -1393,7 +1394,7 @@ const bendsOf = (points: Point[]): number => Math.max(0, points.length - 2);
  * A Catch bundle's members keep their routes: they run as one into their target.
  */
 function rerouteCrooked(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: BoxGrid, frames: BoxGrid): void {
-  const corners = (points: Point[]): number => bendsOf(dropCollinear(points.map((p) => ({ ...p }))));
+  const corners = (points: Point[]): number => bendsOf(dropCollinear(points));
   const crooked = edges.flatMap((e, i) => (corners(e.points) > 4 && !edges.some((o) => o !== e && bundled(o, e)) ? [i] : []));
   if (crooked.length === 0) return;
   const router = freshRouter(edges, obstacleBoxes, obstacles);
@@ -1401,8 +1402,10 @@ function rerouteCrooked(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: B
   // an edge spacing past the drawing's edge, round everything.
   const spacing = METRICS.edgeEdge;
   const costs = { bend: 30 * spacing, cross: 10 * spacing, margin: 20 * spacing, beyond: 2 * spacing, clear: 10, endRoom: 2 * ARROW_ROOM };
-  // One crossing more buys a route of at most 4 corners (a crossing reads; a staircase does not).
-  const slack = (route: Point[]): number => (corners(route) <= 4 ? 1 : 0);
+  // Fewer corners, and no more crossings; one more buys a route of at most 4 corners (a crossing
+  // reads; a staircase does not).
+  const better = (route: Point[] | undefined, than: Point[], id: string): route is Point[] =>
+    route !== undefined && corners(route) < corners(than) && router.routes.crossings(route, id) <= router.routes.crossings(than, id) + (corners(route) <= 4 ? 1 : 0);
   for (const i of crooked) {
     const e = edges[i]!;
     const id = String(i);
@@ -1412,7 +1415,7 @@ function rerouteCrooked(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: B
       const segment = part === 'whole' ? 0 : part === 'before' ? (k > 0 ? 0 : -1) : k >= 0 && k < pts.length - 2 ? pts.length - 2 : -1;
       if (segment < 0) continue;
       const route = router.reroute(i, segment, costs);
-      if (!route || corners(route) >= corners(pts) || router.routes.crossings(route, id) > router.routes.crossings(pts, id) + slack(route)) continue;
+      if (!better(route, pts, id)) continue;
       e.points = route;
       router.routes.set(id, route);
     }
@@ -1421,7 +1424,7 @@ function rerouteCrooked(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: B
     const label = e.label;
     if (!label || corners(e.points) <= 4) continue;
     const route = router.reroute(i, -1, costs);
-    if (!route || corners(route) >= corners(e.points) || router.routes.crossings(route, id) > router.routes.crossings(e.points, id) + slack(route)) continue;
+    if (!better(route, e.points, id)) continue;
     const old = label.box;
     const seat = seatOnRoute(route, old, (b) => seatIsFree(b, e, id, edges, obstacles, frames, router.routes));
     if (!seat) continue;

@@ -24,6 +24,14 @@ const draw = (definition: unknown): string[] => {
   return handlesOf(r.value);
 };
 
+/** With service lanes: the diagram (its round trip checked) and each state's lane, counted from the top. */
+const inServiceLanes = (definition: unknown): { diagram: Diagram; laneOf: Map<string, number> } => {
+  const r = fromAsl(definition, { validate: false, lanes: 'service' });
+  expect(toAsl(r.value, { validate: false }).value).toEqual(definition);
+  const lanes = r.value.lanes.map((l) => l.id);
+  return { diagram: r.value, laneOf: new Map(r.value.nodes.map((n) => [n.label ?? n.id, lanes.indexOf(n.lane)])) };
+};
+
 const task = (next: string): Record<string, unknown> => ({ Type: 'Pass', Next: next });
 const rule = (value: string, next: string): Record<string, unknown> => ({ Variable: '$.x', StringEquals: value, Next: next });
 
@@ -154,12 +162,9 @@ describe('from-asl handles', () => {
         Failed: { Type: 'Fail' },
       },
     };
-    const r = fromAsl(definition, { validate: false, lanes: 'service' });
-    expect(toAsl(r.value, { validate: false }).value).toEqual(definition);
-    const lanes = r.value.lanes.map((l) => l.id);
-    const laneOf = new Map(r.value.nodes.map((n) => [n.label, n.lane]));
-    expect(lanes.indexOf(laneOf.get('Fetch')!)).toBeLessThan(lanes.indexOf(laneOf.get('Ready?')!));
-    const handles = handlesOf(r.value);
+    const { diagram, laneOf } = inServiceLanes(definition);
+    expect(laneOf.get('Fetch')!).toBeLessThan(laneOf.get('Ready?')!);
+    const handles = handlesOf(diagram);
     // The Choice's one other way goes up to a Task: out of its top, not round under it.
     expect(handles).toContain('Ready?.top -> Retry later.left');
     // A Catch from a Task down to the Fail state drops onto it; one within the lane as before.
@@ -182,12 +187,9 @@ describe('from-asl handles', () => {
         Done: { Type: 'Succeed' },
       },
     };
-    const r = fromAsl(definition, { validate: false, lanes: 'service' });
-    expect(toAsl(r.value, { validate: false }).value).toEqual(definition);
-    const lanes = r.value.lanes.map((l) => l.id);
-    const laneOf = new Map(r.value.nodes.map((n) => [n.label, n.lane]));
-    expect(lanes.indexOf(laneOf.get('Choice')!)).toBeLessThan(lanes.indexOf(laneOf.get('Approve')!));
-    const handles = handlesOf(r.value).filter((h) => h.startsWith('Choice.'));
+    const { diagram, laneOf } = inServiceLanes(definition);
+    expect(laneOf.get('Choice')!).toBeLessThan(laneOf.get('Approve')!);
+    const handles = handlesOf(diagram).filter((h) => h.startsWith('Choice.'));
     expect(handles).toEqual(['Choice.right -> Denied.left', 'Choice.bottom -> Approve.left', 'Choice.bottom -> Denied.left']);
     // In one lane the two targets split over and under.
     expect(draw(definition).filter((h) => h.startsWith('Choice.'))).toEqual(['Choice.right -> Denied.left', 'Choice.top -> Approve.left', 'Choice.bottom -> Denied.left']);
@@ -207,13 +209,12 @@ describe('from-asl handles', () => {
         Done: { Type: 'Succeed' },
       },
     };
-    const r = fromAsl(definition, { validate: false, lanes: 'service' });
-    expect(toAsl(r.value, { validate: false }).value).toEqual(definition);
-    expect(handlesOf(r.value).filter((h) => h.startsWith('Choice.'))).toEqual(['Choice.bottom -> Create.left', 'Choice.bottom -> Delete.left', 'Choice.right -> Invalid.left']);
+    const { diagram } = inServiceLanes(definition);
+    expect(handlesOf(diagram).filter((h) => h.startsWith('Choice.'))).toEqual(['Choice.bottom -> Create.left', 'Choice.bottom -> Delete.left', 'Choice.right -> Invalid.left']);
     // In one lane the longest way ahead stays the main one.
     expect(draw(definition).filter((h) => h.startsWith('Choice.'))).toEqual(['Choice.right -> Create.left', 'Choice.top -> Delete.left', 'Choice.bottom -> Invalid.left']);
     for (const direction of ['right', 'down'] as const) {
-      const laid = await layout(r.value, { direction });
+      const laid = await layout(diagram, { direction });
       const invalid = laid.nodes.find((n) => n.label?.lines.join(' ') === 'Invalid')!;
       expect(laid.edges.find((e) => e.to === invalid.id)!.points, direction).toHaveLength(2);
     }
@@ -234,12 +235,9 @@ describe('from-asl handles', () => {
         Done: { Type: 'Succeed' },
       },
     };
-    const r = fromAsl(definition, { validate: false, lanes: 'service' });
-    expect(toAsl(r.value, { validate: false }).value).toEqual(definition);
-    const lanes = r.value.lanes.map((l) => l.id);
-    const laneOf = new Map(r.value.nodes.map((n) => [n.label, n.lane]));
-    expect(lanes.indexOf(laneOf.get('Final')!)).toBeLessThan(lanes.indexOf(laneOf.get('Complete?')!));
-    expect(handlesOf(r.value).filter((h) => h.startsWith('Complete?.'))).toEqual(['Complete?.bottom -> Failed.left', 'Complete?.right -> Final.left', 'Complete?.top -> Wait.top']);
+    const { diagram, laneOf } = inServiceLanes(definition);
+    expect(laneOf.get('Final')!).toBeLessThan(laneOf.get('Complete?')!);
+    expect(handlesOf(diagram).filter((h) => h.startsWith('Complete?.'))).toEqual(['Complete?.bottom -> Failed.left', 'Complete?.right -> Final.left', 'Complete?.top -> Wait.top']);
   });
 
   test('with service lanes, a Catch up to a handler in the lane above leaves by the top into its bottom', () => {
@@ -252,9 +250,8 @@ describe('from-asl handles', () => {
         Done: { Type: 'Succeed' },
       },
     };
-    const r = fromAsl(definition, { validate: false, lanes: 'service' });
-    expect(toAsl(r.value, { validate: false }).value).toEqual(definition);
-    expect(handlesOf(r.value)).toContain('Call.top -> Report.bottom');
+    const { diagram } = inServiceLanes(definition);
+    expect(handlesOf(diagram)).toContain('Call.top -> Report.bottom');
   });
 
   // summarize-transcription: each step calls the next service, so with a right -> left step each
@@ -273,13 +270,10 @@ describe('from-asl handles', () => {
         Done: { Type: 'Succeed' },
       },
     };
-    const r = fromAsl(definition, { validate: false, lanes: 'service' });
-    expect(toAsl(r.value, { validate: false }).value).toEqual(definition);
-    const lanes = r.value.lanes.map((l) => l.id);
-    const laneOf = new Map(r.value.nodes.map((n) => [n.label, lanes.indexOf(n.lane)]));
+    const { diagram, laneOf } = inServiceLanes(definition);
     // Step Functions, Lambda, S3, SNS.
     expect(['Prepare', 'Summarise', 'Store', 'Notify', 'Retry', 'Done'].map((n) => laneOf.get(n))).toEqual([0, 1, 2, 3, 2, 0]);
-    const handles = handlesOf(r.value);
+    const handles = handlesOf(diagram);
     expect(handles).toContain('Prepare.bottom -> Summarise.top');
     expect(handles).toContain('Summarise.bottom -> Store.top');
     // Store's Catch holds its bottom: its Next steps on right -> left.
@@ -293,7 +287,7 @@ describe('from-asl handles', () => {
     expect(draw(definition)).toContain('Prepare.right -> Summarise.left');
     // Drawn, the drops are straight lines, down the lanes in direction right, across them in direction down.
     for (const direction of ['right', 'down'] as const) {
-      const laid = await layout(r.value, { direction });
+      const laid = await layout(diagram, { direction });
       const id = new Map(laid.nodes.map((n) => [n.label?.lines.join(' '), n.id]));
       for (const [from, to] of [['Prepare', 'Summarise'], ['Summarise', 'Store']]) {
         const e = laid.edges.find((x) => x.from === id.get(from) && x.to === id.get(to))!;
