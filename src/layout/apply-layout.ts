@@ -294,6 +294,10 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   endsNearTurns(edges, nodes, obstacles);
   swapJoinedTurns(edges, obstacles);
   rerouteCrooked(edges, obstacleBoxes, obstacles, frameGrid);
+  // The passes above moved labels and routes out of one another's way; a route that went round
+  // where one was at first (ELK's label places) would keep that detour. cfn-stacksets' check
+  // of a deletion bumped round a label 40 px to the side of a straight drop.
+  reseatLabels(edges, obstacles, frameGrid, new Set(input.edges.filter((e) => e.bundle !== undefined).map((e) => e.index)), true);
   endsOntoOutline(edges, nodes);
 
   // Extent of everything along both axes.
@@ -1593,14 +1597,15 @@ function freshRouter(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: BoxG
  */
 const LABEL_ROOM = 4;
 
-function reseatLabels(edges: LaidOutEdge[], obstacles: BoxGrid, frames: BoxGrid, skip: Set<number>): void {
-  const candidates = edges.filter((e) => e.label && e.points.length > 4 && !skip.has(e.index));
+function reseatLabels(edges: LaidOutEdge[], obstacles: BoxGrid, frames: BoxGrid, skip: Set<number>, last = false): void {
+  // Last, after every other pass: every route that still turns, labelled or not (see straightenLast).
+  const candidates = edges.filter((e) => (last ? e.points.length > 2 : e.label && e.points.length > 4) && !skip.has(e.index));
   if (candidates.length === 0) return;
   const routes = SegmentIndex.ofEdges(edges);
   const idOf = new Map(edges.map((e, i) => [e, String(i)]));
   for (const e of candidates) {
-    const label = e.label!;
-    const old = label.box;
+    const label = e.label;
+    const old = label?.box;
     const id = idOf.get(e)!;
     // Nor into more of the room kept for loop frames than before.
     const intoFrames = (stretch: Point[]): number => stretch.slice(1).filter((q, k) => frames.hits(stretch[k]!, q)).length;
@@ -1617,7 +1622,12 @@ function reseatLabels(edges: LaidOutEdge[], obstacles: BoxGrid, frames: BoxGrid,
       accept: (before, after) => routes.crossings(after, id) <= routes.crossings(before, id) && shared(after) <= shared(before) && intoFrames(after) <= intoFrames(before),
     });
     if (route.length >= e.points.length) continue;
-    const seat = seatOnRoute(route, old, (b) => seatIsFree(b, e, id, edges, obstacles, frames, routes));
+    if (!label || !old) {
+      e.points = route;
+      routes.set(id, route);
+      continue;
+    }
+    const seat = seatOnRoute(route, old, (b) => seatIsFree(b, e, id, edges, obstacles, frames, routes), last);
     if (!seat) continue;
     e.points = route;
     label.box = seat;
@@ -1637,20 +1647,23 @@ function seatIsFree(seat: Box, e: LaidOutEdge, id: string, edges: LaidOutEdge[],
   return !obstacles.hits(p, q, 0, e.label?.box) && !frames.hits(p, q) && !routes.enters(b, id) && !edges.some((o) => o !== e && o.label !== undefined && boxesOverlap(o.label.box, b));
 }
 
-/** Where a label of the size of `box` sits centred on a run of the route (see reseatLabels), or undefined. */
-function seatOnRoute(route: Point[], box: Box, free: (b: Box) => boolean): Box | undefined {
-  // Not on the first or last run: those leave and enter ports that a fan or a merge shares, and
-  // the passes after this one spread them apart, which a label seated there would hold together.
-  const runs = route.slice(1, -2).map((a, i) => ({ k: i + 1, a, b: route[i + 2]!, length: Math.abs(route[i + 2]!.x - a.x) + Math.abs(route[i + 2]!.y - a.y) }));
+/**
+ * Where a label of the size of `box` sits centred on a run of the route (see reseatLabels), or
+ * undefined. Not on the first or last run, unless `ends`: those leave and enter ports that a fan or
+ * a merge shares, and the passes that spread them apart would find a label holding them together.
+ */
+function seatOnRoute(route: Point[], box: Box, free: (b: Box) => boolean, ends = false): Box | undefined {
+  const first = ends ? 0 : 1;
+  const runs = route.slice(first, ends ? -1 : -2).map((a, i) => ({ k: i + first, a, b: route[i + first + 1]!, length: Math.abs(route[i + first + 1]!.x - a.x) + Math.abs(route[i + first + 1]!.y - a.y) }));
   runs.sort((x, y) => y.length - x.length || x.k - y.k);
   for (const { k, a, b } of runs) {
     const flat = Math.abs(a.y - b.y) < 0.5;
     const depth = flat ? box.width : box.height;
     const [s0, s1] = flat ? [a.x, b.x] : [a.y, b.y];
     const forward = s1 >= s0;
-    // Clear of the bends by a stutter.
+    // Clear of the bends by a stutter, and of the arrowhead.
     const startRoom = MIN_JOG;
-    const endRoom = MIN_JOG;
+    const endRoom = k + 2 === route.length ? ARROW_ROOM + LABEL_ROOM : MIN_JOG;
     const lo = forward ? s0 + startRoom : s1 + endRoom;
     const hi = forward ? s1 - endRoom : s0 - startRoom;
     if (hi - lo < depth) continue;

@@ -495,6 +495,52 @@ test('the lock loop drawn down: no route turns more than 4 times, none runs thro
   expect(measureDrawing(laid)).toMatchObject({ jogs: 0, overlaps: 0, joins: 0 });
 });
 
+// A polling loop with a person in it (written for this test): drawn down in one lane, ELK bends
+// the Choice's way on round the place it first gave the Choice's other label, which a later pass
+// moves away; the last pass straightens it again against where everything is now.
+const POLL = {
+  StartAt: 'Start Job',
+  States: {
+    'Start Job': { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:transcribe:startTranscriptionJob', Parameters: { 'TranscriptionJobName.$': '$.name' }, Next: 'Get Job' },
+    'Get Job': { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:transcribe:getTranscriptionJob', Parameters: { 'TranscriptionJobName.$': '$.name' }, Next: 'Job Done?' },
+    'Job Done?': {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.TranscriptionJob.TranscriptionJobStatus', StringEquals: 'COMPLETED', Next: 'Read Transcript' },
+        { Variable: '$.TranscriptionJob.TranscriptionJobStatus', StringEquals: 'FAILED', Next: 'Failed' },
+      ],
+      Default: 'Wait',
+    },
+    Wait: { Type: 'Wait', Seconds: 20, Next: 'Get Job' },
+    'Read Transcript': { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:s3:getObject', Parameters: { Bucket: 'b', Key: 'k' }, Next: 'Ask Person' },
+    'Ask Person': { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { FunctionName: 'ask', Payload: { 'token.$': '$$.Task.Token' } }, Next: 'Title Chosen?' },
+    'Title Chosen?': { Type: 'Choice', Choices: [{ Variable: '$.again', BooleanEquals: true, Next: 'Read Transcript' }], Default: 'Publish' },
+    Publish: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'publish' }, End: true },
+    Failed: { Type: 'Fail' },
+  },
+};
+
+test('a way on whose ends are in line is drawn straight, its label on it, once nothing is in the way any more', async () => {
+  const laid = await layout(fromAsl(POLL).value!, { direction: 'down' });
+  const label = new Map(laid.nodes.map((n) => [n.id, n.label.lines.join(' ')]));
+  const on = laid.edges.find((e) => label.get(e.from) === 'Job Done?' && label.get(e.to) === 'Read Transcript')!;
+  expect(on.points).toHaveLength(2);
+  const [p, q] = on.points as [{ x: number; y: number }, { x: number; y: number }];
+  const box = on.label!.box;
+  // The label sits on the line, between the two nodes, clear of the arrowhead.
+  expect(box.x).toBeLessThan(p.x);
+  expect(box.x + box.width).toBeGreaterThan(p.x);
+  expect(box.y).toBeGreaterThan(p.y);
+  expect(box.y + box.height).toBeLessThan(q.y - 12);
+  // No other label or node under it.
+  for (const e of laid.edges) if (e !== on && e.label) expect(boxesMeet(e.label.box, box), label.get(e.to)).toBe(false);
+  for (const n of laid.nodes) if (n.kind !== 'container') expect(boxesMeet(n.box, box), label.get(n.id)).toBe(false);
+  expect(measureDrawing(laid)).toMatchObject({ jogs: 0, overlaps: 0, joins: 0 });
+});
+
+const boxesMeet = (a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
 test('every route of the examples is orthogonal, in both directions', async () => {
   for (const { name, diagram } of examples()) {
     for (const direction of ['right', 'down'] as const) {
