@@ -1594,11 +1594,12 @@ function freshRouter(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: BoxG
  * before, runs clear of nodes and labels), and its label is seated again on the new route: on the
  * longest run that holds it clear of the bends and the arrowhead, as near that run's middle as it
  * is free of nodes, labels and other routes. Without such a place the route stays as it was.
+ * With `last`, after every other pass, it takes every route that still turns, labelled or not,
+ * and may seat a label on the first or last run too.
  */
 const LABEL_ROOM = 4;
 
 function reseatLabels(edges: LaidOutEdge[], obstacles: BoxGrid, frames: BoxGrid, skip: Set<number>, last = false): void {
-  // Last, after every other pass: every route that still turns, labelled or not (see straightenLast).
   const candidates = edges.filter((e) => (last ? e.points.length > 2 : e.label && e.points.length > 4) && !skip.has(e.index));
   if (candidates.length === 0) return;
   const routes = SegmentIndex.ofEdges(edges);
