@@ -1026,6 +1026,9 @@ function outlinePoint(node: LaidOutNode, side: Side, d: number): Point {
  * slides along that side onto the other end's line instead, and the step is one straight run (a
  * circle or diamond end only by under 2 px: further off, the arrow would miss the outline). A
  * target that cannot slide its end but that no other edge touches (a final state) moves whole.
+ * A step further off (an S between two boxes of one column that ELK centred apart) slides a box
+ * end too, where the line stays a fifth of the side in from its corners, crosses no more routes
+ * and shares no new run; its label moves with it only onto a place no route runs through.
  */
 export function slideOntoLine(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: BoxGrid, straightSides: Set<string> | undefined): void {
   const boxes = new Map(nodes.map((n) => [n.id, n.box]));
@@ -1048,19 +1051,25 @@ export function slideOntoLine(edges: LaidOutEdge[], nodes: LaidOutNode[], obstac
     if (edges.some((o) => o !== e && o.points.some((p, k) => k > 0 && meets(o.points[k - 1]!, p, moved)))) return undefined;
     return by;
   };
-  for (const e of edges) {
-    if (e.from === e.to || e.points.length !== 4) continue;
+  // Built on the first step that slides further than a stutter: only those can cross or join another route.
+  let routes: SegmentIndex | undefined;
+  edges.forEach((e, index) => {
+    if (e.from === e.to || e.points.length !== 4) return;
     const [a, b, c, d] = e.points as [Point, Point, Point, Point];
     const alongX = Math.abs(a.y - b.y) < 0.01 && Math.abs(c.y - d.y) < 0.01 && Math.abs(b.x - c.x) < 0.01;
     const alongY = Math.abs(a.x - b.x) < 0.01 && Math.abs(c.x - d.x) < 0.01 && Math.abs(b.y - c.y) < 0.01;
-    if (!alongX && !alongY) continue;
+    if (!alongX && !alongY) return;
     const jog = alongX ? c.y - b.y : c.x - b.x;
-    if (Math.abs(jog) >= MIN_JOG || Math.abs(jog) < 0.01) continue;
+    if (Math.abs(jog) < 0.01) return;
+    const stutter = Math.abs(jog) < MIN_JOG;
     const tryEnd = (id: string, end: Point, onto: number, box: Box | undefined): Point | undefined => {
       if (!box || endsOnSide.get(sideKey(id, box, end)) !== 1) return undefined;
       if (!straightSides?.has(id) && Math.abs(jog) >= 2) return undefined;
-      // Stay 6 px clear of the side's corners (their rounding).
-      const [lo, hi] = alongX ? [box.y + 6, box.y + box.height - 6] : [box.x + 6, box.x + box.width - 6];
+      // Stay 6 px clear of the side's corners (their rounding); an end moved further, a fifth of
+      // the side, so that the arrow still reads as going into the box, not past its corner.
+      const side = alongX ? box.height : box.width;
+      const inset = stutter ? 6 : Math.max(6, side / 5);
+      const [lo, hi] = alongX ? [box.y + inset, box.y + box.height - inset] : [box.x + inset, box.x + box.width - inset];
       if (onto < lo || onto > hi) return undefined;
       return alongX ? { x: end.x, y: onto } : { x: onto, y: end.y };
     };
@@ -1069,28 +1078,35 @@ export function slideOntoLine(edges: LaidOutEdge[], nodes: LaidOutNode[], obstac
     const source = target ? undefined : tryEnd(e.from, a, alongX ? d.y : d.x, boxes.get(e.from));
     // A target too round to slide its end (a final state's circle) that no other edge touches moves
     // whole on to the source's line, if it lands clear of nodes, labels and routes.
-    const leaf = target || source ? undefined : leafOnto(e, alongX ? { x: 0, y: -jog } : { x: -jog, y: 0 });
+    const leaf = target || source || !stutter ? undefined : leafOnto(e, alongX ? { x: 0, y: -jog } : { x: -jog, y: 0 });
     const route = target ? [a, target] : source ? [source, d] : leaf ? [a, { x: d.x + leaf.x, y: d.y + leaf.y }] : undefined;
-    if (!route) continue;
+    if (!route) return;
     const own = e.label?.box;
-    if (obstacles.hits(route[0]!, route[1]!, 0, [own, leaf ? boxes.get(e.to) : undefined])) continue;
+    if (obstacles.hits(route[0]!, route[1]!, 0, [own, leaf ? boxes.get(e.to) : undefined])) return;
+    const id = String(index);
+    if (!stutter) {
+      routes ??= SegmentIndex.ofEdges(edges);
+      if (routes.crossings(route, id) > routes.crossings(e.points, id) || sharesNewRun(routes, edges, [id], [e.points], [route])) return;
+    }
     // A label on the run that moved moves with it, if it lands clear.
     let label = own;
     if (own) {
       const line = alongX ? route[0]!.y : route[0]!.x;
       const centre = alongX ? own.y + own.height / 2 : own.x + own.width / 2;
       const moved = alongX ? { ...own, y: own.y + line - centre } : { ...own, x: own.x + line - centre };
-      if (obstacles.hits({ x: moved.x, y: moved.y }, { x: moved.x + moved.width, y: moved.y + moved.height }, 0, own)) continue;
+      if (obstacles.hits({ x: moved.x, y: moved.y }, { x: moved.x + moved.width, y: moved.y + moved.height }, 0, own)) return;
+      if (!stutter && routes!.enters(moved, id)) return;
       label = moved;
     }
     if (leaf) moveNode(nodeById.get(e.to)!, leaf.x, leaf.y);
     e.points = route;
+    routes?.set(id, route);
     if (e.label && label && label !== own) {
       obstacles.remove(own!);
       obstacles.add(label);
       e.label.box = label;
     }
-  }
+  });
 }
 
 /** Gives the edge the new route when it crosses no more routes and shares no new run; the index follows. */

@@ -153,6 +153,42 @@ describe('a step a few pixels off line', () => {
   });
 });
 
+describe('an S between two boxes of one column', () => {
+  // Direction down: ELK centred a step 40 px beside the one before it (cfn-stacksets' check of a
+  // deletion), so the way between them turns twice in the gap.
+  const scene = () => {
+    const wait = nodeAt('w', 'rectangle', 206, 618, 132, 46);
+    const check = nodeAt('k', 'rectangle', 146, 786, 173, 56);
+    const step = { ...stepOf('w', 'k', [[272, 664], [272, 770], [233, 770], [233, 786]]), fromHandle: 'bottom' as const, toHandle: 'top' as const };
+    return { wait, check, step, nodes: [wait, check] };
+  };
+
+  test("the target's end slides along its side onto the source's line, and the step is one straight run", () => {
+    const { step, nodes } = scene();
+    slideOntoLine([step], nodes, new BoxGrid(nodes.map((n) => n.box)), new Set(['w', 'k']));
+    expect(step.points).toEqual([{ x: 272, y: 664 }, { x: 272, y: 786 }]);
+  });
+
+  test('not onto a line near the corner, not across another route, and not where the side is no straight one', () => {
+    // The line would come within a fifth of the target's side of its corner: the source's end slides instead.
+    const near = scene();
+    near.check.box.x = 262;
+    near.check.box.width = 100;
+    near.step.points[2]!.x = near.step.points[3]!.x = 300;
+    slideOntoLine([near.step], near.nodes, new BoxGrid(near.nodes.map((n) => n.box)), new Set(['w', 'k']));
+    expect(near.step.points).toEqual([{ x: 300, y: 664 }, { x: 300, y: 786 }]);
+    // A route across the straight line that the S did not cross.
+    const crossed = scene();
+    const across = { ...stepOf('x', 'y', [[250, 778], [300, 778]]), index: 1 };
+    slideOntoLine([crossed.step, across], crossed.nodes, new BoxGrid(crossed.nodes.map((n) => n.box)), new Set(['w', 'k']));
+    expect(crossed.step.points).toHaveLength(4);
+    // A diamond's tip or a circle's top cannot slide 39 px.
+    const round = scene();
+    slideOntoLine([round.step], round.nodes, new BoxGrid(round.nodes.map((n) => n.box)), new Set());
+    expect(round.step.points).toHaveLength(4);
+  });
+});
+
 describe('a merge member that turns on to another member’s line', () => {
   // Direction down, a Fail circle's top: one Choice's way comes along the lane from the right, the
   // other drops from its label and turned on to that line 52 px before its own end (sample-etl).
