@@ -269,9 +269,7 @@ class Builder {
       }
     }
     const startTarget = startAtDrawn ? ids.get(sm.StartAt as string)! : undefined;
-    const roles = flowRoles(start.node, startTarget, [...ids.values()], byState, targetOf, (t) => this.laneStep(t.from, targetOf.get(t)!));
-    const loopsInto = new Set<DiagramNode>();
-    for (const list of byState.values()) for (const t of list) if (roles.get(t) === 'back' && t.kind !== 'catch') loopsInto.add(targetOf.get(t)!);
+    const { roles, topHeld: topsHeld } = flowRoles(start.node, startTarget, [...ids.values()], byState, targetOf, (t) => this.laneStep(t.from, targetOf.get(t)!));
     if (startTarget) this.addEdge(markerLane, start.node, startTarget, ['right', 'left'], [], undefined);
     const planned: PlannedEdge[] = [];
     for (const [from, list] of byState) {
@@ -281,7 +279,7 @@ class Builder {
       // first turn round its own state (security-incident: "allow" into the lane below climbed
       // over its Choice and came down again, 5 bends). The ways into the state's own lane take
       // the sides those leave (`fanSides`).
-      const topHeld = loopsInto.has(from) || list.some((t) => roles.get(t) === 'back' && t.kind !== 'catch');
+      const topHeld = topsHeld.has(from);
       const sides = topHeld ? roles : this.fanSides(from, list, roles, targetOf);
       for (const t of list) {
         const step = this.laneStep(from, targetOf.get(t)!);
@@ -480,7 +478,8 @@ function handles(kind: EdgeKind, role: FlowRole): [string, string] {
  * (`assignLayers` in layout/to-elk.ts), so every `back` edge is one the layout turns round and every
  * other edge points downstream. The longest way ahead of a state is counted in the graph without
  * the back edges, in the search's post-order (a topological order of that graph). Iterative: a
- * scope may hold tens of thousands of states.
+ * scope may hold tens of thousands of states. Also the states whose top a loop holds, which the
+ * handles leave to the loop.
  */
 function flowRoles(
   start: DiagramNode,
@@ -489,7 +488,7 @@ function flowRoles(
   byState: Map<DiagramNode, Transition[]>,
   targetOf: Map<Transition, DiagramNode>,
   laneStep: (t: Transition) => -1 | 0 | 1 = () => 0,
-): Map<Transition, FlowRole> {
+): { roles: Map<Transition, FlowRole>; topHeld: Set<DiagramNode> } {
   const back = new Set<Transition>();
   const visit = new Map<DiagramNode, 1 | 2>();
   const postOrder: DiagramNode[] = [];
@@ -528,6 +527,8 @@ function flowRoles(
   const loopedInto = new Set<DiagramNode>();
   for (const t of back) if (t.kind !== 'catch') loopedInto.add(targetOf.get(t)!);
   const roles = new Map<Transition, FlowRole>();
+  // States whose top a loop holds: one comes back into it, or it loops back itself.
+  const topHeld = new Set<DiagramNode>();
   for (const list of byState.values()) {
     // The main way on: a Next or End, or of a Choice's rules and Default the one with the longest
     // way ahead (the first written on a tie), and with service lanes one that stays in the state's
@@ -536,10 +537,11 @@ function flowRoles(
     // Default to InvalidInput had climbed over its Choice and come down again). Not upwards when a
     // loop holds the top: under the bottom, it would hook round to the lane above across the rest.
     // A Catch is never the main way.
-    const topHeld = loopedInto.has(list[0]!.from) || list.some((t) => back.has(t) && t.kind !== 'catch');
+    const state = list[0]!.from;
+    if (loopedInto.has(state) || list.some((t) => back.has(t) && t.kind !== 'catch')) topHeld.add(state);
     const leaves = (t: Transition): boolean => {
       const step = laneStep(t);
-      return step > 0 || (step < 0 && !topHeld);
+      return step > 0 || (step < 0 && !topHeld.has(state));
     };
     let main: Transition | undefined;
     for (const t of list) {
@@ -560,7 +562,7 @@ function flowRoles(
     const over = new Set(fan.filter((t) => overTargets.has(targetOf.get(t)!)));
     for (const t of list) roles.set(t, back.has(t) ? 'back' : t === main ? 'main' : over.has(t) ? 'branch-over' : 'branch');
   }
-  return roles;
+  return { roles, topHeld };
 }
 
 function withoutNext(entry: JsonObject): JsonObject {

@@ -1447,16 +1447,12 @@ function rerouteCrooked(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: B
     if (!better(route, e.points, id)) continue;
     const old = label.box;
     const seat = seatOnRoute(route, old, (b) => seatIsFree(b, e, id, edges, obstacles, frames, router.routes));
-    if (!seat) continue;
-    e.points = route;
-    label.box = seat;
-    router.routes.set(id, route);
-    obstacles.remove(old);
-    obstacles.add(seat);
+    if (seat) takeWithSeat(e, id, route, seat, router.routes, obstacles);
   }
 }
 
-const boxesOverlap = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+/** Whether two boxes share some area (touching edges do not count). */
+export const boxesOverlap = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 /** What freshRouter's search pays and keeps to. */
 interface RerouteCosts {
@@ -1645,13 +1641,17 @@ function reseatLabels(edges: LaidOutEdge[], obstacles: BoxGrid, frames: BoxGrid,
       continue;
     }
     const seat = seatOnRoute(route, old, (b) => seatIsFree(b, e, id, edges, obstacles, frames, routes), last);
-    if (!seat) continue;
-    e.points = route;
-    label.box = seat;
-    routes.set(id, route);
-    obstacles.remove(old);
-    obstacles.add(seat);
+    if (seat) takeWithSeat(e, id, route, seat, routes, obstacles);
   }
+}
+
+/** Gives edge e (`id` in routes) the new route and its label the new seat; the index and the obstacles follow. */
+function takeWithSeat(e: LaidOutEdge, id: string, route: Point[], seat: Box, routes: SegmentIndex, obstacles: BoxGrid): void {
+  obstacles.remove(e.label!.box);
+  obstacles.add(seat);
+  e.label!.box = seat;
+  e.points = route;
+  routes.set(id, route);
 }
 
 /**

@@ -6,7 +6,7 @@
 // scope of their own whose size becomes the container node's size in the enclosing scope.
 import type { DiagramNode, Diagram, Lane } from '../model/types.js';
 import { DiagramIndex } from '../model/query.js';
-import { applyLayout, laneBorders, moveEdge, moveNode } from './apply-layout.js';
+import { applyLayout, boxesOverlap as overlaps, laneBorders, moveEdge, moveNode } from './apply-layout.js';
 import type { Scope } from './apply-layout.js';
 import { defaultFonts } from './fonts.js';
 import { MARKER_SIZE, branchMarker, circleSizes, loadFontsFor, edgeKind, edgeText, measureNode, measureText, nodeKind, normalShape, retryInfo, stateType } from './measure.js';
@@ -344,7 +344,6 @@ function loopTab(text: string): { text: TextBlock; width: number; height: number
   return { text: t, width: t.width + 16, height: t.height + 6 };
 }
 
-const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 const contains = (a: Box, b: Box): boolean => b.x >= a.x && b.y >= a.y && b.x + b.width <= a.x + a.width && b.y + b.height <= a.y + a.height;
 
 /**
