@@ -294,6 +294,17 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   endsNearTurns(edges, nodes, obstacles);
   swapJoinedTurns(edges, obstacles);
   rerouteCrooked(edges, obstacleBoxes, obstacles, frameGrid);
+  const laneOf = new Map(input.laneNodes.flatMap((ids, i) => ids.map((id) => [id, i] as const)));
+  makeRoomForCrooked(edges, nodes, obstacleBoxes, obstacles, frameGrid, {
+    horizontal,
+    // The outer lanes grow with what they hold; a border between two lanes stays.
+    bandOf: (id) => {
+      const i = laneOf.get(id)!;
+      const pad = METRICS.lanePadding;
+      return [i === 0 ? -Infinity : borders[i]! + pad, i === input.lanes.length - 1 ? Infinity : borders[i + 1]! - pad];
+    },
+    fixed: (id) => input.margins?.has(id) === true,
+  });
   // The passes above moved labels and routes out of one another's way; a route that went round
   // where one was at first (ELK's label places) would keep that detour. cfn-stacksets' check
   // of a deletion bumped round a label 40 px to the side of a straight drop.
@@ -1420,8 +1431,7 @@ function rerouteCrooked(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: B
   const router = freshRouter(edges, obstacleBoxes, obstacles);
   // Corners cost more than the shortest way: that is what is wrong with these routes. They may run
   // an edge spacing past the drawing's edge, round everything.
-  const spacing = METRICS.edgeEdge;
-  const costs = { bend: 30 * spacing, cross: 10 * spacing, margin: 20 * spacing, beyond: 2 * spacing, clear: 10, endRoom: 2 * ARROW_ROOM };
+  const costs = CROOKED_COSTS;
   // Fewer corners, and no more crossings; one more buys a route of at most 4 corners (a crossing
   // reads; a staircase does not).
   const better = (route: Point[] | undefined, than: Point[], id: string): route is Point[] =>
@@ -1451,6 +1461,290 @@ function rerouteCrooked(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: B
   }
 }
 
+/**
+ * What rerouteCrooked's and makeRoomForCrooked's searches pay: corners cost more than the shortest
+ * way, as that is what is wrong with these routes. They may run an edge spacing past the drawing's
+ * edge, round everything.
+ */
+const CROOKED_COSTS: RerouteCosts = (() => {
+  const spacing = METRICS.edgeEdge;
+  return { bend: 30 * spacing, cross: 10 * spacing, margin: 20 * spacing, beyond: 2 * spacing, clear: 10, endRoom: 2 * ARROW_ROOM };
+})();
+
+/** makeRoomForCrooked's searches: rerouteCrooked's prices in a narrower window (six edge spacings round the ends), as it makes many. */
+const ROOM_COSTS: RerouteCosts = { ...CROOKED_COSTS, margin: 6 * METRICS.edgeEdge };
+
+/** How many routes makeRoomForCrooked searches in one scope at most, and over how many grid points in all. */
+const ROOM_SEARCHES = 400;
+const ROOM_GRID = 60_000;
+
+/** What makeRoomForCrooked may move a node by, across the flow: one to six edge spacings either way, doubling. */
+const ROOM_SHIFTS = [1, -1, 2, -2, 4, -4, 6, -6].map((k) => k * METRICS.edgeEdge);
+
+/**
+ * A route still crooked after rerouteCrooked (more than 4 corners) has no better way with the
+ * nodes where ELK put them: a Fail state placed in the gap its neighbour's Default must pass
+ * (test-result-recorder), a Fail state whose top is reached only round the state above it
+ * (ship-order). Here one node near the route moves across the flow, up to ROOM_SHIFTS, inside its
+ * lane and clear of every other node, label, loop-frame room and route; every edge at it and the
+ * crooked edge are routed afresh (freshRouter) and their labels seated again. The move is kept
+ * when those edges then have fewer corners in all, the crooked one 4 or fewer, none more than 4
+ * unless it had that many already, and at most one more crossing (as in rerouteCrooked: a crossing
+ * reads, a staircase does not); of several, the fewest corners, then crossings, then the shortest
+ * move. Containers and nodes a loop frame holds stay: their contents and frames would move too.
+ */
+function makeRoomForCrooked(
+  edges: LaidOutEdge[],
+  nodes: LaidOutNode[],
+  obstacleBoxes: Box[],
+  obstacles: BoxGrid,
+  frames: BoxGrid,
+  room: { horizontal: boolean; bandOf: (id: string) => [number, number]; fixed: (id: string) => boolean },
+): void {
+  const corners = (points: Point[]): number => bendsOf(dropCollinear(points));
+  const inBundle = (e: LaidOutEdge): boolean => edges.some((o) => o !== e && bundled(o, e));
+  const crooked = edges.flatMap((e, i) => (corners(e.points) > 4 && !inBundle(e) ? [i] : []));
+  if (crooked.length === 0) return;
+  const spacing = METRICS.edgeEdge;
+  const grow = (b: Box, m: number): Box => ({ x: b.x - m, y: b.y - m, width: b.width + 2 * m, height: b.height + 2 * m });
+  const cornersOf = (b: Box): [Point, Point] => [{ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }];
+  // Routes searched at most, for the whole scope: each search looks through a window round a long
+  // route, and a big drawing can have a few such routes; a bound on work, not time, keeps it the same drawing every run.
+  let searches = ROOM_SEARCHES;
+  const budget = { grid: ROOM_GRID };
+  for (const c of crooked) {
+    const route = edges[c]!.points;
+    if (corners(route) <= 4) continue;
+    // The crooked edge's own ends, and the nodes its route goes round (it passes within three edge spacings).
+    const near = (n: LaidOutNode): boolean => n.id === edges[c]!.from || n.id === edges[c]!.to || route.some((p, k) => k > 0 && passesThrough(route[k - 1]!, p, grow(n.box, 3 * spacing)));
+    let best: { score: [number, number, number]; node: LaidOutNode; shift: number; routes: Map<number, Point[]>; seats: Map<number, Box> } | undefined;
+    for (const n of nodes) {
+      if (n.kind === 'container' || room.fixed(n.id) || !near(n)) continue;
+      // The crooked edge first: without a way of at most 4 corners for it, the move is not worth the others' search.
+      const group = [c, ...edges.flatMap((e, i) => (i !== c && (e.from === n.id || e.to === n.id) ? [i] : []))];
+      if (group.some((i) => edges[i]!.from === edges[i]!.to || inBundle(edges[i]!))) continue;
+      // A node the crooked edge only passes: were it gone, with its edges, would the crooked edge
+      // find a way of at most 4 corners? If not, no move of it gives one (one search, not one a shift).
+      if (n.id !== edges[c]!.from && n.id !== edges[c]!.to && !helpsGone(n, group)) continue;
+      const before = { corners: group.reduce((sum, i) => sum + corners(edges[i]!.points), 0), crossings: groupCrossings(SegmentIndex.ofEdges(edges), group) };
+      for (const shift of ROOM_SHIFTS) {
+        if (searches <= 0 || budget.grid <= 0) break;
+        const trial = tryMove(n, shift, group, before);
+        if (!trial) continue;
+        if (!best || lexLess(trial.score, best.score)) best = { ...trial, node: n, shift };
+      }
+    }
+    if (!best) continue;
+    // Take the best move for good.
+    const { node, shift } = best;
+    obstacles.remove(node.box);
+    moveNode(node, room.horizontal ? 0 : shift, room.horizontal ? shift : 0);
+    obstacles.add(node.box);
+    for (const [i, route] of best.routes) {
+      const e = edges[i]!;
+      e.points = route;
+      const seat = best.seats.get(i);
+      if (e.label && seat) {
+        obstacles.remove(e.label.box);
+        obstacles.add(seat);
+        e.label.box = seat;
+      }
+    }
+  }
+
+  /** Whether the crooked edge group[0] has a way of at most 4 corners with node n and the rest of the group gone. Leaves everything as it was. */
+  function helpsGone(n: LaidOutNode, group: number[]): boolean {
+    if (searches-- <= 0) return false;
+    const others = group.slice(1).map((i) => ({ i, points: edges[i]!.points, label: edges[i]!.label }));
+    obstacles.remove(n.box);
+    for (const { i, label } of others) {
+      edges[i]!.points = [];
+      if (label) {
+        obstacles.remove(label.box);
+        delete edges[i]!.label;
+      }
+    }
+    const route = freshRouter(edges, obstacleBoxes, obstacles).reroute(group[0]!, -1, ROOM_COSTS, budget);
+    for (const { i, points, label } of others) {
+      edges[i]!.points = points;
+      if (label) {
+        edges[i]!.label = label;
+        obstacles.add(label.box);
+      }
+    }
+    obstacles.add(n.box);
+    return route !== undefined && corners(route) <= 4;
+  }
+
+  /** Crossings of the group's routes with the other routes and with one another, each pair once. */
+  function groupCrossings(index: SegmentIndex, group: number[]): number {
+    let total = group.reduce((sum, i) => sum + index.crossings(edges[i]!.points, String(i)), 0);
+    // A pair inside the group was counted from both sides.
+    group.forEach((i, k) => {
+      for (const j of group.slice(k + 1)) total -= routeCrossings(edges[i]!.points, edges[j]!.points);
+    });
+    return total;
+  }
+
+  function lexLess(a: number[], b: number[]): boolean {
+    const k = a.findIndex((v, i) => v !== b[i]);
+    return k >= 0 && a[k]! < b[k]!;
+  }
+
+  /**
+   * The routes and label seats of `group` with node n moved by shift, and their score; undefined
+   * when the move is not kept. The group's ends on each side of n keep their places on the side but
+   * may trade them (a route that comes round to the far side of n takes the far place). Leaves
+   * everything as it was.
+   */
+  function tryMove(n: LaidOutNode, shift: number, group: number[], before: { corners: number; crossings: number }): { score: [number, number, number]; routes: Map<number, Point[]>; seats: Map<number, Box> } | undefined {
+    const [dx, dy] = room.horizontal ? [0, shift] : [shift, 0];
+    const box = { ...n.box, x: n.box.x + dx, y: n.box.y + dy };
+    // Inside its lane's band, clear of the other nodes, labels and loop-frame room.
+    const [lo, hi] = room.bandOf(n.id);
+    const [b0, b1] = room.horizontal ? [box.y, box.y + box.height] : [box.x, box.x + box.width];
+    if (b0 < lo || b1 > hi) return undefined;
+    const clearBox = cornersOf(grow(box, spacing));
+    const own = group.flatMap((i) => (edges[i]!.label ? [edges[i]!.label!.box] : []));
+    if (obstacles.hits(clearBox[0], clearBox[1], 0, [n.box, ...own]) || frames.hits(...cornersOf(box))) return undefined;
+    // No route but the group's may run there.
+    const members = new Set(group);
+    const roomBox = grow(box, METRICS.edgeNode / 2);
+    if (edges.some((e, i) => !members.has(i) && e.points.some((p, k) => k > 0 && passesThrough(e.points[k - 1]!, p, roomBox)))) return undefined;
+    const saved = group.map((i) => ({ i, points: edges[i]!.points, label: edges[i]!.label }));
+    // Move the node and take the group's routes and labels out.
+    const oldBox = { ...n.box };
+    obstacles.remove(n.box);
+    moveNode(n, dx, dy);
+    obstacles.add(n.box);
+    for (const { i, label } of saved) {
+      edges[i]!.points = [];
+      if (label) {
+        obstacles.remove(label.box);
+        delete edges[i]!.label;
+      }
+    }
+    const router = freshRouter(edges, obstacleBoxes, obstacles);
+    // The ends at n, moved with it, by side.
+    const atNode = new Map<number, Point>();
+    const bySide = new Map<string, number[]>();
+    for (const { i, points } of saved) {
+      const out = edges[i]!.from === n.id;
+      if (!out && edges[i]!.to !== n.id) continue;
+      const p = out ? points[0]! : points[points.length - 1]!;
+      atNode.set(i, { x: p.x + dx, y: p.y + dy });
+      const side = sideOfBox(n.box, atNode.get(i)!);
+      bySide.set(side, [...(bySide.get(side) ?? []), i]);
+    }
+    // The crooked edge's end at n may trade places with each other end on its side.
+    const assignments: Map<number, Point>[] = [atNode];
+    const mine = atNode.get(group[0]!);
+    for (const i of mine ? bySide.get(sideOfBox(n.box, mine))! : []) {
+      if (i === group[0]) continue;
+      assignments.push(new Map([...atNode, [group[0]!, atNode.get(i)!], [i, mine!]]));
+    }
+    let best: { score: [number, number, number]; routes: Map<number, Point[]>; seats: Map<number, Box> } | undefined;
+    // Places of the crooked edge's end where it found no way: the other ends' places do not change that.
+    const dead = new Set<string>();
+    for (const places of assignments) {
+      const end = places.get(group[0]!);
+      const key = end ? `${end.x},${end.y}` : '';
+      if (dead.has(key)) continue;
+      const trial = routeGroup(places, () => dead.add(key));
+      if (trial && (!best || lexLess(trial.score, best.score))) best = trial;
+    }
+    // Everything back as it was.
+    for (const { i, points, label } of saved) {
+      const e = edges[i]!;
+      e.points = points;
+      if (label) {
+        e.label = label;
+        obstacles.add(label.box);
+      }
+    }
+    obstacles.remove(n.box);
+    moveNode(n, oldBox.x - n.box.x, oldBox.y - n.box.y);
+    obstacles.add(n.box);
+    return best;
+
+    /** Routes the group with its ends at n in these places and seats its labels; the score if kept. Takes them out again. */
+    function routeGroup(places: Map<number, Point>, noWay: () => void): { score: [number, number, number]; routes: Map<number, Point[]>; seats: Map<number, Box> } | undefined {
+      const routes = new Map<number, Point[]>();
+      const seats = new Map<number, Box>();
+      let ok = true;
+      let cornersSoFar = 0;
+      for (const { i, points } of saved) {
+        const e = edges[i]!;
+        const first = e.from === n.id ? places.get(i)! : points[0]!;
+        const last = e.to === n.id ? places.get(i)! : points[points.length - 1]!;
+        const d0 = unitOf(points[0]!, points[1]!);
+        const dn = unitOf(points[points.length - 2]!, points[points.length - 1]!);
+        e.points = [first, { x: first.x + d0.x * MIN_JOG, y: first.y + d0.y * MIN_JOG }, { x: last.x - dn.x * MIN_JOG, y: last.y - dn.y * MIN_JOG }, last];
+        if (searches-- <= 0) {
+          ok = false;
+          break;
+        }
+        const route = router.reroute(i, -1, ROOM_COSTS, budget);
+        if (i === group[0] && (!route || corners(route) > 4)) {
+          noWay();
+          ok = false;
+          break;
+        }
+        cornersSoFar += route ? corners(route) : 0;
+        // Corners only add up: past the old total, the move cannot be kept.
+        if (!route || cornersSoFar >= before.corners) {
+          ok = false;
+          break;
+        }
+        e.points = route;
+        router.routes.set(String(i), route);
+        routes.set(i, route);
+      }
+      // Each label seated again on its new route.
+      for (const { i, label } of saved) {
+        if (!ok || !label) continue;
+        const e = edges[i]!;
+        const seat = seatOnRoute(e.points, label.box, (b) => seatIsFree(b, e, String(i), edges, obstacles, frames, router.routes), true);
+        if (!seat) {
+          ok = false;
+          break;
+        }
+        e.label = { ...label, box: seat };
+        obstacles.add(seat);
+        seats.set(i, seat);
+      }
+      let score: [number, number, number] | undefined;
+      if (ok) {
+        const after = { corners: 0, crossings: groupCrossings(router.routes, group) };
+        let worse = false;
+        for (const { i, points } of saved) {
+          const k = corners(edges[i]!.points);
+          after.corners += k;
+          if (k > Math.max(4, corners(points))) worse = true;
+        }
+        // As in rerouteCrooked, one more crossing buys the crooked edge its at most 4 corners.
+        if (!worse && after.corners < before.corners && after.crossings <= before.crossings + 1) score = [after.corners, after.crossings, Math.abs(shift)];
+      }
+      for (const seat of seats.values()) obstacles.remove(seat);
+      for (const { i } of saved) {
+        edges[i]!.points = [];
+        delete edges[i]!.label;
+        router.routes.set(String(i), []);
+      }
+      return score ? { score, routes, seats } : undefined;
+    }
+  }
+}
+
+/** Proper crossings between two routes. */
+function routeCrossings(p: Point[], q: Point[]): number {
+  let count = 0;
+  for (let i = 1; i < p.length; i++) for (let j = 1; j < q.length; j++) if (properCross(p[i - 1]!, p[i]!, q[j - 1]!, q[j]!)) count++;
+  return count;
+}
+
+const unitOf = (a: Point, b: Point): Point => ({ x: Math.sign(b.x - a.x), y: Math.sign(b.y - a.y) });
+
 /** Whether two boxes share some area (touching edges do not count). */
 export const boxesOverlap = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
@@ -1476,7 +1770,7 @@ interface RerouteCosts {
  * route, and turns only after a run of 2 * MIN_JOG. A route that shares a longer run than before
  * with an unrelated route, or leaves a run under MIN_JOG, is none. The callers judge the rest.
  */
-function freshRouter(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: BoxGrid): { routes: SegmentIndex; reroute: (index: number, segment: number, costs?: RerouteCosts) => Point[] | undefined } {
+function freshRouter(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: BoxGrid): { routes: SegmentIndex; reroute: (index: number, segment: number, costs?: RerouteCosts, budget?: { grid: number }) => Point[] | undefined } {
   const spacing = METRICS.edgeEdge;
   const routes = SegmentIndex.ofEdges(edges);
   const labels = new BoxGrid(edges.flatMap((e) => (e.label ? [e.label.box] : [])));
@@ -1484,7 +1778,7 @@ function freshRouter(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: BoxG
   const extent = extentOf([...obstacleBoxes.flatMap((b) => [{ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }]), ...edges.flatMap((e) => e.points)]);
   const unit = (a: Point, b: Point): Point => ({ x: Math.sign(b.x - a.x), y: Math.sign(b.y - a.y) });
 
-  const reroute = (index: number, segment: number, costs: RerouteCosts = { bend: 2 * spacing, cross: 5 * spacing, margin: 6 * spacing, beyond: 0, clear: 6, endRoom: 0 }): Point[] | undefined => {
+  const reroute = (index: number, segment: number, costs: RerouteCosts = { bend: 2 * spacing, cross: 5 * spacing, margin: 6 * spacing, beyond: 0, clear: 6, endRoom: 0 }, budget?: { grid: number }): Point[] | undefined => {
     const e = edges[index]!;
     const pts = e.points;
     if (e.from === e.to || pts.length < 2) return undefined;
@@ -1568,10 +1862,34 @@ function freshRouter(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: BoxG
     const gx = lines(xs, Math.min(win.x0, ...ends.map((p) => p.x)), Math.max(win.x1, ...ends.map((p) => p.x)));
     const gy = lines(ys, Math.min(win.y0, ...ends.map((p) => p.y)), Math.max(win.y1, ...ends.map((p) => p.y)));
     if (gx.length * gy.length > 40_000) return undefined;
+    if (budget) {
+      if (budget.grid < gx.length * gy.length) return undefined;
+      budget.grid -= gx.length * gy.length;
+    }
     const close = spacing * 0.75;
+    // A step runs on one grid line: only the segments beside that line or across it can block it,
+    // so each line gets its list once (a search asks about thousands of steps).
+    const onLine = (values: number[], flat: boolean): Map<number, typeof near> => {
+      const lists = new Map<number, typeof near>();
+      for (const v of values) {
+        lists.set(
+          v,
+          near.filter((o) => {
+            const along = Math.abs(o.a.y - o.b.y) < 0.5 === flat;
+            if (along) return Math.abs((flat ? o.a.y : o.a.x) - v) < close;
+            const [lo, hi] = flat ? [Math.min(o.a.y, o.b.y), Math.max(o.a.y, o.b.y)] : [Math.min(o.a.x, o.b.x), Math.max(o.a.x, o.b.x)];
+            return v > lo && v < hi;
+          }),
+        );
+      }
+      return lists;
+    };
+    const byRow = onLine(gy, true);
+    const byColumn = onLine(gx, false);
     const blocked = (a: Point, b: Point): boolean => {
       if (obstacles.hits(a, b, costs.clear, own) || obstacles.hits(a, b, 0, own) || labels.hits(a, b, 0, own)) return true;
-      for (const o of near) {
+      const flat = Math.abs(a.y - b.y) < 0.5;
+      for (const o of (flat ? byRow.get(a.y) : byColumn.get(a.x)) ?? near) {
         if (costs.endRoom > 0 && properCross(a, b, o.a, o.b)) {
           // Where the two cross: the vertical one's x, the horizontal one's y.
           const at = Math.abs(a.y - b.y) < 0.5 ? { x: o.a.x, y: a.y } : { x: a.x, y: o.a.y };
@@ -2030,7 +2348,6 @@ function dropCollinear(points: Point[]): Point[] {
   return out;
 }
 
-/** Moves a node and everything it carries (label, rows). */
 /** Moves an edge's route and its label by (dx, dy). */
 export function moveEdge(e: { points: { x: number; y: number }[]; label?: { box: { x: number; y: number } } | undefined }, dx: number, dy: number): void {
   for (const p of e.points) {
@@ -2043,6 +2360,7 @@ export function moveEdge(e: { points: { x: number; y: number }[]; label?: { box:
   }
 }
 
+/** Moves a node and everything it carries (label, rows). */
 export function moveNode(n: LaidOutNode, dx: number, dy: number): void {
   if (dx === 0 && dy === 0) return;
   n.box.x += dx;
