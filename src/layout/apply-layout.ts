@@ -1555,25 +1555,36 @@ function makeRoomForCrooked(
   /** Whether the crooked edge group[0] has a way of at most 4 corners with node n and the rest of the group gone. Leaves everything as it was. */
   function helpsGone(n: LaidOutNode, group: number[]): boolean {
     if (searches-- <= 0) return false;
-    const others = group.slice(1).map((i) => ({ i, points: edges[i]!.points, label: edges[i]!.label }));
     obstacles.remove(n.box);
-    for (const { i, label } of others) {
-      edges[i]!.points = [];
-      if (label) {
-        obstacles.remove(label.box);
-        delete edges[i]!.label;
-      }
-    }
+    const others = takeOut(group.slice(1));
     const route = freshRouter(edges, obstacleBoxes, obstacles).reroute(group[0]!, -1, ROOM_COSTS, budget);
-    for (const { i, points, label } of others) {
+    putBack(others);
+    obstacles.add(n.box);
+    return route !== undefined && corners(route) <= 4;
+  }
+
+  /** Takes the edges' routes and labels out of the drawing (and the labels out of the obstacles); what putBack needs. */
+  function takeOut(ids: number[]): { i: number; points: Point[]; label: LaidOutEdge['label'] }[] {
+    return ids.map((i) => {
+      const e = edges[i]!;
+      const taken = { i, points: e.points, label: e.label };
+      e.points = [];
+      if (e.label) {
+        obstacles.remove(e.label.box);
+        delete e.label;
+      }
+      return taken;
+    });
+  }
+
+  function putBack(taken: { i: number; points: Point[]; label: LaidOutEdge['label'] }[]): void {
+    for (const { i, points, label } of taken) {
       edges[i]!.points = points;
       if (label) {
         edges[i]!.label = label;
         obstacles.add(label.box);
       }
     }
-    obstacles.add(n.box);
-    return route !== undefined && corners(route) <= 4;
   }
 
   /** Crossings of the group's routes with the other routes and with one another, each pair once. */
@@ -1611,19 +1622,12 @@ function makeRoomForCrooked(
     const members = new Set(group);
     const roomBox = grow(box, METRICS.edgeNode / 2);
     if (edges.some((e, i) => !members.has(i) && e.points.some((p, k) => k > 0 && passesThrough(e.points[k - 1]!, p, roomBox)))) return undefined;
-    const saved = group.map((i) => ({ i, points: edges[i]!.points, label: edges[i]!.label }));
     // Move the node and take the group's routes and labels out.
     const oldBox = { ...n.box };
     obstacles.remove(n.box);
     moveNode(n, dx, dy);
     obstacles.add(n.box);
-    for (const { i, label } of saved) {
-      edges[i]!.points = [];
-      if (label) {
-        obstacles.remove(label.box);
-        delete edges[i]!.label;
-      }
-    }
+    const saved = takeOut(group);
     const router = freshRouter(edges, obstacleBoxes, obstacles);
     // The ends at n, moved with it, by side.
     const atNode = new Map<number, Point>();
@@ -1654,14 +1658,7 @@ function makeRoomForCrooked(
       if (trial && (!best || lexLess(trial.score, best.score))) best = trial;
     }
     // Everything back as it was.
-    for (const { i, points, label } of saved) {
-      const e = edges[i]!;
-      e.points = points;
-      if (label) {
-        e.label = label;
-        obstacles.add(label.box);
-      }
-    }
+    putBack(saved);
     obstacles.remove(n.box);
     moveNode(n, oldBox.x - n.box.x, oldBox.y - n.box.y);
     obstacles.add(n.box);
