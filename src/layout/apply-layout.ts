@@ -161,6 +161,8 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
     for (const id of round === 0 ? changed : [...straightened.keys()]) {
       const points = straightened.get(id)!;
       if (round === 1) {
+        // Under four points there is no step to take out, and what dedupe would drop went in round 0.
+        if (points.length < 4) continue;
         const extent = extentOf(points);
         if (!moved.some((m) => extentsMeet(extent, m))) continue;
       }
@@ -457,26 +459,39 @@ const related = (e: LaidOutEdge, f: LaidOutEdge): boolean => (e.from === f.from 
 function alongside(a: Point, b: Point, c: Point, d: Point): { gap: number; overlap: number } | undefined {
   const flat = Math.abs(a.y - b.y) < 0.5;
   if (flat !== Math.abs(c.y - d.y) < 0.5) return undefined;
-  const [u0, u1, v0, v1] = flat ? [a.x, b.x, c.x, d.x] : [a.y, b.y, c.y, d.y];
-  return { gap: flat ? Math.abs(a.y - c.y) : Math.abs(a.x - c.x), overlap: Math.min(Math.max(u0, u1), Math.max(v0, v1)) - Math.max(Math.min(u0, u1), Math.min(v0, v1)) };
+  return flat ? { gap: Math.abs(a.y - c.y), overlap: runOverlap(a.x, b.x, c.x, d.x) } : { gap: Math.abs(a.x - c.x), overlap: runOverlap(a.y, b.y, c.y, d.y) };
+}
+
+/** How much the runs u0-u1 and v0-v1 of one line overlap (negative: the gap between them). */
+function runOverlap(u0: number, u1: number, v0: number, v1: number): number {
+  return Math.min(Math.max(u0, u1), Math.max(v0, v1)) - Math.max(Math.min(u0, u1), Math.min(v0, v1));
 }
 
 /** The longest run two routes share on one line, and the index of the first route's segment that holds it. */
 function sharedRun(p: Point[], q: Point[]): { length: number; segment: number; from: number; to: number } {
-  let best = { length: 0, segment: -1, from: 0, to: 0 };
+  // alongside, written out: this compares every pair of segments of two routes, a few hundred
+  // thousand times a drawing, and makes nothing for a pair that shares no run.
+  let length = 0;
+  let segment = -1;
+  let from = 0;
   for (let i = 0; i + 1 < p.length; i++) {
-    const [a, b] = [p[i]!, p[i + 1]!];
+    const a = p[i]!;
+    const b = p[i + 1]!;
     const flat = Math.abs(a.y - b.y) < 0.5;
     for (let j = 0; j + 1 < q.length; j++) {
-      const [c, d] = [q[j]!, q[j + 1]!];
-      const run = alongside(a, b, c, d);
+      const c = q[j]!;
+      const d = q[j + 1]!;
+      if (flat !== Math.abs(c.y - d.y) < 0.5) continue;
       // Lines under a pixel apart are one line to the eye.
-      if (!run || run.gap >= 1 || run.overlap <= best.length) continue;
-      const lo = flat ? Math.max(Math.min(a.x, b.x), Math.min(c.x, d.x)) : Math.max(Math.min(a.y, b.y), Math.min(c.y, d.y));
-      best = { length: run.overlap, segment: i, from: lo, to: lo + run.overlap };
+      if ((flat ? Math.abs(a.y - c.y) : Math.abs(a.x - c.x)) >= 1) continue;
+      const overlap = flat ? runOverlap(a.x, b.x, c.x, d.x) : runOverlap(a.y, b.y, c.y, d.y);
+      if (overlap <= length) continue;
+      from = flat ? Math.max(Math.min(a.x, b.x), Math.min(c.x, d.x)) : Math.max(Math.min(a.y, b.y), Math.min(c.y, d.y));
+      length = overlap;
+      segment = i;
     }
   }
-  return best;
+  return { length, segment, from, to: from + length };
 }
 
 /**
@@ -493,7 +508,8 @@ export function separateRuns(edges: LaidOutEdge[], obstacles: BoxGrid, pairKeys:
   const { fansToo = false, longer = 20, nodeBox = () => undefined } = options;
   const spacing = METRICS.edgeEdge;
   // The routes as they stand, to count a move's crossings (kept up to date as routes move).
-  const routes = SegmentIndex.ofEdges(edges);
+  // Built at its first question: most groups are left before one is asked.
+  const routes = SegmentIndex.lazy(edges);
   const shift = (points: Point[], m: number, delta: number): Point[] => {
     const out = points.map((p) => ({ ...p }));
     const flat = Math.abs(points[m]!.y - points[m + 1]!.y) < 0.5;
@@ -621,7 +637,7 @@ const passesThrough = (a: Point, b: Point, box: Box): boolean => Math.max(a.x, b
  * route near them: with one another, or with any other route for longer than before. `besides`
  * adds a test against each such other route.
  */
-function sharesNewRun(index: SegmentIndex, edges: LaidOutEdge[], ids: string[], olds: Point[][], nows: Point[][], besides?: (route: Point[], other: Point[]) => boolean): boolean {
+function sharesNewRun(index: RouteQueries, edges: LaidOutEdge[], ids: string[], olds: Point[][], nows: Point[][], besides?: (route: Point[], other: Point[]) => boolean): boolean {
   return nows.some((r, k) => {
     if (r === olds[k]) return false;
     for (const id of index.routesNear(r)) {
@@ -651,7 +667,8 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   type End = HandleEnd;
   const groups = endsByHandle(edges);
-  const index = SegmentIndex.ofEdges(edges);
+  // Built at its first question: most groups are left before one is asked.
+  const index = SegmentIndex.lazy(edges);
   const fromEnd = routeFromEnd;
   const put = (x: End, pts: Point[]): void => {
     x.edge.points = x.out ? pts : [...pts].reverse();
@@ -767,7 +784,8 @@ function spreadSharedEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles:
 export function untangleEnds(edges: LaidOutEdge[], nodes: LaidOutNode[], obstacles: BoxGrid): void {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const groups = endsByHandle(edges);
-  const index = SegmentIndex.ofEdges(edges);
+  // Built at its first question: most groups are left before one is asked.
+  const index = SegmentIndex.lazy(edges);
   const fromEnd = routeFromEnd;
   for (const members of groups.values()) {
     if (members.length < 2) continue;
@@ -869,7 +887,8 @@ export function separateTrunks(edges: LaidOutEdge[], nodes: LaidOutNode[], obsta
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   type End = HandleEnd;
   const groups = endsByHandle(edges);
-  const index = SegmentIndex.ofEdges(edges);
+  // Built at its first question: most groups are left before one is asked.
+  const index = SegmentIndex.lazy(edges);
   const fromEnd = routeFromEnd;
   const dirOf = (a: Point, b: Point): Point => ({ x: Math.sign(Math.round(b.x - a.x)), y: Math.sign(Math.round(b.y - a.y)) });
   const rightOf = (d: Point): Point => ({ x: -d.y, y: d.x });
@@ -2068,27 +2087,47 @@ export class BoxGrid {
 
   /** Whether the segment from a to b runs through the inside of any box grown by `clear` on every side. */
   hits(a: Point, b: Point, clear = 0, ignore?: Box | (Box | undefined)[]): boolean {
-    const ignored = Array.isArray(ignore) ? ignore.filter((x): x is Box => x !== undefined) : ignore ? [ignore] : [];
-    const [x0, y0, x1, y1] = BoxGrid.span(a.x - clear, a.y - clear, b.x + clear, b.y + clear);
-    const lo = { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y) };
-    const hi = { x: Math.max(a.x, b.x), y: Math.max(a.y, b.y) };
+    // Asked a few hundred thousand times a drawing: no arrays or points are made for a question.
+    const c = BoxGrid.CELL;
+    const x0 = Math.floor(Math.min(a.x - clear, b.x + clear) / c);
+    const y0 = Math.floor(Math.min(a.y - clear, b.y + clear) / c);
+    const x1 = Math.floor(Math.max(a.x - clear, b.x + clear) / c);
+    const y1 = Math.floor(Math.max(a.y - clear, b.y + clear) / c);
+    let loX = Math.min(a.x, b.x);
+    let loY = Math.min(a.y, b.y);
+    let hiX = Math.max(a.x, b.x);
+    let hiY = Math.max(a.y, b.y);
     // With a clearance, the segment's own ends do not count (one may be a port on a node's side).
     if (clear > 0) {
-      const along: 'x' | 'y' = hi.x - lo.x >= hi.y - lo.y ? 'x' : 'y';
-      if (hi[along] - lo[along] <= 2 * (clear + 1)) return false;
-      lo[along] += clear + 1;
-      hi[along] -= clear + 1;
+      if (hiX - loX >= hiY - loY) {
+        if (hiX - loX <= 2 * (clear + 1)) return false;
+        loX += clear + 1;
+        hiX -= clear + 1;
+      } else {
+        if (hiY - loY <= 2 * (clear + 1)) return false;
+        loY += clear + 1;
+        hiY -= clear + 1;
+      }
     }
     for (let x = x0; x <= x1; x++) {
       for (let y = y0; y <= y1; y++) {
-        for (const o of this.cells.get(cellKey(x, y)) ?? []) {
-          if (ignored.some((x) => sameBox(o, x))) continue;
-          if (hi.x > o.x + 0.5 - clear && lo.x < o.x + o.width - 0.5 + clear && hi.y > o.y + 0.5 - clear && lo.y < o.y + o.height - 0.5 + clear) return true;
+        const cell = this.cells.get(cellKey(x, y));
+        if (cell === undefined) continue;
+        for (const o of cell) {
+          if (hiX > o.x + 0.5 - clear && loX < o.x + o.width - 0.5 + clear && hiY > o.y + 0.5 - clear && loY < o.y + o.height - 0.5 + clear && !ignored(o, ignore)) return true;
         }
       }
     }
     return false;
   }
+}
+
+/** Whether box o is the one to ignore, or one of them (the same place and size). */
+function ignored(o: Box, ignore: Box | (Box | undefined)[] | undefined): boolean {
+  if (ignore === undefined) return false;
+  if (!Array.isArray(ignore)) return sameBox(o, ignore);
+  for (const x of ignore) if (x !== undefined && sameBox(o, x)) return true;
+  return false;
 }
 
 export interface StraightenOptions {
@@ -2104,11 +2143,14 @@ export interface StraightenOptions {
 
 /**
  * The segments of every route in a coarse grid, to count how many routes a stretch of one route
- * crosses in time independent of the diagram's size.
+ * crosses in time independent of the diagram's size. Built afresh by most passes (a dozen times a
+ * drawing), so it is kept light: a segment is one record with its coordinates (not two point
+ * copies), a cell an array (not a Set). That was a seventh of the memory a layout allocated
+ * outside ELK, and with it the collector's time.
  */
 class SegmentIndex {
   private static readonly CELL = 256;
-  private readonly cells = new Map<number, Set<Segment>>();
+  private readonly cells = new Map<number, Segment[]>();
   private readonly byRoute = new Map<string, Segment[]>();
   /**
    * The cells of the last keys() call. The index is asked a few hundred thousand times a drawing;
@@ -2116,6 +2158,8 @@ class SegmentIndex {
    * Every caller walks it before it asks again.
    */
   private static readonly scratch: number[] = [];
+  /** Marks the segments one question has counted (a segment filed in two cells counts once). */
+  private static question = 0;
 
   constructor(routes: Map<string, Point[]>) {
     for (const [id, points] of routes) this.set(id, points);
@@ -2123,18 +2167,37 @@ class SegmentIndex {
 
   /** The routes of the edges, each under its index in the list (what the passes call an edge's id). */
   static ofEdges(edges: LaidOutEdge[]): SegmentIndex {
-    return new SegmentIndex(new Map(edges.map((e, i) => [String(i), e.points])));
+    const index = new SegmentIndex(new Map());
+    edges.forEach((e, i) => index.set(String(i), e.points));
+    return index;
   }
 
-  /** The cells the box around a and b (grown by pad) covers, in SegmentIndex.scratch; their count. */
-  private static keys(a: Point, b: Point, pad = 0): number {
+  /**
+   * ofEdges, made when first asked: a pass that finds nothing to move pays nothing. The routes are
+   * read then, so a pass must not move one before it asks (each asks before it moves).
+   */
+  static lazy(edges: LaidOutEdge[]): RouteQueries {
+    let built: SegmentIndex | undefined;
+    const index = (): SegmentIndex => (built ??= SegmentIndex.ofEdges(edges));
+    return {
+      set: (id, points) => index().set(id, points),
+      setAll: (ids, routes) => index().setAll(ids, routes),
+      crossingsAfterSetting: (ids, routes) => index().crossingsAfterSetting(ids, routes),
+      enters: (box, own) => index().enters(box, own),
+      routesNear: (poly) => index().routesNear(poly),
+      crossings: (poly, own) => index().crossings(poly, own),
+    };
+  }
+
+  /** The cells the box from (ax, ay) to (bx, by), grown by pad, covers, in SegmentIndex.scratch; their count. */
+  private static keys(ax: number, ay: number, bx: number, by: number, pad = 0): number {
     const c = SegmentIndex.CELL;
     const out = SegmentIndex.scratch;
     let count = 0;
-    const y0 = Math.floor((Math.min(a.y, b.y) - pad) / c);
-    const y1 = Math.floor((Math.max(a.y, b.y) + pad) / c);
-    const x1 = Math.floor((Math.max(a.x, b.x) + pad) / c);
-    for (let x = Math.floor((Math.min(a.x, b.x) - pad) / c); x <= x1; x++) {
+    const y0 = Math.floor((Math.min(ay, by) - pad) / c);
+    const y1 = Math.floor((Math.max(ay, by) + pad) / c);
+    const x1 = Math.floor((Math.max(ax, bx) + pad) / c);
+    for (let x = Math.floor((Math.min(ax, bx) - pad) / c); x <= x1; x++) {
       for (let y = y0; y <= y1; y++) out[count++] = cellKey(x, y);
     }
     return count;
@@ -2144,19 +2207,25 @@ class SegmentIndex {
     const cells = this.cells;
     const scratch = SegmentIndex.scratch;
     for (const seg of this.byRoute.get(id) ?? []) {
-      for (let k = 0, n = SegmentIndex.keys(seg.a, seg.b); k < n; k++) cells.get(scratch[k]!)?.delete(seg);
+      for (let k = 0, n = SegmentIndex.keys(seg.ax, seg.ay, seg.bx, seg.by); k < n; k++) {
+        // splice, not a swap with the last: a cell keeps the order its segments came in.
+        const cell = cells.get(scratch[k]!);
+        const at = cell ? cell.indexOf(seg) : -1;
+        if (at >= 0) cell!.splice(at, 1);
+      }
     }
-    // A copy: the passes move routes' points in place, and the index must know where it filed them.
-    const copy = points.map((p) => ({ x: p.x, y: p.y }));
+    // The coordinates are copied: the passes move routes' points in place, and the index must know where it filed them.
     const segs: Segment[] = [];
-    for (let i = 1; i < copy.length; i++) {
-      const seg = { route: id, a: copy[i - 1]!, b: copy[i]! };
+    for (let i = 1; i < points.length; i++) {
+      const a = points[i - 1]!;
+      const b = points[i]!;
+      const seg: Segment = { route: id, ax: a.x, ay: a.y, bx: b.x, by: b.y, question: 0 };
       segs.push(seg);
-      for (let k = 0, n = SegmentIndex.keys(seg.a, seg.b); k < n; k++) {
+      for (let k = 0, n = SegmentIndex.keys(seg.ax, seg.ay, seg.bx, seg.by); k < n; k++) {
         const key = scratch[k]!;
         let cell = cells.get(key);
-        if (cell === undefined) cells.set(key, (cell = new Set()));
-        cell.add(seg);
+        if (cell === undefined) cells.set(key, (cell = []));
+        cell.push(seg);
       }
     }
     this.byRoute.set(id, segs);
@@ -2175,12 +2244,14 @@ class SegmentIndex {
 
   /** Whether a segment of any route but `own` runs through the box (touching its edge does not count). */
   enters(box: Box, own: string): boolean {
-    const a = { x: box.x, y: box.y };
-    const b = { x: box.x + box.width, y: box.y + box.height };
-    for (let k = 0, n = SegmentIndex.keys(a, b); k < n; k++) {
+    const x0 = box.x;
+    const y0 = box.y;
+    const x1 = box.x + box.width;
+    const y1 = box.y + box.height;
+    for (let k = 0, n = SegmentIndex.keys(x0, y0, x1, y1); k < n; k++) {
       for (const seg of this.cells.get(SegmentIndex.scratch[k]!) ?? []) {
         if (seg.route === own) continue;
-        if (Math.max(seg.a.x, seg.b.x) > a.x + 0.5 && Math.min(seg.a.x, seg.b.x) < b.x - 0.5 && Math.max(seg.a.y, seg.b.y) > a.y + 0.5 && Math.min(seg.a.y, seg.b.y) < b.y - 0.5) return true;
+        if (Math.max(seg.ax, seg.bx) > x0 + 0.5 && Math.min(seg.ax, seg.bx) < x1 - 0.5 && Math.max(seg.ay, seg.by) > y0 + 0.5 && Math.min(seg.ay, seg.by) < y1 - 0.5) return true;
       }
     }
     return false;
@@ -2190,7 +2261,9 @@ class SegmentIndex {
   routesNear(poly: Point[]): Set<string> {
     const near = new Set<string>();
     for (let i = 1; i < poly.length; i++) {
-      for (let k = 0, n = SegmentIndex.keys(poly[i - 1]!, poly[i]!); k < n; k++) for (const seg of this.cells.get(SegmentIndex.scratch[k]!) ?? []) near.add(seg.route);
+      const a = poly[i - 1]!;
+      const b = poly[i]!;
+      for (let k = 0, n = SegmentIndex.keys(a.x, a.y, b.x, b.y); k < n; k++) for (const seg of this.cells.get(SegmentIndex.scratch[k]!) ?? []) near.add(seg.route);
     }
     return near;
   }
@@ -2199,14 +2272,14 @@ class SegmentIndex {
   crossings(poly: Point[], own: string): number {
     let count = 0;
     for (let i = 1; i < poly.length; i++) {
-      // A segment filed in two of the cells counts once; most segments are in one.
-      const n = SegmentIndex.keys(poly[i - 1]!, poly[i]!);
-      const seen = n > 1 ? new Set<Segment>() : undefined;
-      for (let k = 0; k < n; k++) {
+      const a = poly[i - 1]!;
+      const b = poly[i]!;
+      const question = ++SegmentIndex.question;
+      for (let k = 0, n = SegmentIndex.keys(a.x, a.y, b.x, b.y); k < n; k++) {
         for (const seg of this.cells.get(SegmentIndex.scratch[k]!) ?? []) {
-          if (seg.route === own || seen?.has(seg)) continue;
-          seen?.add(seg);
-          if (properCross(poly[i - 1]!, poly[i]!, seg.a, seg.b)) count++;
+          if (seg.route === own || seg.question === question) continue;
+          seg.question = question;
+          if (crossProperly(a.x, a.y, b.x, b.y, seg.ax, seg.ay, seg.bx, seg.by)) count++;
         }
       }
     }
@@ -2214,21 +2287,37 @@ class SegmentIndex {
   }
 }
 
+/** What the passes ask of a SegmentIndex (all a lazy one answers). */
+type RouteQueries = Pick<SegmentIndex, 'set' | 'setAll' | 'crossingsAfterSetting' | 'enters' | 'routesNear' | 'crossings'>;
+
+/** One run of a route, as the index filed it. */
 interface Segment {
   route: string;
-  a: Point;
-  b: Point;
+  ax: number;
+  ay: number;
+  bx: number;
+  by: number;
+  /** The last question that counted it (SegmentIndex.crossings). */
+  question: number;
 }
 
 /** Whether a horizontal and a vertical segment cross inside both (touching at an end does not count). */
 function properCross(a: Point, b: Point, c: Point, d: Point): boolean {
-  const abH = Math.abs(a.y - b.y) < 0.01;
-  const cdH = Math.abs(c.y - d.y) < 0.01;
+  return crossProperly(a.x, a.y, b.x, b.y, c.x, c.y, d.x, d.y);
+}
+
+/** properCross on coordinates: segment (ax, ay)-(bx, by) against (cx, cy)-(dx, dy). */
+function crossProperly(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): boolean {
+  const abH = Math.abs(ay - by) < 0.01;
+  const cdH = Math.abs(cy - dy) < 0.01;
   if (abH === cdH) return false;
-  const [h0, h1, v0, v1] = abH ? [a, b, c, d] : [c, d, a, b];
-  const x = v0.x;
-  const y = h0.y;
-  return x > Math.min(h0.x, h1.x) + 0.5 && x < Math.max(h0.x, h1.x) - 0.5 && y > Math.min(v0.y, v1.y) + 0.5 && y < Math.max(v0.y, v1.y) - 0.5;
+  // Two calls rather than a swap through an array: this runs millions of times a drawing.
+  return abH ? crossAt(ax, bx, ay, cx, cy, dy) : crossAt(cx, dx, cy, ax, ay, by);
+}
+
+/** Whether the horizontal run from hx0 to hx1 at height y and the vertical one at vx from vy0 to vy1 cross inside both. */
+function crossAt(hx0: number, hx1: number, y: number, vx: number, vy0: number, vy1: number): boolean {
+  return vx > Math.min(hx0, hx1) + 0.5 && vx < Math.max(hx0, hx1) - 0.5 && y > Math.min(vy0, vy1) + 0.5 && y < Math.max(vy0, vy1) - 0.5;
 }
 
 const sameBox = (a: Box, b: Box): boolean => Math.abs(a.x - b.x) < 0.01 && Math.abs(a.y - b.y) < 0.01 && Math.abs(a.width - b.width) < 0.01 && Math.abs(a.height - b.height) < 0.01;
@@ -2270,7 +2359,7 @@ export function straighten(points: Point[], obstacles: BoxGrid, options: Straigh
       for (const which of tries) {
         if (which === 'after' && i + 2 < n - 1) {
           const next = pts[i + 3]!;
-          const moved = { ...after, [axis]: a[axis] } as Point;
+          const moved = axis === 'x' ? { x: a.x, y: after.y } : { x: after.x, y: a.y };
           // The segment after the run must keep its direction.
           if (Math.sign(next[axis] - moved[axis]) !== Math.sign(next[axis] - after[axis]) && Math.abs(next[axis] - moved[axis]) > 0.01) continue;
           if (obstacles.hits(a, moved, clear, options.ignore) || obstacles.hits(moved, next, clear, options.ignore)) continue;
@@ -2282,7 +2371,7 @@ export function straighten(points: Point[], obstacles: BoxGrid, options: Straigh
         }
         if (which === 'before' && i - 1 > 0) {
           const prev = pts[i - 2]!;
-          const moved = { ...before, [axis]: b[axis] } as Point;
+          const moved = axis === 'x' ? { x: b.x, y: before.y } : { x: before.x, y: b.y };
           if (Math.sign(moved[axis] - prev[axis]) !== Math.sign(before[axis] - prev[axis]) && Math.abs(moved[axis] - prev[axis]) > 0.01) continue;
           if (obstacles.hits(prev, moved, clear, options.ignore) || obstacles.hits(moved, b, clear, options.ignore)) continue;
           if (len >= MIN_JOG && options.accept && !options.accept([prev, before, a, b], [prev, moved, b])) continue;
