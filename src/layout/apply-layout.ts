@@ -417,8 +417,14 @@ export function applyLayout(result: ElkNode, input: ScopeInput, bordersIn: numbe
   };
 }
 
-/** One number per grid cell (cells run from -2^15 to 2^15 on each axis: ±8 million px at 256 px a cell), cheaper to hash than a string. */
-const cellKey = (x: number, y: number): number => (x + 32768) * 65536 + (y + 32768);
+/**
+ * One number per grid cell, cheaper to hash than a string, and a small integer (under 2^28), which
+ * V8 keeps unboxed: a key past 2^30 is a heap number, slower to hash and look up, and the grids are
+ * asked a few million times a large drawing. Cells from -2^13 to 2^13 on each axis (±2 million px
+ * at 256 px a cell) have keys of their own; cells further out share keys, which only adds
+ * candidates that every question tests against the real geometry anyway.
+ */
+const cellKey = (x: number, y: number): number => (x + 8192) * 16384 + (y + 8192);
 
 /** Nodes bucketed by a coarse grid, to find those near a segment in time independent of the graph's size. */
 class NodeGrid {
