@@ -2094,9 +2094,7 @@ export class BoxGrid {
   /** Whether the segment from a to b runs through the inside of any box grown by `clear` on every side. */
   hits(a: Point, b: Point, clear = 0, ignore?: Box | (Box | undefined)[]): boolean {
     // Asked a few hundred thousand times a drawing: no arrays or points are made for a question.
-    // Every cell the segment grown by `clear` reaches (before, a segment drawn right to left had
-    // its cells taken from its ends moved inwards, so a box within `clear` of it in the next cell
-    // went unseen; none of the 430 corpus and bench layouts changes with the fix).
+    // Every cell the segment grown by `clear` reaches, whichever way it runs.
     const c = BoxGrid.CELL;
     const x0 = Math.floor((Math.min(a.x, b.x) - clear) / c);
     const y0 = Math.floor((Math.min(a.y, b.y) - clear) / c);
