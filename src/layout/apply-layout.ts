@@ -1543,6 +1543,8 @@ function makeRoomForCrooked(
     // The crooked edge's own ends, and the nodes its route goes round (it passes within three edge spacings).
     const near = (n: LaidOutNode): boolean => n.id === edges[c]!.from || n.id === edges[c]!.to || route.some((p, k) => k > 0 && passesThrough(route[k - 1]!, p, grow(n.box, 3 * spacing)));
     let best: { score: [number, number, number]; node: LaidOutNode; shift: number; routes: Map<number, Point[]>; seats: Map<number, Box> } | undefined;
+    // The routes as they stand: every try puts them back, so one index serves every node's `before`.
+    let standing: SegmentIndex | undefined;
     for (const n of nodes) {
       if (n.kind === 'container' || room.fixed(n.id) || !near(n)) continue;
       // The crooked edge first: without a way of at most 4 corners for it, the move is not worth the others' search.
@@ -1551,7 +1553,7 @@ function makeRoomForCrooked(
       // A node the crooked edge only passes: were it gone, with its edges, would the crooked edge
       // find a way of at most 4 corners? If not, no move of it gives one (one search, not one a shift).
       if (n.id !== edges[c]!.from && n.id !== edges[c]!.to && !helpsGone(n, group)) continue;
-      const before = { corners: group.reduce((sum, i) => sum + corners(edges[i]!.points), 0), crossings: groupCrossings(SegmentIndex.ofEdges(edges), group) };
+      const before = { corners: group.reduce((sum, i) => sum + corners(edges[i]!.points), 0), crossings: groupCrossings((standing ??= SegmentIndex.ofEdges(edges)), group) };
       for (const shift of ROOM_SHIFTS) {
         if (searches <= 0 || budget.grid <= 0) break;
         const trial = tryMove(n, shift, group, before);
@@ -1798,7 +1800,6 @@ function freshRouter(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: BoxG
   const labels = new BoxGrid(edges.flatMap((e) => (e.label ? [e.label.box] : [])));
   // The scope's extent: a new route stays inside what is drawn already.
   const extent = extentOf([...obstacleBoxes.flatMap((b) => [{ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }]), ...edges.flatMap((e) => e.points)]);
-  const unit = (a: Point, b: Point): Point => ({ x: Math.sign(b.x - a.x), y: Math.sign(b.y - a.y) });
 
   const reroute = (index: number, segment: number, costs: RerouteCosts = { bend: 2 * spacing, cross: 5 * spacing, margin: 6 * spacing, beyond: 0, clear: 6, endRoom: 0 }, budget?: { grid: number }): Point[] | undefined => {
     const e = edges[index]!;
@@ -1806,8 +1807,8 @@ function freshRouter(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: BoxG
     if (e.from === e.to || pts.length < 2) return undefined;
     let head = [pts[0]!];
     let tail = [pts[pts.length - 1]!];
-    let d0 = unit(pts[0]!, pts[1]!);
-    let dn = unit(pts[pts.length - 2]!, pts[pts.length - 1]!);
+    let d0 = unitOf(pts[0]!, pts[1]!);
+    let dn = unitOf(pts[pts.length - 2]!, pts[pts.length - 1]!);
     let s = { x: pts[0]!.x + d0.x * MIN_JOG, y: pts[0]!.y + d0.y * MIN_JOG };
     let t = { x: tail[0]!.x - dn.x * MIN_JOG, y: tail[0]!.y - dn.y * MIN_JOG };
     // Segment -1: the whole route, its label left to the caller to seat again.
@@ -1817,7 +1818,7 @@ function freshRouter(edges: LaidOutEdge[], obstacleBoxes: Box[], obstacles: BoxG
       const k = labelSegment(pts, b);
       if (k < 0 || k === segment) return undefined;
       const [a, c] = [pts[k]!, pts[k + 1]!];
-      const dir = unit(a, c);
+      const dir = unitOf(a, c);
       // Where the label's run starts and ends along its segment, MIN_JOG clear of the label.
       const flat = dir.y === 0;
       const [lo, hi] = flat ? [b.x - MIN_JOG, b.x + b.width + MIN_JOG] : [b.y - MIN_JOG, b.y + b.height + MIN_JOG];
